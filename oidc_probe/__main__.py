@@ -1,0 +1,7 @@
+"""``python -m oidc_probe``."""
+
+from __future__ import annotations
+
+from oidc_probe.cli import run
+
+run()

@@ -1,0 +1,14 @@
+"""The check catalogue. Importing this package registers every check."""
+
+from __future__ import annotations
+
+from oidc_probe.checks import (  # noqa: F401  (imported for registration)
+    authorize,
+    claims,
+    config,
+    discovery,
+    id_token,
+    jwks,
+    token,
+    userinfo,
+)

@@ -1,0 +1,118 @@
+"""The check registry: small pure functions registered with stable IDs.
+
+A check is a function ``(ctx: RunContext) -> Iterable[Outcome]`` decorated with
+:func:`check`. Its docstring is its documentation page, in four parts:
+What it checks / Why it matters / How to fix / References.
+IDs are a public contract: never reused, never renumbered.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from oidc_probe.context import RunContext
+from oidc_probe.model import Finding, Outcome, Stage, Status
+
+CheckFn = Callable[[RunContext], Iterable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    slug: str
+    stage: Stage
+    refs: tuple[str, ...]
+    severity: Status
+    func: CheckFn
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first line of the docstring: what the check checks, in one sentence."""
+        return self.doc.splitlines()[0] if self.doc else self.slug
+
+
+_REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    check_id: str,
+    slug: str,
+    stage: Stage,
+    *,
+    refs: tuple[str, ...] = (),
+    severity: Status = Status.FAIL,
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check. ``severity`` is what a ``failed()`` outcome becomes (FAIL or WARN)."""
+
+    def register(func: CheckFn) -> CheckFn:
+        if check_id in _REGISTRY:
+            raise ValueError(f"check ID {check_id} registered twice")
+        _REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func)
+        return func
+
+    return register
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in stage order then ID order."""
+    import oidc_probe.checks  # noqa: F401  (importing the package registers the catalogue)
+
+    return sorted(_REGISTRY.values(), key=lambda c: (c.stage.order, c.id))
+
+
+def get_check(check_id: str) -> Check | None:
+    all_checks()
+    return _REGISTRY.get(check_id.upper())
+
+
+def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
+    """Run one check; a check that raises becomes a FAIL finding, never a crash of the run."""
+    try:
+        outcomes = list(spec.func(ctx))
+    except Exception as exc:  # noqa: BLE001  (a bug in one check must not stop the others)
+        outcomes = [
+            Outcome(
+                Status.FAIL,
+                f"internal error in this check: {type(exc).__name__}: {exc}",
+                hint="this is a bug in oidc-probe; please report it with the output of --debug",
+            )
+        ]
+    if not outcomes:
+        outcomes = [Outcome(Status.SKIP, "nothing to check")]
+    return [_finding(spec, outcome) for outcome in outcomes]
+
+
+def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for spec in all_checks() if checks is None else checks:
+        findings.extend(run_check(spec, ctx))
+    return findings
+
+
+def _finding(spec: Check, outcome: Outcome) -> Finding:
+    status = outcome.status
+    if status is Status.FAIL:
+        status = spec.severity
+    evidence: dict[str, Any] = {}
+    if outcome.expected is not None:
+        evidence["expected"] = outcome.expected
+    if outcome.actual is not None:
+        evidence["actual"] = outcome.actual
+    return Finding(
+        check_id=spec.id,
+        slug=spec.slug,
+        stage=spec.stage,
+        status=status,
+        message=outcome.message,
+        hint=outcome.hint,
+        subject=outcome.subject,
+        refs=spec.refs,
+        evidence=evidence,
+    )

@@ -1,0 +1,49 @@
+"""What Cognito's URLs and identifiers look like, shared by checks and stages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
+_IDP_HOST = re.compile(r"^(?:issuer-)?cognito-idp\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com$")
+_POOL_DOMAIN = re.compile(r"\.auth\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.amazoncognito\.com$")
+
+
+@dataclass(frozen=True)
+class CognitoPoolRef:
+    region: str
+    pool_id: str
+
+
+def pool_from_url(url: str) -> CognitoPoolRef | None:
+    """The pool an issuer, JWKS or discovery URL belongs to, if it is Cognito-shaped.
+
+    Recognises ``https://cognito-idp.<region>.amazonaws.com/<poolId>/...`` and, for
+    emulators and proxies, any URL whose first path segment is a pool id.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return None
+    match = POOL_ID.match(segments[0])
+    if match is None:
+        return None
+    return CognitoPoolRef(region=match.group("region"), pool_id=segments[0])
+
+
+def idp_host_region(url: str) -> str | None:
+    """The region of a ``cognito-idp.<region>.amazonaws.com`` URL, else ``None``."""
+    match = _IDP_HOST.match(urlsplit(url).hostname or "")
+    return match.group("region") if match else None
+
+
+def pool_domain_region(url: str) -> str | None:
+    """The region of a ``<prefix>.auth.<region>.amazoncognito.com`` URL, else ``None``."""
+    match = _POOL_DOMAIN.search(urlsplit(url).hostname or "")
+    return match.group("region") if match else None
+
+
+def is_cognito_issuer(issuer: str) -> bool:
+    return pool_from_url(issuer) is not None

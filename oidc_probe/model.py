@@ -1,0 +1,103 @@
+"""The vocabulary of a run: stages, statuses, outcomes and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """The result of one check for one subject."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    INFO = "info"
+    SKIP = "skip"
+
+
+class Stage(Enum):
+    """Pipeline stages in run order; checks are grouped by the stage whose artefacts they judge."""
+
+    CONFIG = ("config", "Configuration")
+    DISCOVERY = ("discovery", "Discovery document")
+    JWKS = ("jwks", "Signing keys (JWKS)")
+    AUTHORIZE = ("authorize", "Authorization and login")
+    TOKEN = ("token", "Token exchange")
+    ID_TOKEN = ("id_token", "ID token")
+    CLAIMS = ("claims", "Claims Access will see")
+    USERINFO = ("userinfo", "Userinfo endpoint")
+
+    def __init__(self, key: str, title: str) -> None:
+        self.key = key
+        self.title = title
+
+    @property
+    def order(self) -> int:
+        return list(Stage).index(self)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check function yields: a status for one subject, with evidence.
+
+    ``FAIL`` means "the condition is not met"; the runner turns it into the check's
+    registered severity (``WARN`` for advisory checks).
+    """
+
+    status: Status
+    message: str
+    hint: str = ""
+    subject: str = ""
+    expected: Any = None
+    actual: Any = None
+
+
+def passed(message: str, *, subject: str = "", expected: Any = None, actual: Any = None) -> Outcome:
+    return Outcome(Status.PASS, message, subject=subject, expected=expected, actual=actual)
+
+
+def failed(
+    message: str,
+    *,
+    hint: str = "",
+    subject: str = "",
+    expected: Any = None,
+    actual: Any = None,
+) -> Outcome:
+    return Outcome(Status.FAIL, message, hint, subject, expected, actual)
+
+
+def warned(
+    message: str,
+    *,
+    hint: str = "",
+    subject: str = "",
+    expected: Any = None,
+    actual: Any = None,
+) -> Outcome:
+    return Outcome(Status.WARN, message, hint, subject, expected, actual)
+
+
+def info(message: str, *, hint: str = "", subject: str = "", actual: Any = None) -> Outcome:
+    return Outcome(Status.INFO, message, hint, subject, actual=actual)
+
+
+def skipped(reason: str, *, subject: str = "") -> Outcome:
+    return Outcome(Status.SKIP, reason, subject=subject)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One outcome of one registered check, as reports show it."""
+
+    check_id: str
+    slug: str
+    stage: Stage
+    status: Status
+    message: str
+    hint: str = ""
+    subject: str = ""
+    refs: tuple[str, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)
