@@ -140,7 +140,9 @@ def _read(path: Path) -> str:
 
 def _parse(text: str, source: str) -> dict[str, Any]:
     if not text.strip():
-        raise ConfigError(f"{source}: config file is empty; expected Cloudflare's identity-provider JSON")
+        raise ConfigError(
+            f"{source}: config file is empty; expected Cloudflare's identity-provider JSON"
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -158,7 +160,7 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         if kind is not None and kind != "oidc":
             raise ConfigError(
                 f"{_where(source, text, 'type')}identity provider type is {kind!r}; "
-                "oidc-probe tests generic OIDC providers (\"type\": \"oidc\")"
+                'oidc-probe tests generic OIDC providers ("type": "oidc")'
             )
         return inner
     return doc
@@ -178,11 +180,15 @@ def _coerce(name: str, value: Any, source: str | None, text: str) -> Any:
         if isinstance(value, str):
             value = value.split()
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}field '{name}' must be a list of strings, got {_json_type(value)}")
+            raise ConfigError(
+                f"{where}field '{name}' must be a list of strings, got {_json_type(value)}"
+            )
         return tuple(value)
     if name == "pkce_enabled":
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}field 'pkce_enabled' must be true or false, got {_json_type(value)}")
+            raise ConfigError(
+                f"{where}field 'pkce_enabled' must be true or false, got {_json_type(value)}"
+            )
         return value
     if not isinstance(value, str):
         raise ConfigError(f"{where}field '{name}' must be a string, got {_json_type(value)}")

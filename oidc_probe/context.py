@@ -172,7 +172,9 @@ class RunContext:
             values.append(self.login.callback_params.get("code"))
         response = self.token_response
         if response is not None:
-            values += [v for k, v in response.items() if k.endswith("_token") and isinstance(v, str)]
+            values += [
+                v for k, v in response.items() if k.endswith("_token") and isinstance(v, str)
+            ]
         if self.id_token is not None:
             values.append(self.id_token.raw)
         return [v for v in values if v and len(v) >= 4]

@@ -11,7 +11,17 @@ _SPECS = {
     "OIDCC": "https://openid.net/specs/openid-connect-core-1_0.html",
     "OIDCD": "https://openid.net/specs/openid-connect-discovery-1_0.html",
 }
-_RFCS = ("RFC6749", "RFC6750", "RFC7636", "RFC7517", "RFC7518", "RFC7519", "RFC8725", "RFC9207", "RFC7515")
+_RFCS = (
+    "RFC6749",
+    "RFC6750",
+    "RFC7636",
+    "RFC7517",
+    "RFC7518",
+    "RFC7519",
+    "RFC8725",
+    "RFC9207",
+    "RFC7515",
+)
 CF_PAGES = {
     "generic-oidc": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/generic-oidc/",
     "cognito": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/awscognito-oidc/",

@@ -45,7 +45,11 @@ def make_context(
 
 
 def json_exchange(
-    url: str, body: Any, status: int = 200, headers: dict[str, str] | None = None, method: str = "GET"
+    url: str,
+    body: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
 ) -> HttpExchange:
     text = json.dumps(body)
     return HttpExchange(

@@ -76,7 +76,7 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
     """Run one check; a check that raises becomes a FAIL finding, never a crash of the run."""
     try:
         outcomes = list(spec.func(ctx))
-    except Exception as exc:  # noqa: BLE001  (a bug in one check must not stop the others)
+    except Exception as exc:  # a bug in one check must not stop the others
         outcomes = [
             Outcome(
                 Status.FAIL,

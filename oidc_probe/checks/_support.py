@@ -1,0 +1,104 @@
+"""Small helpers shared by the config, discovery, JWKS, authorize and token checks."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit, urlunsplit
+
+from oidc_probe import cognito
+from oidc_probe.context import HttpExchange, RunContext
+
+REDACTED = "[redacted]"
+
+
+def not_run(ctx: RunContext, stage_key: str, what: str) -> str:
+    """A SKIP reason for an artefact that a stage did not produce, with the stage's own reason."""
+    reason = ctx.stopped.get(stage_key)
+    return f"{what} ({reason})" if reason else what
+
+
+def header(fetch: HttpExchange, name: str) -> str | None:
+    """A response header, looked up case-insensitively."""
+    wanted = name.lower()
+    for key, value in fetch.headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def looks_like_html(fetch: HttpExchange) -> bool:
+    if fetch.content_type in ("text/html", "application/xhtml+xml"):
+        return True
+    start = fetch.text.lstrip()[:15].lower()
+    return start.startswith(("<!doctype html", "<html"))
+
+
+def exchange_failure(fetch: HttpExchange, *, want_json_object: bool = True) -> str | None:
+    """Why an exchange did not give a JSON object with HTTP 200, or ``None`` when it did.
+
+    The text names the cause only; callers add the URL.
+    """
+    if fetch.error is not None:
+        return fetch.error
+    if fetch.status != 200:
+        kind = "an HTML page" if looks_like_html(fetch) else "a response"
+        return f"HTTP {fetch.status} ({kind})"
+    if not want_json_object:
+        return None
+    if fetch.json is None:
+        if looks_like_html(fetch):
+            return "an HTML page instead of JSON"
+        detail = f": {fetch.json_error}" if fetch.json_error else ""
+        content_type = fetch.content_type or "no content type"
+        return f"not JSON ({content_type}){detail}"
+    if not isinstance(fetch.json, dict):
+        return f"JSON {type(fetch.json).__name__} instead of an object"
+    return None
+
+
+def redact(text: str, ctx: RunContext) -> str:
+    """``text`` with every secret of the run replaced, for server-provided strings."""
+    for secret in sorted(ctx.secrets(), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def is_cognito(ctx: RunContext) -> bool:
+    """Whether the provider looks like Amazon Cognito (or its emulator)."""
+    config = ctx.config
+    return (
+        cognito.is_cognito_issuer(ctx.settings.issuer)
+        or cognito.pool_domain_region(config.auth_url) is not None
+        or cognito.idp_host_region(config.certs_url) is not None
+    )
+
+
+def type_name(value: object) -> str:
+    """A JSON type name for evidence, never the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

@@ -1,0 +1,287 @@
+"""Checks of the authorization request, the login and the callback."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+
+from oidc_probe.checks import hints
+from oidc_probe.checks._support import is_cognito, not_run, redact, without_query
+from oidc_probe.checks.registry import check
+from oidc_probe.context import AuthorizeError, LoginResult, RunContext
+from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped
+
+# error code -> (generic hint, Cognito addition)
+_AUTHORIZE_HINTS = {
+    "invalid_scope": (hints.INVALID_SCOPE, hints.INVALID_SCOPE_COGNITO),
+    "unauthorized_client": (hints.UNAUTHORIZED_CLIENT, hints.UNAUTHORIZED_CLIENT_COGNITO),
+    "invalid_request": (hints.INVALID_REQUEST_AUTHORIZE, ""),
+    "unsupported_response_type": (
+        hints.UNSUPPORTED_RESPONSE_TYPE,
+        hints.UNAUTHORIZED_CLIENT_COGNITO,
+    ),
+    "server_error": (hints.SERVER_ERROR_AUTHORIZE, hints.SERVER_ERROR_COGNITO),
+    "temporarily_unavailable": (hints.SERVER_ERROR_AUTHORIZE, ""),
+    "access_denied": (hints.ACCESS_DENIED, ""),
+    "redirect_mismatch": ("", hints.REDIRECT_MISMATCH_COGNITO),
+}
+
+
+def _login(ctx: RunContext) -> LoginResult | str:
+    if ctx.login is None:
+        return not_run(ctx, "authorize", "the authorization and login step did not run")
+    return ctx.login
+
+
+def _redirect_uri(ctx: RunContext) -> str:
+    if ctx.authorization is not None:
+        return ctx.authorization.redirect_uri
+    return ctx.settings.redirect_uri
+
+
+def _error_from(login: LoginResult) -> AuthorizeError | None:
+    if login.authorize_error is not None:
+        return login.authorize_error
+    params = login.callback_params
+    if params is not None and params.get("error"):
+        return AuthorizeError(params["error"], params.get("error_description", ""), "redirect")
+    return None
+
+
+def _authorize_hint(ctx: RunContext, error: AuthorizeError) -> str:
+    cognito = is_cognito(ctx)
+    if error.via == "http":
+        return hints.with_cognito(
+            hints.AUTHORIZE_HTTP_ERROR, hints.AUTHORIZE_HTTP_ERROR_COGNITO, cognito
+        )
+    if error.error == "redirect_mismatch" or "redirect" in error.description.lower():
+        generic = hints.redirect_mismatch(_redirect_uri(ctx))
+        return hints.with_cognito(generic, hints.REDIRECT_MISMATCH_COGNITO, cognito)
+    generic, extra = _AUTHORIZE_HINTS.get(
+        error.error,
+        (f"the provider refused the request with {error.error}; see its description", ""),
+    )
+    return hints.with_cognito(generic, extra, cognito)
+
+
+@check(
+    "AUT001",
+    "authorize-accepted",
+    Stage.AUTHORIZE,
+    refs=(
+        "RFC6749-4.1.2.1",
+        "OIDCC-3.1.2.6",
+        "COGNITO-authorize-endpoint",
+        "COGNITO-error-endpoint",
+    ),
+)
+def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
+    """The provider accepts the authorization request: no error page and no error redirect.
+
+    What it checks: the authorization URL, built as Access builds it, leads to a login
+    page or back to the redirect URI with a code, not to an error. Cognito's own
+    ``/error?error=redirect_mismatch`` page is recognised.
+
+    Why it matters: Access sends the same request; an error here is the error users
+    see when they try to log in.
+
+    How to fix: follow the hint for the error. The most common one with Cognito is
+    redirect_mismatch: add the exact redirect URI to the app client's Allowed
+    callback URLs (for Access: ``https://<team>.cloudflareaccess.com/cdn-cgi/access/callback``;
+    for the probe: ``http://localhost:8765/callback``). invalid_scope means a scope is
+    not allowed on the app client; unauthorized_client means the authorization code
+    grant is not enabled.
+
+    References: RFC 6749 section 4.1.2.1; OpenID Connect Core 3.1.2.6; Cognito's
+    authorize and error endpoints.
+    """
+    login = _login(ctx)
+    if isinstance(login, str):
+        yield skipped(login)
+        return
+    error = _error_from(login)
+    if error is not None:
+        description = redact(error.description, ctx)
+        where = {
+            "error_page": "the provider's error page",
+            "http": "an HTTP error from the authorization endpoint",
+        }.get(error.via, "an error redirect")
+        detail = f" ({description})" if description else ""
+        yield failed(
+            f"authorization refused with {where}: {error.error}{detail}",
+            hint=_authorize_hint(ctx, error),
+            expected="a login page or a redirect with a code",
+            actual={
+                "error": error.error,
+                "error_description": description,
+                "via": error.via,
+                "url": without_query(error.url) if error.url else "",
+            },
+        )
+        return
+    if login.callback_params is not None:
+        yield passed("the provider accepted the authorization request and redirected back")
+    elif login.login_error is not None or login.needs_javascript:
+        yield passed("the provider accepted the authorization request and showed its login page")
+    else:
+        yield skipped("the login step reported no result")
+
+
+@check("AUT002", "login-completed", Stage.AUTHORIZE, refs=("RFC6749-4.1.2", "COGNITO-hosted-ui"))
+def login_completed(ctx: RunContext) -> Iterator[Outcome]:
+    """The login completed: the provider redirected to the redirect URI with an authorization code.
+
+    Why it matters: without a code there is nothing to exchange for the ID token
+    Access needs.
+    A failure here is usually the test user's problem (wrong password, an
+    unconfirmed user, a required password change or MFA), or a login page the
+    chosen login mode cannot drive.
+
+    How to fix: check the username and password (``--username``, the password in
+    ``OIDC_PROBE_PASSWORD`` or ``--password-env``/``--password-stdin``) and the user's
+    status in Cognito. When the page needs JavaScript (Cognito's managed login), use
+    a browser-based login mode.
+
+    References: RFC 6749 section 4.1.2; Cognito's hosted UI.
+    """
+    login = _login(ctx)
+    if isinstance(login, str):
+        yield skipped(login)
+        return
+    if _error_from(login) is not None:
+        yield skipped("the authorization request was refused (see AUT001)")
+        return
+    cognito = is_cognito(ctx)
+    if login.needs_javascript:
+        yield failed(
+            "the login page needs JavaScript, which the form login cannot run",
+            hint=hints.with_cognito(
+                hints.NEEDS_JAVASCRIPT, hints.NEEDS_JAVASCRIPT_COGNITO, cognito
+            ),
+            actual=redact(login.login_error, ctx) if login.login_error else None,
+        )
+        return
+    if login.login_error is not None:
+        text = redact(login.login_error, ctx)
+        yield failed(
+            text if text.lower().startswith("login failed") else f"login failed: {text}",
+            hint=hints.with_cognito(hints.LOGIN_FAILED, hints.LOGIN_FAILED_COGNITO, cognito),
+            expected="a redirect to the redirect URI with a code",
+            actual=text,
+        )
+        return
+    params = login.callback_params
+    if params is None:
+        yield skipped("the login step reported no result")
+        return
+    if not params.get("code"):
+        yield failed(
+            "the callback was reached without an authorization code",
+            hint="the provider must return code on the redirect URI (response_type=code)",
+            expected="code",
+            actual=sorted(params),
+        )
+        return
+    yield passed("the login completed and the callback carried a code")
+
+
+@check(
+    "AUT003",
+    "state-echoed",
+    Stage.AUTHORIZE,
+    refs=("RFC6749-4.1.2", "RFC6749-10.12", "OIDCC-3.1.2.5"),
+)
+def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
+    """The callback's ``state`` equals the state sent in the authorization request.
+
+    Why it matters: state binds the callback to the login that started it (CSRF
+    protection). Access rejects a callback whose state it did not issue.
+
+    How to fix: the provider must return state unchanged; look for a proxy, a
+    rewrite rule or a customisation that alters the redirect.
+
+    References: RFC 6749 sections 4.1.2 and 10.12; OpenID Connect Core 3.1.2.5.
+    """
+    login = _login(ctx)
+    if isinstance(login, str):
+        yield skipped(login)
+        return
+    if ctx.authorization is None:
+        yield skipped("no authorization request was built")
+        return
+    params = login.callback_params
+    if params is None or _error_from(login) is not None:
+        yield skipped("the callback was not reached (see AUT001, AUT002)")
+        return
+    sent = ctx.authorization.state
+    returned = params.get("state")
+    if returned is None:
+        yield failed(
+            "the callback carried no state",
+            hint=hints.STATE_MISMATCH,
+            expected={"length": len(sent)},
+            actual="missing",
+        )
+        return
+    if not hmac.compare_digest(returned.encode(), sent.encode()):
+        yield failed(
+            "the callback's state differs from the state sent",
+            hint=hints.STATE_MISMATCH,
+            expected={"length": len(sent)},
+            actual={"length": len(returned)},
+        )
+        return
+    yield passed("the callback's state matches the state sent")
+
+
+@check("AUT004", "callback-iss-matches", Stage.AUTHORIZE, refs=("RFC9207-2.4", "RFC9207-3"))
+def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
+    """The callback's ``iss`` parameter, when present, equals the issuer (RFC 9207).
+
+    What it checks: a present ``iss`` equals the issuer; an absent one is information
+    only, unless the discovery document sets
+    ``authorization_response_iss_parameter_supported``, which promises it.
+
+    Why it matters: ``iss`` on the callback defends a relying party such as Access
+    against mix-up attacks between providers. A wrong value means the callback came
+    from, or claims to come from, another issuer.
+
+    How to fix: make the provider send its own issuer identifier. Cognito does not
+    send ``iss`` on the callback, which is allowed.
+
+    References: RFC 9207 sections 2.4 and 3.
+    """
+    login = _login(ctx)
+    if isinstance(login, str):
+        yield skipped(login)
+        return
+    params = login.callback_params
+    if params is None or _error_from(login) is not None:
+        yield skipped("the callback was not reached (see AUT001, AUT002)")
+        return
+    issuer = ctx.settings.issuer
+    iss = params.get("iss")
+    if iss is None:
+        promised = ctx.discovery is not None and (
+            ctx.discovery.get("authorization_response_iss_parameter_supported") is True
+        )
+        if promised:
+            yield failed(
+                "the callback has no iss although the provider advertises "
+                "authorization_response_iss_parameter_supported",
+                hint=hints.CALLBACK_ISS_MISMATCH,
+                expected=issuer,
+                actual="missing",
+            )
+        else:
+            yield info("the callback has no iss parameter (optional, RFC 9207)")
+        return
+    if iss != issuer:
+        yield failed(
+            "the callback's iss differs from the issuer",
+            hint=hints.CALLBACK_ISS_MISMATCH,
+            expected=issuer,
+            actual=iss,
+        )
+        return
+    yield passed("the callback's iss equals the issuer", actual=iss)

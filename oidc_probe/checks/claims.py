@@ -1,0 +1,454 @@
+"""Claim checks (CLM001-CLM006): the identity Access will read from the ID token.
+
+Access reads claims from the ID token only (it does not call userinfo), so every
+check here judges the ID token; userinfo is consulted only to explain a missing claim.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from oidc_probe.checks._claims import (
+    access_claims,
+    configured_claims,
+    email_missing_hint,
+    json_type,
+    lookup,
+    missing_claim_hint,
+)
+from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
+from oidc_probe.checks.registry import check
+from oidc_probe.context import RunContext
+from oidc_probe.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
+
+PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# Cloudflare trims the JSON object in its application token's `custom` claim past this size.
+ACCESS_CUSTOM_CLAIM_LIMIT = 1000
+
+
+@check(
+    "CLM001",
+    "email-claim-present",
+    Stage.CLAIMS,
+    refs=("OIDCC-5.1", "OIDCC-5.4", "CF-generic-oidc", "COGNITO-attributes", "COGNITO-app-client"),
+)
+def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token has the ``email_claim_name`` claim (default ``email``) with a plausible address.
+
+    Why it matters: Access identifies users by email. Without it in the ID token the
+    login fails with "Failed to fetch user/group information from the identity
+    provider". A value that is not an address breaks email-based Access policies.
+
+    How to fix: in Cognito, request the ``email`` scope (or ``openid`` alone, which
+    returns every attribute the app client can read), allow that scope on the app
+    client, give the app client read permission for ``email``, and give the user an
+    email address. If the address lives in another claim, set ``email_claim_name`` to
+    its exact name.
+
+    References: OpenID Connect Core 1.0 sections 5.1 (standard claims) and 5.4 (scope
+    claims); Cloudflare generic OIDC; AWS: user pool attributes; AWS: app clients.
+    """
+    reason = no_claims_reason(ctx)
+    name = ctx.config.email_claim_name
+    if reason is not None:
+        yield skipped(reason, subject=name)
+        return
+    found = lookup(ctx, name)
+    if not found.in_id_token:
+        where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
+        yield failed(
+            f"the ID token has no '{name}' claim{where}",
+            hint=email_missing_hint(ctx, found.in_userinfo),
+            subject=name,
+            expected="an email address",
+            actual="missing",
+        )
+        return
+    value = found.value
+    if not isinstance(value, str):
+        yield failed(
+            f"'{name}' is a {json_type(value)}, not an email address",
+            hint="email_claim_name must name a claim holding the user's email address as a string",
+            subject=name,
+            expected="string",
+            actual=json_type(value),
+        )
+    elif not PLAUSIBLE_EMAIL.match(value):
+        yield failed(
+            f"'{name}' does not look like an email address",
+            hint=(
+                "email_claim_name must name the claim that holds the user's email address; "
+                "check the claim and the user's email attribute"
+            ),
+            subject=name,
+            expected="an address like user@example.com",
+            actual=value,
+        )
+    else:
+        yield passed(f"the ID token has an email address in '{name}'", subject=name)
+
+
+def _email_verified_state(value: Any) -> bool | None:
+    """True/False for boolean or "true"/"false" string values; ``None`` for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+@check(
+    "CLM002",
+    "email-verified",
+    Stage.CLAIMS,
+    refs=("OIDCC-5.1", "COGNITO-attributes"),
+    severity=Status.WARN,
+)
+def email_verified(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``email_verified`` claim is true (a boolean, or the string ``"true"``).
+
+    Why it matters: Access trusts the email in the ID token as the user's identity. An
+    unverified address may not belong to the person who signed in, so a policy that
+    allows ``@example.com`` could admit someone who merely typed such an address at
+    sign-up. Access does not refuse the login, so this is a warning.
+
+    How to fix: in Cognito, verify the user's email (the verification-code flow, or set
+    ``email_verified`` to true as an administrator once verified out of band), and give
+    the app client read permission for ``email_verified``; request the ``email`` scope.
+
+    References: OpenID Connect Core 1.0 section 5.1 (email_verified); AWS: user pool
+    attributes.
+    """
+    reason = no_claims_reason(ctx)
+    if reason is not None:
+        yield skipped(reason, subject="email_verified")
+        return
+    found = lookup(ctx, "email_verified")
+    if not found.in_id_token:
+        yield failed(
+            "the ID token has no email_verified claim: the address is not known to be verified",
+            hint=(
+                "request the 'email' scope and give the app client read permission for "
+                "email_verified (Cognito: App client > Attribute read permissions)"
+            ),
+            subject="email_verified",
+            expected=True,
+            actual="missing",
+        )
+        return
+    state = _email_verified_state(found.value)
+    if state is None:
+        yield failed(
+            f"email_verified is a {json_type(found.value)}, not true or false (see CLM005)",
+            hint="the identity provider must send email_verified as a boolean",
+            subject="email_verified",
+            expected=True,
+            actual=json_type(found.value),
+        )
+    elif not state:
+        yield failed(
+            "the user's email address is not verified (email_verified is false)",
+            hint=(
+                "verify the user's email in Cognito (verification code, or mark it verified as "
+                "an administrator once confirmed); Access still logs the user in, so do not "
+                "rely on email domains in policies for unverified users"
+            ),
+            subject="email_verified",
+            expected=True,
+            actual=found.value,
+        )
+    else:
+        yield passed("the user's email address is verified", subject="email_verified")
+
+
+@check(
+    "CLM003",
+    "configured-claim-present",
+    Stage.CLAIMS,
+    refs=("CF-generic-oidc", "COGNITO-id-token", "COGNITO-groups", "COGNITO-attributes"),
+)
+def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
+    """Each claim in the Cloudflare config's ``claims`` list is in the ID token (one finding each).
+
+    Why it matters: Access copies the configured claims from the ID token into the
+    user's identity, where policies ("OIDC Claim" rules) and applications read them. A
+    claim that is missing does not fail the login: policies that rely on it silently
+    deny. The most common case is ``cognito:groups``, which Cognito leaves out for a user
+    in no group.
+
+    How to fix: ``cognito:groups`` missing: the user is in no group; add the user to a
+    group in Cognito, or write Access policies that do not rely on it. ``custom:*``
+    missing: the attribute is unset for this user, or the app client cannot read it, or
+    the scopes do not cover it. Standard profile claims such as ``name``: request the
+    ``profile`` scope and give the app client read permission for the attribute. Check
+    the spelling: claim names are case-sensitive.
+
+    References: Cloudflare generic OIDC (custom claims); AWS: using the ID token; AWS:
+    user pool groups; AWS: user pool attributes.
+    """
+    names = configured_claims(ctx.config)
+    if not names:
+        yield info("no claims are configured in the Cloudflare config's claims list")
+        return
+    reason = no_claims_reason(ctx)
+    for name in names:
+        if reason is not None:
+            yield skipped(reason, subject=name)
+            continue
+        found = lookup(ctx, name)
+        if found.in_id_token:
+            yield passed(
+                f"'{name}' is in the ID token ({json_type(found.value)})",
+                subject=name,
+                actual=json_type(found.value),
+            )
+            continue
+        claims = ctx.id_token_claims
+        state = "is null" if claims is not None and name in claims else "is missing"
+        where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
+        yield failed(
+            f"'{name}' {state} from the ID token{where}",
+            hint=missing_claim_hint(ctx, name, found.in_userinfo),
+            subject=name,
+            expected="present",
+            actual="null" if state == "is null" else "missing",
+        )
+
+
+@check(
+    "CLM004",
+    "claim-only-in-userinfo",
+    Stage.CLAIMS,
+    refs=("OIDCC-5.4", "OIDCC-5.3.2", "CF-generic-oidc"),
+)
+def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
+    """No claim Access needs (email or configured) is in userinfo but missing from the ID token.
+
+    Why it matters: Access reads the user's identity from the ID token only; it does not
+    call the userinfo endpoint. A claim the provider releases only through userinfo is
+    invisible to Access, even though other tools (which call userinfo) show it. This is
+    the most common cause of "email missing" login failures with generic providers.
+
+    How to fix: configure the identity provider to put the claim in the ID token. In
+    Cognito, the ID token and userinfo follow the same scopes and read permissions, so a
+    difference usually comes from a pre-token-generation Lambda; other providers have a
+    per-claim "include in ID token" setting or need a claim mapper.
+
+    References: OpenID Connect Core 1.0 sections 5.4 and 5.3.2; Cloudflare generic OIDC.
+    """
+    reason = no_claims_reason(ctx) or no_userinfo_reason(ctx)
+    if reason is not None:
+        yield skipped(reason)
+        return
+    names = access_claims(ctx.config)
+    only = [name for name in names if (f := lookup(ctx, name)).in_userinfo and not f.in_id_token]
+    for name in only:
+        yield failed(
+            f"'{name}' is returned by userinfo but not in the ID token, which is all Access reads",
+            hint=(
+                f"make the identity provider include '{name}' in the ID token (Cognito: check "
+                "pre-token-generation Lambdas; other providers: the claim's 'include in ID "
+                "token' setting or a claim mapper)"
+            ),
+            subject=name,
+            expected="in the ID token",
+            actual="only in userinfo",
+        )
+    if not only:
+        yield passed(f"none of the {len(names)} claim(s) Access needs is only in userinfo")
+
+
+# Expected JSON types of claims whose type Access (or Cognito) fixes.
+_STRING_ARRAY = "array of strings"
+_EXPECTED_TYPES = {
+    "sub": "string",
+    "cognito:username": "string",
+    "cognito:preferred_role": "string",
+    "cognito:groups": _STRING_ARRAY,
+    "cognito:roles": _STRING_ARRAY,
+    "groups": _STRING_ARRAY,
+    "email": "string",
+    "email_verified": "boolean",
+    "phone_number_verified": "boolean",
+    "identities": "array of objects",
+}
+
+
+def _expected_type(name: str, email_claim: str) -> str | None:
+    if name == email_claim:
+        return "string"
+    if name.startswith("custom:"):
+        return "string"
+    return _EXPECTED_TYPES.get(name)
+
+
+def _type_of(value: Any) -> str:
+    """The JSON type, refined for arrays: 'array of strings', 'array of objects' or 'array'."""
+    kind = json_type(value)
+    if kind != "array":
+        return kind
+    if all(isinstance(v, str) for v in value):
+        return _STRING_ARRAY
+    if all(isinstance(v, dict) for v in value):
+        return "array of objects"
+    return "array"
+
+
+def _type_hint(name: str, expected: str) -> str:
+    if name in ("cognito:groups", "cognito:roles", "groups"):
+        return (
+            "Access splits an array claim into values for policies; a single string (such as "
+            "'admins,users') only matches as a whole: the provider must send an array of strings"
+        )
+    if name.startswith("custom:"):
+        return (
+            "Cognito custom attributes are always strings; a different type means something "
+            "rewrote the token (a pre-token-generation Lambda): keep it a string"
+        )
+    return f"the identity provider must send '{name}' as a {expected}"
+
+
+@check(
+    "CLM005", "claim-types", Stage.CLAIMS, refs=("OIDCC-5.1", "COGNITO-id-token", "CF-generic-oidc")
+)
+def claim_types(ctx: RunContext) -> Iterator[Outcome]:
+    """Claims whose type Access or Cognito fixes have that type (one finding per problem).
+
+    Expected types: ``cognito:groups``, ``cognito:roles`` and ``groups`` arrays of
+    strings; ``email`` (and the ``email_claim_name`` claim), ``sub``,
+    ``cognito:username``, ``cognito:preferred_role`` and ``custom:*`` strings;
+    ``email_verified`` and ``phone_number_verified`` booleans; ``identities`` an array of
+    objects. An ``email_verified`` of ``"true"``/``"false"`` (a string) is a warning:
+    OpenID Connect says boolean and Cognito's ID tokens carry booleans; only Cognito's
+    userinfo answers with strings, and a string in the ID token means something
+    rewrote it.
+
+    Why it matters: Access splits array claims into separate values for policies; a
+    group list sent as one string (``"admins,users"``) matches only as a whole, so
+    group policies silently deny. Wrong types also break applications that read the
+    claims from Access's JWT.
+
+    How to fix: send arrays as JSON arrays and strings as strings. With Cognito, look for
+    a pre-token-generation Lambda or proxy that rewrites claims.
+
+    References: OpenID Connect Core 1.0 section 5.1; AWS: using the ID token; Cloudflare
+    generic OIDC (claims in policies).
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    email_claim = ctx.config.email_claim_name
+    checked = 0
+    problems = 0
+    for name, value in claims.items():
+        expected = _expected_type(name, email_claim)
+        if expected is None or value is None:
+            continue
+        checked += 1
+        actual = _type_of(value)
+        if actual == expected or (expected == _STRING_ARRAY and value == []):
+            continue
+        problems += 1
+        if expected == "boolean" and isinstance(value, str) and value.lower() in ("true", "false"):
+            yield warned(
+                f"'{name}' is the string \"{value}\", not a boolean",
+                hint=(
+                    "OpenID Connect defines it as a boolean and Cognito's ID tokens send one; "
+                    "a string here means something rewrote the token"
+                ),
+                subject=name,
+                expected=expected,
+                actual=actual,
+            )
+            continue
+        yield failed(
+            f"'{name}' is {_article(actual)}, expected {_article(expected)}",
+            hint=_type_hint(name, expected),
+            subject=name,
+            expected=expected,
+            actual=actual,
+        )
+    if problems == 0:
+        if checked == 0:
+            yield info("none of the claims with a known type is in the ID token")
+        else:
+            yield passed(f"{checked} claim(s) with a known type have the expected type")
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def access_custom_claim(claims: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The object Access puts in its JWT's ``custom`` claim: configured claims present, in order."""
+    return {name: claims[name] for name in names if claims.get(name) is not None}
+
+
+def serialized_size(custom: Mapping[str, Any]) -> int:
+    """Bytes of ``custom`` as compact UTF-8 JSON."""
+    return len(json.dumps(custom, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+@check(
+    "CLM006",
+    "custom-claims-fit-access-jwt",
+    Stage.CLAIMS,
+    refs=("CF-access-jwt", "CF-generic-oidc", "COGNITO-groups"),
+    severity=Status.WARN,
+)
+def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
+    """The configured claims, serialized as Access's JWT ``custom`` claim, fit in 1,000 bytes.
+
+    Why it matters: Access puts the configured claims into the ``custom`` claim of the
+    application token it gives to protected applications (``Cf-Access-Jwt-Assertion``),
+    and trims that object past about 1,000 bytes, dropping the last configured claims
+    first. Policies still see every claim, but applications reading the token lose the
+    dropped ones without any error. A user in many groups is the usual cause. The size
+    is measured as compact UTF-8 JSON; Cloudflare's exact serialization may differ by a
+    few bytes.
+
+    How to fix: list the claims applications need most first in the Cloudflare
+    ``claims`` list, drop claims nobody reads, or reduce what the user carries (fewer
+    Cognito groups, shorter group names).
+
+    References: Cloudflare: application token; Cloudflare generic OIDC; AWS: user pool
+    groups.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    names = configured_claims(ctx.config)
+    custom = access_custom_claim(claims, names)
+    size = serialized_size(custom)
+    limit = ACCESS_CUSTOM_CLAIM_LIMIT
+    if size <= limit:
+        yield passed(
+            f"the configured claims serialize to {size} bytes (limit about {limit})",
+            expected=f"<= {limit} bytes",
+            actual=size,
+        )
+        return
+    kept = dict(custom)
+    dropped: list[str] = []
+    while kept and serialized_size(kept) > limit:
+        last = next(reversed(kept))
+        dropped.insert(0, last)
+        del kept[last]
+    yield failed(
+        f"the configured claims serialize to {size} bytes, above the about {limit} Access keeps "
+        f"in its JWT's custom claim; it would drop: {', '.join(dropped)}",
+        hint=(
+            "Access drops the last configured claims first: order the claims list by "
+            "importance, remove claims nobody reads, or reduce the user's groups; policies "
+            "still see every claim, applications reading the Access JWT do not"
+        ),
+        expected=f"<= {limit} bytes",
+        actual=size,
+    )

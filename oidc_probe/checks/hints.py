@@ -1,0 +1,189 @@
+"""Hint texts shared by checks: what to change in Cognito or in Cloudflare.
+
+A flat module of string constants and small functions so that several check
+modules can share (and add to) it without coupling. Constants ending in
+``_COGNITO`` are appended to the generic hint when the provider is Cognito-shaped.
+"""
+
+from __future__ import annotations
+
+from oidc_probe.config import SECRET_ENV
+
+UNRESERVED = "letters, digits and - . _ ~"
+
+# Configuration
+MISSING_SECRET = (
+    "put client_secret in the config file or set the environment variable "
+    f"{SECRET_ENV}; Access needs a confidential client (one with a client secret)"
+)
+PLACEHOLDER = "replace the template value with the real one from your identity provider"
+CERTS_URL_FORM = (
+    "use https://cognito-idp.<region>.amazonaws.com/<region>_<id>/.well-known/jwks.json, "
+    "with the user pool ID shown in the Cognito console"
+)
+ADD_OPENID_SCOPE = (
+    'add "openid" to scopes in the Cloudflare identity-provider config; without it '
+    "there is no ID token and Access cannot log anyone in"
+)
+ADD_EMAIL_SCOPE = (
+    'add "email" to scopes in the Cloudflare config (and enable the email scope on the '
+    "app client); Access needs an email in the ID token"
+)
+BASIC_AUTH_CHARACTERS = (
+    "Cloudflare sends the client id and secret in HTTP Basic auth without form-encoding "
+    "them first (RFC 6749 2.3.1 says to), so a provider that decodes them sees other values "
+    f"and answers invalid_client; use credentials made only of {UNRESERVED} "
+    "(create a new app client or rotate the secret)"
+)
+
+# Discovery
+DISCOVERY_UNREACHABLE = (
+    "the issuer is derived from certs_url (without /.well-known/jwks.json) unless --issuer "
+    "is given; check that certs_url names the right user pool and that the host is reachable "
+    "from here (use --ca-bundle for a private CA)"
+)
+ISSUER_MISMATCH = (
+    "the document must name exactly the issuer it was fetched for (OpenID Connect Discovery "
+    "4.3); ID tokens carry the document's issuer as iss. Check certs_url (or --issuer), "
+    "including a trailing slash"
+)
+ENDPOINT_MISMATCH_COGNITO = (
+    "If you deliberately use another domain of the same user pool (a custom domain), "
+    "the difference is expected."
+)
+PKCE_S256 = (
+    "Access always uses S256 when pkce_enabled is true; turn pkce_enabled off in the "
+    "Cloudflare config, or enable S256 PKCE at the provider"
+)
+PKCE_COGNITO = "Cognito supports PKCE with S256 without advertising it."
+
+# JWKS
+JWKS_UNREACHABLE = (
+    "Access fetches the signing keys from certs_url; it must return the JSON Web Key Set "
+    '(an object with a non-empty "keys" array)'
+)
+JWKS_UNREACHABLE_COGNITO = CERTS_URL_FORM.replace("use ", "For Cognito use ", 1) + "."
+PRIVATE_KEY_PUBLISHED = (
+    "the JWKS is public: it must hold public keys only. Remove the private or symmetric "
+    "key material and rotate those keys now, since anyone could have copied them"
+)
+RSA_KEY_SIZE = (
+    "replace the key with an RSA key of at least 2048 bits (or an EC key); "
+    "short keys can be factored and are rejected by many verifiers"
+)
+
+# Authorization and login
+REDIRECT_MISMATCH_COGNITO = (
+    "Cognito shows this page too when client_id names no app client of this user pool: "
+    "check client_id."
+)
+INVALID_SCOPE = (
+    "a scope in the config is not allowed for this client; remove it from scopes or allow it "
+    "at the provider"
+)
+INVALID_SCOPE_COGNITO = (
+    "In Cognito, enable each configured scope (openid is required) in the app client's "
+    "allowed OAuth scopes (Login pages / Hosted UI settings)."
+)
+UNAUTHORIZED_CLIENT = "the client is not allowed to use the authorization code flow"
+UNAUTHORIZED_CLIENT_COGNITO = (
+    'In Cognito, enable the "Authorization code grant" OAuth grant type on the app client, '
+    "and check client_id."
+)
+INVALID_REQUEST_AUTHORIZE = (
+    "the provider rejected a parameter of the authorization request; check client_id, the "
+    "redirect URI and, with pkce_enabled, that the provider supports S256 PKCE"
+)
+UNSUPPORTED_RESPONSE_TYPE = "the provider does not allow response_type=code for this client"
+SERVER_ERROR_AUTHORIZE = (
+    "the provider failed while handling the request; retry, then check its logs"
+)
+SERVER_ERROR_COGNITO = (
+    "In Cognito this is often a Lambda trigger (pre sign-up, pre token generation) that "
+    "failed: see its CloudWatch logs."
+)
+ACCESS_DENIED = "the user or the provider refused the request; check consent and access policies"
+AUTHORIZE_HTTP_ERROR = "the authorization endpoint answered with an HTTP error; check auth_url"
+AUTHORIZE_HTTP_ERROR_COGNITO = (
+    "For Cognito it is https://<your user pool domain>/oauth2/authorize, and the pool "
+    "needs a domain."
+)
+LOGIN_FAILED = (
+    "check --username and the password (in the environment variable named by --password-env, "
+    "default OIDC_PROBE_PASSWORD, or --password-stdin)"
+)
+LOGIN_FAILED_COGNITO = (
+    "The Cognito user must be confirmed, enabled, and must not need a new password or MFA "
+    "to sign in."
+)
+NEEDS_JAVASCRIPT = (
+    "the form login cannot run JavaScript; use a browser-based login mode "
+    "(--login browser, --login paste or --login headless-browser)"
+)
+NEEDS_JAVASCRIPT_COGNITO = (
+    "Cognito's managed login (version 2) pages need JavaScript; the classic hosted UI does not."
+)
+STATE_MISMATCH = (
+    "the provider must return state unchanged (RFC 6749 4.1.2); Access rejects a callback "
+    "whose state differs. Look for a proxy or a customisation that rewrites it"
+)
+CALLBACK_ISS_MISMATCH = (
+    "the iss parameter on the callback must equal the issuer (RFC 9207); a different value "
+    "signals a mix-up between providers, or an issuer configured wrongly at the provider"
+)
+
+# Token endpoint
+INVALID_CLIENT = "the client secret is wrong, or the client has no secret"
+INVALID_CLIENT_COGNITO = (
+    "In Cognito, copy the secret from the app client, or create an app client with a client "
+    "secret (Access needs one)."
+)
+INVALID_CLIENT_BASIC = (
+    "With Basic auth, special characters in the client id or secret break the exchange "
+    "(see CFG005); try --client-auth post to confirm."
+)
+INVALID_GRANT = (
+    "the authorization code was reused, expired or did not match the redirect URI or PKCE "
+    "verifier, or the client may not read an attribute the requested scopes cover"
+)
+INVALID_GRANT_COGNITO = (
+    "In Cognito, codes are single-use and valid 5 minutes; give the app client read access "
+    "to every attribute of the requested scopes (for example email_verified)."
+)
+UNAUTHORIZED_CLIENT_TOKEN = "the authorization code grant is not enabled for this client"
+INVALID_REDIRECT = (
+    "the redirect_uri sent to the token endpoint differs from the one in the authorization "
+    "request, or is not registered for the client"
+)
+INVALID_REQUEST_TOKEN = (
+    "the token request is missing a parameter or repeats one; check the client "
+    "authentication method (--client-auth basic or post) and PKCE"
+)
+UNSUPPORTED_GRANT_TYPE = "enable the authorization code grant for this client at the provider"
+INVALID_SCOPE_TOKEN = "a requested scope is not allowed for this client"
+TOKEN_SERVER_ERROR = "the token endpoint failed; check token_url and the provider's logs"
+TOKEN_URL_WRONG = "check token_url"
+TOKEN_URL_COGNITO = "For Cognito it is https://<your user pool domain>/oauth2/token."
+NO_ID_TOKEN = (
+    "Access reads the user's identity from the ID token; the provider returns one only when "
+    "the openid scope is requested and allowed for the client"
+)
+NO_STORE = (
+    "token responses hold credentials; the token endpoint should send Cache-Control: no-store "
+    "(RFC 6749 5.1) so that no proxy or cache keeps them"
+)
+
+
+def redirect_mismatch(redirect_uri: str) -> str:
+    """The redirect-mismatch hint, naming the exact URI to register."""
+    return (
+        f"add the exact redirect URI {redirect_uri} to the app client's Allowed callback URLs "
+        "(for Access itself: https://<team-name>.cloudflareaccess.com/cdn-cgi/access/callback)"
+    )
+
+
+def with_cognito(generic: str, cognito: str, is_cognito: bool) -> str:
+    """The generic hint, followed by the Cognito-specific advice when the provider is Cognito."""
+    if not is_cognito or not cognito:
+        return generic
+    return f"{generic.rstrip('.')}. {cognito}"

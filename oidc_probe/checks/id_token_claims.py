@@ -1,0 +1,462 @@
+"""ID-token claim checks (IDT005-IDT012): issuer, audience, times, nonce, at_hash, sub, token_use.
+
+Registered when :mod:`oidc_probe.checks.id_token` is imported. The nonce and the
+access token are never quoted in findings.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from oidc_probe.checks._claims import json_type
+from oidc_probe.checks._inputs import header_alg, no_claims_reason
+from oidc_probe.checks.registry import check
+from oidc_probe.cognito import is_cognito_issuer
+from oidc_probe.context import RunContext
+from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped, warned
+
+# A NumericDate above this (year 5138 in seconds) is almost certainly in milliseconds.
+MILLISECONDS_THRESHOLD = 10**11
+_HASHES = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}
+_CLOCK_HINT = (
+    "check that this machine's clock and the identity provider's are synchronised (NTP); "
+    "--leeway SECONDS widens the tolerance the probe allows"
+)
+
+
+def _when(timestamp: float) -> str:
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return "out of range"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+@check(
+    "IDT005",
+    "id-token-iss-matches",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.7", "RFC7519-4.1.1", "COGNITO-id-token"),
+)
+def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``iss`` claim equals the expected issuer exactly.
+
+    Why it matters: a relying party must reject ID tokens from any issuer but the one it
+    trusts. The probe expects the issuer that ``certs_url`` belongs to (``certs_url``
+    without ``/.well-known/jwks.json``), or ``--issuer``. A mismatch means the keys and the
+    tokens come from different pools, or the issuer differs by a detail such as a trailing
+    slash or the ``issuer-cognito-idp`` host of newer pools.
+
+    How to fix: set ``certs_url`` to the JWKS of the pool named in the token's ``iss``
+    (``<iss>/.well-known/jwks.json``). If the pool uses a different issuer host than its
+    JWKS, pass ``--issuer`` with the exact ``iss`` value.
+
+    References: OpenID Connect Core 1.0 section 3.1.3.7 (step 2); RFC 7519 section 4.1.1;
+    AWS: using the ID token.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    expected = ctx.settings.issuer
+    iss = claims.get("iss")
+    hint = (
+        "set certs_url to <iss>/.well-known/jwks.json of the pool that issues the tokens, or "
+        "pass --issuer with the exact issuer"
+    )
+    if not isinstance(iss, str):
+        yield failed(
+            "the ID token has no iss claim"
+            if iss is None
+            else f"iss is a {json_type(iss)}, not a string",
+            hint="the identity provider must put its issuer identifier in every ID token",
+            expected=expected,
+            actual=json_type(iss),
+        )
+    elif iss != expected:
+        if iss.rstrip("/") == expected.rstrip("/"):
+            hint = "the issuers differ only by a trailing slash; comparison is exact: " + hint
+        yield failed(
+            "iss does not match the expected issuer", hint=hint, expected=expected, actual=iss
+        )
+    else:
+        yield passed("iss matches the expected issuer", actual=iss)
+
+
+@check(
+    "IDT006",
+    "id-token-aud-matches",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.7", "RFC7519-4.1.3", "CF-generic-oidc"),
+)
+def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``aud`` is (or holds) the client id; with several audiences, so is ``azp``.
+
+    Why it matters: an ID token is meant for one client. Access must reject a token
+    issued to another app client, or it would accept logins meant for other
+    applications.
+
+    How to fix: make ``client_id`` in the Cloudflare config the id of the app client that
+    the authorization and token requests use. Cognito sets ``aud`` to that app client's id.
+
+    References: OpenID Connect Core 1.0 section 3.1.3.7 (steps 3-5); RFC 7519 section 4.1.3.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    client_id = ctx.config.client_id
+    aud = claims.get("aud")
+    hint = (
+        "client_id in the Cloudflare config must be the id of the app client that issued the token"
+    )
+    if isinstance(aud, str):
+        if aud == client_id:
+            yield passed("aud is the client id", actual=aud)
+        else:
+            yield failed("aud is not the client id", hint=hint, expected=client_id, actual=aud)
+        return
+    if not isinstance(aud, list) or not all(isinstance(a, str) for a in aud):
+        yield failed(
+            "the ID token has no aud claim"
+            if aud is None
+            else "aud is neither a string nor an array of strings",
+            hint="the identity provider must put the client id in aud",
+            expected=client_id,
+            actual=json_type(aud),
+        )
+        return
+    if client_id not in aud:
+        yield failed(
+            "aud does not contain the client id", hint=hint, expected=client_id, actual=aud
+        )
+        return
+    if len(set(aud)) == 1:
+        yield passed("aud is the client id", actual=aud)
+        return
+    azp = claims.get("azp")
+    if azp == client_id:
+        yield passed("aud contains the client id and azp names it", actual=aud)
+    else:
+        yield failed(
+            "aud has several audiences and azp is "
+            + ("missing" if azp is None else "not the client id"),
+            hint="with several audiences the identity provider must set azp to the client id",
+            expected=client_id,
+            actual=azp if isinstance(azp, str) else json_type(azp),
+        )
+
+
+@check("IDT007", "id-token-not-expired", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.4"))
+def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``exp`` is a number of seconds and lies in the future (within the leeway).
+
+    Why it matters: Access rejects expired ID tokens. An ``exp`` written in milliseconds
+    looks valid for millennia, which hides a provider bug and would make a stolen token
+    valid forever to a lenient verifier.
+
+    How to fix: check that this machine's clock is right (NTP) and that the identity
+    provider writes ``exp`` as seconds since the epoch. Cognito ID tokens live between
+    5 minutes and 1 day (app client setting "ID token expiration").
+
+    References: OpenID Connect Core 1.0 section 3.1.3.7 (step 9); RFC 7519 section 4.1.4.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    raw = claims.get("exp")
+    exp = _number(raw)
+    now = ctx.now()
+    leeway = ctx.settings.leeway
+    if exp is None:
+        yield failed(
+            "the ID token has no exp claim"
+            if raw is None
+            else f"exp is a {json_type(raw)}, not a number",
+            hint="the identity provider must set exp to seconds since the epoch",
+            expected="a NumericDate (seconds)",
+            actual=json_type(raw),
+        )
+        return
+    if exp > MILLISECONDS_THRESHOLD:
+        yield failed(
+            f"exp ({raw}) looks like milliseconds, not seconds since the epoch",
+            hint="the identity provider must write exp in seconds (divide by 1000)",
+            expected="seconds since the epoch",
+            actual=raw,
+        )
+        return
+    if now >= exp + leeway:
+        yield failed(
+            f"the ID token expired {int(now - exp)} s ago (at {_when(exp)}, leeway {leeway} s)",
+            hint=_CLOCK_HINT,
+            expected=f"now < exp + {leeway}",
+            actual=raw,
+        )
+        return
+    yield passed(f"the ID token expires in {int(exp - now)} s (at {_when(exp)})", actual=raw)
+
+
+@check("IDT008", "id-token-iat-valid", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.6"))
+def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``iat`` is a number of seconds and not in the future (beyond the leeway).
+
+    Why it matters: a token issued "in the future" means the clocks of the provider
+    and the verifier disagree; Access, like most verifiers, may reject it, and the
+    login fails for reasons that look random.
+
+    How to fix: synchronise this machine's clock (NTP); ``--leeway SECONDS`` widens the
+    tolerance. A provider writing ``iat`` in milliseconds must write seconds.
+
+    References: OpenID Connect Core 1.0 section 3.1.3.7 (step 10); RFC 7519 section 4.1.6.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    raw = claims.get("iat")
+    iat = _number(raw)
+    now = ctx.now()
+    leeway = ctx.settings.leeway
+    if iat is None:
+        yield failed(
+            "the ID token has no iat claim"
+            if raw is None
+            else f"iat is a {json_type(raw)}, not a number",
+            hint="the identity provider must set iat to seconds since the epoch",
+            expected="a NumericDate (seconds)",
+            actual=json_type(raw),
+        )
+        return
+    if iat > MILLISECONDS_THRESHOLD:
+        yield failed(
+            f"iat ({raw}) looks like milliseconds, not seconds since the epoch",
+            hint="the identity provider must write iat in seconds (divide by 1000)",
+            expected="seconds since the epoch",
+            actual=raw,
+        )
+        return
+    if iat > now + leeway:
+        yield failed(
+            f"the ID token was issued {int(iat - now)} s in the future "
+            f"(at {_when(iat)}, leeway {leeway} s)",
+            hint=_CLOCK_HINT,
+            expected=f"iat <= now + {leeway}",
+            actual=raw,
+        )
+        return
+    yield passed(f"the ID token was issued {int(now - iat)} s ago", actual=raw)
+
+
+@check("IDT009", "id-token-nonce-matches", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "OIDCC-3.1.2.1"))
+def id_token_nonce_matches(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token's ``nonce`` equals the nonce sent in the authorization request.
+
+    Why it matters: Access sends a nonce with every login and the nonce binds the ID
+    token to that login, so a token captured from another session cannot be replayed.
+    A provider that drops or changes the nonce breaks this protection, and a relying
+    party that checks it rejects the login. Neither value is ever shown.
+
+    How to fix: the identity provider must copy the ``nonce`` parameter of the
+    authorization request into the ID token unchanged. Cognito does; a missing or
+    different nonce points at a proxy or a custom authorization endpoint in between.
+
+    References: OpenID Connect Core 1.0 sections 3.1.2.1 (nonce) and 3.1.3.7 (step 11).
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    if ctx.authorization is None:
+        yield skipped("no authorization request was made, so no nonce was sent (see AUT001)")
+        return
+    nonce = claims.get("nonce")
+    if nonce is None:
+        yield failed(
+            "the ID token has no nonce, but Access sends one with every login",
+            hint="the identity provider must copy the authorization request's nonce into the token",
+            expected="the nonce sent in the authorization request",
+            actual="no nonce claim",
+        )
+        return
+    sent = ctx.authorization.nonce.encode()
+    if not isinstance(nonce, str) or not hmac.compare_digest(nonce.encode(), sent):
+        yield failed(
+            "the ID token's nonce differs from the one sent in the authorization request",
+            hint=(
+                "the token belongs to another login, or something between the probe and the "
+                "identity provider changes the nonce; the provider must echo it unchanged"
+            ),
+            expected="the nonce sent in the authorization request",
+            actual="a different value" if isinstance(nonce, str) else json_type(nonce),
+        )
+        return
+    yield passed("the ID token's nonce matches the one sent")
+
+
+def _at_hash(access_token: str, alg: str) -> str | None:
+    hash_function = _HASHES.get(alg[-3:])
+    if hash_function is None:
+        return None
+    digest = hash_function(access_token.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
+
+
+@check("IDT010", "id-token-at-hash-valid", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.6", "OIDCC-3.3.2.11"))
+def id_token_at_hash_valid(ctx: RunContext) -> Iterator[Outcome]:
+    """When the ID token has ``at_hash``, it matches the access token returned with it.
+
+    Why it matters: ``at_hash`` binds the access token to the ID token; a mismatch means
+    the two tokens come from different requests or were swapped in transit. In the
+    authorization-code flow the claim is optional, so its absence is only noted.
+
+    How to fix: the identity provider must compute ``at_hash`` as the base64url encoding
+    of the left half of the hash of the access token, using the hash size of the ID
+    token's ``alg`` (SHA-256 for RS256, ES256 and PS256). Make sure no proxy replaces
+    either token in the token response.
+
+    References: OpenID Connect Core 1.0 sections 3.1.3.6 and 3.3.2.11 (at_hash).
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    at_hash = claims.get("at_hash")
+    if at_hash is None:
+        yield info("the ID token has no at_hash (optional in the authorization-code flow)")
+        return
+    response = ctx.token_response or {}
+    access_token = response.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        yield skipped("no access token in the token response to compare at_hash with (see TOK002)")
+        return
+    alg = header_alg(ctx)
+    expected = _at_hash(access_token, alg) if isinstance(alg, str) else None
+    if expected is None:
+        shown = alg if isinstance(alg, str) else json_type(alg)
+        yield skipped(f"cannot tell which hash alg {shown} implies for at_hash (see IDT002)")
+        return
+    hash_name = f"SHA-{alg[-3:]}" if isinstance(alg, str) else "hash"
+    description = f"base64url of the left half of {hash_name}(access_token)"
+    if not isinstance(at_hash, str) or not hmac.compare_digest(at_hash.encode(), expected.encode()):
+        yield failed(
+            "at_hash does not match the access token returned with the ID token",
+            hint=(
+                "the ID token and the access token come from different requests, or the "
+                f"provider computes at_hash wrongly (expected {description})"
+            ),
+            expected=description,
+            actual="a different value" if isinstance(at_hash, str) else json_type(at_hash),
+        )
+        return
+    yield passed(f"at_hash matches the access token ({hash_name})")
+
+
+@check("IDT011", "id-token-sub-present", Stage.ID_TOKEN, refs=("OIDCC-2", "RFC7519-4.1.2"))
+def id_token_sub_present(ctx: RunContext) -> Iterator[Outcome]:
+    """The ID token has a non-empty string ``sub`` claim.
+
+    Why it matters: ``sub`` is the stable identifier of the user at the provider; Access
+    records it in the user's identity. A token without it is not a valid ID token.
+
+    How to fix: the identity provider must set ``sub`` in every ID token. Cognito always
+    sets it to the user's immutable UUID; its absence means the token was not issued by
+    Cognito unchanged (check pre-token-generation Lambdas and proxies).
+
+    References: OpenID Connect Core 1.0 section 2 (ID token); RFC 7519 section 4.1.2.
+    """
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    sub = claims.get("sub")
+    hint = "the identity provider must put the user's identifier in sub"
+    if not isinstance(sub, str):
+        yield failed(
+            "the ID token has no sub claim"
+            if sub is None
+            else f"sub is a {json_type(sub)}, not a string",
+            hint=hint,
+            expected="a non-empty string",
+            actual=json_type(sub),
+        )
+    elif not sub.strip():
+        yield failed(
+            "the ID token's sub is empty", hint=hint, expected="a non-empty string", actual=sub
+        )
+    elif len(sub) > 255:
+        yield warned(
+            f"sub is {len(sub)} characters long; OpenID Connect allows at most 255",
+            hint="the identity provider should use a shorter subject identifier",
+            expected="at most 255 characters",
+            actual=len(sub),
+        )
+    else:
+        yield passed("the ID token has a sub claim", actual=sub)
+
+
+@check(
+    "IDT012",
+    "cognito-token-use-id",
+    Stage.ID_TOKEN,
+    refs=("COGNITO-id-token", "COGNITO-verify-jwt"),
+)
+def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
+    """For a Cognito issuer, the ID token's ``token_use`` claim is ``id``.
+
+    Why it matters: Cognito signs ID and access tokens with keys from the same JWKS, so
+    a signature alone does not tell them apart. An access token returned as the
+    ``id_token`` carries no email or profile claims, and Access's login fails.
+    Skipped for issuers that are not Cognito.
+
+    How to fix: make sure nothing between Cognito and Access swaps the tokens, and that
+    the token endpoint used is the pool's ``/oauth2/token``. AWS's guidance is to check
+    ``token_use`` whenever a Cognito token is verified.
+
+    References: AWS: using the ID token; AWS: verifying a JSON web token.
+    """
+    if not is_cognito_issuer(ctx.settings.issuer):
+        yield skipped("the issuer is not a Cognito user pool")
+        return
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        yield skipped(reason or "no ID token claims")
+        return
+    token_use = claims.get("token_use")
+    if token_use == "id":
+        yield passed("token_use is id", actual=token_use)
+        return
+    if token_use == "access":
+        message = "the id_token is a Cognito access token (token_use access), not an ID token"
+    elif token_use is None:
+        message = "the ID token has no token_use claim, which every Cognito ID token carries"
+    else:
+        message = "token_use is not id"
+    yield failed(
+        message,
+        hint=(
+            "the token endpoint must return Cognito's ID token as id_token; check for proxies "
+            "or custom token endpoints that swap the tokens"
+        ),
+        expected="id",
+        actual=token_use if isinstance(token_use, str) else json_type(token_use),
+    )

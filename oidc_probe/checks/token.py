@@ -1,0 +1,255 @@
+"""Checks of the token exchange (the authorization code traded for tokens)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from oidc_probe.checks import hints
+from oidc_probe.checks._support import (
+    exchange_failure,
+    header,
+    is_cognito,
+    looks_like_html,
+    not_run,
+    redact,
+    type_name,
+)
+from oidc_probe.checks.registry import check
+from oidc_probe.context import HttpExchange, RunContext
+from oidc_probe.model import Outcome, Stage, Status, failed, passed, skipped, warned
+from oidc_probe.settings import ClientAuth
+
+_UNRESERVED = re.compile(r"^[A-Za-z0-9\-._~]*$")
+
+# error code -> (generic hint, Cognito addition)
+_TOKEN_HINTS = {
+    "invalid_client": (hints.INVALID_CLIENT, hints.INVALID_CLIENT_COGNITO),
+    "invalid_grant": (hints.INVALID_GRANT, hints.INVALID_GRANT_COGNITO),
+    "unauthorized_client": (hints.UNAUTHORIZED_CLIENT_TOKEN, hints.UNAUTHORIZED_CLIENT_COGNITO),
+    "invalid_request": (hints.INVALID_REQUEST_TOKEN, ""),
+    "unsupported_grant_type": (hints.UNSUPPORTED_GRANT_TYPE, hints.UNAUTHORIZED_CLIENT_COGNITO),
+    "invalid_scope": (hints.INVALID_SCOPE_TOKEN, hints.INVALID_SCOPE_COGNITO),
+}
+
+
+def _not_exchanged(ctx: RunContext) -> str:
+    login = ctx.login
+    if login is None or not (login.callback_params or {}).get("code"):
+        return "the token exchange did not run: no authorization code (see AUT001, AUT002)"
+    return not_run(ctx, "token", "the token exchange did not run")
+
+
+def _error_hint(ctx: RunContext, error: str, description: str) -> str:
+    cognito = is_cognito(ctx)
+    if error == "unauthorized_client" and "redirect" in description.lower():
+        return hints.INVALID_REDIRECT
+    generic, extra = _TOKEN_HINTS.get(error, ("see the error_description", ""))
+    hint = hints.with_cognito(generic, extra, cognito)
+    if error == "invalid_client" and ctx.settings.client_auth is ClientAuth.BASIC:
+        hint = f"{hint.rstrip('.')}. {hints.INVALID_CLIENT_BASIC}"
+        if not all(
+            _UNRESERVED.match(v or "") for v in (ctx.config.client_id, ctx.config.client_secret)
+        ):
+            hint += " The configured credentials do contain such characters."
+    return hint
+
+
+def _error_fields(fetch: HttpExchange, ctx: RunContext) -> tuple[str, str] | None:
+    body = fetch.json_object()
+    if body is None or not isinstance(body.get("error"), str):
+        return None
+    description = body.get("error_description")
+    return body["error"], redact(description if isinstance(description, str) else "", ctx)
+
+
+@check(
+    "TOK001",
+    "token-exchange-succeeded",
+    Stage.TOKEN,
+    refs=("RFC6749-4.1.3", "RFC6749-5.2", "OIDCC-3.1.3.1", "COGNITO-token-endpoint"),
+)
+def token_exchange_succeeded(ctx: RunContext) -> Iterator[Outcome]:
+    """The token endpoint answers the code exchange with HTTP 200.
+
+    What it checks: the POST to token_url, made as Access makes it (client_secret_basic
+    by default), succeeds. On an error the provider's ``error`` and
+    ``error_description`` are shown with what they mean for Cognito.
+
+    Why it matters: this is the exchange that gives Access the ID token. When it
+    fails, users see a generic Access error after a successful login.
+
+    How to fix: invalid_client: the secret is wrong or the app client has none (Access
+    needs a client with a secret), or special characters break Basic auth.
+    invalid_grant: the code was reused or expired, or the app client cannot read an
+    attribute the scopes cover (e.g. email_verified). unauthorized_client: enable the
+    authorization code grant on the app client (with ``invalid_redirect``: the
+    redirect URI differs).
+
+    References: RFC 6749 sections 4.1.3 and 5.2; OpenID Connect Core 3.1.3.1;
+    Cognito's token endpoint.
+    """
+    fetch = ctx.token_fetch
+    if fetch is None:
+        yield skipped(_not_exchanged(ctx))
+        return
+    cognito = is_cognito(ctx)
+    url_hint = hints.with_cognito(hints.TOKEN_URL_WRONG, hints.TOKEN_URL_COGNITO, cognito)
+    if fetch.error is not None:
+        yield failed(
+            f"the token request to {fetch.url} failed: {redact(fetch.error, ctx)}",
+            hint=url_hint,
+            expected="HTTP 200",
+            actual=redact(fetch.error, ctx),
+        )
+        return
+    if fetch.status == 200:
+        yield passed(f"the token endpoint answered HTTP 200 ({fetch.elapsed_ms:.0f} ms)")
+        return
+    error = _error_fields(fetch, ctx)
+    if error is not None:
+        code, description = error
+        detail = f": {description}" if description else ""
+        yield failed(
+            f"the token endpoint answered HTTP {fetch.status} {code}{detail}",
+            hint=_error_hint(ctx, code, description),
+            expected="HTTP 200",
+            actual={"status": fetch.status, "error": code, "error_description": description},
+        )
+        return
+    kind = "an HTML page" if looks_like_html(fetch) else (fetch.content_type or "a response")
+    hint = hints.TOKEN_SERVER_ERROR if (fetch.status or 0) >= 500 else url_hint
+    yield failed(
+        f"the token endpoint answered HTTP {fetch.status} with {kind} and no OAuth error",
+        hint=hint,
+        expected="HTTP 200",
+        actual={"status": fetch.status, "content_type": fetch.content_type},
+    )
+
+
+@check(
+    "TOK002",
+    "token-response-shape",
+    Stage.TOKEN,
+    refs=("RFC6749-5.1", "OIDCC-3.1.3.3", "RFC6750-4"),
+)
+def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
+    """The token response is a JSON object holding the tokens Access needs.
+
+    What it checks: a JSON object, token_type Bearer (any case), id_token and
+    access_token strings, expires_in a number.
+
+    Why it matters: Access reads the user's identity from the ID token; without it
+    (or with a response it cannot parse) the login fails after the exchange. A
+    missing ``id_token`` almost always means the ``openid`` scope was not granted.
+
+    How to fix: request and allow the ``openid`` scope (in Cognito: on the app
+    client). Other shape problems point at a proxy or a non-standard server.
+
+    References: RFC 6749 section 5.1; OpenID Connect Core 3.1.3.3.
+    """
+    fetch = ctx.token_fetch
+    if fetch is None:
+        yield skipped(_not_exchanged(ctx))
+        return
+    if fetch.error is not None or fetch.status != 200:
+        yield skipped("the token exchange failed (see TOK001)")
+        return
+    cause = exchange_failure(fetch)
+    if cause is not None:
+        yield failed(
+            f"the token response is {cause}",
+            hint="the token endpoint must answer with a JSON object (RFC 6749 5.1)",
+            subject="body",
+            expected="a JSON object",
+            actual=cause,
+        )
+        return
+    body: dict[str, Any] = fetch.json
+    problems = list(_shape_problems(body))
+    yield from problems
+    if not problems:
+        yield passed(
+            "the token response has token_type Bearer, id_token, access_token and expires_in"
+        )
+
+
+def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
+    token_type = body.get("token_type")
+    if not isinstance(token_type, str) or token_type.lower() != "bearer":
+        yield failed(
+            "token_type is not Bearer",
+            hint="the token endpoint must return token_type Bearer (RFC 6750)",
+            subject="token_type",
+            expected="Bearer",
+            actual=token_type if isinstance(token_type, str) else type_name(token_type),
+        )
+    for name, hint in (
+        ("id_token", hints.NO_ID_TOKEN),
+        ("access_token", "the token endpoint must return an access_token (RFC 6749 5.1)"),
+    ):
+        value = body.get(name)
+        if not isinstance(value, str) or not value:
+            yield failed(
+                f"{name} is {'missing' if value is None else 'not a non-empty string'}",
+                hint=hint,
+                subject=name,
+                expected="a string",
+                actual="missing" if value is None else type_name(value),
+            )
+    expires_in = body.get("expires_in")
+    if expires_in is None:
+        yield warned(
+            "expires_in is missing",
+            hint="RFC 6749 5.1 recommends expires_in; without it the token lifetime is unknown",
+            subject="expires_in",
+            expected="a number",
+            actual="missing",
+        )
+    elif isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+        yield failed(
+            "expires_in is not a number",
+            hint="expires_in must be a JSON number of seconds (RFC 6749 5.1)",
+            subject="expires_in",
+            expected="a number",
+            actual=type_name(expires_in),
+        )
+
+
+@check(
+    "TOK003",
+    "token-response-no-store",
+    Stage.TOKEN,
+    refs=("RFC6749-5.1",),
+    severity=Status.WARN,
+)
+def token_response_no_store(ctx: RunContext) -> Iterator[Outcome]:
+    """The token response carries ``Cache-Control: no-store``.
+
+    Why it matters: the response holds the ID, access and refresh tokens; RFC 6749
+    requires that no cache keeps it. This does not break Access, hence a warning.
+
+    How to fix: make the token endpoint (or the proxy in front of it) send
+    ``Cache-Control: no-store``. Cognito does.
+
+    References: RFC 6749 section 5.1.
+    """
+    fetch = ctx.token_fetch
+    if fetch is None:
+        yield skipped(_not_exchanged(ctx))
+        return
+    if fetch.error is not None or fetch.status != 200:
+        yield skipped("the token exchange failed (see TOK001)")
+        return
+    value = header(fetch, "cache-control")
+    directives = {d.strip().split("=")[0].lower() for d in (value or "").split(",")}
+    if "no-store" in directives:
+        yield passed("the token response has Cache-Control: no-store", actual=value)
+        return
+    yield failed(
+        "the token response lacks Cache-Control: no-store",
+        hint=hints.NO_STORE,
+        expected="no-store",
+        actual=value if value is not None else "no Cache-Control header",
+    )

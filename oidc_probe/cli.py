@@ -1,0 +1,420 @@
+"""``oidc-probe``: argument parsing, dispatch, and the one place errors become exit codes.
+
+Only the standard library is imported here; each command imports what it needs
+when it runs, so ``--help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from oidc_probe import __version__
+from oidc_probe.commands.console import Console
+from oidc_probe.errors import ProbeError, UsageError
+from oidc_probe.settings import DEFAULT_REDIRECT_URI
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from oidc_probe.commands.check import ProbeRunner
+
+PROG = "oidc-probe"
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES = f"""\
+exit codes:
+  {EXIT_OK:<4} no check failed
+  {EXIT_FAILED:<4} at least one check failed
+  {EXIT_USAGE:<4} usage or configuration error
+  {EXIT_INTERNAL:<4} internal error (rerun with --debug for the traceback)
+  {EXIT_INTERRUPTED:<4} interrupted
+"""
+
+CHECK_EPILOG = f"""\
+environment:
+  OIDC_PROBE_CLIENT_SECRET  the client secret, when the config file leaves it out
+  OIDC_PROBE_PASSWORD       the password for --login form (or the name given to --password-env)
+  OIDC_PROBE_USERNAME       the username, when --username is not given
+  NO_COLOR                  set to disable colour
+
+The client secret and the password are never accepted as plain arguments.
+
+{EXIT_CODES}"""
+
+
+class CommandLineError(UsageError):
+    """An argparse error: printed after the usage of the (sub)command."""
+
+    def __init__(self, message: str, *, prog: str, usage: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.usage = usage
+
+
+class _ParserExit(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that writes to the injected streams and never calls ``sys.exit``."""
+
+    def __init__(self, *args: Any, console: Console, **kwargs: Any) -> None:
+        self.console = console
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            to_stdout = file is None or file is sys.stdout
+            (self.console.stdout if to_stdout else self.console.stderr).write(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self.console.stderr.write(message)
+        raise _ParserExit(status)
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandLineError(message, prog=self.prog, usage=self.format_usage())
+
+
+class _RefuseSecret(argparse.Action):
+    """A hidden option for a secret given as an argument: refused, saying what to do (``const``)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        raise UsageError(
+            f"{option_string} is not accepted: secrets given as arguments end up in the shell "
+            f"history and the process list; {self.const}"
+        )
+
+
+def build_parser(console: Console) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        console=console,
+        description="Run Cloudflare Access's OpenID Connect login against an identity provider "
+        "(Amazon Cognito or any OIDC provider) and say exactly what is wrong.",
+        epilog=EXIT_CODES,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    debug = _Parser(add_help=False, console=console)
+    debug.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        console=console,
+        parents=[debug],
+        help="run the login flow against a provider and check everything Access needs",
+        description="Run the authorization-code flow as Cloudflare Access runs it, verify the "
+        "ID token and check the claims Access needs.",
+        epilog=CHECK_EPILOG,
+    )
+    _add_config_options(check)
+    _add_flow_options(check)
+    _add_output_options(check)
+
+    demo = commands.add_parser(
+        "demo",
+        console=console,
+        parents=[debug],
+        help="run the full check against the built-in Cognito emulator",
+        description="Start the built-in Cognito emulator on a loopback port and run the full "
+        "check against it with the form login and the demo user.",
+        epilog=EXIT_CODES,
+    )
+    demo.add_argument(
+        "--fault", action="append", metavar="NAME", help="make the emulator misbehave (repeatable)"
+    )
+    demo.add_argument(
+        "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=None
+    )
+    demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
+    _add_output_options(demo)
+
+    fake = commands.add_parser(
+        "fake-cognito",
+        console=console,
+        parents=[debug],
+        help="serve the Cognito emulator in the foreground",
+        description="Serve the Cognito emulator (hosted UI, OAuth 2 and OIDC endpoints) until "
+        "interrupted.",
+    )
+    fake.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    fake.add_argument("--port", type=_port, default=9229, help="port (default 9229; 0: any)")
+    fake.add_argument("--pool", metavar="FILE", help="pool file (default: the packaged demo pool)")
+    fake.add_argument(
+        "--fault", action="append", metavar="NAME", help="inject a fault (repeatable)"
+    )
+    fake.add_argument("--list-faults", action="store_true", help="list the faults and exit")
+
+    checks = commands.add_parser(
+        "checks",
+        console=console,
+        parents=[debug],
+        help="list the check catalogue",
+        description="List every check: ID, slug, stage and what it checks.",
+    )
+    checks.add_argument("--format", choices=["text", "json"], default="text")
+
+    explain = commands.add_parser(
+        "explain",
+        console=console,
+        parents=[debug],
+        help="show the documentation page of one check",
+        description="Show what a check checks, why it matters for Access, how to fix it, "
+        "and its references.",
+    )
+    explain.add_argument("check_id", metavar="ID", help="a check ID such as CLM003")
+    return parser
+
+
+def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("identity provider (flags override fields of --config)")
+    group.add_argument("--config", metavar="FILE", help="Cloudflare's identity-provider JSON")
+    group.add_argument("--client-id", metavar="ID")
+    group.add_argument(
+        "--client-secret",
+        action=_RefuseSecret,
+        nargs="?",
+        const="put client_secret in the config file or set OIDC_PROBE_CLIENT_SECRET",
+        help=argparse.SUPPRESS,
+    )
+    group.add_argument("--auth-url", metavar="URL")
+    group.add_argument("--token-url", metavar="URL")
+    group.add_argument("--certs-url", metavar="URL", help="the JWKS URL")
+    group.add_argument(
+        "--scopes",
+        action="append",
+        metavar="SCOPES",
+        help="scopes, space or comma separated (repeatable)",
+    )
+    group.add_argument(
+        "--claims",
+        action="append",
+        metavar="CLAIMS",
+        help="custom claims Access should read, space or comma separated (repeatable)",
+    )
+    group.add_argument(
+        "--pkce",
+        dest="pkce_enabled",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="PKCE as with Access's pkce_enabled",
+    )
+    group.add_argument("--email-claim-name", metavar="CLAIM")
+    group.add_argument(
+        "--issuer", help="expected issuer (default: certs_url without /.well-known/jwks.json)"
+    )
+
+
+def _add_flow_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("flow and login")
+    group.add_argument(
+        "--redirect-uri",
+        default=DEFAULT_REDIRECT_URI,
+        metavar="URL",
+        help=f"redirect URI registered with the provider (default {DEFAULT_REDIRECT_URI})",
+    )
+    group.add_argument(
+        "--client-auth",
+        choices=["basic", "post"],
+        default="basic",
+        help="token endpoint client authentication (default basic, as Access)",
+    )
+    group.add_argument("--login", choices=["form"], default="form", help="login mode")
+    group.add_argument("--username", help="user to log in as")
+    group.add_argument(
+        "--password",
+        action=_RefuseSecret,
+        nargs="?",
+        const="set OIDC_PROBE_PASSWORD (or the variable named by --password-env) "
+        "or use --password-stdin",
+        help=argparse.SUPPRESS,
+    )
+    password = group.add_mutually_exclusive_group()
+    password.add_argument(
+        "--password-env",
+        default="OIDC_PROBE_PASSWORD",
+        metavar="NAME",
+        help="environment variable holding the password (default OIDC_PROBE_PASSWORD)",
+    )
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    group.add_argument(
+        "--discovery-only",
+        action="store_true",
+        help="stop after discovery and the JWKS (no login, no credentials needed)",
+    )
+    group.add_argument(
+        "--leeway", type=_non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+    )
+    group.add_argument(
+        "--timeout", type=_positive_float, default=10.0, metavar="SECONDS", help="per request"
+    )
+    group.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument("--format", choices=["text", "json"], default="text")
+    group.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    group.add_argument(
+        "--show-tokens", action="store_true", help="include the raw tokens in the report"
+    )
+    group.add_argument("--no-color", action="store_true", help="never use colour")
+
+
+def _non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {number}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _non_negative_int(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {number}")
+    return number
+
+
+def _dispatch(
+    args: argparse.Namespace,
+    console: Console,
+    parser: argparse.ArgumentParser,
+    probe: ProbeRunner | None,
+) -> int:
+    command: str | None = args.command
+    if command == "check":
+        from oidc_probe.commands.check import check_command
+
+        return check_command(args, console, probe)
+    if command == "demo":
+        from oidc_probe.demo import demo_command
+
+        return demo_command(args, console, probe)
+    if command == "fake-cognito":
+        from oidc_probe.fake_cognito.cli import format_fault_list, run_fake_cognito
+
+        if args.list_faults:
+            console.out(format_fault_list())
+            return EXIT_OK
+        return run_fake_cognito(
+            host=args.host,
+            port=args.port,
+            pool_path=args.pool,
+            faults=args.fault or (),
+            out=console.stdout,
+        )
+    if command == "checks":
+        from oidc_probe.commands.catalogue import checks_command
+
+        return checks_command(args.format, console)
+    if command == "explain":
+        from oidc_probe.commands.catalogue import explain_command
+
+        return explain_command(args.check_id, console)
+    parser.print_help(console.stderr)
+    return EXIT_USAGE
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+    probe: ProbeRunner | None = None,
+) -> int:
+    """Run one command and return its exit code; never raises (except ``SystemExit``).
+
+    ``probe`` replaces the pipeline-and-checks runner of ``check`` and ``demo``
+    (a seam for tests); by default the real pipeline runs.
+    """
+    console = Console(
+        stdin=stdin if stdin is not None else sys.stdin,
+        stdout=stdout if stdout is not None else sys.stdout,
+        stderr=stderr if stderr is not None else sys.stderr,
+        environ=os.environ if environ is None else environ,
+    )
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        parser = build_parser(console)
+        args = parser.parse_args(arguments)
+        debug = bool(getattr(args, "debug", debug))
+        return _dispatch(args, console, parser, probe)
+    except _ParserExit as exc:
+        return exc.status
+    except CommandLineError as exc:
+        console.stderr.write(exc.usage)
+        console.err(f"{exc.prog}: error: {exc}")
+        return EXIT_USAGE
+    except ProbeError as exc:
+        console.err(f"{PROG}: error: {_one_line(exc)}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console.err(f"{PROG}: interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as exc:
+        if debug:
+            console.err(traceback.format_exc().rstrip())
+            console.err(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}")
+        else:
+            console.err(
+                f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)} "
+                "(rerun with --debug for the traceback)"
+            )
+        return EXIT_INTERNAL
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def run() -> NoReturn:
+    """Entry point of the ``oidc-probe`` script and ``python -m oidc_probe``."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

@@ -1,0 +1,218 @@
+"""``oidc-probe check``: run the flow Access runs against a real provider and report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+
+from oidc_probe.errors import UsageError
+from oidc_probe.settings import ClientAuth, LoginMode, RunSettings
+
+if TYPE_CHECKING:
+    from oidc_probe.commands.console import Console
+    from oidc_probe.config import ProbeConfig
+    from oidc_probe.context import RunContext
+    from oidc_probe.model import Finding
+    from oidc_probe.report.base import Format
+
+USERNAME_ENV = "OIDC_PROBE_USERNAME"
+DEFAULT_PASSWORD_ENV = "OIDC_PROBE_PASSWORD"
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+class ProbeRunner(Protocol):
+    """Runs the pipeline and the checks. ``login`` False stops after discovery and JWKS."""
+
+    def __call__(
+        self, config: ProbeConfig, settings: RunSettings, *, login: bool
+    ) -> tuple[RunContext, list[Finding]]: ...
+
+
+def default_probe(
+    config: ProbeConfig, settings: RunSettings, *, login: bool
+) -> tuple[RunContext, list[Finding]]:
+    """The real pipeline with the headless form login, then the whole check catalogue."""
+    from oidc_probe import pipeline
+    from oidc_probe.checks.registry import run_checks
+
+    if login:
+        from oidc_probe.login.form import FormLogin
+
+        driver = FormLogin(settings.username or "", settings.password or "")
+        ctx = pipeline.run_probe(config, settings, driver=driver)
+    else:
+        ctx = pipeline.run_discovery_only(config, settings)
+    return ctx, run_checks(ctx)
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    fmt: Format
+    output: Path | None = None
+    show_tokens: bool = False
+    no_color: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> OutputOptions:
+        from oidc_probe.report.base import Format
+
+        return cls(
+            fmt=Format(args.format),
+            output=writable_output(args.output),
+            show_tokens=bool(args.show_tokens),
+            no_color=bool(args.no_color),
+        )
+
+
+def check_command(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from oidc_probe.config import derive_issuer, load_config
+
+    if args.config is None and not any(
+        getattr(args, name) for name in ("client_id", "auth_url", "token_url", "certs_url")
+    ):
+        raise UsageError(
+            "check needs the identity-provider settings: pass --config FILE (Cloudflare's "
+            "identity-provider JSON) or --client-id, --auth-url, --token-url and --certs-url"
+        )
+    config = load_config(args.config, field_overrides(args), console.environ)
+    console.redactor.add(config.client_secret)
+    for warning in config.warnings:
+        console.warn(warning)
+    options = OutputOptions.from_args(args)
+    login = not args.discovery_only
+    username, password = credentials(args, console) if login else (None, None)
+    console.redactor.add(password)
+    settings = RunSettings(
+        issuer=args.issuer or derive_issuer(config.certs_url),
+        redirect_uri=checked_redirect_uri(args.redirect_uri),
+        client_auth=ClientAuth(args.client_auth),
+        login=LoginMode(args.login),
+        username=username,
+        password=password,
+        leeway=args.leeway,
+        timeout=args.timeout,
+        ca_bundle=checked_ca_bundle(args.ca_bundle),
+        show_tokens=options.show_tokens,
+    )
+    ctx, findings = (probe or default_probe)(config, settings, login=login)
+    return emit_report(ctx, findings, options, console)
+
+
+def emit_report(
+    ctx: RunContext, findings: Sequence[Finding], options: OutputOptions, console: Console
+) -> int:
+    """Render, redact and write the report; the summary goes to stderr. Returns the exit code."""
+    from oidc_probe.redact import Redactor, redact_report
+    from oidc_probe.report.base import Format, Report, Result, render, summary_line
+
+    if not options.show_tokens:
+        console.redactor.add(*ctx.secrets())
+    redactor = Redactor.for_context(ctx, show_tokens=options.show_tokens)
+    report = redact_report(
+        Report.from_run(ctx, findings, show_tokens=options.show_tokens), redactor
+    )
+    color = options.output is None and console.color(disabled=options.no_color)
+    text = render(report, options.fmt, color=color)
+    if options.fmt is Format.TEXT:
+        text = redactor.redact(text)
+    if options.output is None:
+        console.out(text, redacted=True)
+    else:
+        write_output(options.output, text)
+        console.err(f"oidc-probe: report written to {options.output}")
+    console.err(summary_line(report))
+    return 1 if report.result is Result.FAIL else 0
+
+
+def field_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Config fields given as flags; ``None`` means "not given"."""
+    return {
+        "client_id": args.client_id,
+        "auth_url": args.auth_url,
+        "token_url": args.token_url,
+        "certs_url": args.certs_url,
+        "scopes": split_words(args.scopes),
+        "claims": split_words(args.claims),
+        "pkce_enabled": args.pkce_enabled,
+        "email_claim_name": args.email_claim_name,
+    }
+
+
+def split_words(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``--scopes "openid email" --scopes profile,phone`` -> one tuple; ``None`` if not given."""
+    if values is None:
+        return None
+    return tuple(word for value in values for word in _SEPARATORS.split(value) if word)
+
+
+def credentials(args: argparse.Namespace, console: Console) -> tuple[str, str]:
+    """The username and password for the form login, or a one-line :class:`UsageError`."""
+    username = args.username or console.environ.get(USERNAME_ENV)
+    if not username:
+        raise UsageError(
+            f"the form login needs a username: pass --username NAME (or set {USERNAME_ENV})"
+        )
+    if args.password_stdin:
+        password = read_password(console)
+        if not password:
+            raise UsageError("--password-stdin: no password on standard input")
+        return username, password
+    name = args.password_env
+    password = console.environ.get(name, "")
+    if not password:
+        raise UsageError(
+            f"the form login needs a password: set the environment variable {name} "
+            "or pass --password-stdin and write it to standard input"
+        )
+    return username, password
+
+
+def read_password(console: Console) -> str:
+    """One line from stdin; typed without echo when stdin is a terminal."""
+    isatty = getattr(console.stdin, "isatty", None)
+    if callable(isatty) and isatty():
+        import getpass
+
+        return getpass.getpass("password: ", stream=console.stderr)
+    return console.stdin.readline().rstrip("\r\n")
+
+
+def checked_redirect_uri(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--redirect-uri must be an absolute http(s) URL, got {value!r}")
+    return value
+
+
+def checked_ca_bundle(value: str | None) -> str | None:
+    if value is not None and not Path(value).is_file():
+        raise UsageError(f"--ca-bundle {value}: file not found")
+    return value
+
+
+def writable_output(value: str | None) -> Path | None:
+    """Checked before the run, so a long probe is not wasted on an unwritable path."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise UsageError(f"--output {value}: is a directory; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"--output {value}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--output {value}: not writable")
+    return path
+
+
+def write_output(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,48 @@
+"""The streams and environment a command talks to, injectable for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from oidc_probe.redact import Redactor
+
+
+@dataclass
+class Console:
+    """Where a command reads and writes. Everything written goes through ``redactor``.
+
+    Mutable on purpose: commands add secrets to ``redactor`` as they learn them,
+    so the error line ``main()`` prints on failure is redacted too.
+    """
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    environ: Mapping[str, str]
+    redactor: Redactor = field(default_factory=Redactor)
+
+    def out(self, text: str, *, redacted: bool = False) -> None:
+        """Write ``text`` (complete with newlines) to stdout.
+
+        ``redacted`` says the caller already redacted it (reports are redacted
+        field by field, so that machine output keeps its syntax).
+        """
+        self.stdout.write(text if redacted else self.redactor.redact(text))
+        self.stdout.flush()
+
+    def err(self, line: str) -> None:
+        """Write one line to stderr."""
+        self.stderr.write(self.redactor.redact(line) + "\n")
+        self.stderr.flush()
+
+    def warn(self, message: str) -> None:
+        self.err(f"warning: {message}")
+
+    def color(self, *, disabled: bool = False) -> bool:
+        """Whether stdout gets ANSI colour: a TTY, ``NO_COLOR`` unset or empty, not disabled."""
+        if disabled or self.environ.get("NO_COLOR"):
+            return False
+        isatty = getattr(self.stdout, "isatty", None)
+        return bool(isatty()) if callable(isatty) else False

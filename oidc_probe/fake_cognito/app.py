@@ -1,0 +1,84 @@
+"""The emulator as one Starlette app: pool-domain and cognito-idp endpoints on one port."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from oidc_probe.fake_cognito.emulator import Emulator, ServerState
+from oidc_probe.fake_cognito.endpoints import MachineEndpoints
+from oidc_probe.fake_cognito.faults import Fault, parse_faults
+from oidc_probe.fake_cognito.hosted_ui import HostedUI
+from oidc_probe.fake_cognito.keys import PoolKeys, SigningKey
+from oidc_probe.fake_cognito.minting import Minter
+from oidc_probe.fake_cognito.pool import Pool
+
+
+class RequestLog:
+    """ASGI middleware appending ``(method, path)`` of every HTTP request to a list."""
+
+    def __init__(self, app: ASGIApp, log: list[tuple[str, str]]) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.log.append((scope["method"], scope["path"]))
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    pool: Pool,
+    *,
+    faults: Sequence[str | Fault] = (),
+    now: Callable[[], float] = time.time,
+    keys: PoolKeys | None = None,
+    base_url: str | None = None,
+) -> Starlette:
+    """Build the emulator for ``pool``.
+
+    ``keys`` defaults to two fresh RSA 2048 keys (1024-bit with the rsa-1024 fault).
+    ``base_url`` fixes the URLs in discovery and the issuer; by default they follow
+    the scheme and Host of each request, so the app works on any port.
+    ``app.state.request_log`` lists ``(method, path)`` of every request served and
+    ``app.state.emulator`` holds the emulator's state, for tests and benchmarks.
+    Unknown fault names raise :class:`oidc_probe.errors.ConfigError`.
+    """
+    active = parse_faults(str(f) for f in faults)
+    if Fault.RSA_1024 in active:
+        keys = PoolKeys.generate(bits=1024)
+    elif keys is None:
+        keys = PoolKeys.generate()
+    rotated = SigningKey.generate(keys.id_key.bits) if Fault.ROTATE_KEYS in active else None
+    state = ServerState()
+    emulator = Emulator(
+        pool=pool,
+        keys=keys,
+        faults=active,
+        now=now,
+        minter=Minter(keys, active, rotated),
+        state=state,
+        rotated_key=rotated,
+        fixed_base_url=base_url,
+    )
+    ui = HostedUI(emulator)
+    api = MachineEndpoints(emulator)
+    routes = [
+        Route("/{pool_id}/.well-known/openid-configuration", api.discovery, methods=["GET"]),
+        Route("/{pool_id}/.well-known/jwks.json", api.jwks, methods=["GET"]),
+        Route("/oauth2/authorize", ui.authorize, methods=["GET"]),
+        Route("/login", ui.login, methods=["GET", "POST"]),
+        Route("/oauth2/token", api.token, methods=["POST"]),
+        Route("/oauth2/userInfo", api.userinfo, methods=["GET", "POST"]),
+        Route("/logout", ui.logout, methods=["GET"]),
+        Route("/error", ui.error, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(RequestLog, log=state.request_log)])
+    app.state.request_log = state.request_log
+    app.state.emulator = emulator
+    return app

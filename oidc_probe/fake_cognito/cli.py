@@ -1,0 +1,69 @@
+"""``oidc-probe fake-cognito``: serve the emulator in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from oidc_probe.fake_cognito.faults import list_faults, parse_faults
+from oidc_probe.fake_cognito.pool import Pool, load_pool
+
+
+def run_fake_cognito(
+    *, host: str, port: int, pool_path: str | None, faults: Sequence[str], out: TextIO
+) -> int:
+    """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError."""
+    from oidc_probe.fake_cognito.app import create_app
+    from oidc_probe.fake_cognito.server import base_url_of, bind_loopback, make_server
+
+    pool = load_pool(pool_path)
+    active = parse_faults(faults)
+    sock = bind_loopback(host, port)
+    try:
+        app = create_app(pool, faults=sorted(active))
+        base_url = base_url_of(sock)
+        describe(pool, base_url, [f.value for f in sorted(active)], out)
+        out.flush()
+        make_server(app).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn shuts down cleanly on Ctrl-C, then re-raises the signal
+    finally:
+        sock.close()
+    return 0
+
+
+def describe(pool: Pool, base_url: str, faults: Sequence[str], out: TextIO) -> None:
+    """The URLs to point a client at, the app clients and the users (never secrets)."""
+    issuer = pool.issuer(base_url)
+    lines = [
+        f"Fake Cognito pool {pool.pool_id} serving at {base_url}  (Ctrl-C to stop)",
+        f"  issuer     {issuer}",
+        f"  discovery  {issuer}/.well-known/openid-configuration",
+        f"  auth_url   {base_url}/oauth2/authorize",
+        f"  token_url  {base_url}/oauth2/token",
+        f"  certs_url  {issuer}/.well-known/jwks.json",
+        f"  userinfo   {base_url}/oauth2/userInfo",
+        "app clients (client secret: see the pool file):",
+    ]
+    for client in pool.clients:
+        secret = "with secret" if client.client_secret else "no secret"
+        scopes = " ".join(client.allowed_scopes)
+        callbacks = ", ".join(client.callback_urls) or "(none)"
+        lines.append(
+            f"  {client.client_id}  {client.name}, {secret}, scopes {scopes}, callbacks {callbacks}"
+        )
+    lines.append("users (password: see the pool file):")
+    for user in pool.users:
+        groups = ", ".join(user.groups) if user.groups else "no group"
+        lines.append(f"  {user.username}  ({groups})")
+    lines.append(f"pool file: {pool.source}")
+    if faults:
+        lines.append(f"faults: {', '.join(faults)}")
+    out.write("\n".join(lines) + "\n")
+
+
+def format_fault_list() -> str:
+    """The text of ``--list-faults``: one fault a line, name then description."""
+    entries = list_faults()
+    width = max(len(name) for name, _ in entries)
+    return "\n".join(f"{name.ljust(width)}  {text}" for name, text in entries) + "\n"

@@ -1,0 +1,80 @@
+"""What the endpoints share: the pool, keys, faults, clock, and the mutable server state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from oidc_probe.fake_cognito.faults import Fault
+from oidc_probe.fake_cognito.keys import PoolKeys, SigningKey
+from oidc_probe.fake_cognito.minting import Minter
+from oidc_probe.fake_cognito.pool import Pool
+from oidc_probe.fake_cognito.tokens import Grant
+
+CODE_LIFETIME = 300
+MAX_FORM_BYTES = 64 * 1024
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body (python-multipart is not a dependency).
+
+    The first value of a repeated field wins; an oversized or non-UTF-8 body reads as empty.
+    """
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    form: dict[str, str] = {}
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        form.setdefault(key, value)
+    return form
+
+
+@dataclass
+class IssuedCode:
+    grant: Grant
+    issued_at: float
+
+
+@dataclass
+class AccessGrant:
+    grant: Grant
+    expires_at: float
+
+
+@dataclass
+class ServerState:
+    """Codes, tokens and CSRF values issued so far; lost when the app stops."""
+
+    codes: dict[str, IssuedCode] = field(default_factory=dict)
+    access_tokens: dict[str, AccessGrant] = field(default_factory=dict)
+    csrf_tokens: set[str] = field(default_factory=set)
+    jwks_fetches: int = 0
+    request_log: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Emulator:
+    pool: Pool
+    keys: PoolKeys
+    faults: frozenset[Fault]
+    now: Callable[[], float]
+    minter: Minter
+    state: ServerState
+    rotated_key: SigningKey | None = None
+    fixed_base_url: str | None = None
+
+    def base_url(self, request: Request) -> str:
+        """The configured base URL, else the one the client used (scheme, Host, root path)."""
+        if self.fixed_base_url is not None:
+            return self.fixed_base_url.rstrip("/")
+        return str(request.base_url).rstrip("/")
+
+    def issuer(self, request: Request) -> str:
+        return self.pool.issuer(self.base_url(request))

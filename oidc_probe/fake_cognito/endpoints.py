@@ -1,0 +1,231 @@
+"""Machine endpoints: discovery and JWKS (cognito-idp host), token and userInfo (pool domain)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from typing import Any
+from urllib.parse import unquote_plus
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from oidc_probe.fake_cognito import keys as jose
+from oidc_probe.fake_cognito.emulator import CODE_LIFETIME, AccessGrant, Emulator, read_form
+from oidc_probe.fake_cognito.faults import Fault
+from oidc_probe.fake_cognito.pool import AppClient
+from oidc_probe.fake_cognito.tokens import unreadable_in_scope, userinfo_claims
+
+NO_STORE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate", "Pragma": "no-cache"}
+_KNOWN_GRANTS = frozenset({"refresh_token", "client_credentials", "implicit"})
+
+
+class TokenError(Exception):
+    def __init__(self, error: str, description: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.description = description
+
+    def response(self) -> Response:
+        body = {"error": self.error}
+        if self.description:
+            body["error_description"] = self.description
+        return JSONResponse(body, status_code=400, headers=NO_STORE)
+
+
+class MachineEndpoints:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emu = emulator
+
+    async def discovery(self, request: Request) -> Response:
+        if request.path_params["pool_id"] != self.emu.pool.pool_id:
+            return _not_found()
+        base = self.emu.base_url(request)
+        issuer = self.emu.pool.issuer(base)
+        doc: dict[str, Any] = {
+            "authorization_endpoint": f"{base}/oauth2/authorize",
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "issuer": issuer,
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "token_endpoint": f"{base}/oauth2/token",
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "userinfo_endpoint": f"{base}/oauth2/userInfo",
+        }
+        faults = self.emu.faults
+        if Fault.DISCOVERY_ISSUER_MISMATCH in faults:
+            doc["issuer"] = f"{base}/us-east-1_Other0Iss"
+        if Fault.DISCOVERY_ENDPOINT_MISMATCH in faults:
+            doc["authorization_endpoint"] = f"{base}/oauth2/v2/authorize"
+            doc["token_endpoint"] = f"{base}/oauth2/v2/token"
+        if Fault.DISCOVERY_MISSING_FIELDS in faults:
+            del doc["response_types_supported"]
+            del doc["subject_types_supported"]
+        return JSONResponse(doc)
+
+    async def jwks(self, request: Request) -> Response:
+        if request.path_params["pool_id"] != self.emu.pool.pool_id:
+            return _not_found()
+        faults = self.emu.faults
+        self.emu.state.jwks_fetches += 1
+        if Fault.JWKS_500 in faults:
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        if Fault.JWKS_HTML in faults:
+            return HTMLResponse("<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>")
+        if Fault.JWKS_EMPTY in faults:
+            return JSONResponse({"keys": []})
+        signing = [self.emu.keys.id_key, self.emu.keys.access_key]
+        if self.emu.rotated_key is not None and self.emu.state.jwks_fetches > 1:
+            signing.append(self.emu.rotated_key)
+        if Fault.PRIVATE_KEY_IN_JWKS in faults:
+            keys: list[dict[str, str]] = [k.private_jwk() for k in signing]
+        else:
+            keys = [k.public_jwk() for k in signing]
+        if Fault.SYMMETRIC_KEY_IN_JWKS in faults:
+            secret = hashlib.sha256(self.emu.keys.id_key.public_pem()).digest()
+            keys.append(
+                {"kty": "oct", "kid": "symmetric-1", "alg": "HS256", "k": jose.b64url(secret)}
+            )
+        return JSONResponse({"keys": keys})
+
+    async def token(self, request: Request) -> Response:
+        faults = self.emu.faults
+        if Fault.TOKEN_500 in faults:
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        if Fault.TOKEN_HTML in faults:
+            return HTMLResponse(
+                "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>"
+            )
+        try:
+            body = await self._exchange(request)
+        except TokenError as exc:
+            return exc.response()
+        headers = {} if Fault.TOKEN_CACHEABLE in faults else NO_STORE
+        return JSONResponse(body, headers=headers)
+
+    async def userinfo(self, request: Request) -> Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        issued = (
+            self.emu.state.access_tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+        )
+        if issued is None or issued.expires_at <= self.emu.now():
+            return JSONResponse(
+                {
+                    "error": "invalid_token",
+                    "error_description": "Access token is expired or invalid",
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        if "openid" not in issued.grant.scopes:
+            return JSONResponse(
+                {
+                    "error": "invalid_token",
+                    "error_description": "Access token lacks the openid scope",
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
+            )
+        claims = userinfo_claims(issued.grant)
+        if Fault.USERINFO_SUB_MISMATCH in self.emu.faults:
+            claims["sub"] = "00000000-0000-4000-8000-000000000000"
+        if Fault.CLAIMS_ONLY_IN_USERINFO in self.emu.faults and issued.grant.user.groups:
+            claims["cognito:groups"] = list(issued.grant.user.groups)
+        return JSONResponse(claims)
+
+    async def _exchange(self, request: Request) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            raise TokenError(
+                "invalid_request", "Content-Type must be application/x-www-form-urlencoded"
+            )
+        form = await read_form(request)
+        grant_type = form.get("grant_type")
+        if not grant_type:
+            raise TokenError("invalid_request", "grant_type is required")
+        client = self._authenticate(request, form)
+        if grant_type != "authorization_code":
+            if grant_type in _KNOWN_GRANTS:
+                raise TokenError("unauthorized_client")
+            raise TokenError("unsupported_grant_type")
+        if Fault.TOKEN_INVALID_CLIENT in self.emu.faults:
+            raise TokenError("invalid_client")
+        if "code" not in client.allowed_flows:
+            raise TokenError("unauthorized_client")
+        code = form.get("code")
+        if not code:
+            raise TokenError("invalid_request", "code is required")
+        issued = self.emu.state.codes.get(code)
+        if issued is None or issued.grant.client.client_id != client.client_id:
+            raise TokenError("invalid_grant")
+        if Fault.CODE_REUSABLE not in self.emu.faults:
+            del self.emu.state.codes[code]
+        now = self.emu.now()
+        if now - issued.issued_at > CODE_LIFETIME:
+            raise TokenError("invalid_grant")
+        grant = issued.grant
+        if form.get("redirect_uri") != grant.redirect_uri:
+            raise TokenError("unauthorized_client", "invalid_redirect")
+        if grant.code_challenge is not None and Fault.PKCE_NOT_ENFORCED not in self.emu.faults:
+            verifier = form.get("code_verifier")
+            if not verifier:
+                raise TokenError("invalid_request", "code_verifier is required")
+            computed = jose.b64url(hashlib.sha256(verifier.encode("ascii", "replace")).digest())
+            if not hmac.compare_digest(computed, grant.code_challenge):
+                raise TokenError("invalid_grant")
+        if unreadable_in_scope(client, grant.scopes):
+            raise TokenError("invalid_grant")
+        tokens = self.emu.minter.mint(grant, self.emu.issuer(request), now)
+        self.emu.state.access_tokens[tokens.access_token] = AccessGrant(
+            grant=grant, expires_at=now + tokens.expires_in
+        )
+        body: dict[str, Any] = {
+            "id_token": tokens.id_token,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_in": tokens.expires_in,
+            "token_type": "Bearer",
+        }
+        if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults:
+            del body["id_token"]
+        return body
+
+    def _authenticate(self, request: Request, form: dict[str, str]) -> AppClient:
+        """client_secret_basic (RFC 6749 2.3.1, also unencoded) or client_secret_post."""
+        header = request.headers.get("authorization", "")
+        if header[:6].lower() == "basic ":
+            try:
+                decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                raise TokenError("invalid_client") from None
+            raw_id, sep, raw_secret = decoded.partition(":")
+            if not sep:
+                raise TokenError("invalid_client")
+            candidates_id: tuple[str, ...] = (raw_id, unquote_plus(raw_id))
+            candidates_secret: tuple[str, ...] = (raw_secret, unquote_plus(raw_secret))
+            if form.get("client_id") not in (None, *candidates_id):
+                raise TokenError("invalid_client")
+        else:
+            candidates_id = (form.get("client_id", ""),)
+            candidates_secret = (form.get("client_secret", ""),)
+        client = next(
+            (c for c in (self.emu.pool.client(i) for i in candidates_id) if c is not None), None
+        )
+        if client is None:
+            raise TokenError("invalid_client")
+        if client.client_secret is None:
+            if any(candidates_secret):
+                raise TokenError("invalid_client")
+            return client
+        expected = client.client_secret.encode("utf-8")
+        if not any(hmac.compare_digest(expected, s.encode("utf-8")) for s in candidates_secret):
+            raise TokenError("invalid_client")
+        return client
+
+
+def _not_found() -> Response:
+    return JSONResponse({"message": "User pool does not exist."}, status_code=404)

@@ -1,0 +1,166 @@
+"""Ways the emulator can be told to misbehave, each aimed at one check of the probe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from oidc_probe.errors import ConfigError
+
+
+class Fault(StrEnum):
+    NO_EMAIL = "no-email"
+    EMAIL_UNVERIFIED = "email-unverified"
+    GROUPS_AS_STRING = "groups-as-string"
+    CLAIMS_ONLY_IN_USERINFO = "claims-only-in-userinfo"
+    MANY_GROUPS = "many-groups"
+    WRONG_ISS = "wrong-iss"
+    WRONG_AUD = "wrong-aud"
+    EXPIRED = "expired"
+    EXP_IN_MILLISECONDS = "exp-in-milliseconds"
+    IAT_IN_FUTURE = "iat-in-future"
+    NONCE_MISMATCH = "nonce-mismatch"
+    NONCE_MISSING = "nonce-missing"
+    BAD_AT_HASH = "bad-at-hash"
+    NO_SUB = "no-sub"
+    TOKEN_USE_ACCESS = "token-use-access"
+    BAD_SIGNATURE = "bad-signature"
+    ALG_NONE = "alg-none"
+    HS256_KEY_CONFUSION = "hs256-key-confusion"
+    UNKNOWN_KID = "unknown-kid"
+    NO_KID_MULTIPLE_KEYS = "no-kid-multiple-keys"
+    STATE_MISMATCH = "state-mismatch"
+    WRONG_CALLBACK_ISS = "wrong-callback-iss"
+    USERINFO_SUB_MISMATCH = "userinfo-sub-mismatch"
+    PRIVATE_KEY_IN_JWKS = "private-key-in-jwks"
+    SYMMETRIC_KEY_IN_JWKS = "symmetric-key-in-jwks"
+    RSA_1024 = "rsa-1024"
+    JWKS_500 = "jwks-500"
+    JWKS_HTML = "jwks-html"
+    JWKS_EMPTY = "jwks-empty"
+    DISCOVERY_ISSUER_MISMATCH = "discovery-issuer-mismatch"
+    DISCOVERY_ENDPOINT_MISMATCH = "discovery-endpoint-mismatch"
+    DISCOVERY_MISSING_FIELDS = "discovery-missing-fields"
+    TOKEN_INVALID_CLIENT = "token-invalid-client"
+    TOKEN_500 = "token-500"
+    TOKEN_HTML = "token-html"
+    TOKEN_NO_ID_TOKEN = "token-no-id-token"
+    TOKEN_CACHEABLE = "token-cacheable"
+    ROTATE_KEYS = "rotate-keys"
+    CODE_REUSABLE = "code-reusable"
+    PKCE_NOT_ENFORCED = "pkce-not-enforced"
+    OPEN_REDIRECT = "open-redirect"
+
+    @property
+    def description(self) -> str:
+        return _INFO[self].description
+
+    @property
+    def fails(self) -> tuple[str, ...]:
+        """The probe checks meant to fail (or warn, for warn-only checks); empty if none should."""
+        return _INFO[self].fails
+
+
+@dataclass(frozen=True)
+class _Info:
+    description: str
+    fails: tuple[str, ...] = ()
+
+
+_INFO: dict[Fault, _Info] = {
+    Fault.NO_EMAIL: _Info("the user has no email: no email claim anywhere", ("CLM001",)),
+    Fault.EMAIL_UNVERIFIED: _Info("email_verified is false", ("CLM002",)),
+    Fault.GROUPS_AS_STRING: _Info(
+        "cognito:groups is a comma-separated string instead of an array", ("CLM005",)
+    ),
+    Fault.CLAIMS_ONLY_IN_USERINFO: _Info(
+        "email, name, groups and custom attributes only in userinfo, not in the ID token",
+        ("CLM004",),
+    ),
+    Fault.MANY_GROUPS: _Info(
+        "the user is in so many groups that the claims pass 1,000 bytes", ("CLM006",)
+    ),
+    Fault.WRONG_ISS: _Info("the ID token's iss names another pool", ("IDT005",)),
+    Fault.WRONG_AUD: _Info("the ID token's aud is another client id", ("IDT006",)),
+    Fault.EXPIRED: _Info("the ID token expired an hour ago", ("IDT007",)),
+    Fault.EXP_IN_MILLISECONDS: _Info("the ID token's exp is in milliseconds", ("IDT007",)),
+    Fault.IAT_IN_FUTURE: _Info("the ID token's iat is an hour in the future", ("IDT008",)),
+    Fault.NONCE_MISMATCH: _Info("the ID token carries a different nonce", ("IDT009",)),
+    Fault.NONCE_MISSING: _Info("the ID token has no nonce although one was sent", ("IDT009",)),
+    Fault.BAD_AT_HASH: _Info("at_hash does not match the access token", ("IDT010",)),
+    Fault.NO_SUB: _Info("the ID token has no sub", ("IDT011",)),
+    Fault.TOKEN_USE_ACCESS: _Info("the access token is returned as id_token", ("IDT012",)),
+    Fault.BAD_SIGNATURE: _Info("the ID token payload is altered after signing", ("IDT004",)),
+    Fault.ALG_NONE: _Info('the ID token is unsigned (alg "none")', ("IDT002",)),
+    Fault.HS256_KEY_CONFUSION: _Info(
+        "the ID token is HS256-signed with the RSA public key as the secret", ("IDT002",)
+    ),
+    Fault.UNKNOWN_KID: _Info("the ID token's kid is not in the JWKS", ("IDT003",)),
+    Fault.NO_KID_MULTIPLE_KEYS: _Info(
+        "the ID token has no kid while the JWKS holds several keys", ("IDT003",)
+    ),
+    Fault.STATE_MISMATCH: _Info("the callback returns a different state", ("AUT003",)),
+    Fault.WRONG_CALLBACK_ISS: _Info(
+        "the callback carries an RFC 9207 iss naming another issuer", ("AUT004",)
+    ),
+    Fault.USERINFO_SUB_MISMATCH: _Info("userinfo returns a different sub", ("USR002",)),
+    Fault.PRIVATE_KEY_IN_JWKS: _Info("the JWKS publishes the private key parts", ("JWK003",)),
+    Fault.SYMMETRIC_KEY_IN_JWKS: _Info("the JWKS also holds a symmetric (oct) key", ("JWK003",)),
+    Fault.RSA_1024: _Info("the signing keys are 1024-bit RSA", ("JWK004",)),
+    Fault.JWKS_500: _Info("the JWKS endpoint answers HTTP 500", ("JWK001",)),
+    Fault.JWKS_HTML: _Info("the JWKS endpoint answers an HTML page", ("JWK001",)),
+    Fault.JWKS_EMPTY: _Info("the JWKS has no keys", ("JWK001",)),
+    Fault.DISCOVERY_ISSUER_MISMATCH: _Info(
+        "the discovery document names another issuer", ("DSC002",)
+    ),
+    Fault.DISCOVERY_ENDPOINT_MISMATCH: _Info(
+        "discovery lists authorization and token endpoints other than the real ones", ("DSC003",)
+    ),
+    Fault.DISCOVERY_MISSING_FIELDS: _Info(
+        "discovery lacks response_types_supported and subject_types_supported", ("DSC004",)
+    ),
+    Fault.TOKEN_INVALID_CLIENT: _Info(
+        "the token endpoint rejects every client with invalid_client", ("TOK001",)
+    ),
+    Fault.TOKEN_500: _Info("the token endpoint answers HTTP 500", ("TOK001",)),
+    Fault.TOKEN_HTML: _Info("the token endpoint answers an HTML page", ("TOK002",)),
+    Fault.TOKEN_NO_ID_TOKEN: _Info("the token response has no id_token", ("TOK002",)),
+    Fault.TOKEN_CACHEABLE: _Info("the token response lacks Cache-Control: no-store", ("TOK003",)),
+    Fault.ROTATE_KEYS: _Info(
+        "tokens are signed with a key the JWKS lists only after its first fetch "
+        "(nothing should fail: a JWKS refetch finds it)"
+    ),
+    Fault.CODE_REUSABLE: _Info(
+        "authorization codes can be redeemed more than once (a security flaw, for testing apps)"
+    ),
+    Fault.PKCE_NOT_ENFORCED: _Info(
+        "the token endpoint ignores code_verifier (a security flaw, for testing apps)"
+    ),
+    Fault.OPEN_REDIRECT: _Info(
+        "authorize redirects to unregistered redirect URIs (a security flaw, for testing apps)"
+    ),
+}
+
+
+def parse_faults(names: Iterable[str]) -> frozenset[Fault]:
+    """Fault names as given on the command line -> faults; unknown names raise ConfigError."""
+    faults: set[Fault] = set()
+    for name in names:
+        try:
+            faults.add(Fault(name.strip().lower()))
+        except ValueError:
+            valid = ", ".join(f.value for f in Fault)
+            raise ConfigError(f"unknown fault {name!r}; valid faults: {valid}") from None
+    return frozenset(faults)
+
+
+def list_faults() -> list[tuple[str, str]]:
+    """``(name, description)`` for every fault, for ``--list-faults`` and the README."""
+    return [(fault.value, _describe(fault)) for fault in Fault]
+
+
+def _describe(fault: Fault) -> str:
+    if fault.fails:
+        return f"{fault.description} (caught by {', '.join(fault.fails)})"
+    return fault.description

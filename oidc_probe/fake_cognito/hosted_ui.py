@@ -1,0 +1,184 @@
+"""The pool domain's browser endpoints: /oauth2/authorize, /login, /logout and /error."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from oidc_probe.fake_cognito import pages
+from oidc_probe.fake_cognito.emulator import Emulator, IssuedCode, read_form
+from oidc_probe.fake_cognito.faults import Fault
+from oidc_probe.fake_cognito.pool import AppClient
+from oidc_probe.fake_cognito.tokens import Grant
+
+CSRF_COOKIE = "XSRF-TOKEN"
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """A validated authorization request."""
+
+    client: AppClient
+    redirect_uri: str
+    scopes: tuple[str, ...]
+    query: str
+    state: str | None = field(default=None, repr=False)
+    nonce: str | None = field(default=None, repr=False)
+    code_challenge: str | None = field(default=None, repr=False)
+
+
+def with_query(url: str, params: Mapping[str, str | None]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+class HostedUI:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emu = emulator
+
+    async def authorize(self, request: Request) -> Response:
+        checked = self._validate(request)
+        if isinstance(checked, Response):
+            return checked
+        return RedirectResponse(f"/login?{checked.query}", status_code=302)
+
+    async def login(self, request: Request) -> Response:
+        checked = self._validate(request)
+        if isinstance(checked, Response):
+            return checked
+        if request.method == "GET":
+            return self._login_page(checked)
+        form = await read_form(request)
+        csrf = form.get("_csrf", "")
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if (
+            not csrf
+            or csrf not in self.emu.state.csrf_tokens
+            or not hmac.compare_digest(csrf, cookie)
+        ):
+            return _error_redirect("invalid_request", "CSRF token missing or invalid")
+        username = form.get("username", "")
+        password = form.get("password", "")
+        user = self.emu.pool.user(username)
+        if user is None or not hmac.compare_digest(
+            user.password.encode("utf-8"), password.encode("utf-8")
+        ):
+            return self._login_page(checked, username, pages.INCORRECT_CREDENTIALS)
+        self.emu.state.csrf_tokens.discard(csrf)
+        grant = Grant(
+            client=checked.client,
+            user=self.emu.minter.adjust_user(user),
+            scopes=checked.scopes,
+            redirect_uri=checked.redirect_uri,
+            auth_time=int(self.emu.now()),
+            nonce=checked.nonce,
+            code_challenge=checked.code_challenge,
+        )
+        code = str(uuid.uuid4())
+        self.emu.state.codes[code] = IssuedCode(grant=grant, issued_at=self.emu.now())
+        return RedirectResponse(self._callback_url(request, checked, code), status_code=302)
+
+    async def logout(self, request: Request) -> Response:
+        params = request.query_params
+        logout_uri = params.get("logout_uri")
+        if logout_uri is None:
+            response: Response = HTMLResponse(pages.signed_out_page())
+        else:
+            client = self.emu.pool.client(params.get("client_id"))
+            if client is None or logout_uri not in client.logout_urls:
+                return _redirect_mismatch(params.get("client_id"))
+            response = RedirectResponse(logout_uri, status_code=302)
+        response.delete_cookie(CSRF_COOKIE)
+        return response
+
+    async def error(self, request: Request) -> Response:
+        params = request.query_params
+        error = params.get("error") or "An unknown error occurred"
+        return HTMLResponse(
+            pages.error_page(error, params.get("error_description")), status_code=400
+        )
+
+    def _callback_url(self, request: Request, checked: AuthRequest, code: str) -> str:
+        state = checked.state
+        if Fault.STATE_MISMATCH in self.emu.faults:
+            state = secrets.token_urlsafe(24)
+        params: dict[str, str | None] = {"code": code, "state": state}
+        if Fault.WRONG_CALLBACK_ISS in self.emu.faults:
+            params["iss"] = f"{self.emu.base_url(request)}/us-east-1_Wrong0Iss"
+        return with_query(checked.redirect_uri, params)
+
+    def _login_page(
+        self, checked: AuthRequest, username: str = "", error: str | None = None
+    ) -> Response:
+        csrf = secrets.token_urlsafe(32)
+        self.emu.state.csrf_tokens.add(csrf)
+        html = pages.login_page(f"/login?{checked.query}", csrf, username, error)
+        response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
+        response.set_cookie(CSRF_COOKIE, csrf, path="/", httponly=True, samesite="lax")
+        return response
+
+    def _validate(self, request: Request) -> AuthRequest | Response:
+        """Cognito's checks, in order: client and redirect URI first (never redirected back)."""
+        params = request.query_params
+        client = self.emu.pool.client(params.get("client_id"))
+        redirect_uri = params.get("redirect_uri")
+        registered = client is not None and redirect_uri in client.callback_urls
+        if not registered and not (Fault.OPEN_REDIRECT in self.emu.faults and redirect_uri):
+            return _redirect_mismatch(params.get("client_id"))
+        assert redirect_uri is not None
+        state = params.get("state")
+
+        def fail(error: str, description: str) -> Response:
+            target = with_query(
+                redirect_uri, {"error": error, "error_description": description, "state": state}
+            )
+            return RedirectResponse(target, status_code=302)
+
+        if client is None:
+            return fail("invalid_request", "invalid client_id")
+        response_type = params.get("response_type")
+        if response_type not in ("code", "token"):
+            return fail("invalid_request", "response_type must be code or token")
+        flow = "code" if response_type == "code" else "implicit"
+        if flow not in client.allowed_flows:
+            return fail("unauthorized_client", f"{flow} grant is not enabled for this client")
+        if flow == "implicit":
+            return fail("invalid_request", "the emulator implements the code flow only")
+        requested = tuple(params.get("scope", "").split()) or client.allowed_scopes
+        if any(scope not in client.allowed_scopes for scope in requested):
+            return fail("invalid_scope", "a requested scope is not allowed for this client")
+        challenge = params.get("code_challenge")
+        method = params.get("code_challenge_method")
+        if (challenge is not None or method is not None) and method != "S256":
+            return fail("invalid_request", "code_challenge_method must be S256")
+        if method is not None and not challenge:
+            return fail("invalid_request", "code_challenge is required with code_challenge_method")
+        return AuthRequest(
+            client=client,
+            redirect_uri=redirect_uri,
+            scopes=requested,
+            query=request.url.query,
+            state=state,
+            nonce=params.get("nonce"),
+            code_challenge=challenge,
+        )
+
+
+def _redirect_mismatch(client_id: str | None) -> Response:
+    return RedirectResponse(
+        with_query("/error", {"error": "redirect_mismatch", "client_id": client_id or ""}),
+        status_code=302,
+    )
+
+
+def _error_redirect(error: str, description: str) -> Response:
+    return RedirectResponse(
+        with_query("/error", {"error": error, "error_description": description}), status_code=302
+    )

@@ -1,0 +1,250 @@
+"""A user pool as the emulator serves it: app clients and users, read from a JSON pool file.
+
+Pool file shape::
+
+    {"pool_id": "us-east-1_Fake1Demo",
+     "clients": [{"client_id": "...", "client_secret": "..." (optional), "name": "...",
+                  "callback_urls": [...], "logout_urls": [...],
+                  "allowed_scopes": ["openid", "email", "profile"],
+                  "allowed_flows": ["code"],
+                  "read_attributes": [...] (optional; absent = every attribute)}],
+     "users": [{"username": "...", "password": "...", "sub": "<uuid>" (optional),
+                "attributes": {"email": "...", "email_verified": true, "custom:x": 1, ...},
+                "groups": ["admins"]}]}
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+from oidc_probe.cognito import POOL_ID
+from oidc_probe.errors import ConfigError
+
+DEFAULT_POOL_RESOURCE = "default_pool.json"
+CLOUDFLARE_SCOPES = ("openid", "email", "profile")
+CLOUDFLARE_CLAIMS = ("sub", "cognito:username", "name", "cognito:groups")
+KNOWN_SCOPES = frozenset({"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"})
+KNOWN_FLOWS = frozenset({"code", "implicit", "client_credentials"})
+AttributeValue = str | bool | int | float
+
+
+@dataclass(frozen=True)
+class AppClient:
+    client_id: str
+    callback_urls: tuple[str, ...]
+    client_secret: str | None = field(default=None, repr=False)
+    name: str = "app"
+    logout_urls: tuple[str, ...] = ()
+    allowed_scopes: tuple[str, ...] = CLOUDFLARE_SCOPES
+    allowed_flows: tuple[str, ...] = ("code",)
+    read_attributes: tuple[str, ...] | None = None
+
+    def can_read(self, attribute: str) -> bool:
+        return self.read_attributes is None or attribute in self.read_attributes
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    password: str = field(repr=False)
+    sub: str
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pool:
+    pool_id: str
+    clients: tuple[AppClient, ...]
+    users: tuple[User, ...]
+    source: str = "<packaged default pool>"
+
+    @property
+    def region(self) -> str:
+        return self.pool_id.split("_", 1)[0]
+
+    def client(self, client_id: str | None) -> AppClient | None:
+        return next((c for c in self.clients if c.client_id == client_id), None)
+
+    def user(self, username: str) -> User | None:
+        """Usernames match case-insensitively, as in pools created with default settings."""
+        wanted = username.casefold()
+        return next((u for u in self.users if u.username.casefold() == wanted), None)
+
+    def issuer(self, base_url: str) -> str:
+        return f"{base_url.rstrip('/')}/{self.pool_id}"
+
+    def probe_config(self, base_url: str, client_id: str | None = None) -> dict[str, Any]:
+        """Cloudflare's identity-provider JSON body pointing at the emulator at ``base_url``."""
+        client = self.clients[0] if client_id is None else self.client(client_id)
+        if client is None:
+            raise ConfigError(f"pool {self.pool_id} has no app client {client_id!r}")
+        base = base_url.rstrip("/")
+        config: dict[str, Any] = {"client_id": client.client_id}
+        if client.client_secret is not None:
+            config["client_secret"] = client.client_secret
+        config.update(
+            {
+                "auth_url": f"{base}/oauth2/authorize",
+                "token_url": f"{base}/oauth2/token",
+                "certs_url": f"{self.issuer(base)}/.well-known/jwks.json",
+                "scopes": [s for s in CLOUDFLARE_SCOPES if s in client.allowed_scopes],
+                "claims": list(CLOUDFLARE_CLAIMS),
+                "pkce_enabled": False,
+                "email_claim_name": "email",
+            }
+        )
+        return {"name": f"Fake Cognito ({self.pool_id})", "type": "oidc", "config": config}
+
+
+def load_pool(path: str | Path | None = None) -> Pool:
+    """Read a pool file; ``None`` loads the packaged demo pool.
+
+    Raises :class:`ConfigError` with one line naming the file and the problem.
+    """
+    if path is None:
+        resource = resources.files(__package__).joinpath(DEFAULT_POOL_RESOURCE)
+        return parse_pool(resource.read_text("utf-8"), str(resource))
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: pool file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: pool file is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read pool file ({exc.strerror})") from None
+    return parse_pool(text, str(path))
+
+
+def parse_pool(text: str, source: str) -> Pool:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    reader = _Reader(source)
+    root = reader.obj(doc, "pool file")
+    pool_id = reader.string(root, "pool_id")
+    if not POOL_ID.match(pool_id):
+        reader.fail(f"pool_id {pool_id!r} is not shaped like <region>_<id> (us-east-1_Ab12Cd34E)")
+    clients = tuple(
+        _client(reader, reader.obj(item, f"clients[{i}]"), i)
+        for i, item in enumerate(reader.array(root, "clients", required=True))
+    )
+    if not clients:
+        reader.fail("'clients' is empty; the pool needs at least one app client")
+    users = tuple(
+        _user(reader, reader.obj(item, f"users[{i}]"), i)
+        for i, item in enumerate(reader.array(root, "users", required=False))
+    )
+    _unique(reader, "client_id", [c.client_id for c in clients])
+    _unique(reader, "username", [u.username.casefold() for u in users])
+    _unique(reader, "sub", [u.sub for u in users])
+    return Pool(pool_id=pool_id, clients=clients, users=users, source=source)
+
+
+def _client(reader: _Reader, raw: dict[str, Any], index: int) -> AppClient:
+    where = f"clients[{index}]"
+    scopes = reader.strings(raw, "allowed_scopes", where, CLOUDFLARE_SCOPES)
+    flows = reader.strings(raw, "allowed_flows", where, ("code",))
+    for scope in scopes:
+        if scope not in KNOWN_SCOPES and "/" not in scope:
+            reader.fail(f"{where}.allowed_scopes: unknown scope {scope!r}")
+    for flow in flows:
+        if flow not in KNOWN_FLOWS:
+            reader.fail(f"{where}.allowed_flows: unknown flow {flow!r} (use {sorted(KNOWN_FLOWS)})")
+    read = reader.strings(raw, "read_attributes", where, None) if "read_attributes" in raw else None
+    secret = raw.get("client_secret")
+    if secret is not None and not isinstance(secret, str):
+        reader.fail(f"{where}.client_secret must be a string or absent")
+    return AppClient(
+        client_id=reader.string(raw, "client_id", where),
+        client_secret=secret,
+        name=reader.string(raw, "name", where, default="app"),
+        callback_urls=reader.strings(raw, "callback_urls", where, ()),
+        logout_urls=reader.strings(raw, "logout_urls", where, ()),
+        allowed_scopes=scopes,
+        allowed_flows=flows,
+        read_attributes=read,
+    )
+
+
+def _user(reader: _Reader, raw: dict[str, Any], index: int) -> User:
+    where = f"users[{index}]"
+    attributes = reader.obj(raw.get("attributes", {}), f"{where}.attributes")
+    for name, value in attributes.items():
+        if not isinstance(value, str | bool | int | float):
+            reader.fail(f"{where}.attributes.{name} must be a string, number or boolean")
+    username = reader.string(raw, "username", where)
+    sub = raw.get("sub")
+    if sub is None:
+        sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-cognito:{username}"))
+    elif not isinstance(sub, str) or not sub:
+        reader.fail(f"{where}.sub must be a non-empty string")
+    return User(
+        username=username,
+        password=reader.string(raw, "password", where),
+        sub=sub,
+        attributes=dict(attributes),
+        groups=reader.strings(raw, "groups", where, ()),
+    )
+
+
+def _unique(reader: _Reader, what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            reader.fail(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+class _Reader:
+    """Typed access to the parsed JSON, failing with one line naming the file and field."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, message: str) -> NoReturn:
+        raise ConfigError(f"{self.source}: {message}")
+
+    def obj(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(f"{where} must be a JSON object")
+        return value
+
+    def array(self, raw: dict[str, Any], key: str, *, required: bool) -> list[Any]:
+        if key not in raw:
+            if required:
+                self.fail(f"missing field '{key}'")
+            return []
+        value = raw[key]
+        if not isinstance(value, list):
+            self.fail(f"field '{key}' must be an array")
+        return value
+
+    def string(
+        self, raw: dict[str, Any], key: str, where: str = "", default: str | None = None
+    ) -> str:
+        label = f"{where}.{key}" if where else key
+        value = raw.get(key, default)
+        if value is None:
+            self.fail(f"missing field '{label}'")
+        if not isinstance(value, str) or not value:
+            self.fail(f"field '{label}' must be a non-empty string")
+        return value
+
+    def strings(
+        self, raw: dict[str, Any], key: str, where: str, default: tuple[str, ...] | None
+    ) -> tuple[str, ...]:
+        if key not in raw:
+            if default is None:
+                self.fail(f"missing field '{where}.{key}'")
+            return default or ()
+        value = raw[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"field '{where}.{key}' must be an array of strings")
+        return tuple(value)

@@ -1,0 +1,252 @@
+"""The report model: what a run found, independent of how it is printed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from oidc_probe import __version__
+from oidc_probe.model import Finding, Status
+
+if TYPE_CHECKING:
+    from oidc_probe.context import RunContext
+
+TOOL_NAME = "oidc-probe"
+TOKEN_FIELDS = ("id_token", "access_token", "refresh_token")
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Result(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Target:
+    issuer: str
+    client_id: str
+    auth_url: str
+    token_url: str
+    certs_url: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    passed: int = 0
+    failed: int = 0
+    warned: int = 0
+    info: int = 0
+    skipped: int = 0
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Counts:
+        tally = dict.fromkeys(Status, 0)
+        for finding in findings:
+            tally[finding.status] += 1
+        return cls(
+            tally[Status.PASS],
+            tally[Status.FAIL],
+            tally[Status.WARN],
+            tally[Status.INFO],
+            tally[Status.SKIP],
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        """Keyed by status value: ``pass``, ``fail``, ``warn``, ``info``, ``skip``."""
+        return {
+            Status.PASS.value: self.passed,
+            Status.FAIL.value: self.failed,
+            Status.WARN.value: self.warned,
+            Status.INFO.value: self.info,
+            Status.SKIP.value: self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """One claim as Access would read it from the ID token; ``present`` False means missing."""
+
+    name: str
+    present: bool
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class AccessView:
+    """The identity Access builds from the ID token: the email and the ``oidc_fields``.
+
+    ``note`` explains when Access would not get that far (no ID token, or one whose
+    signature did not verify).
+    """
+
+    email: ClaimView
+    oidc_fields: tuple[ClaimView, ...] = ()
+    note: str = ""
+
+    @classmethod
+    def of(cls, ctx: RunContext) -> AccessView:
+        config = ctx.config
+        claims = ctx.id_token_claims
+        if claims is None:
+            missing = tuple(ClaimView(name, False) for name in config.claims)
+            attempted = ctx.authorization is not None or ctx.login is not None
+            note = (
+                "no ID token was obtained, so Access would not log the user in"
+                if attempted
+                else "the login was not attempted, so the ID token is unknown"
+            )
+            return cls(ClaimView(config.email_claim_name, False), missing, note)
+        note = ""
+        if ctx.signature is not None and ctx.signature.valid is False:
+            note = "the ID token signature did not verify, so Access would reject this login"
+        return cls(
+            _claim(claims, config.email_claim_name),
+            tuple(_claim(claims, name) for name in config.claims),
+            note,
+        )
+
+
+def _claim(claims: Mapping[str, Any], name: str) -> ClaimView:
+    return ClaimView(name, True, claims[name]) if name in claims else ClaimView(name, False)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a formatter prints. Built by :meth:`from_run`; secrets only in ``tokens``."""
+
+    target: Target
+    findings: tuple[Finding, ...]
+    access_view: AccessView
+    id_token_claims: Mapping[str, Any] | None = None
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    tokens: Mapping[str, str] | None = field(default=None, repr=False)
+    tool_name: str = TOOL_NAME
+    tool_version: str = __version__
+
+    @property
+    def counts(self) -> Counts:
+        return Counts.of(self.findings)
+
+    @property
+    def result(self) -> Result:
+        return Result.FAIL if self.counts.failed else Result.PASS
+
+    @classmethod
+    def from_run(
+        cls, ctx: RunContext, findings: Sequence[Finding], *, show_tokens: bool = False
+    ) -> Report:
+        config = ctx.config
+        target = Target(
+            issuer=ctx.settings.issuer,
+            client_id=config.client_id,
+            auth_url=config.auth_url,
+            token_url=config.token_url,
+            certs_url=config.certs_url,
+        )
+        claims = ctx.id_token_claims
+        return cls(
+            target=target,
+            findings=tuple(findings),
+            access_view=AccessView.of(ctx),
+            id_token_claims=dict(claims) if claims is not None else None,
+            timings_ms=dict(ctx.timings_ms),
+            tokens=_tokens(ctx) if show_tokens else None,
+        )
+
+    def map_text(self, fn: Callable[[Any], Any]) -> Report:
+        """A copy with ``fn`` applied to every free-form value (used for redaction).
+
+        ``fn`` receives strings and JSON-like structures and returns the same shape.
+        """
+        findings = tuple(
+            replace(
+                f,
+                message=fn(f.message),
+                hint=fn(f.hint),
+                subject=fn(f.subject),
+                evidence=fn(dict(f.evidence)),
+            )
+            for f in self.findings
+        )
+        view = self.access_view
+        access_view = AccessView(
+            _map_claim(view.email, fn),
+            tuple(_map_claim(c, fn) for c in view.oidc_fields),
+            fn(view.note),
+        )
+        claims = self.id_token_claims
+        return replace(
+            self,
+            target=Target(*(fn(v) for v in _target_values(self.target))),
+            findings=findings,
+            access_view=access_view,
+            id_token_claims=fn(dict(claims)) if claims is not None else None,
+            tokens=fn(dict(self.tokens)) if self.tokens is not None else None,
+        )
+
+
+def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
+    return ClaimView(fn(claim.name), claim.present, fn(claim.value))
+
+
+def _target_values(target: Target) -> tuple[str, ...]:
+    return (target.issuer, target.client_id, target.auth_url, target.token_url, target.certs_url)
+
+
+def _tokens(ctx: RunContext) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    response = ctx.token_response or {}
+    for name in TOKEN_FIELDS:
+        value = response.get(name)
+        if isinstance(value, str):
+            tokens[name] = value
+    if "id_token" not in tokens and ctx.id_token is not None and ctx.id_token.raw:
+        tokens["id_token"] = ctx.id_token.raw
+    return tokens
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as data ``json.dumps`` accepts strictly: str keys, lists, finite numbers."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [json_safe(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+def summary_line(report: Report) -> str:
+    """The one line printed on stderr after the report."""
+    counts = report.counts
+    warnings = "warning" if counts.warned == 1 else "warnings"
+    return (
+        f"{report.tool_name}: {counts.passed} passed, {counts.failed} failed, "
+        f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped: "
+        f"result {report.result.value.upper()}"
+    )
+
+
+def render(report: Report, fmt: Format, *, color: bool = False) -> str:
+    """The report as text or JSON. ``color`` only affects the text format."""
+    if fmt is Format.JSON:
+        from oidc_probe.report.json import render_json
+
+        return render_json(report)
+    from oidc_probe.report.text import render_text
+
+    return render_text(report, color=color)

@@ -1,0 +1,100 @@
+"""Machine output, ``schema_version`` 1.
+
+Shape::
+
+    {"schema_version": 1,
+     "tool": {"name", "version"},
+     "target": {"issuer", "client_id", "auth_url", "token_url", "certs_url"},
+     "result": "pass" | "fail",
+     "counts": {"pass", "fail", "warn", "info", "skip"},
+     "checks": [{"id", "slug", "stage", "status", "subject", "message", "hint",
+                 "refs", "evidence"}],
+     "id_token_claims": {...} | null,
+     "timings_ms": {...},
+     "access_view": {"email_claim_name", "email", "oidc_fields", "missing", "note"},
+     "tokens": {...}}            # only with --show-tokens
+
+- ``stage`` is the stage key (``config``, ``discovery``, ``jwks``, ...).
+- ``refs`` is a list of objects ``{"ref": "RFC6749-2.3.1", "url": "https://..."}``;
+  ``url`` is null for a reference the tool has no URL for.
+- ``evidence`` is an object, usually with ``expected`` and/or ``actual``; empty when
+  the check gave none. Values are JSON data of any type.
+- ``access_view.oidc_fields`` maps each configured claim present in the ID token to
+  its value; ``access_view.missing`` lists the configured claims that are absent;
+  ``access_view.email`` is null when the email claim is absent.
+
+New keys may be added within a schema version; existing keys keep their meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from oidc_probe.model import Finding
+from oidc_probe.refs import UnknownReference, ref_url
+from oidc_probe.report.base import Report, json_safe
+
+SCHEMA_VERSION = 1
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The report as JSON data (before serialisation)."""
+    target = report.target
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": report.tool_name, "version": report.tool_version},
+        "target": {
+            "issuer": target.issuer,
+            "client_id": target.client_id,
+            "auth_url": target.auth_url,
+            "token_url": target.token_url,
+            "certs_url": target.certs_url,
+        },
+        "result": report.result.value,
+        "counts": report.counts.as_dict(),
+        "checks": [_check(f) for f in report.findings],
+        "id_token_claims": json_safe(report.id_token_claims),
+        "timings_ms": {k: round(v, 1) for k, v in report.timings_ms.items()},
+        "access_view": _access_view(report),
+    }
+    if report.tokens is not None:
+        data["tokens"] = dict(report.tokens)
+    return data
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def ref_object(ref: str) -> dict[str, str | None]:
+    try:
+        url: str | None = ref_url(ref)
+    except UnknownReference:
+        url = None
+    return {"ref": ref, "url": url}
+
+
+def _check(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.check_id,
+        "slug": finding.slug,
+        "stage": finding.stage.key,
+        "status": finding.status.value,
+        "subject": finding.subject,
+        "message": finding.message,
+        "hint": finding.hint,
+        "refs": [ref_object(r) for r in finding.refs],
+        "evidence": json_safe(finding.evidence),
+    }
+
+
+def _access_view(report: Report) -> dict[str, Any]:
+    view = report.access_view
+    return {
+        "email_claim_name": view.email.name,
+        "email": json_safe(view.email.value) if view.email.present else None,
+        "oidc_fields": {c.name: json_safe(c.value) for c in view.oidc_fields if c.present},
+        "missing": [c.name for c in view.oidc_fields if not c.present],
+        "note": view.note or None,
+    }

@@ -1,0 +1,72 @@
+"""Exchange the authorization code at ``token_url``, as Access does.
+
+The body comes from authlib's RFC 6749 helper; client authentication is
+built here because authlib's ``client_secret_basic`` does not form-urlencode
+the id and secret before Base64, which RFC 6749 2.3.1 requires.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from urllib.parse import quote_plus
+
+import httpx2
+from authlib.oauth2.rfc6749.parameters import prepare_token_request
+
+from oidc_probe.context import AuthorizationRequest, RunContext
+from oidc_probe.http import fetch, is_usable_url
+from oidc_probe.model import Stage
+from oidc_probe.settings import ClientAuth
+
+KEY = Stage.TOKEN.key
+
+
+def basic_authorization(client_id: str, client_secret: str) -> str:
+    """RFC 6749 2.3.1: ``Basic base64(urlencode(id) ":" urlencode(secret))``."""
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+
+
+def _inputs(ctx: RunContext) -> tuple[AuthorizationRequest, str] | str:
+    """The request and the code to exchange, or why there is nothing to exchange."""
+    login = ctx.login
+    if ctx.authorization is None or login is None:
+        return "no authorization response"
+    params = login.callback_params
+    if params is None:
+        return "the login did not reach the redirect URI"
+    if "error" in params:
+        return "the authorization request was refused"
+    if not params.get("code"):
+        return "the callback has no code"
+    if not hmac.compare_digest(params.get("state", ""), ctx.authorization.state):
+        return "state mismatch"
+    if not ctx.config.usable("token_url") or not is_usable_url(ctx.config.token_url):
+        return "token_url is not a usable URL"
+    return ctx.authorization, params["code"]
+
+
+def run(ctx: RunContext, client: httpx2.Client) -> None:
+    inputs = _inputs(ctx)
+    if isinstance(inputs, str):
+        ctx.stopped[KEY] = inputs
+        return
+    request, code = inputs
+    config = ctx.config
+    extra: dict[str, str] = {"code": code}
+    if request.code_verifier is not None:
+        extra["code_verifier"] = request.code_verifier
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/json",
+    }
+    secret = config.client_secret if config.usable("client_secret") else None
+    if secret is not None and ctx.settings.client_auth is ClientAuth.BASIC:
+        headers["Authorization"] = basic_authorization(config.client_id, secret)
+    else:
+        extra["client_id"] = config.client_id
+        if secret is not None:
+            extra["client_secret"] = secret
+    body = prepare_token_request("authorization_code", redirect_uri=request.redirect_uri, **extra)
+    ctx.token_fetch = fetch(client, "POST", config.token_url, headers=headers, content=str(body))

@@ -1,0 +1,30 @@
+"""Call the userinfo endpoint the discovery document names, with the access token."""
+
+from __future__ import annotations
+
+import httpx2
+
+from oidc_probe.context import RunContext
+from oidc_probe.http import fetch, is_usable_url
+from oidc_probe.model import Stage
+
+KEY = Stage.USERINFO.key
+
+
+def run(ctx: RunContext, client: httpx2.Client) -> None:
+    discovery = ctx.discovery
+    endpoint = discovery.get("userinfo_endpoint") if discovery is not None else None
+    if not isinstance(endpoint, str) or not is_usable_url(endpoint):
+        ctx.stopped[KEY] = "the discovery document names no usable userinfo_endpoint"
+        return
+    response = ctx.token_response
+    token = response.get("access_token") if response is not None else None
+    if not isinstance(token, str) or not token:
+        ctx.stopped[KEY] = "no access token"
+        return
+    ctx.userinfo_fetch = fetch(
+        client,
+        "GET",
+        endpoint,
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+    )

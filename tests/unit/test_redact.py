@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+
+from oidc_probe.model import Status
+from oidc_probe.redact import REDACTED, Redactor, redact_report
+from oidc_probe.report import Format, Report, render
+from tests.unit.report.builders import (
+    ACCESS_TOKEN,
+    CLIENT_SECRET,
+    CODE,
+    ID_TOKEN,
+    PASSWORD,
+    REFRESH_TOKEN,
+    VERIFIER,
+    finding,
+    full_context,
+)
+
+ALL_SECRETS = (CLIENT_SECRET, PASSWORD, CODE, VERIFIER, ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN)
+
+
+def test_every_occurrence_is_replaced() -> None:
+    redactor = Redactor(["hunter22"])
+    assert redactor.redact("a hunter22 b hunter22") == f"a {REDACTED} b {REDACTED}"
+
+
+def test_encoded_forms_are_replaced() -> None:
+    redactor = Redactor(['p&ss w"rd/1'])
+    assert redactor.redact("x?password=p%26ss%20w%22rd%2F1") == f"x?password={REDACTED}"
+    assert redactor.redact("x?password=p%26ss+w%22rd%2F1") == f"x?password={REDACTED}"
+    assert redactor.redact(json.dumps({"p": 'p&ss w"rd/1'})) == f'{{"p": "{REDACTED}"}}'
+
+
+def test_longest_secret_wins_when_one_contains_another() -> None:
+    redactor = Redactor(["abcd", "abcdefgh"])
+    assert redactor.redact("abcdefgh") == REDACTED
+
+
+def test_short_and_empty_values_are_ignored() -> None:
+    redactor = Redactor(["abc", "", None])
+    assert len(redactor) == 0
+    assert redactor.redact("abc abc") == "abc abc"
+
+
+def test_add_extends_the_set() -> None:
+    redactor = Redactor()
+    assert redactor.redact("later-secret") == "later-secret"
+    redactor.add("later-secret")
+    assert redactor.redact("later-secret") == REDACTED
+
+
+def test_redact_data_walks_keys_and_nested_values() -> None:
+    redactor = Redactor(["topsecret"])
+    data = {"topsecret": ["x topsecret", {"k": "topsecret"}], "n": 3, "b": True}
+    assert redactor.redact_data(data) == {
+        REDACTED: [f"x {REDACTED}", {"k": REDACTED}],
+        "n": 3,
+        "b": True,
+    }
+
+
+def test_repr_does_not_show_secrets() -> None:
+    assert "topsecret" not in repr(Redactor(["topsecret"]))
+
+
+def test_for_context_covers_every_secret_of_the_run() -> None:
+    redactor = Redactor.for_context(full_context())
+    text = " ".join(ALL_SECRETS)
+    assert redactor.redact(text) == " ".join([REDACTED] * len(ALL_SECRETS))
+
+
+def test_for_context_with_show_tokens_keeps_tokens_but_not_secret_or_password() -> None:
+    redactor = Redactor.for_context(full_context(), show_tokens=True)
+    assert redactor.redact(f"{CLIENT_SECRET} {PASSWORD}") == f"{REDACTED} {REDACTED}"
+    assert redactor.redact(ID_TOKEN) == ID_TOKEN
+    assert redactor.redact(CODE) == CODE
+
+
+def _leaky_report(show_tokens: bool = False) -> Report:
+    findings = [
+        finding(
+            status=Status.FAIL,
+            message=f"the server echoed {CLIENT_SECRET}",
+            hint=f"password was {PASSWORD}",
+            subject=CODE,
+            evidence={"actual": {"body": f"id_token={ID_TOKEN}"}},
+        )
+    ]
+    return Report.from_run(full_context(), findings, show_tokens=show_tokens)
+
+
+def test_a_secret_in_a_finding_comes_out_redacted_in_every_format() -> None:
+    ctx = full_context()
+    report = redact_report(_leaky_report(), Redactor.for_context(ctx))
+    for fmt in Format:
+        out = render(report, fmt, color=False)
+        for secret in ALL_SECRETS:
+            assert secret not in out, (fmt, secret)
+        assert REDACTED in out
+
+
+def test_with_show_tokens_the_tokens_section_survives_but_secrets_do_not() -> None:
+    ctx = full_context()
+    report = redact_report(_leaky_report(True), Redactor.for_context(ctx, show_tokens=True))
+    data = json.loads(render(report, Format.JSON))
+    assert data["tokens"]["id_token"] == ID_TOKEN
+    out = json.dumps(data)
+    assert CLIENT_SECRET not in out
+    assert PASSWORD not in out
+
+
+def test_json_redaction_keeps_fixed_vocabulary_and_syntax() -> None:
+    """A password equal to a status word does not corrupt the status fields."""
+    report = Report.from_run(full_context(), [finding(status=Status.PASS, message="pass ok")])
+    out = render(redact_report(report, Redactor(["pass"])), Format.JSON)
+    data = json.loads(out)
+    assert data["checks"][0]["status"] == "pass"
+    assert data["checks"][0]["message"] == f"{REDACTED} ok"
+    assert data["counts"]["pass"] == 1
