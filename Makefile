@@ -5,10 +5,11 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint format clean peers browser
+.PHONY: setup demo test lint format clean peers browser bench
 
 setup: $(SYNCED)
 
@@ -27,13 +28,28 @@ demo: setup
 test: setup peers browser
 	$(VENV)/bin/pytest
 
-# Third-party OpenID providers for tests/peers (npm packages from the committed lock file).
-peers:
-	@true
+# Third-party OpenID providers for tests/peers (npm packages from the committed lock file);
+# reinstalled only when the lock file is newer than the install. Without npm the peer tests
+# skip, except in CI (OIDC_PROBE_REQUIRE_PEERS set), where that is an error.
+PEERS := tests/peers
+PEERS_INSTALLED := $(PEERS)/node_modules/.package-lock.json
 
-# Debian's Chromium for the browser tests (no browser download).
+peers:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(PEERS_INSTALLED); \
+	elif [ -n "$$OIDC_PROBE_REQUIRE_PEERS" ]; then echo "npm not found: cannot install the test peers" >&2; exit 1; \
+	else echo "npm not found: the tests that need the npm peers will skip" >&2; fi
+
+$(PEERS_INSTALLED): $(PEERS)/package.json $(PEERS)/package-lock.json
+	cd $(PEERS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (no browser download); quick when already there.
 browser:
-	@true
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# oidc-probe against its physical floors, side by side (benchmarks/bench.py; a few minutes).
+bench: setup
+	$(VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check oidc_probe tests

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from oidc_probe import __version__
+from oidc_probe.commands.ci_parsers import add_ci_commands, add_expect_options
 from oidc_probe.commands.console import Console
+from oidc_probe.commands.login_modes import add_login_options
+from oidc_probe.commands.output import add_output_options
 from oidc_probe.errors import ProbeError, UsageError
 from oidc_probe.settings import DEFAULT_REDIRECT_URI
 
@@ -45,6 +47,7 @@ environment:
   OIDC_PROBE_PASSWORD       the password for --login form (or the name given to --password-env)
   OIDC_PROBE_USERNAME       the username, when --username is not given
   NO_COLOR                  set to disable colour
+  BROWSER                   the browser --login browser opens (as Python's webbrowser module)
 
 The client secret and the password are never accepted as plain arguments.
 
@@ -131,7 +134,10 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     )
     _add_config_options(check)
     _add_flow_options(check)
+    add_login_options(check)
     _add_output_options(check)
+    add_expect_options(check)
+    add_ci_commands(commands, [debug], EXIT_CODES, console)
 
     demo = commands.add_parser(
         "demo",
@@ -149,6 +155,9 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
         "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=None
     )
     demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
+    demo.add_argument(
+        "--active", action="store_true", help="also run the active checks TOK004, TOK005, AUT005"
+    )
     _add_output_options(demo)
 
     fake = commands.add_parser(
@@ -166,6 +175,17 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
         "--fault", action="append", metavar="NAME", help="inject a fault (repeatable)"
     )
     fake.add_argument("--list-faults", action="store_true", help="list the faults and exit")
+    fake.add_argument(
+        "--login-page",
+        choices=["classic", "js"],
+        default="classic",
+        help="sign-in page: classic HTML, or js (the form rendered with JavaScript only)",
+    )
+    fake.add_argument(
+        "--request-log",
+        metavar="FILE",
+        help="append 'METHOD PATH' of every request to FILE (no query, headers or body)",
+    )
 
     checks = commands.add_parser(
         "checks",
@@ -241,7 +261,28 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
         default="basic",
         help="token endpoint client authentication (default basic, as Access)",
     )
-    group.add_argument("--login", choices=["form"], default="form", help="login mode")
+    group.add_argument(
+        "--login",
+        choices=["browser", "paste", "form", "headless-browser", "initiate-auth"],
+        default=None,
+        help="login mode (default browser on a terminal, form otherwise): browser (you log in "
+        "in your browser; the probe receives the callback and shows the results there), "
+        "paste (you paste the URL you land on), form (the provider's login pages, headless), "
+        "headless-browser (headless Chromium, for pages that need JavaScript) or initiate-auth "
+        "(Cognito's InitiateAuth API, USER_PASSWORD_AUTH; not the tokens Access gets)",
+    )
+    group.add_argument(
+        "--cognito-endpoint",
+        metavar="URL",
+        help="Cognito API for --login initiate-auth (default "
+        "https://cognito-idp.<region>.amazonaws.com/, region from certs_url)",
+    )
+    group.add_argument(
+        "--active",
+        action="store_true",
+        help="also run the active checks TOK004, TOK005 and AUT005: one more token request, "
+        "login and authorization request against the pool",
+    )
     group.add_argument("--username", help="user to log in as")
     group.add_argument(
         "--password",
@@ -270,19 +311,17 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
         "--leeway", type=_non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
     group.add_argument(
-        "--timeout", type=_positive_float, default=10.0, metavar="SECONDS", help="per request"
+        "--timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="limit for each whole request, body included (default 10)",
     )
     group.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("output")
-    group.add_argument("--format", choices=["text", "json"], default="text")
-    group.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    group.add_argument(
-        "--show-tokens", action="store_true", help="include the raw tokens in the report"
-    )
-    group.add_argument("--no-color", action="store_true", help="never use colour")
+    add_output_options(parser)
 
 
 def _non_negative_int(value: str) -> int:
@@ -319,10 +358,18 @@ def _dispatch(
     probe: ProbeRunner | None,
 ) -> int:
     command: str | None = args.command
-    if command == "check":
+    if command in ("check", "discover"):
         from oidc_probe.commands.check import check_command
 
         return check_command(args, console, probe)
+    if command == "verify":
+        from oidc_probe.commands.verify import verify_command
+
+        return verify_command(args, console)
+    if command == "cloudflare-config":
+        from oidc_probe.commands.cloudflare_config import cloudflare_config_command
+
+        return cloudflare_config_command(args, console)
     if command == "demo":
         from oidc_probe.demo import demo_command
 
@@ -339,6 +386,8 @@ def _dispatch(
             pool_path=args.pool,
             faults=args.fault or (),
             out=console.stdout,
+            login_page=args.login_page,
+            request_log=args.request_log,
         )
     if command == "checks":
         from oidc_probe.commands.catalogue import checks_command
@@ -395,6 +444,8 @@ def main(
         return EXIT_FAILED
     except Exception as exc:
         if debug:
+            import traceback
+
             console.err(traceback.format_exc().rstrip())
             console.err(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}")
         else:

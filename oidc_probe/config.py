@@ -177,13 +177,7 @@ def _top_name(source: str | None, text: str) -> str | None:
 def _coerce(name: str, value: Any, source: str | None, text: str) -> Any:
     where = _where(source, text, name)
     if name in ("scopes", "claims"):
-        if isinstance(value, str):
-            value = value.split()
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(
-                f"{where}field '{name}' must be a list of strings, got {_json_type(value)}"
-            )
-        return tuple(value)
+        return _string_list(name, value, where)
     if name == "pkce_enabled":
         if not isinstance(value, bool):
             raise ConfigError(
@@ -195,6 +189,31 @@ def _coerce(name: str, value: Any, source: str | None, text: str) -> Any:
     if name == "email_claim_name" and not value.strip():
         raise ConfigError(f"{where}field 'email_claim_name' is empty; leave it out to use 'email'")
     return value
+
+
+def _string_list(name: str, value: Any, where: str) -> tuple[str, ...]:
+    """``scopes`` or ``claims``: an array of non-empty strings, as Cloudflare's API takes them.
+
+    An empty array is valid (for ``claims``: no custom claims). Claim names must be
+    unique: Access reads each once into the same object.
+    """
+    example = '["openid", "email", "profile"]' if name == "scopes" else '["groups"]'
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f"{where}field '{name}' must be a list of strings such as {example}, "
+            f"got {_json_type(value)}"
+        )
+    if any(not v.strip() for v in value):
+        raise ConfigError(
+            f"{where}field '{name}' holds an empty {name[:-1]} name (\"\"); remove it"
+        )
+    if name == "claims":
+        seen: set[str] = set()
+        for claim in value:
+            if claim in seen:
+                raise ConfigError(f"{where}field 'claims' lists {claim!r} twice; keep one")
+            seen.add(claim)
+    return tuple(value)
 
 
 def _validate_urls(config: ProbeConfig, source: str | None, text: str = "") -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oidc_probe.config import ProbeConfig
 from oidc_probe.settings import RunSettings
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from oidc_probe.active_results import ActiveResults
+
+# Refetches the JWKS for an unknown kid; several runs can share one (see oidc_probe.multirun).
+JwksRefetcher = Callable[["RunContext", "httpx2.Client"], "HttpExchange | None"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,8 @@ class LoginResult:
     """What a login driver achieved.
 
     Exactly one of ``callback_params`` (the redirect to the redirect URI was
-    reached), ``authorize_error`` or ``login_error`` is normally set.
+    reached), ``authorize_error``, ``login_error`` or (for initiate-auth, which
+    skips the redirect) ``token_fetch`` is normally set.
     """
 
     callback_url: str | None = field(default=None, repr=False)
@@ -88,6 +97,9 @@ class LoginResult:
     login_error: str | None = None
     needs_javascript: bool = False
     pages: tuple[str, ...] = ()  # URLs visited, for evidence (query strings redacted)
+    # initiate-auth: the API call that returned tokens, reshaped as an OAuth token response.
+    token_fetch: HttpExchange | None = None
+    hint: str = ""  # a driver's own advice for login_error (AUT002 uses it when set)
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,8 @@ class RunContext:
     userinfo_fetch: HttpExchange | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     stopped: dict[str, str] = field(default_factory=dict)
+    jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
+    active: ActiveResults | None = None  # --active only
 
     @property
     def discovery(self) -> dict[str, Any] | None:

@@ -48,6 +48,7 @@ def demo_command(args: argparse.Namespace, console: Console, probe: ProbeRunner 
             username=user.username,
             password=user.password,
             show_tokens=options.show_tokens,
+            active=bool(getattr(args, "active", False)),
         )
         ctx, findings = (probe or default_probe)(config, settings, login=True)
     return emit_report(ctx, findings, options, console)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
-from oidc_probe import __version__
+from oidc_probe import __version__, deadline
 from oidc_probe.context import HttpExchange
 from oidc_probe.errors import UsageError
 from oidc_probe.settings import RunSettings
@@ -94,8 +94,14 @@ def make_client(
     """The client every stage and login driver of one run shares (one cookie jar).
 
     ``transport`` replaces the network, for tests (``httpx2.MockTransport``).
+    The default transport enforces the overall per-request deadline of :func:`fetch`.
     """
-    return httpx2.Client(transport=transport, **client_kwargs(settings))
+    kwargs = client_kwargs(settings)
+    if transport is None:
+        default = httpx2.HTTPTransport(verify=kwargs["verify"], trust_env=kwargs["trust_env"])
+        deadline.install(default)
+        transport = default
+    return httpx2.Client(transport=transport, **kwargs)
 
 
 def fetch(
@@ -112,7 +118,9 @@ def fetch(
     """Make one request; network problems come back as ``HttpExchange.error``, never raised.
 
     ``text_limit`` caps the text kept in the exchange (JSON is parsed from the
-    whole body, up to :data:`MAX_BODY_BYTES`).
+    whole body, up to :data:`MAX_BODY_BYTES`). The whole request, body included,
+    must finish within the client's read timeout (``--timeout``), so a server
+    trickling bytes is cut off too.
     """
     method = method.upper()
     start = time.perf_counter()
@@ -125,12 +133,20 @@ def fetch(
     except (ValueError, TypeError) as exc:
         return HttpExchange(method=method, url=url, error=f"cannot build the request ({exc})")
     url = str(request.url)
+    host = request.url.host.lower().rstrip(".")
+    if host == "invalid" or host.endswith(".invalid"):
+        return HttpExchange(
+            method=method,
+            url=url,
+            error=f"DNS lookup failed for host {host} (.invalid never resolves, RFC 6761)",
+        )
     try:
-        response = client.send(request, stream=True)
-        try:
-            body = b"".join(_capped(response))
-        finally:
-            response.close()
+        with deadline.deadline(client.timeout.read):
+            response = client.send(request, stream=True)
+            try:
+                body = b"".join(_capped(response))
+            finally:
+                response.close()
     except (httpx2.HTTPError, httpx2.InvalidURL, httpx2.StreamError) as exc:
         return HttpExchange(
             method=method,
@@ -147,6 +163,8 @@ def _capped(response: httpx2.Response) -> Iterator[bytes]:
         raise ResponseTooLarge("response larger than 1 MiB")
     total = 0
     for chunk in response.iter_bytes():
+        if deadline.expired():
+            raise httpx2.ReadTimeout("overall deadline passed", request=response.request)
         total += len(chunk)
         if total > MAX_BODY_BYTES:
             raise ResponseTooLarge("response larger than 1 MiB")
@@ -215,6 +233,8 @@ def describe_error(exc: BaseException, timeout: httpx2.Timeout | None = None) ->
     for cause in chain:
         if isinstance(cause, ssl.SSLCertVerificationError):
             detail = cause.verify_message or cause.reason or str(cause)
+            if "mismatch" not in detail.lower():
+                detail += " (for a private CA, pass --ca-bundle PATH)"
             return f"TLS certificate verification failed: {detail}"
         if isinstance(cause, ssl.SSLError):
             return f"TLS handshake failed: {cause.reason or cause}"

@@ -101,3 +101,12 @@ class Finding:
     subject: str = ""
     refs: tuple[str, ...] = ()
     evidence: dict[str, Any] = field(default_factory=dict)
+    # The user of a multi-user run this finding is about; empty for run-wide checks.
+    user: str = ""
+    # The reason from the baseline file when this failure or warning is accepted; empty if not.
+    accepted: str = ""
+
+    @property
+    def failing(self) -> bool:
+        """A failure not accepted by the baseline."""
+        return self.status is Status.FAIL and not self.accepted

@@ -17,7 +17,7 @@ from oidc_probe.http import make_client
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.model import Stage
 from oidc_probe.settings import RunSettings
-from oidc_probe.stages import authorize, discover, jwks, token, userinfo, verify
+from oidc_probe.stages import active, authorize, discover, jwks, token, userinfo, verify
 
 Step = Callable[[RunContext, httpx2.Client], None]
 
@@ -43,13 +43,24 @@ def run_probe(
     """
     ctx = RunContext(config=config, settings=settings, now=now)
     with make_client(settings, transport=transport) as client:
-        _timed(ctx, Stage.DISCOVERY, discover.run, client)
-        _timed(ctx, Stage.JWKS, jwks.run, client)
-        _timed(ctx, Stage.AUTHORIZE, lambda c, cl: authorize.run(c, cl, driver), client)
-        _timed(ctx, Stage.TOKEN, token.run, client)
-        _timed(ctx, Stage.ID_TOKEN, verify.run, client)
-        _timed(ctx, Stage.USERINFO, userinfo.run, client)
+        run_discovery_stages(ctx, client)
+        run_login_stages(ctx, client, driver)
     return ctx
+
+
+def run_discovery_stages(ctx: RunContext, client: httpx2.Client) -> None:
+    """discover -> jwks, into ``ctx``."""
+    _timed(ctx, Stage.DISCOVERY, discover.run, client)
+    _timed(ctx, Stage.JWKS, jwks.run, client)
+
+
+def run_login_stages(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> None:
+    """authorize + login -> token -> verify -> userinfo, after the discovery stages."""
+    _timed(ctx, Stage.AUTHORIZE, lambda c, cl: authorize.run(c, cl, driver), client)
+    _timed(ctx, Stage.TOKEN, token.run, client)
+    _timed(ctx, Stage.ID_TOKEN, verify.run, client)
+    _timed(ctx, Stage.USERINFO, userinfo.run, client)
+    active.run(ctx, client, driver)
 
 
 def run_discovery_only(
@@ -61,6 +72,5 @@ def run_discovery_only(
     """discover -> jwks: what can be learnt without logging in."""
     ctx = RunContext(config=config, settings=settings, now=now)
     with make_client(settings, transport=transport) as client:
-        _timed(ctx, Stage.DISCOVERY, discover.run, client)
-        _timed(ctx, Stage.JWKS, jwks.run, client)
+        run_discovery_stages(ctx, client)
     return ctx

@@ -7,11 +7,9 @@ the terminal, a report file or an error line.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, quote_plus
 
 if TYPE_CHECKING:
     from oidc_probe.context import RunContext
@@ -19,6 +17,7 @@ if TYPE_CHECKING:
 
 REDACTED = "[redacted]"
 MIN_LENGTH = 4
+PREFIX = 12
 
 
 class Redactor:
@@ -36,7 +35,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._index: _Index | None = None
         self.add(*secrets)
 
     def __repr__(self) -> str:
@@ -46,6 +45,8 @@ class Redactor:
         return len(self._secrets)
 
     def add(self, *secrets: str | None) -> None:
+        from urllib.parse import quote, quote_plus
+
         for secret in secrets:
             if not secret or len(secret) < MIN_LENGTH:
                 continue
@@ -57,13 +58,44 @@ class Redactor:
             ):
                 if len(variant) >= MIN_LENGTH:
                     self._secrets.add(variant)
-        alternatives = sorted(self._secrets, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        self._index = None
 
     def redact(self, text: str) -> str:
-        if self._pattern is None:
+        """``text`` with every secret replaced, leftmost first, the longest at each position.
+
+        A small regex finds the places where a secret may start (one alternative per
+        distinct prefix of :data:`PREFIX` characters, so thousands of tokens sharing a
+        JWT header make one alternative); there the secrets with that prefix are tried.
+        """
+        if not self._secrets:
             return text
-        return self._pattern.sub(REDACTED, text)
+        index = self._index or self._build_index()
+        found = index.starts.search(text)
+        if found is None:
+            return text
+        parts: list[str] = []
+        done = 0
+        while found is not None:
+            at = found.start()
+            length = index.longest_at(text, at)
+            if length:
+                parts += (text[done:at], REDACTED)
+                done = at + length
+            found = index.starts.search(text, done if length else at + 1)
+        parts.append(text[done:])
+        return "".join(parts)
+
+    def _build_index(self) -> _Index:
+        by_prefix: dict[str, list[str]] = {}
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            by_prefix.setdefault(secret[:PREFIX], []).append(secret)
+        alternatives = sorted(by_prefix, key=len, reverse=True)
+        self._index = _Index(
+            re.compile("|".join(map(re.escape, alternatives))),
+            by_prefix,
+            tuple(sorted({len(k) for k in by_prefix})),
+        )
+        return self._index
 
     __call__ = redact
 
@@ -89,7 +121,34 @@ class Redactor:
         return cls([ctx.config.client_secret, ctx.settings.password, *ctx.secrets()])
 
 
+class _Index:
+    """Where secrets may start (``starts``), and the secrets by prefix, longest first."""
+
+    __slots__ = ("by_prefix", "prefix_lengths", "starts")
+
+    def __init__(
+        self, starts: re.Pattern[str], by_prefix: dict[str, list[str]], lengths: tuple[int, ...]
+    ) -> None:
+        self.starts = starts
+        self.by_prefix = by_prefix
+        self.prefix_lengths = lengths
+
+    def longest_at(self, text: str, at: int) -> int:
+        """The length of the longest secret at ``text[at:]``, 0 if none."""
+        best = 0
+        for length in self.prefix_lengths:
+            for secret in self.by_prefix.get(text[at : at + length], ()):
+                if len(secret) <= best:
+                    break
+                if text.startswith(secret, at):
+                    best = len(secret)
+                    break
+        return best
+
+
 def _json_escaped(secret: str) -> str:
+    import json
+
     return json.dumps(secret)[1:-1]
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oidc_probe.expect import Expectation
 
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
 # Algorithms Cloudflare Access accepts for ID-token signatures.
@@ -17,6 +21,10 @@ class ClientAuth(StrEnum):
 
 class LoginMode(StrEnum):
     FORM = "form"
+    BROWSER = "browser"
+    PASTE = "paste"
+    HEADLESS_BROWSER = "headless-browser"
+    INITIATE_AUTH = "initiate-auth"
 
 
 @dataclass(frozen=True)
@@ -33,3 +41,8 @@ class RunSettings:
     timeout: float = 10.0
     ca_bundle: str | None = None
     show_tokens: bool = False
+    # --active: the checks that need extra logins (TOK004, TOK005, AUT005).
+    active: bool = False
+    # --cognito-endpoint: the Cognito API for --login initiate-auth (default: from certs_url).
+    cognito_endpoint: str | None = None
+    expectations: tuple[Expectation, ...] = ()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from oidc_probe.checks import (  # noqa: F401  (imported for registration)
+    active,
     authorize,
     claims,
     config,
     discovery,
+    expect,
     id_token,
     jwks,
     token,

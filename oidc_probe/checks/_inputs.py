@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from oidc_probe.context import RunContext
+from oidc_probe.settings import LoginMode
 
 
 def no_id_token_reason(ctx: RunContext) -> str | None:
@@ -17,6 +18,8 @@ def no_id_token_reason(ctx: RunContext) -> str | None:
         return None
     if ctx.token_fetch is None:
         login = ctx.login
+        if ctx.settings.login is LoginMode.INITIATE_AUTH:
+            return "no ID token: InitiateAuth returned no tokens (see AUT002)"
         if login is None or login.callback_params is None:
             return "no ID token: the login did not reach the redirect URI (see AUT001, AUT002)"
         return "no ID token: the token exchange did not run (see TOK001)"

@@ -41,8 +41,7 @@ def exchange_failure(fetch: HttpExchange, *, want_json_object: bool = True) -> s
     if fetch.error is not None:
         return fetch.error
     if fetch.status != 200:
-        kind = "an HTML page" if looks_like_html(fetch) else "a response"
-        return f"HTTP {fetch.status} ({kind})"
+        return f"HTTP {fetch.status}{status_detail(fetch)}"
     if not want_json_object:
         return None
     if fetch.json is None:
@@ -54,6 +53,16 @@ def exchange_failure(fetch: HttpExchange, *, want_json_object: bool = True) -> s
     if not isinstance(fetch.json, dict):
         return f"JSON {type(fetch.json).__name__} instead of an object"
     return None
+
+
+def status_detail(fetch: HttpExchange) -> str:
+    """What came with a non-200 status: `` redirect to URL (...)``, `` with an HTML page``..."""
+    location = header(fetch, "location")
+    if fetch.status is not None and 300 <= fetch.status < 400 and location:
+        return f" redirect to {without_query(location)} (the probe does not follow redirects here)"
+    if looks_like_html(fetch):
+        return " with an HTML page"
+    return f" ({fetch.content_type})" if fetch.content_type else ""
 
 
 def redact(text: str, ctx: RunContext) -> str:

@@ -9,7 +9,9 @@ from oidc_probe.checks import hints
 from oidc_probe.checks._support import is_cognito, not_run, redact, without_query
 from oidc_probe.checks.registry import check
 from oidc_probe.context import AuthorizeError, LoginResult, RunContext
+from oidc_probe.login import initiate_auth
 from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped
+from oidc_probe.settings import LoginMode
 
 # error code -> (generic hint, Cognito addition)
 _AUTHORIZE_HINTS = {
@@ -140,7 +142,8 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
     How to fix: check the username and password (``--username``, the password in
     ``OIDC_PROBE_PASSWORD`` or ``--password-env``/``--password-stdin``) and the user's
     status in Cognito. When the page needs JavaScript (Cognito's managed login), use
-    a browser-based login mode.
+    a browser-based login mode, or ``--login initiate-auth`` (Cognito's API; its
+    challenges such as NEW_PASSWORD_REQUIRED or MFA and its errors fail here too).
 
     References: RFC 6749 section 4.1.2; Cognito's hosted UI.
     """
@@ -163,12 +166,18 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
         return
     if login.login_error is not None:
         text = redact(login.login_error, ctx)
+        api = ctx.settings.login is LoginMode.INITIATE_AUTH
         yield failed(
             text if text.lower().startswith("login failed") else f"login failed: {text}",
-            hint=hints.with_cognito(hints.LOGIN_FAILED, hints.LOGIN_FAILED_COGNITO, cognito),
-            expected="a redirect to the redirect URI with a code",
+            hint=login.hint
+            or hints.with_cognito(hints.LOGIN_FAILED, hints.LOGIN_FAILED_COGNITO, cognito),
+            expected="tokens" if api else "a redirect to the redirect URI with a code",
             actual=text,
         )
+        return
+    if login.token_fetch is not None:
+        yield passed("the login completed: Cognito's InitiateAuth API returned tokens")
+        yield info(initiate_auth.DIFFERENCE)
         return
     params = login.callback_params
     if params is None:

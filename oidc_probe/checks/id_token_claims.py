@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -37,9 +38,22 @@ def _when(timestamp: float) -> str:
 
 
 def _number(value: Any) -> float | None:
+    """A finite JSON number; ``None`` for booleans, NaN, infinities and ints too big for a float."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
     return None
+
+
+def _not_a_number(name: str, raw: Any) -> str:
+    if raw is None:
+        return f"the ID token has no {name} claim"
+    if json_type(raw) == "number":
+        return f"{name} is not a finite number"
+    return f"{name} is a {json_type(raw)}, not a number"
 
 
 @check(
@@ -184,9 +198,7 @@ def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
     leeway = ctx.settings.leeway
     if exp is None:
         yield failed(
-            "the ID token has no exp claim"
-            if raw is None
-            else f"exp is a {json_type(raw)}, not a number",
+            _not_a_number("exp", raw),
             hint="the identity provider must set exp to seconds since the epoch",
             expected="a NumericDate (seconds)",
             actual=json_type(raw),
@@ -235,9 +247,7 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
     leeway = ctx.settings.leeway
     if iat is None:
         yield failed(
-            "the ID token has no iat claim"
-            if raw is None
-            else f"iat is a {json_type(raw)}, not a number",
+            _not_a_number("iat", raw),
             hint="the identity provider must set iat to seconds since the epoch",
             expected="a NumericDate (seconds)",
             actual=json_type(raw),

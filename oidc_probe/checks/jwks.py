@@ -13,11 +13,14 @@ from oidc_probe.checks._support import exchange_failure, is_cognito, not_run, ty
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
 from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
+from oidc_probe.stages.verify import load_keys
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _MEMBERS_BY_KTY = {"RSA": ("n", "e"), "EC": ("crv", "x", "y"), "OKP": ("crv", "x")}
 MIN_RSA_BITS = 2048
+# Key types of the algorithms Access accepts (RS*, PS*, ES*).
+_VERIFYING_KTYS = ("RSA", "EC")
 
 
 def _keys(ctx: RunContext) -> list[Any] | str:
@@ -55,6 +58,9 @@ def _b64url_int_bits(value: Any) -> int | None:
 def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
     """certs_url answers HTTP 200 with a JSON key set holding at least one key.
 
+    What it checks: a JSON object whose ``keys`` array holds at least one RSA or EC
+    key that can be imported (the key types of the algorithms Access accepts).
+
     Why it matters: Access verifies every ID token with the keys at certs_url. If it
     cannot read them (an error status, an HTML page, a network failure, an empty
     ``keys`` array), no login can succeed.
@@ -78,6 +84,8 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
             cause = 'no "keys" array' if keys is None else f'"keys" is a {type_name(keys)}'
         elif not keys:
             cause = 'the "keys" array is empty'
+        elif not any(k.key_type in _VERIFYING_KTYS for k in load_keys(fetch.json).keys):
+            cause = f'none of the {len(keys)} entries in "keys" is a usable RSA or EC key'
     if cause is not None:
         yield failed(
             f"cannot use the JWKS at {fetch.url}: {cause}",

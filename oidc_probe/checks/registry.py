@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from oidc_probe.applicability import not_applicable
 from oidc_probe.context import RunContext
 from oidc_probe.model import Finding, Outcome, Stage, Status
 
@@ -74,6 +75,9 @@ def get_check(check_id: str) -> Check | None:
 
 def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
     """Run one check; a check that raises becomes a FAIL finding, never a crash of the run."""
+    reason = not_applicable(spec.id, ctx)
+    if reason is not None:
+        return [_finding(spec, Outcome(Status.SKIP, reason))]
     try:
         outcomes = list(spec.func(ctx))
     except Exception as exc:  # a bug in one check must not stop the others

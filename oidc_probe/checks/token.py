@@ -11,9 +11,9 @@ from oidc_probe.checks._support import (
     exchange_failure,
     header,
     is_cognito,
-    looks_like_html,
     not_run,
     redact,
+    status_detail,
     type_name,
 )
 from oidc_probe.checks.registry import check
@@ -118,10 +118,10 @@ def token_exchange_succeeded(ctx: RunContext) -> Iterator[Outcome]:
             actual={"status": fetch.status, "error": code, "error_description": description},
         )
         return
-    kind = "an HTML page" if looks_like_html(fetch) else (fetch.content_type or "a response")
     hint = hints.TOKEN_SERVER_ERROR if (fetch.status or 0) >= 500 else url_hint
     yield failed(
-        f"the token endpoint answered HTTP {fetch.status} with {kind} and no OAuth error",
+        f"the token endpoint at {fetch.url} answered HTTP {fetch.status}{status_detail(fetch)} "
+        "and no OAuth error",
         hint=hint,
         expected="HTTP 200",
         actual={"status": fetch.status, "content_type": fetch.content_type},
@@ -159,7 +159,7 @@ def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
     cause = exchange_failure(fetch)
     if cause is not None:
         yield failed(
-            f"the token response is {cause}",
+            f"the token response from {fetch.url} is {cause}",
             hint="the token endpoint must answer with a JSON object (RFC 6749 5.1)",
             subject="body",
             expected="a JSON object",

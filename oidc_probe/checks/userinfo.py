@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from oidc_probe.checks._claims import json_type
 from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._support import looks_like_html, status_detail
 from oidc_probe.checks.registry import check
 from oidc_probe.cognito import is_cognito_issuer
 from oidc_probe.context import RunContext
@@ -73,7 +74,7 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
         return
     if fetch.status != 200:
         yield failed(
-            f"userinfo answered HTTP {fetch.status}: {where} ({_NOT_USED})",
+            f"userinfo answered HTTP {fetch.status}{status_detail(fetch)}: {where} ({_NOT_USED})",
             hint=_status_hint(ctx, fetch.status),
             expected="HTTP 200",
             actual=fetch.status,
@@ -82,8 +83,10 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
     body = fetch.json_object()
     if body is None:
         detail = fetch.json_error or f"a JSON {json_type(fetch.json)}, not an object"
+        if looks_like_html(fetch):
+            detail = "an HTML page instead of JSON"
         yield failed(
-            f"userinfo did not return a JSON object: {detail} ({_NOT_USED})",
+            f"userinfo at {fetch.url} did not return a JSON object: {detail} ({_NOT_USED})",
             hint="the userinfo endpoint must answer with a JSON object of claims",
             expected="a JSON object",
             actual=fetch.content_type or "no content type",

@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
+from oidc_probe.commands.api_login import api_login_options
+from oidc_probe.commands.login_modes import (
+    PERSON_LOGS_IN,
+    choose_login_mode,
+    login_session,
+    redirect_uri_from,
+)
+from oidc_probe.commands.output import OutputOptions, emit_report
 from oidc_probe.errors import UsageError
 from oidc_probe.settings import ClientAuth, LoginMode, RunSettings
 
@@ -18,8 +26,10 @@ if TYPE_CHECKING:
     from oidc_probe.commands.console import Console
     from oidc_probe.config import ProbeConfig
     from oidc_probe.context import RunContext
+    from oidc_probe.expect import Expectation
+    from oidc_probe.login.base import LoginDriver
     from oidc_probe.model import Finding
-    from oidc_probe.report.base import Format
+    from oidc_probe.users import UserSpec
 
 USERNAME_ENV = "OIDC_PROBE_USERNAME"
 DEFAULT_PASSWORD_ENV = "OIDC_PROBE_PASSWORD"
@@ -35,39 +45,31 @@ class ProbeRunner(Protocol):
 
 
 def default_probe(
-    config: ProbeConfig, settings: RunSettings, *, login: bool
+    config: ProbeConfig,
+    settings: RunSettings,
+    *,
+    login: bool,
+    driver: LoginDriver | None = None,
 ) -> tuple[RunContext, list[Finding]]:
-    """The real pipeline with the headless form login, then the whole check catalogue."""
+    """The real pipeline with ``driver`` (default: the headless form login), then the checks."""
     from oidc_probe import pipeline
     from oidc_probe.checks.registry import run_checks
 
     if login:
-        from oidc_probe.login.form import FormLogin
+        from oidc_probe.login.initiate_auth import headless_driver
 
-        driver = FormLogin(settings.username or "", settings.password or "")
+        if driver is None:
+            driver = headless_driver(config, settings)
         ctx = pipeline.run_probe(config, settings, driver=driver)
-    else:
-        ctx = pipeline.run_discovery_only(config, settings)
-    return ctx, run_checks(ctx)
+        return ctx, run_checks(ctx)
+    from oidc_probe.checks.registry import all_checks
+    from oidc_probe.multirun import SHARED_STAGES
+
+    ctx = pipeline.run_discovery_only(config, settings)
+    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in SHARED_STAGES])
 
 
-@dataclass(frozen=True)
-class OutputOptions:
-    fmt: Format
-    output: Path | None = None
-    show_tokens: bool = False
-    no_color: bool = False
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> OutputOptions:
-        from oidc_probe.report.base import Format
-
-        return cls(
-            fmt=Format(args.format),
-            output=writable_output(args.output),
-            show_tokens=bool(args.show_tokens),
-            no_color=bool(args.no_color),
-        )
+__all__ = ["OutputOptions", "check_command", "default_probe", "emit_report"]
 
 
 def check_command(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
@@ -86,48 +88,60 @@ def check_command(args: argparse.Namespace, console: Console, probe: ProbeRunner
         console.warn(warning)
     options = OutputOptions.from_args(args)
     login = not args.discovery_only
-    username, password = credentials(args, console) if login else (None, None)
+    ci = ci_inputs(args, login=login)
+    login_mode = choose_login_mode(args, console)
+    api = api_login_options(args, config, login_mode, login=login)
+    needs_password = login and not ci.users and login_mode not in PERSON_LOGS_IN
+    needs_password = needs_password or (login and login_mode is LoginMode.INITIATE_AUTH)
+    username, password = credentials(args, console) if needs_password else (None, None)
     console.redactor.add(password)
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
-        redirect_uri=checked_redirect_uri(args.redirect_uri),
+        redirect_uri=checked_redirect_uri(redirect_uri_from(args)),
         client_auth=ClientAuth(args.client_auth),
-        login=LoginMode(args.login),
+        login=login_mode,
         username=username,
         password=password,
         leeway=args.leeway,
         timeout=args.timeout,
         ca_bundle=checked_ca_bundle(args.ca_bundle),
         show_tokens=options.show_tokens,
+        expectations=ci.expectations,
+        active=api.active,
+        cognito_endpoint=api.cognito_endpoint,
     )
-    ctx, findings = (probe or default_probe)(config, settings, login=login)
-    return emit_report(ctx, findings, options, console)
+    if ci.users:
+        from oidc_probe.commands.many import run_many
+
+        return run_many(config, settings, ci, options, console)
+    with login_session(args, settings, console, enabled=login and probe is None) as session:
+        ctx, findings = (probe or session.runner(default_probe))(config, settings, login=login)
+        code = emit_report(ctx, findings, options, console)
+        session.finish(ctx, findings)
+    return code
 
 
-def emit_report(
-    ctx: RunContext, findings: Sequence[Finding], options: OutputOptions, console: Console
-) -> int:
-    """Render, redact and write the report; the summary goes to stderr. Returns the exit code."""
-    from oidc_probe.redact import Redactor, redact_report
-    from oidc_probe.report.base import Format, Report, Result, render, summary_line
+@dataclass(frozen=True)
+class CiInputs:
+    """``--expect``, ``--users`` and ``--concurrency``, checked before anything runs."""
 
-    if not options.show_tokens:
-        console.redactor.add(*ctx.secrets())
-    redactor = Redactor.for_context(ctx, show_tokens=options.show_tokens)
-    report = redact_report(
-        Report.from_run(ctx, findings, show_tokens=options.show_tokens), redactor
-    )
-    color = options.output is None and console.color(disabled=options.no_color)
-    text = render(report, options.fmt, color=color)
-    if options.fmt is Format.TEXT:
-        text = redactor.redact(text)
-    if options.output is None:
-        console.out(text, redacted=True)
-    else:
-        write_output(options.output, text)
-        console.err(f"oidc-probe: report written to {options.output}")
-    console.err(summary_line(report))
-    return 1 if report.result is Result.FAIL else 0
+    expectations: tuple[Expectation, ...] = ()
+    users: tuple[UserSpec, ...] = ()
+    concurrency: int = 4
+
+
+def ci_inputs(args: argparse.Namespace, *, login: bool) -> CiInputs:
+    from oidc_probe.expect import parse_expectations
+    from oidc_probe.users import load_users
+
+    expectations = parse_expectations(getattr(args, "expect", None))
+    users_file = getattr(args, "users", None)
+    if not login and (expectations or users_file):
+        raise UsageError("--expect and --users need a login; drop --discovery-only")
+    users = load_users(users_file) if users_file else ()
+    if users and getattr(args, "username", None):
+        raise UsageError("--users and --username exclude each other: list every user in the file")
+    return CiInputs(expectations, users, getattr(args, "concurrency", 4))
 
 
 def field_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -156,7 +170,7 @@ def credentials(args: argparse.Namespace, console: Console) -> tuple[str, str]:
     username = args.username or console.environ.get(USERNAME_ENV)
     if not username:
         raise UsageError(
-            f"the form login needs a username: pass --username NAME (or set {USERNAME_ENV})"
+            f"the login needs a username: pass --username NAME (or set {USERNAME_ENV})"
         )
     if args.password_stdin:
         password = read_password(console)
@@ -167,7 +181,7 @@ def credentials(args: argparse.Namespace, console: Console) -> tuple[str, str]:
     password = console.environ.get(name, "")
     if not password:
         raise UsageError(
-            f"the form login needs a password: set the environment variable {name} "
+            f"the login needs a password: set the environment variable {name} "
             "or pass --password-stdin and write it to standard input"
         )
     return username, password

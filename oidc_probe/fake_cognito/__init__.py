@@ -37,8 +37,11 @@ def create_app(
     now: Callable[[], float] = time.time,
     keys: PoolKeys | None = None,
     base_url: str | None = None,
+    login_page: str = "classic",
 ) -> Starlette:
     """Build the emulator app; see :func:`oidc_probe.fake_cognito.app.create_app`."""
     from oidc_probe.fake_cognito.app import create_app as _create_app
 
-    return _create_app(pool, faults=faults, now=now, keys=keys, base_url=base_url)
+    return _create_app(
+        pool, faults=faults, now=now, keys=keys, base_url=base_url, login_page=login_page
+    )

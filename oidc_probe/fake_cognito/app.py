@@ -14,6 +14,7 @@ from oidc_probe.fake_cognito.emulator import Emulator, ServerState
 from oidc_probe.fake_cognito.endpoints import MachineEndpoints
 from oidc_probe.fake_cognito.faults import Fault, parse_faults
 from oidc_probe.fake_cognito.hosted_ui import HostedUI
+from oidc_probe.fake_cognito.js_page import page_renderer
 from oidc_probe.fake_cognito.keys import PoolKeys, SigningKey
 from oidc_probe.fake_cognito.minting import Minter
 from oidc_probe.fake_cognito.pool import Pool
@@ -39,6 +40,7 @@ def create_app(
     now: Callable[[], float] = time.time,
     keys: PoolKeys | None = None,
     base_url: str | None = None,
+    login_page: str = "classic",
 ) -> Starlette:
     """Build the emulator for ``pool``.
 
@@ -47,6 +49,7 @@ def create_app(
     the scheme and Host of each request, so the app works on any port.
     ``app.state.request_log`` lists ``(method, path)`` of every request served and
     ``app.state.emulator`` holds the emulator's state, for tests and benchmarks.
+    ``login_page`` ``"js"`` serves a sign-in page that needs JavaScript (see ``js_page``).
     Unknown fault names raise :class:`oidc_probe.errors.ConfigError`.
     """
     active = parse_faults(str(f) for f in faults)
@@ -66,7 +69,7 @@ def create_app(
         rotated_key=rotated,
         fixed_base_url=base_url,
     )
-    ui = HostedUI(emulator)
+    ui = HostedUI(emulator, page_renderer(login_page))
     api = MachineEndpoints(emulator)
     routes = [
         Route("/{pool_id}/.well-known/openid-configuration", api.discovery, methods=["GET"]),

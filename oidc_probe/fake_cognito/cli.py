@@ -10,25 +10,42 @@ from oidc_probe.fake_cognito.pool import Pool, load_pool
 
 
 def run_fake_cognito(
-    *, host: str, port: int, pool_path: str | None, faults: Sequence[str], out: TextIO
+    *,
+    host: str,
+    port: int,
+    pool_path: str | None,
+    faults: Sequence[str],
+    out: TextIO,
+    login_page: str = "classic",
+    request_log: str | None = None,
 ) -> int:
-    """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError."""
+    """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError.
+
+    ``request_log`` names a file that gets ``METHOD PATH`` of every request (see request_file).
+    """
     from oidc_probe.fake_cognito.app import create_app
+    from oidc_probe.fake_cognito.request_file import RequestLogFile, open_request_log
     from oidc_probe.fake_cognito.server import base_url_of, bind_loopback, make_server
 
     pool = load_pool(pool_path)
     active = parse_faults(faults)
+    log_file = open_request_log(request_log) if request_log is not None else None
     sock = bind_loopback(host, port)
     try:
-        app = create_app(pool, faults=sorted(active))
+        app = create_app(pool, faults=sorted(active), login_page=login_page)
+        served = app if log_file is None else RequestLogFile(app, log_file)
         base_url = base_url_of(sock)
         describe(pool, base_url, [f.value for f in sorted(active)], out)
+        if login_page != "classic":
+            out.write(f"sign-in page: {login_page} (the form is rendered with JavaScript)\n")
         out.flush()
-        make_server(app).run(sockets=[sock])
+        make_server(served).run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # uvicorn shuts down cleanly on Ctrl-C, then re-raises the signal
     finally:
         sock.close()
+        if log_file is not None:
+            log_file.close()
     return 0
 
 

@@ -40,7 +40,10 @@ class MachineEndpoints:
         self.emu = emulator
 
     async def discovery(self, request: Request) -> Response:
-        if request.path_params["pool_id"] != self.emu.pool.pool_id:
+        if (
+            request.path_params["pool_id"] != self.emu.pool.pool_id
+            or Fault.DISCOVERY_404 in self.emu.faults
+        ):
             return _not_found()
         base = self.emu.base_url(request)
         issuer = self.emu.pool.issuer(base)
@@ -65,6 +68,7 @@ class MachineEndpoints:
         if Fault.DISCOVERY_MISSING_FIELDS in faults:
             del doc["response_types_supported"]
             del doc["subject_types_supported"]
+        _apply_metadata_faults(doc, faults)
         return JSONResponse(doc)
 
     async def jwks(self, request: Request) -> Response:
@@ -79,6 +83,8 @@ class MachineEndpoints:
         if Fault.JWKS_EMPTY in faults:
             return JSONResponse({"keys": []})
         signing = [self.emu.keys.id_key, self.emu.keys.access_key]
+        if Fault.NO_KID_SINGLE_KEY in faults:
+            signing = [self.emu.keys.id_key]
         if self.emu.rotated_key is not None and self.emu.state.jwks_fetches > 1:
             signing.append(self.emu.rotated_key)
         if Fault.PRIVATE_KEY_IN_JWKS in faults:
@@ -90,6 +96,8 @@ class MachineEndpoints:
             keys.append(
                 {"kty": "oct", "kid": "symmetric-1", "alg": "HS256", "k": jose.b64url(secret)}
             )
+        if Fault.JWKS_MALFORMED_KEY in faults:
+            keys.append({"kty": "RSA", "kid": "malformed-1", "alg": "RS256", "use": "sig"})
         return JSONResponse({"keys": keys})
 
     async def token(self, request: Request) -> Response:
@@ -130,6 +138,8 @@ class MachineEndpoints:
                 status_code=401,
                 headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
             )
+        if Fault.USERINFO_500 in self.emu.faults:
+            return PlainTextResponse("Internal Server Error", status_code=500)
         claims = userinfo_claims(issued.grant)
         if Fault.USERINFO_SUB_MISMATCH in self.emu.faults:
             claims["sub"] = "00000000-0000-4000-8000-000000000000"
@@ -225,6 +235,19 @@ class MachineEndpoints:
         if not any(hmac.compare_digest(expected, s.encode("utf-8")) for s in candidates_secret):
             raise TokenError("invalid_client")
         return client
+
+
+def _apply_metadata_faults(doc: dict[str, Any], faults: frozenset[Fault]) -> None:
+    if Fault.DISCOVERY_SCOPES_LIMITED in faults:
+        doc["scopes_supported"] = ["openid"]
+    if Fault.DISCOVERY_NO_BASIC_AUTH in faults:
+        doc["token_endpoint_auth_methods_supported"] = ["client_secret_post"]
+    if Fault.DISCOVERY_HS256_ONLY in faults:
+        doc["id_token_signing_alg_values_supported"] = ["HS256"]
+    if Fault.DISCOVERY_PKCE_PLAIN_ONLY in faults:
+        doc["code_challenge_methods_supported"] = ["plain"]
+    if Fault.DISCOVERY_PKCE_S256 in faults:
+        doc["code_challenge_methods_supported"] = ["S256"]
 
 
 def _not_found() -> Response:

@@ -51,6 +51,18 @@ class Fault(StrEnum):
     CODE_REUSABLE = "code-reusable"
     PKCE_NOT_ENFORCED = "pkce-not-enforced"
     OPEN_REDIRECT = "open-redirect"
+    ID_TOKEN_MALFORMED = "id-token-malformed"
+    WRONG_AZP = "wrong-azp"
+    NO_KID_SINGLE_KEY = "no-kid-single-key"
+    JWKS_MALFORMED_KEY = "jwks-malformed-key"
+    DISCOVERY_404 = "discovery-404"
+    DISCOVERY_SCOPES_LIMITED = "discovery-scopes-limited"
+    DISCOVERY_NO_BASIC_AUTH = "discovery-no-basic-auth"
+    DISCOVERY_HS256_ONLY = "discovery-hs256-only"
+    DISCOVERY_PKCE_PLAIN_ONLY = "discovery-pkce-plain-only"
+    DISCOVERY_PKCE_S256 = "discovery-pkce-s256"
+    CALLBACK_ISS = "callback-iss"
+    USERINFO_500 = "userinfo-500"
 
     @property
     def description(self) -> str:
@@ -140,6 +152,38 @@ _INFO: dict[Fault, _Info] = {
     Fault.OPEN_REDIRECT: _Info(
         "authorize redirects to unregistered redirect URIs (a security flaw, for testing apps)"
     ),
+    Fault.ID_TOKEN_MALFORMED: _Info("the id_token is an opaque string, not a JWS", ("IDT001",)),
+    Fault.WRONG_AZP: _Info(
+        "the ID token's aud holds the client id and another audience; azp names the other",
+        ("IDT006",),
+    ),
+    Fault.NO_KID_SINGLE_KEY: _Info(
+        "the ID token has no kid and the JWKS holds only its signing key "
+        "(nothing should fail: the one key verifies it)"
+    ),
+    Fault.JWKS_MALFORMED_KEY: _Info("the JWKS also holds an RSA key without n and e", ("JWK002",)),
+    Fault.DISCOVERY_404: _Info("the discovery document answers HTTP 404", ("DSC001",)),
+    Fault.DISCOVERY_SCOPES_LIMITED: _Info(
+        "discovery lists only openid in scopes_supported", ("DSC005",)
+    ),
+    Fault.DISCOVERY_NO_BASIC_AUTH: _Info(
+        "discovery lists client_secret_post as the only token endpoint auth method", ("DSC006",)
+    ),
+    Fault.DISCOVERY_HS256_ONLY: _Info(
+        "discovery lists HS256 as the only ID token signing algorithm", ("DSC007",)
+    ),
+    Fault.DISCOVERY_PKCE_PLAIN_ONLY: _Info(
+        "discovery lists plain as the only PKCE method (seen with pkce_enabled)", ("DSC008",)
+    ),
+    Fault.DISCOVERY_PKCE_S256: _Info(
+        "discovery lists S256 in code_challenge_methods_supported, which Cognito leaves out "
+        "(nothing should fail)"
+    ),
+    Fault.CALLBACK_ISS: _Info(
+        "the callback carries the right RFC 9207 iss, which Cognito does not send "
+        "(nothing should fail)"
+    ),
+    Fault.USERINFO_500: _Info("the userinfo endpoint answers HTTP 500", ("USR001",)),
 }
 
 
@@ -164,3 +208,13 @@ def _describe(fault: Fault) -> str:
     if fault.fails:
         return f"{fault.description} (caught by {', '.join(fault.fails)})"
     return fault.description
+
+
+def markdown_table() -> str:
+    """The README's fault table, one row per fault (see ``fault_table``)."""
+    rows = ["| fault | what the emulator does | check it trips |", "| --- | --- | --- |"]
+    for fault in Fault:
+        caught = ", ".join(fault.fails) or "none"
+        text = fault.description.replace("|", "\\|")
+        rows.append(f"| `{fault.value}` | {text} | {caught} |")
+    return "\n".join(rows) + "\n"

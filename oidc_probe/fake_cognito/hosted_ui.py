@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from oidc_probe.fake_cognito import pages
 from oidc_probe.fake_cognito.emulator import Emulator, IssuedCode, read_form
 from oidc_probe.fake_cognito.faults import Fault
+from oidc_probe.fake_cognito.js_page import Renderer
 from oidc_probe.fake_cognito.pool import AppClient
 from oidc_probe.fake_cognito.tokens import Grant
 
@@ -40,8 +41,9 @@ def with_query(url: str, params: Mapping[str, str | None]) -> str:
 
 
 class HostedUI:
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Emulator, render_login: Renderer = pages.login_page) -> None:
         self.emu = emulator
+        self.render_login = render_login
 
     async def authorize(self, request: Request) -> Response:
         checked = self._validate(request)
@@ -112,6 +114,8 @@ class HostedUI:
         params: dict[str, str | None] = {"code": code, "state": state}
         if Fault.WRONG_CALLBACK_ISS in self.emu.faults:
             params["iss"] = f"{self.emu.base_url(request)}/us-east-1_Wrong0Iss"
+        elif Fault.CALLBACK_ISS in self.emu.faults:
+            params["iss"] = self.emu.issuer(request)
         return with_query(checked.redirect_uri, params)
 
     def _login_page(
@@ -119,7 +123,7 @@ class HostedUI:
     ) -> Response:
         csrf = secrets.token_urlsafe(32)
         self.emu.state.csrf_tokens.add(csrf)
-        html = pages.login_page(f"/login?{checked.query}", csrf, username, error)
+        html = self.render_login(f"/login?{checked.query}", csrf, username, error)
         response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
         response.set_cookie(CSRF_COOKIE, csrf, path="/", httponly=True, samesite="lax")
         return response

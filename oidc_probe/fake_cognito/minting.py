@@ -77,6 +77,8 @@ class Minter:
             if Fault.TOKEN_USE_ACCESS in self.faults
             else self._sign_id(self._break_claims(claims, grant, issuer, issued_at))
         )
+        if Fault.ID_TOKEN_MALFORMED in self.faults:
+            id_token = secrets.token_urlsafe(48)
         return IssuedTokens(access_token=access, id_token=id_token, refresh_token=_refresh_token())
 
     def _break_claims(
@@ -100,6 +102,7 @@ class Minter:
             Fault.NONCE_MISSING: lambda c: c.pop("nonce", None),
             Fault.BAD_AT_HASH: lambda c: c.update(at_hash=jose.at_hash("not-the-access-token")),
             Fault.NO_SUB: lambda c: c.pop("sub", None),
+            Fault.WRONG_AZP: lambda c: c.update(aud=[c["aud"], WRONG_AUDIENCE], azp=WRONG_AUDIENCE),
         }
         broken = dict(claims)
         for fault, edit in edits.items():
@@ -112,7 +115,7 @@ class Minter:
         header: dict[str, Any] = {"kid": key.kid}
         if Fault.UNKNOWN_KID in self.faults:
             header["kid"] = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-        if Fault.NO_KID_MULTIPLE_KEYS in self.faults:
+        if Fault.NO_KID_MULTIPLE_KEYS in self.faults or Fault.NO_KID_SINGLE_KEY in self.faults:
             header.pop("kid")
         if Fault.ALG_NONE in self.faults:
             return jose.unsigned(header, claims)

@@ -55,16 +55,26 @@ def bind_loopback(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url_of(sock: socket.socket) -> str:
+def base_url_of(sock: socket.socket, scheme: str = "http") -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"{scheme}://{shown}:{port}"
 
 
-def make_server(app: ASGIApp) -> uvicorn.Server:
+def make_server(
+    app: ASGIApp, *, ssl_certfile: str | None = None, ssl_keyfile: str | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for ``app``; with ``ssl_certfile`` and ``ssl_keyfile`` it serves HTTPS."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
     return uvicorn.Server(config)
 
 
@@ -72,12 +82,16 @@ class RunningServer:
     """A uvicorn server running in a background thread; stop it with :meth:`stop` or ``with``."""
 
     def __init__(
-        self, server: uvicorn.Server, sock: socket.socket, thread: threading.Thread
+        self,
+        server: uvicorn.Server,
+        sock: socket.socket,
+        thread: threading.Thread,
+        scheme: str = "http",
     ) -> None:
         self._server = server
         self._sock = sock
         self._thread = thread
-        self.base_url = base_url_of(sock)
+        self.base_url = base_url_of(sock, scheme)
         self.port: int = sock.getsockname()[1]
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -100,10 +114,20 @@ class RunningServer:
         return f"RunningServer(base_url={self.base_url!r})"
 
 
-def start_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    """Serve ``app`` on a loopback port in a daemon thread; return once it accepts connections."""
+def start_in_thread(
+    app: ASGIApp,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> RunningServer:
+    """Serve ``app`` on a loopback port in a daemon thread; return once it accepts connections.
+
+    With ``ssl_certfile`` and ``ssl_keyfile`` (PEM) it serves HTTPS and ``base_url`` is https.
+    """
     sock = bind_loopback(host, port)
-    server = make_server(app)
+    server = make_server(app, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="fake-cognito", daemon=True
     )
@@ -115,4 +139,4 @@ def start_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
             sock.close()
             raise RuntimeError("the emulator did not start")
         time.sleep(0.005)
-    return RunningServer(server, sock, thread)
+    return RunningServer(server, sock, thread, "https" if ssl_certfile else "http")

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
@@ -21,6 +22,9 @@ TOKEN_FIELDS = ("id_token", "access_token", "refresh_token")
 class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
+    JUNIT = "junit"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
 
 
 class Result(StrEnum):
@@ -44,28 +48,35 @@ class Counts:
     warned: int = 0
     info: int = 0
     skipped: int = 0
+    accepted: int = 0  # failures and warnings accepted by the baseline (not in failed/warned)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Counts:
         tally = dict.fromkeys(Status, 0)
+        accepted = 0
         for finding in findings:
-            tally[finding.status] += 1
+            if finding.accepted:
+                accepted += 1
+            else:
+                tally[finding.status] += 1
         return cls(
             tally[Status.PASS],
             tally[Status.FAIL],
             tally[Status.WARN],
             tally[Status.INFO],
             tally[Status.SKIP],
+            accepted,
         )
 
     def as_dict(self) -> dict[str, int]:
-        """Keyed by status value: ``pass``, ``fail``, ``warn``, ``info``, ``skip``."""
+        """Keyed by status value (``pass``, ``fail``, ``warn``, ``info``, ``skip``) and ``accepted``."""
         return {
             Status.PASS.value: self.passed,
             Status.FAIL.value: self.failed,
             Status.WARN.value: self.warned,
             Status.INFO.value: self.info,
             Status.SKIP.value: self.skipped,
+            "accepted": self.accepted,
         }
 
 
@@ -106,6 +117,11 @@ class AccessView:
         note = ""
         if ctx.signature is not None and ctx.signature.valid is False:
             note = "the ID token signature did not verify, so Access would reject this login"
+        elif ctx.login is not None and ctx.login.token_fetch is not None:
+            note = (
+                "from an InitiateAuth ID token (--login initiate-auth): the token Access gets "
+                "through the login pages may differ (see AUT002)"
+            )
         return cls(
             _claim(claims, config.email_claim_name),
             tuple(_claim(claims, name) for name in config.claims),
@@ -118,8 +134,22 @@ def _claim(claims: Mapping[str, Any], name: str) -> ClaimView:
 
 
 @dataclass(frozen=True)
+class UserSection:
+    """One user of a multi-user run (``--users``): what Access would see for that user."""
+
+    username: str
+    access_view: AccessView
+    id_token_claims: Mapping[str, Any] | None = None
+    tokens: Mapping[str, str] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything a formatter prints. Built by :meth:`from_run`; secrets only in ``tokens``."""
+    """Everything a formatter prints. Built by :meth:`from_run`; secrets only in ``tokens``.
+
+    A multi-user run fills ``users`` (see :mod:`oidc_probe.multirun`); its findings
+    then carry ``user``, and run-wide findings (config, discovery, JWKS) have none.
+    """
 
     target: Target
     findings: tuple[Finding, ...]
@@ -129,6 +159,8 @@ class Report:
     tokens: Mapping[str, str] | None = field(default=None, repr=False)
     tool_name: str = TOOL_NAME
     tool_version: str = __version__
+    users: tuple[UserSection, ...] = ()
+    fail_on_warn: bool = False
 
     @property
     def counts(self) -> Counts:
@@ -136,7 +168,19 @@ class Report:
 
     @property
     def result(self) -> Result:
-        return Result.FAIL if self.counts.failed else Result.PASS
+        counts = self.counts
+        failing = counts.failed or (self.fail_on_warn and counts.warned)
+        return Result.FAIL if failing else Result.PASS
+
+    def user_findings(self, username: str) -> tuple[Finding, ...]:
+        return self._findings_by_user.get(username, ())
+
+    @cached_property
+    def _findings_by_user(self) -> dict[str | None, tuple[Finding, ...]]:
+        by_user: dict[str | None, list[Finding]] = {}
+        for finding in self.findings:
+            by_user.setdefault(finding.user, []).append(finding)
+        return {user: tuple(found) for user, found in by_user.items()}
 
     @classmethod
     def from_run(
@@ -189,7 +233,22 @@ class Report:
             access_view=access_view,
             id_token_claims=fn(dict(claims)) if claims is not None else None,
             tokens=fn(dict(self.tokens)) if self.tokens is not None else None,
+            users=tuple(_map_user(u, fn) for u in self.users),
         )
+
+
+def _map_user(user: UserSection, fn: Callable[[Any], Any]) -> UserSection:
+    view = user.access_view
+    return UserSection(
+        user.username,
+        AccessView(
+            _map_claim(view.email, fn),
+            tuple(_map_claim(c, fn) for c in view.oidc_fields),
+            fn(view.note),
+        ),
+        fn(dict(user.id_token_claims)) if user.id_token_claims is not None else None,
+        fn(dict(user.tokens)) if user.tokens is not None else None,
+    )
 
 
 def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
@@ -234,19 +293,33 @@ def summary_line(report: Report) -> str:
     """The one line printed on stderr after the report."""
     counts = report.counts
     warnings = "warning" if counts.warned == 1 else "warnings"
+    accepted = f", {counts.accepted} accepted by the baseline" if counts.accepted else ""
+    users = f" ({len(report.users)} users)" if report.users else ""
     return (
         f"{report.tool_name}: {counts.passed} passed, {counts.failed} failed, "
-        f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped: "
-        f"result {report.result.value.upper()}"
+        f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped{accepted}: "
+        f"result {report.result.value.upper()}{users}"
     )
 
 
 def render(report: Report, fmt: Format, *, color: bool = False) -> str:
-    """The report as text or JSON. ``color`` only affects the text format."""
+    """The report in ``fmt``. ``color`` only affects the text format."""
     if fmt is Format.JSON:
         from oidc_probe.report.json import render_json
 
         return render_json(report)
+    if fmt is Format.JUNIT:
+        from oidc_probe.report.junit import render_junit
+
+        return render_junit(report)
+    if fmt is Format.GITHUB:
+        from oidc_probe.report.github import render_github
+
+        return render_github(report)
+    if fmt is Format.MARKDOWN:
+        from oidc_probe.report.markdown import render_markdown
+
+        return render_markdown(report)
     from oidc_probe.report.text import render_text
 
     return render_text(report, color=color)

@@ -6,13 +6,15 @@ Shape::
      "tool": {"name", "version"},
      "target": {"issuer", "client_id", "auth_url", "token_url", "certs_url"},
      "result": "pass" | "fail",
-     "counts": {"pass", "fail", "warn", "info", "skip"},
+     "counts": {"pass", "fail", "warn", "info", "skip", "accepted"},
      "checks": [{"id", "slug", "stage", "status", "subject", "message", "hint",
-                 "refs", "evidence"}],
+                 "refs", "evidence", "user", "accepted"}],
      "id_token_claims": {...} | null,
      "timings_ms": {...},
      "access_view": {"email_claim_name", "email", "oidc_fields", "missing", "note"},
-     "tokens": {...}}            # only with --show-tokens
+     "tokens": {...},            # only with --show-tokens
+     "users": [{"username", "result", "counts", "id_token_claims", "access_view",
+                "tokens"}]}      # only for a multi-user run (--users)
 
 - ``stage`` is the stage key (``config``, ``discovery``, ``jwks``, ...).
 - ``refs`` is a list of objects ``{"ref": "RFC6749-2.3.1", "url": "https://..."}``;
@@ -22,6 +24,13 @@ Shape::
 - ``access_view.oidc_fields`` maps each configured claim present in the ID token to
   its value; ``access_view.missing`` lists the configured claims that are absent;
   ``access_view.email`` is null when the email claim is absent.
+- ``user`` is the username a finding is about in a multi-user run, else null.
+- ``accepted`` is the baseline's reason when a failure or warning is accepted
+  (``--baseline``), else null; accepted findings keep their ``status`` but count
+  under ``counts.accepted`` only and do not fail the run.
+- ``result`` follows ``--fail-on``: with ``--fail-on warn`` warnings make it ``fail``.
+- In a multi-user run the top-level ``id_token_claims`` is null and ``access_view``
+  says to look at ``users``; each user has its own.
 
 New keys may be added within a schema version; existing keys keep their meaning.
 """
@@ -29,11 +38,12 @@ New keys may be added within a schema version; existing keys keep their meaning.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from oidc_probe.model import Finding
 from oidc_probe.refs import UnknownReference, ref_url
-from oidc_probe.report.base import Report, json_safe
+from oidc_probe.report.base import AccessView, Report, UserSection, json_safe
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +70,23 @@ def report_data(report: Report) -> dict[str, Any]:
     }
     if report.tokens is not None:
         data["tokens"] = dict(report.tokens)
+    if report.users:
+        data["users"] = [_user(report, u) for u in report.users]
+    return data
+
+
+def _user(report: Report, user: UserSection) -> dict[str, Any]:
+    findings = report.user_findings(user.username)
+    sub = replace(report, findings=findings, users=())
+    data: dict[str, Any] = {
+        "username": user.username,
+        "result": sub.result.value,
+        "counts": sub.counts.as_dict(),
+        "id_token_claims": json_safe(user.id_token_claims),
+        "access_view": _view(user.access_view),
+    }
+    if user.tokens is not None:
+        data["tokens"] = dict(user.tokens)
     return data
 
 
@@ -86,11 +113,16 @@ def _check(finding: Finding) -> dict[str, Any]:
         "hint": finding.hint,
         "refs": [ref_object(r) for r in finding.refs],
         "evidence": json_safe(finding.evidence),
+        "user": finding.user or None,
+        "accepted": finding.accepted or None,
     }
 
 
 def _access_view(report: Report) -> dict[str, Any]:
-    view = report.access_view
+    return _view(report.access_view)
+
+
+def _view(view: AccessView) -> dict[str, Any]:
     return {
         "email_claim_name": view.email.name,
         "email": json_safe(view.email.value) if view.email.present else None,

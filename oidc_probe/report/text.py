@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oidc_probe.model import Finding, Stage, Status
-from oidc_probe.report.base import ClaimView, Report, json_safe
+from oidc_probe.report.base import AccessView, ClaimView, Report, json_safe
 
 EVIDENCE_LIMIT = 400
 WIDTH = 100
@@ -46,17 +46,33 @@ class _Style:
 def render_text(report: Report, *, color: bool = False) -> str:
     style = _Style(color)
     lines = _header(report, style)
-    for stage in Stage:
-        findings = [f for f in report.findings if f.stage is stage]
-        if not findings:
-            continue
-        lines += ["", style(stage.title, _BOLD)]
-        for finding in findings:
-            lines += _finding_lines(finding, style)
-    lines += ["", *_access_view(report, style)]
-    if report.tokens is not None:
-        lines += ["", *_tokens(report, style)]
+    lines += _stages([f for f in report.findings if not f.user], style, "")
+    if not report.users:
+        lines += ["", *_access_view(report.access_view, style)]
+        if report.tokens is not None:
+            lines += ["", *_tokens(report.tokens, style)]
+    for user in report.users:
+        findings = report.user_findings(user.username)
+        failing = sum(1 for f in findings if f.failing)
+        verdict = f"{failing} failing" if failing else "no failure"
+        lines += ["", style(f"User {user.username} ({verdict})", _BOLD)]
+        lines += _stages(list(findings), style, "  ")
+        lines += ["", *(f"  {line}" for line in _access_view(user.access_view, style))]
+        if user.tokens is not None:
+            lines += ["", *(f"  {line}" for line in _tokens(user.tokens, style))]
     return "\n".join(lines) + "\n"
+
+
+def _stages(findings: list[Finding], style: _Style, indent: str) -> list[str]:
+    lines: list[str] = []
+    for stage in Stage:
+        found = [f for f in findings if f.stage is stage]
+        if not found:
+            continue
+        lines += ["", indent + style(stage.title, _BOLD)]
+        for finding in found:
+            lines += [indent + line for line in _finding_lines(finding, style)]
+    return lines
 
 
 def _header(report: Report, style: _Style) -> list[str]:
@@ -73,7 +89,9 @@ def _finding_lines(finding: Finding, style: _Style) -> list[str]:
     name = f"{finding.check_id} {finding.slug}"
     subject = f" [{finding.subject}]" if finding.subject else ""
     lines = [f"  {mark}  {name}{subject}: {finding.message}"]
-    if finding.status in (Status.FAIL, Status.WARN):
+    if finding.accepted:
+        lines += _indented("accepted: ", f"{finding.accepted} (baseline)", style=style)
+    elif finding.status in (Status.FAIL, Status.WARN):
         if finding.hint:
             lines += _indented("hint: ", _wrap(finding.hint, WIDTH - len(INDENT) - len("hint: ")))
         for key in ("expected", "actual"):
@@ -109,8 +127,7 @@ def _compact(value: Any) -> str:
     return json.dumps(json_safe(value), ensure_ascii=False, sort_keys=False)
 
 
-def _access_view(report: Report, style: _Style) -> list[str]:
-    view = report.access_view
+def _access_view(view: AccessView, style: _Style) -> list[str]:
     lines = [style("What Access will see", _BOLD)]
     if view.note:
         lines.append(f"  note: {view.note}")
@@ -128,9 +145,9 @@ def _claim_line(label: str, claim: ClaimView, style: _Style) -> str:
     return f"  {label}: {value}"
 
 
-def _tokens(report: Report, style: _Style) -> list[str]:
+def _tokens(shown: Mapping[str, str], style: _Style) -> list[str]:
     lines = [style("Tokens (shown because of --show-tokens)", _BOLD)]
-    tokens: Iterable[tuple[str, str]] = (report.tokens or {}).items()
+    tokens: Iterable[tuple[str, str]] = shown.items()
     lines += [f"  {name}: {value}" for name, value in tokens]
     if len(lines) == 1:
         lines.append("  none received")

@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 import httpx2
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
-from oidc_probe.context import AuthorizationRequest, RunContext
+from oidc_probe.context import AuthorizationRequest, HttpExchange, RunContext
 from oidc_probe.http import fetch, is_usable_url
 from oidc_probe.model import Stage
 from oidc_probe.settings import ClientAuth
@@ -48,15 +48,29 @@ def _inputs(ctx: RunContext) -> tuple[AuthorizationRequest, str] | str:
 
 
 def run(ctx: RunContext, client: httpx2.Client) -> None:
+    if ctx.login is not None and ctx.login.token_fetch is not None:
+        ctx.token_fetch = ctx.login.token_fetch  # initiate-auth: the login returned the tokens
+        return
     inputs = _inputs(ctx)
     if isinstance(inputs, str):
         ctx.stopped[KEY] = inputs
         return
     request, code = inputs
+    ctx.token_fetch = exchange_code(ctx, client, request, code, request.code_verifier)
+
+
+def exchange_code(
+    ctx: RunContext,
+    client: httpx2.Client,
+    request: AuthorizationRequest,
+    code: str,
+    code_verifier: str | None,
+) -> HttpExchange:
+    """One authorization-code token request, authenticated as ``--client-auth`` says."""
     config = ctx.config
     extra: dict[str, str] = {"code": code}
-    if request.code_verifier is not None:
-        extra["code_verifier"] = request.code_verifier
+    if code_verifier is not None:
+        extra["code_verifier"] = code_verifier
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/json",
@@ -69,4 +83,4 @@ def run(ctx: RunContext, client: httpx2.Client) -> None:
         if secret is not None:
             extra["client_secret"] = secret
     body = prepare_token_request("authorization_code", redirect_uri=request.redirect_uri, **extra)
-    ctx.token_fetch = fetch(client, "POST", config.token_url, headers=headers, content=str(body))
+    return fetch(client, "POST", config.token_url, headers=headers, content=str(body))

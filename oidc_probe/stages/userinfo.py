@@ -7,11 +7,21 @@ import httpx2
 from oidc_probe.context import RunContext
 from oidc_probe.http import fetch, is_usable_url
 from oidc_probe.model import Stage
+from oidc_probe.settings import LoginMode
 
 KEY = Stage.USERINFO.key
 
 
+INITIATE_AUTH_REASON = (
+    "not called with --login initiate-auth: its access token has the scope "
+    "aws.cognito.signin.user.admin, not the openid scope userinfo needs"
+)
+
+
 def run(ctx: RunContext, client: httpx2.Client) -> None:
+    if ctx.settings.login is LoginMode.INITIATE_AUTH:
+        ctx.stopped[KEY] = INITIATE_AUTH_REASON
+        return
     discovery = ctx.discovery
     endpoint = discovery.get("userinfo_endpoint") if discovery is not None else None
     if not isinstance(endpoint, str) or not is_usable_url(endpoint):

@@ -126,10 +126,16 @@ def run(ctx: RunContext, client: httpx2.Client) -> None:
         ctx.stopped[KEY] = "no ID token in the token response"
         return
     ctx.id_token = decode_jwt(raw)
-    ctx.signature = _verify(ctx, client, ctx.id_token)
+    ctx.signature = verify_signature(ctx, client, ctx.id_token)
 
 
-def _verify(ctx: RunContext, client: httpx2.Client, token: DecodedJwt) -> SignatureResult:
+def verify_signature(
+    ctx: RunContext, client: httpx2.Client, token: DecodedJwt, keys: LoadedKeys | None = None
+) -> SignatureResult:
+    """Judge the signature of ``token``; ``keys`` are ``ctx.jwks`` already imported, if given.
+
+    The JWKS refetch for an unknown kid goes through ``ctx.jwks_refetcher`` when set.
+    """
     header = token.header or {}
     alg = header.get("alg") if isinstance(header.get("alg"), str) else None
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
@@ -140,10 +146,10 @@ def _verify(ctx: RunContext, client: httpx2.Client, token: DecodedJwt) -> Signat
         return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
     if ctx.jwks is None:
         return SignatureResult(alg, kid, None, None, "no JWKS to verify against")
-    loaded = load_keys(ctx.jwks)
+    loaded = keys if keys is not None else load_keys(ctx.jwks)
     refetched = False
     if kid is not None and kid not in loaded.kids:
-        refetch = fetch_jwks(ctx, client)
+        refetch = (ctx.jwks_refetcher or fetch_jwks)(ctx, client)
         if refetch is not None:
             ctx.jwks_refetch = refetch
             refetched = True

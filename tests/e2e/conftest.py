@@ -13,11 +13,36 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.fake_cognito import create_app, load_pool
+from oidc_probe.fake_cognito import PoolKeys, create_app, load_pool
 from oidc_probe.fake_cognito.server import RunningServer, start_in_thread
+from tests.e2e import catalogue_coverage
 
 REPO = Path(__file__).parents[2]
 DEMO_PASSWORD_USER = "demo"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{catalogue_coverage.RUN_LAST}: run after every other test of the session"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    catalogue_coverage.on_collection_modifyitems(items)
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    catalogue_coverage.on_deselected(items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    catalogue_coverage.on_collection_finish(session.items)
+
+
+@pytest.fixture(scope="session")
+def pool_keys() -> PoolKeys:
+    """One pair of RSA keys for every emulator of the session (key generation is slow)."""
+    return PoolKeys.generate()
 
 
 @dataclass
@@ -47,12 +72,12 @@ class Emulator:
 
 
 @pytest.fixture
-def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Emulator]]:
+def emulator_factory(tmp_path: Path, pool_keys: PoolKeys) -> Iterator[Callable[..., Emulator]]:
     started: list[RunningServer] = []
 
     def start(*faults: str, pool_path: str | None = None) -> Emulator:
         pool = load_pool(pool_path)
-        server = start_in_thread(create_app(pool, faults=faults))
+        server = start_in_thread(create_app(pool, faults=faults, keys=pool_keys))
         started.append(server)
         return Emulator(server, pool, tmp_path)
 
@@ -98,6 +123,7 @@ def run_cli(
         cwd=REPO,
         check=False,
     )
+    catalogue_coverage.record_output(proc.stdout, args)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -33,9 +33,12 @@ EXPECTED = {
     "AUT002": "login-completed",
     "AUT003": "state-echoed",
     "AUT004": "callback-iss-matches",
+    "AUT005": "unregistered-redirect-rejected",
     "TOK001": "token-exchange-succeeded",
     "TOK002": "token-response-shape",
     "TOK003": "token-response-no-store",
+    "TOK004": "code-single-use",
+    "TOK005": "pkce-enforced",
 }
 MINE = [c for c in registry.all_checks() if c.stage in STAGES]
 

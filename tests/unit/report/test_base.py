@@ -19,7 +19,14 @@ from tests.unit.report.builders import (
 def test_counts_and_result_from_findings() -> None:
     report = Report.from_run(full_context(), sample_findings())
     assert report.counts == Counts(passed=1, failed=1, warned=1, info=1, skipped=1)
-    assert report.counts.as_dict() == {"pass": 1, "fail": 1, "warn": 1, "info": 1, "skip": 1}
+    assert report.counts.as_dict() == {
+        "pass": 1,
+        "fail": 1,
+        "warn": 1,
+        "info": 1,
+        "skip": 1,
+        "accepted": 0,
+    }
     assert report.result is Result.FAIL
 
 

@@ -28,7 +28,19 @@ TOP_KEYS = {
     "timings_ms",
     "access_view",
 }
-CHECK_KEYS = {"id", "slug", "stage", "status", "subject", "message", "hint", "refs", "evidence"}
+CHECK_KEYS = {
+    "id",
+    "slug",
+    "stage",
+    "status",
+    "subject",
+    "message",
+    "hint",
+    "refs",
+    "evidence",
+    "user",
+    "accepted",
+}
 
 
 def _data(findings: Any = None, *, ctx: Any = None, show_tokens: bool = False) -> dict[str, Any]:
@@ -48,7 +60,7 @@ def test_schema_keys_and_version() -> None:
     assert data["tool"] == {"name": "oidc-probe", "version": __version__}
     assert set(data["target"]) == {"issuer", "client_id", "auth_url", "token_url", "certs_url"}
     assert data["result"] == "fail"
-    assert data["counts"] == {"pass": 1, "fail": 1, "warn": 1, "info": 1, "skip": 1}
+    assert data["counts"] == {"pass": 1, "fail": 1, "warn": 1, "info": 1, "skip": 1, "accepted": 0}
     assert all(set(c) == CHECK_KEYS for c in data["checks"])
     assert data["timings_ms"] == {"discovery": 12.3, "token": 48.0}
 
@@ -72,6 +84,8 @@ def test_checks_keep_order_and_carry_values() -> None:
             }
         ],
         "evidence": {"expected": "present", "actual": "absent"},
+        "user": None,
+        "accepted": None,
     }
 
 

@@ -1,0 +1,265 @@
+"""Active checks (``--active``): what the provider does with requests Access never sends.
+
+Each needs one more request or login against the pool (see ``oidc_probe.stages.active``),
+so they run only when asked; otherwise they SKIP saying how to run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oidc_probe.active_results import ActiveResults, UnregisteredRedirectAttempt
+from oidc_probe.checks._support import redact, without_query
+from oidc_probe.checks.registry import check
+from oidc_probe.context import HttpExchange, RunContext
+from oidc_probe.login.form import same_endpoint
+from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
+from oidc_probe.stages.active import SIGN_IN_PAGE
+
+_ASK = {
+    "TOK004": "run with --active to test it (one more token request with the code already "
+    "redeemed)",
+    "TOK005": "run with --active to test it (one more login, its code redeemed with a wrong "
+    "code_verifier)",
+    "AUT005": "run with --active to test it (one more authorization request, with an "
+    "unregistered redirect URI)",
+}
+
+
+def _results(ctx: RunContext, check_id: str) -> ActiveResults | str:
+    if not ctx.settings.active:
+        return f"not run: {_ASK[check_id]}"
+    if ctx.active is None:
+        return "the active checks did not run (the login stages did not run)"
+    return ctx.active
+
+
+def _error_code(fetch: HttpExchange) -> str:
+    body = fetch.json_object() or {}
+    error = body.get("error")
+    return error if isinstance(error, str) else ""
+
+
+def _rejection(
+    fetch: HttpExchange, ctx: RunContext, *, what: str, hint: str, expected: str
+) -> Iterator[Outcome]:
+    """Judge a token request that a conforming provider must refuse with a 4xx error."""
+    if fetch.error is not None or fetch.status is None:
+        yield skipped(f"{what}: no answer ({redact(fetch.error or 'no status', ctx)})")
+        return
+    error = _error_code(fetch)
+    actual = {"status": fetch.status, "error": error or None}
+    shown = f"HTTP {fetch.status}{f' {error}' if error else ''}"
+    if 200 <= fetch.status < 300:
+        yield failed(
+            f"{what}: the token endpoint accepted it ({shown})",
+            hint=hint,
+            expected=expected,
+            actual=actual,
+        )
+    elif 400 <= fetch.status < 500:
+        yield passed(f"{what}: refused with {shown}", expected=expected, actual=actual)
+    else:
+        yield warned(
+            f"{what}: answered {shown}, neither tokens nor an OAuth error",
+            hint="a refusal should be HTTP 400 invalid_grant (RFC 6749 5.2), not a server error "
+            "or a redirect",
+            expected=expected,
+            actual=actual,
+        )
+
+
+@check(
+    "TOK004",
+    "code-single-use",
+    Stage.TOKEN,
+    refs=("RFC6749-4.1.2", "RFC6749-10.5", "OIDCC-3.1.3.2"),
+)
+def code_single_use(ctx: RunContext) -> Iterator[Outcome]:
+    """An authorization code is single-use: redeemed a second time, it is refused.
+
+    What it checks (``--active``): after the main login's code was exchanged, the probe
+    sends the same token request again. The provider must refuse it (HTTP 400
+    ``invalid_grant``); it should also revoke the tokens issued for that code.
+
+    Why it matters: a code leaks more easily than a token (browser history, logs,
+    ``Referer`` headers, a proxy in front of the Access callback). If it can be redeemed
+    again, whoever finds it gets a fresh ID token for that user and a session in every
+    Access application that trusts the provider.
+
+    How to fix: a provider must treat codes as one-time (Cognito does). A failure points
+    at a custom or proxied token endpoint, or a caching layer in front of it that
+    replays responses: make sure nothing caches POSTs to the token endpoint.
+
+    What it does to the pool: one more token request with an already-redeemed code; a
+    conforming provider refuses it and may revoke the tokens of the main login.
+
+    References: RFC 6749 sections 4.1.2 and 10.5; OpenID Connect Core 3.1.3.2.
+    """
+    results = _results(ctx, "TOK004")
+    if isinstance(results, str):
+        yield skipped(results)
+        return
+    if results.code_replay is None:
+        yield skipped(results.not_attempted.get("TOK004", "the code was not sent again"))
+        return
+    yield from _rejection(
+        results.code_replay,
+        ctx,
+        what="the redeemed code sent again",
+        hint="authorization codes must be single-use (RFC 6749 4.1.2): refuse a second "
+        "redemption with invalid_grant and revoke the tokens already issued for that code",
+        expected="HTTP 400 invalid_grant",
+    )
+
+
+@check("TOK005", "pkce-enforced", Stage.TOKEN, refs=("RFC7636-4.6", "RFC7636-4.4.1"))
+def pkce_enforced(ctx: RunContext) -> Iterator[Outcome]:
+    """With PKCE, a code redeemed with a wrong ``code_verifier`` is refused.
+
+    What it checks (``--active``, with ``pkce_enabled``): the probe logs in once more,
+    with a fresh PKCE challenge, and redeems that code with a different, well-formed
+    verifier. The provider must refuse it (HTTP 400 ``invalid_grant``).
+
+    Why it matters: Access's ``pkce_enabled`` only protects logins if the provider checks
+    the verifier; otherwise a stolen code works without it and PKCE is decoration.
+
+    How to fix: Cognito checks the verifier whenever the authorization request carried
+    a ``code_challenge``. A failure points at a provider or proxy that accepts
+    ``code_challenge`` but ignores ``code_verifier``; turn PKCE verification on there.
+
+    What it does to the pool: one more sign-in of the test user (a sign-in event, and a
+    session cookie on the probe's side) and one more code issued and never redeemed.
+
+    References: RFC 7636 sections 4.6 and 4.4.1.
+    """
+    results = _results(ctx, "TOK005")
+    if isinstance(results, str):
+        yield skipped(results)
+        return
+    attempt = results.wrong_verifier
+    if attempt is None:
+        yield skipped(results.not_attempted.get("TOK005", "no extra login was made"))
+        return
+    if attempt.exchange is None:
+        login = attempt.login
+        why = login.login_error or (
+            login.authorize_error.error if login.authorize_error else "no code"
+        )
+        yield skipped(f"the extra login gave no code to redeem: {redact(why, ctx)}")
+        return
+    yield from _rejection(
+        attempt.exchange,
+        ctx,
+        what="a code redeemed with a wrong code_verifier",
+        hint="the token endpoint must compare the code_verifier with the code_challenge of the "
+        "authorization request (RFC 7636 4.6) and refuse a mismatch with invalid_grant",
+        expected="HTTP 400 invalid_grant",
+    )
+
+
+@check(
+    "AUT005",
+    "unregistered-redirect-rejected",
+    Stage.AUTHORIZE,
+    refs=("RFC6749-3.1.2.4", "RFC6749-4.1.2.1", "RFC6749-10.15", "OIDCC-3.1.2.1"),
+)
+def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
+    """An authorization request with an unregistered redirect URI is refused, not redirected.
+
+    What it checks (``--active``): the probe sends an authorization request whose
+    ``redirect_uri`` is the registered one plus ``/oidc-probe-unregistered`` and, with
+    ``--login form``, signs in. The provider must show an error itself and never redirect
+    to that URI, not even with an error. The probe never requests the URI.
+
+    Why it matters: a provider that redirects to unregistered URIs sends authorization
+    codes wherever an attacker's link says, which turns one click into an Access session
+    for the attacker; one that matches by prefix is as bad.
+
+    How to fix: register exact callback URLs (in Cognito, the app client's Allowed
+    callback URLs hold only ``https://<team>.cloudflareaccess.com/cdn-cgi/access/callback``
+    and, for the probe, ``http://localhost:8765/callback``); Cognito matches them exactly.
+    With another provider, turn off wildcard or prefix matching of redirect URIs.
+
+    What it does to the pool: one more authorization request, and with ``--login form``
+    one more sign-in of the test user (a sign-in event) when the provider shows its
+    login page.
+
+    References: RFC 6749 sections 3.1.2.4, 4.1.2.1 and 10.15; OpenID Connect Core 3.1.2.1.
+    """
+    results = _results(ctx, "AUT005")
+    if isinstance(results, str):
+        yield skipped(results)
+        return
+    attempt = results.unregistered_redirect
+    if attempt is None:
+        yield skipped(results.not_attempted.get("AUT005", "no request was sent"))
+        return
+    login = attempt.login
+    uri = attempt.redirect_uri
+    if login.callback_params is not None:
+        params = login.callback_params
+        carried = "an authorization code" if params.get("code") else None
+        if carried is None and params.get("error"):
+            carried = f"error {params['error']}"
+        yield failed(
+            f"the provider redirected to the unregistered redirect URI {uri}"
+            + (f" with {carried}" if carried else ""),
+            hint="register exact redirect URIs and refuse any other one without redirecting "
+            "(RFC 6749 3.1.2.4); look for wildcard or prefix matching of callback URLs",
+            expected="an error shown by the provider, no redirect",
+            actual={"redirected_to": uri, "parameters": sorted(params)},
+        )
+        return
+    error = login.authorize_error
+    refused_anyway = _baseline_refused(attempt)
+    if error is not None and refused_anyway is not None:
+        yield skipped(
+            f"could not tell: the provider refuses the registered redirect URI too "
+            f"({redact(refused_anyway, ctx)}), so refusing an unregistered one proves nothing"
+        )
+        return
+    if error is not None:
+        where = "its error page" if error.via == "error_page" else "an HTTP error page"
+        description = redact(error.description, ctx)
+        detail = f" ({description})" if description else ""
+        yield passed(
+            f"the provider refused the unregistered redirect URI with {where}: "
+            f"{error.error}{detail}",
+            actual={"error": error.error, "via": error.via, "url": without_query(error.url)},
+        )
+        return
+    if any(same_endpoint(page, attempt.registered_redirect_uri) for page in login.pages):
+        yield passed(
+            "the provider ignored the unregistered URI and redirected to the registered one"
+        )
+        return
+    if not attempt.signed_in:
+        yield warned(
+            "the provider showed its sign-in page for an unregistered redirect URI instead of "
+            "refusing the request; the probe did not sign in, so where it would redirect is "
+            "unknown",
+            hint="a provider should refuse an unregistered redirect URI before the login page "
+            "(Cognito does); rerun with --login form to complete the test",
+            expected="an error shown by the provider",
+            actual=redact(login.login_error or "", ctx),
+        )
+        return
+    yield skipped(
+        f"could not tell: the login with the unregistered redirect URI did not finish "
+        f"({redact(login.login_error or 'no result', ctx)})"
+    )
+
+
+def _baseline_refused(attempt: UnregisteredRedirectAttempt) -> str | None:
+    """Why the same request with the registered redirect URI failed too, or None if it worked."""
+    baseline = attempt.baseline
+    if baseline is None:
+        return "it was not tried"
+    if baseline.authorize_error is not None:
+        refused = baseline.authorize_error
+        return f"{refused.error}: {refused.description}" if refused.description else refused.error
+    if attempt.signed_in or baseline.callback_params is not None:
+        return None
+    error = baseline.login_error or ""
+    return None if error.startswith(SIGN_IN_PAGE) else error or "no result"

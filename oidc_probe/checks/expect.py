@@ -1,0 +1,70 @@
+"""EXP001: the expectations a team states about a user's claims (``--expect``, the users file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oidc_probe.checks._inputs import no_claims_reason
+from oidc_probe.checks.registry import check
+from oidc_probe.context import RunContext
+from oidc_probe.expect import evaluate
+from oidc_probe.model import Outcome, Stage, failed, passed, skipped
+
+
+@check(
+    "EXP001",
+    "expectation-met",
+    Stage.CLAIMS,
+    refs=("CF-generic-oidc", "COGNITO-id-token", "COGNITO-groups"),
+)
+def expectation_met(ctx: RunContext) -> Iterator[Outcome]:
+    """Each stated expectation about the user's ID-token claims holds (one finding each).
+
+    Expectations come from ``--expect`` (repeatable) or from a user's ``expect`` list in
+    the ``--users`` file: ``CLAIM=VALUE`` (equals), ``CLAIM~=VALUE`` (an array holding
+    VALUE), ``CLAIM`` (present) and ``!CLAIM`` (absent). Strings compare exactly,
+    booleans as ``true``/``false`` and numbers numerically; arrays with ``=`` compare
+    as JSON arrays.
+
+    Why it matters: Access policies match the claims of the ID token ("OIDC Claim"
+    rules, split into values for arrays, never partially). A change in Cognito (a
+    user removed from a group, an attribute no longer readable by the app client, a
+    Terraform refactor) silently changes what the policies see. Stating what each
+    test user must get turns that drift into a failing smoke test.
+
+    How to fix: compare the ``actual`` value with the expectation. A missing claim
+    usually means the user has no value for the attribute, is in no group (Cognito
+    then omits ``cognito:groups``), or the app client cannot read the attribute or
+    the scopes do not cover it. A wrong value means the user's attributes or group
+    memberships changed; fix them in Cognito or update the expectation.
+
+    References: Cloudflare generic OIDC (custom claims); AWS: the ID token; AWS: user
+    pool groups.
+    """
+    expectations = ctx.settings.expectations
+    if not expectations:
+        yield skipped("no expectations given (--expect CLAIM=VALUE or a --users file)")
+        return
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    for expectation in expectations:
+        if reason is not None or claims is None:
+            yield skipped(reason or "no ID token claims", subject=expectation.text)
+            continue
+        verdict = evaluate(expectation, claims)
+        actual = claims.get(expectation.claim, "(absent)")
+        if verdict.met:
+            yield passed(
+                verdict.message,
+                subject=expectation.text,
+                expected=expectation.describe(),
+                actual=actual,
+            )
+        else:
+            yield failed(
+                verdict.message,
+                hint=verdict.hint,
+                subject=expectation.text,
+                expected=expectation.describe(),
+                actual=actual,
+            )

@@ -1,0 +1,161 @@
+"""The parsers of ``discover``, ``verify`` and ``cloudflare-config`` and the CI flags of ``check``.
+
+Kept out of :mod:`oidc_probe.cli` so that module stays small; standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from oidc_probe.settings import DEFAULT_REDIRECT_URI
+
+DISCOVER_DEFAULTS: dict[str, Any] = {
+    "discovery_only": True,
+    "redirect_uri": DEFAULT_REDIRECT_URI,
+    "client_auth": "basic",
+    "login": "form",
+    "username": None,
+    "password_env": "OIDC_PROBE_PASSWORD",
+    "password_stdin": False,
+    "leeway": 60,
+    "expect": None,
+    "users": None,
+    "concurrency": 4,
+}
+
+
+def add_expect_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("expectations and users (CI smoke tests)")
+    group.add_argument(
+        "--expect",
+        action="append",
+        metavar="EXPR",
+        help="an expectation about the ID token's claims, repeatable: CLAIM=VALUE, "
+        "CLAIM~=VALUE (array contains), CLAIM (present), !CLAIM (absent)",
+    )
+    group.add_argument(
+        "--users",
+        metavar="FILE",
+        help="probe several users (TOML or JSON: username, password_env, expect)",
+    )
+    group.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=4,
+        metavar="N",
+        help="users logged in at the same time with --users (default 4)",
+    )
+
+
+def add_ci_commands(
+    commands: Any, parents: list[argparse.ArgumentParser], epilog: str, console: Any
+) -> None:
+    """Add ``discover``, ``verify`` and ``cloudflare-config`` to the subcommands."""
+    from oidc_probe.cli import _add_config_options, _non_negative_int, _positive_float
+    from oidc_probe.commands.output import add_output_options
+
+    discover = commands.add_parser(
+        "discover",
+        console=console,
+        parents=parents,
+        help="the checks that need no login (config, discovery, JWKS)",
+        description="Check the config, the discovery document and the signing keys, without "
+        "logging in: no username or password needed. Same as 'check --discovery-only'.",
+        epilog=epilog,
+    )
+    _add_config_options(discover)
+    net = discover.add_argument_group("network")
+    net.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    net.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    add_output_options(discover)
+    discover.set_defaults(**DISCOVER_DEFAULTS)
+
+    verify = commands.add_parser(
+        "verify",
+        console=console,
+        parents=parents,
+        help="verify an ID token you already have (IDT and CLM checks)",
+        description="Verify ID tokens you already have (from an app log, say) with the checks "
+        "Access applies: signature with the keys at certs_url (or --jwks FILE offline), "
+        "iss, aud, exp, iat, and the claims Access reads. Checks that need the original "
+        "login (nonce, at_hash, userinfo) are skipped with the reason. Without a usable key "
+        "the token is only decoded and the report says that nothing was verified.",
+        epilog=epilog,
+    )
+    verify.add_argument(
+        "token",
+        nargs="?",
+        metavar="TOKEN|-",
+        help="the ID token, or '-' to read it from standard input (safer: not in the shell "
+        "history)",
+    )
+    verify.add_argument(
+        "--tokens", metavar="FILE", help="verify many tokens: one per line ('-': stdin)"
+    )
+    verify.add_argument(
+        "--jwks", metavar="FILE", help="verify offline with this JWKS file instead of certs_url"
+    )
+    _add_config_options(verify)
+    options = verify.add_argument_group("verification")
+    options.add_argument(
+        "--leeway", type=_non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+    )
+    options.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    options.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    options.add_argument(
+        "--expect", action="append", metavar="EXPR", help="claim expectation (as for check)"
+    )
+    add_output_options(verify)
+
+    cf = commands.add_parser(
+        "cloudflare-config",
+        console=console,
+        parents=parents,
+        help="write Cloudflare's identity-provider JSON for a Cognito user pool",
+        description="Fetch the user pool's discovery document and write the JSON body for "
+        "Cloudflare's identity-provider API (type oidc), with auth_url, token_url and "
+        "certs_url taken from it. The client secret comes from OIDC_PROBE_CLIENT_SECRET and "
+        "is written only to --output FILE (mode 0600), or to stdout with --show-secret.",
+        epilog=epilog,
+    )
+    cf.add_argument("--region", required=True, help="AWS region, e.g. eu-west-1")
+    cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
+    cf.add_argument(
+        "--domain",
+        required=True,
+        help="the pool domain: a prefix (myapp), a host (auth.example.com) or a base URL",
+    )
+    cf.add_argument("--client-id", required=True, metavar="ID")
+    cf.add_argument("--name", help="the identity provider's name in Cloudflare")
+    cf.add_argument(
+        "--scopes", action="append", metavar="SCOPES", help="default: openid email profile"
+    )
+    cf.add_argument("--claims", action="append", metavar="CLAIMS", help="custom claims for Access")
+    cf.add_argument(
+        "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=False
+    )
+    cf.add_argument("--email-claim-name", metavar="CLAIM", default="email")
+    cf.add_argument("--issuer", help="fetch discovery for this issuer instead (testing)")
+    cf.add_argument("--discovery-url", metavar="URL", help="fetch this discovery document instead")
+    cf.add_argument("--output", metavar="FILE", help="write the JSON here (created with mode 0600)")
+    cf.add_argument(
+        "--show-secret", action="store_true", help="print the client secret on stdout too"
+    )
+    cf.add_argument(
+        "--omit-secret",
+        action="store_true",
+        help="leave client_secret out (for review, or for 'check' with OIDC_PROBE_CLIENT_SECRET)",
+    )
+    cf.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    cf.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+
+
+def _concurrency(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 64, got {number}")
+    return number

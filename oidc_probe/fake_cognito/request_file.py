@@ -1,0 +1,36 @@
+"""``fake-cognito --request-log FILE``: one ``METHOD PATH`` line per request, for benchmarks.
+
+Off by default. Only the method and the path are written (never the query string,
+headers or body), so no code, token or password reaches the file. Each line is
+flushed at once, so another process can count the requests while the emulator runs.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from oidc_probe.errors import UsageError
+
+
+class RequestLogFile:
+    """ASGI middleware appending ``METHOD PATH`` of every HTTP request to an open file."""
+
+    def __init__(self, app: ASGIApp, out: TextIO) -> None:
+        self.app = app
+        self.out = out
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.out.write(f"{scope['method']} {scope['path']}\n")
+            self.out.flush()
+        await self.app(scope, receive, send)
+
+
+def open_request_log(path: str) -> TextIO:
+    """``path`` opened for appending, or :class:`UsageError` naming it."""
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--request-log {path}: cannot open ({exc.strerror})") from None

@@ -1,0 +1,295 @@
+"""``--login headless-browser``: sign in through headless Chromium driven by Playwright.
+
+For login pages that need JavaScript (Cognito's managed login). Playwright is an
+optional extra (``oidc-probe[browser]``) and never downloads a browser: it
+launches an installed Chromium (``--browser-path``, default ``/usr/bin/chromium``
+or ``chromium`` on PATH) with a fresh profile. The redirect to the redirect URI
+is intercepted in the browser (Chrome DevTools ``Fetch`` domain, which also sees
+redirect hops) and answered locally, so the callback is never loaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx2
+
+from oidc_probe.context import AuthorizationRequest, LoginResult
+from oidc_probe.errors import UsageError
+from oidc_probe.http import strip_query
+from oidc_probe.login.callback import callback_result, error_page_result
+from oidc_probe.login.form import same_endpoint
+from oidc_probe.login.html_forms import USERNAME_NAMES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, CDPSession, Locator, Page
+
+INSTALL_HINT = "pip install 'oidc-probe[browser]'"
+DEFAULT_BROWSER_PATHS = ("/usr/bin/chromium",)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Headless, safe as root, and quiet: no GPU, no QUIC, no background traffic, no sync.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+POLL_MS = 100
+_TEXT_TYPES = ("text", "email", "tel")
+_ERROR_SELECTOR = "[role=alert]:visible, [id*=error i]:visible, [class*=error i]:visible"
+_CAPTURED_PAGE = b"<!DOCTYPE html><title>oidc-probe</title><p>Callback captured by oidc-probe.</p>"
+
+
+def require_playwright() -> None:
+    """Raise a one-line :class:`UsageError` when the optional Playwright extra is missing."""
+    if importlib.util.find_spec("playwright") is None:
+        raise UsageError(f"--login headless-browser needs Playwright: {INSTALL_HINT}")
+
+
+def find_browser(path: str | None) -> str:
+    """The Chromium to launch: ``--browser-path``, else a well-known install. Never downloads."""
+    if path is not None:
+        candidate = Path(path)
+        if not candidate.is_file() or not os.access(candidate, os.X_OK):
+            raise UsageError(f"--browser-path {path}: no executable file there")
+        return str(candidate)
+    for default in DEFAULT_BROWSER_PATHS:
+        if os.access(default, os.X_OK):
+            return default
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise UsageError(
+        "--login headless-browser needs Chromium: install it (Debian/Ubuntu: "
+        "apt-get install chromium) or pass --browser-path PATH"
+    )
+
+
+@dataclass(frozen=True)
+class HeadlessBrowserLogin:
+    """Fills the user name and password in headless Chromium and captures the callback.
+
+    ``timeout`` bounds the whole login (seconds).
+    """
+
+    username: str
+    password: str = field(repr=False)
+    browser_path: str
+    timeout: float = 60.0
+
+    def login(self, client: httpx2.Client, request: AuthorizationRequest) -> LoginResult:
+        from playwright.sync_api import Error, sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=self.browser_path,
+                    headless=True,
+                    args=list(CHROMIUM_FLAGS),
+                    timeout=self.timeout * 1000,
+                )
+                try:
+                    return _Session(self, browser, request).run()
+                finally:
+                    browser.close()
+        except Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return LoginResult(login_error=self._redact(f"headless Chromium failed: {first}"))
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.password, "***") if self.password else text
+
+
+class _Session:
+    def __init__(
+        self, driver: HeadlessBrowserLogin, browser: Browser, request: AuthorizationRequest
+    ) -> None:
+        self.driver = driver
+        self.request = request
+        self.context = browser.new_context(locale="en-US")
+        self.page: Page = self.context.new_page()
+        self.captured: list[str] = []
+        self.visited: list[str] = []
+        self.username_sent = False
+        self.password_sent = False
+        self.deadline = time.monotonic() + driver.timeout
+        self.page.on("framenavigated", self._on_navigated)
+        self.cdp: CDPSession = self.context.new_cdp_session(self.page)
+        self.cdp.on("Fetch.requestPaused", self._on_paused)
+        parts = urlsplit(request.redirect_uri)
+        pattern = _cdp_escape(f"{parts.scheme}://{parts.hostname or ''}") + "*"
+        self.cdp.send(
+            "Fetch.enable", {"patterns": [{"urlPattern": pattern, "requestStage": "Request"}]}
+        )
+
+    def _on_navigated(self, frame: Any) -> None:
+        if frame == self.page.main_frame and frame.url not in ("", "about:blank"):
+            shown = strip_query(frame.url)
+            if not self.visited or self.visited[-1] != shown:
+                self.visited.append(shown)
+
+    def _on_paused(self, event: dict[str, Any]) -> None:
+        url = str(event["request"]["url"])
+        if not same_endpoint(url, self.request.redirect_uri):
+            self.cdp.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+            return
+        self.captured.append(url)
+        self.cdp.send(
+            "Fetch.fulfillRequest",
+            {
+                "requestId": event["requestId"],
+                "responseCode": 200,
+                "responseHeaders": [{"name": "Content-Type", "value": "text/html"}],
+                "body": base64.b64encode(_CAPTURED_PAGE).decode("ascii"),
+            },
+        )
+
+    def _result(self, **fields: Any) -> LoginResult:
+        return LoginResult(pages=tuple(self.visited), **fields)
+
+    def _fail(self, message: str) -> LoginResult:
+        return self._result(login_error=self.driver._redact(message))
+
+    def run(self) -> LoginResult:
+        from playwright.sync_api import Error
+
+        try:
+            self.page.goto(self.request.url, wait_until="commit", timeout=self._ms_left())
+        except Error as exc:
+            if not self.captured:
+                return self._fail(f"could not open the authorization URL: {_first_line(exc)}")
+        while time.monotonic() < self.deadline:
+            step = self._step()
+            if step is not None:
+                return step
+            self.page.wait_for_timeout(POLL_MS)
+        if self.captured:
+            return self._done()
+        where = strip_query(self.page.url)
+        if self.password_sent:
+            return self._fail(
+                f"after signing in, the browser did not come back to the redirect URI within "
+                f"{self.driver.timeout:g} s (last page {where}{self._shown_error()})"
+            )
+        return self._fail(
+            f"no sign-in form appeared within {self.driver.timeout:g} s (last page {where})"
+        )
+
+    def _step(self) -> LoginResult | None:
+        if self.captured:
+            return self._done()
+        page = error_page_result(self.page.url)
+        if page is not None:
+            return LoginResult(authorize_error=page.authorize_error, pages=tuple(self.visited))
+        try:
+            password = self._visible("input[type=password]")
+            if password is not None:
+                return self._sign_in(password)
+            username = self._username_field(None)
+            if username is not None and not self.username_sent:
+                self.username_sent = True
+                username.fill(self.driver.username, timeout=self._ms_left())
+                self._submit(username)
+        except _transient_errors():
+            return None
+        return None
+
+    def _sign_in(self, password: Locator) -> LoginResult | None:
+        if self.password_sent:
+            error = self._shown_error()
+            if error:
+                return self._fail(f"login failed{error}")
+            return None
+        username = self._username_field(password)
+        if username is not None:
+            username.fill(self.driver.username, timeout=self._ms_left())
+        elif not self.username_sent:
+            return self._fail(
+                f"the sign-in form at {strip_query(self.page.url)} has no user-name field"
+            )
+        password.fill(self.driver.password, timeout=self._ms_left())
+        self.password_sent = True
+        self._submit(password)
+        return None
+
+    def _submit(self, field: Locator) -> None:
+        form = field.locator("xpath=ancestor::form[1]")
+        button = None
+        if form.count():
+            buttons = form.locator(
+                "button[type=submit]:visible, input[type=submit]:visible, button:not([type]):visible"
+            )
+            button = buttons.first if buttons.count() else None
+        if button is not None:
+            button.click(timeout=self._ms_left(), no_wait_after=True)
+        else:
+            field.press("Enter", timeout=self._ms_left(), no_wait_after=True)
+
+    def _username_field(self, password: Locator | None) -> Locator | None:
+        scope: Page | Locator = self.page
+        if password is not None:
+            form = password.locator("xpath=ancestor::form[1]")
+            if form.count():
+                scope = form
+        for name in USERNAME_NAMES:
+            found = self._visible(f"input[name={name!r}]", scope)
+            if found is not None:
+                return found
+        selector = ", ".join(f"input[type={kind}]" for kind in _TEXT_TYPES)
+        return self._visible(f"{selector}, input:not([type])", scope)
+
+    def _visible(self, selector: str, scope: Page | Locator | None = None) -> Locator | None:
+        locator = (scope or self.page).locator(f"{selector} >> visible=true")
+        return locator.first if locator.count() else None
+
+    def _shown_error(self) -> str:
+        try:
+            errors = self.page.locator(_ERROR_SELECTOR)
+            if errors.count():
+                text = " ".join(errors.first.inner_text(timeout=1000).split())
+                return f": {text}" if text else ""
+        except _transient_errors():
+            pass
+        return ""
+
+    def _done(self) -> LoginResult:
+        result = callback_result(self.captured[0])
+        return LoginResult(
+            callback_url=result.callback_url,
+            callback_params=result.callback_params,
+            authorize_error=result.authorize_error,
+            pages=tuple(self.visited),
+        )
+
+    def _ms_left(self) -> float:
+        return max(1.0, (self.deadline - time.monotonic()) * 1000)
+
+
+def _transient_errors() -> tuple[type[Exception], ...]:
+    """Errors of a page that is navigating away (elements detached, context destroyed)."""
+    from playwright.sync_api import Error
+
+    return (Error,)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _cdp_escape(text: str) -> str:
+    """A literal for a DevTools URL pattern, where ``*`` and ``?`` are wildcards."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")

@@ -1,0 +1,262 @@
+"""The results page the browser login shows in the user's tab after the run.
+
+One self-contained HTML document: inline CSS, no scripts, no external assets,
+every value HTML-escaped. It is built from an already redacted
+:class:`~oidc_probe.report.base.Report` and never carries tokens: the ID token
+appears only as its decoded header and claims, with the signature redacted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+from oidc_probe.model import Finding, Stage, Status
+from oidc_probe.report.base import ClaimView, Report, Result, json_safe
+
+TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time"})
+SIGNATURE_REDACTED = "[signature redacted]"
+
+# Served with every page: nothing may load from elsewhere, nothing may run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+_STATUS_LABELS = {
+    Status.PASS: "pass",
+    Status.FAIL: "fail",
+    Status.WARN: "warn",
+    Status.INFO: "info",
+    Status.SKIP: "skip",
+}
+
+_CSS = """
+:root { color-scheme: light dark; --fg: #1d2330; --muted: #5b6475; --bg: #f6f7f9;
+  --card: #fff; --line: #e2e5ea; --pass: #1a7f37; --fail: #c62828; --warn: #9a6700;
+  --info: #0969da; --skip: #6e7781; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6e9ef; --muted: #9aa3b2; --bg: #14171c; --card: #1c2027; --line: #2d333c;
+    --pass: #3fb950; --fail: #ff7b72; --warn: #d29922; --info: #58a6ff; --skip: #8b949e; } }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 16px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 10px; }
+h3 { font-size: 15px; margin: 18px 0 6px; color: var(--muted); }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 14px 16px; }
+.result { display: inline-block; font-weight: 700; padding: 2px 10px; border-radius: 6px;
+  color: #fff; }
+.result.pass { background: var(--pass); } .result.fail { background: var(--fail); }
+.muted { color: var(--muted); }
+table { width: 100%; border-collapse: collapse; }
+td, th { text-align: left; vertical-align: top; padding: 6px 8px;
+  border-top: 1px solid var(--line); }
+tr:first-child td, tr:first-child th { border-top: 0; }
+th { font-weight: 600; white-space: nowrap; width: 1%; }
+code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre { margin: 4px 0 0; white-space: pre-wrap; word-break: break-all; }
+.status { display: inline-block; min-width: 44px; text-align: center; font-weight: 700;
+  font-size: 12px; text-transform: uppercase; border-radius: 4px; padding: 1px 6px;
+  border: 1px solid currentColor; }
+.status.pass { color: var(--pass); } .status.fail { color: var(--fail); }
+.status.warn { color: var(--warn); } .status.info { color: var(--info); }
+.status.skip { color: var(--skip); }
+.check-id { white-space: nowrap; }
+.hint { margin-top: 4px; padding: 6px 10px; border-left: 3px solid var(--warn);
+  background: color-mix(in srgb, var(--warn) 8%, transparent); }
+.evidence { margin-top: 4px; color: var(--muted); }
+.missing { color: var(--fail); font-weight: 600; }
+footer { margin-top: 32px; font-size: 13px; }
+"""
+
+
+def page(title: str, body: str) -> str:
+    """A complete HTML document around ``body`` (already HTML); ``title`` is escaped."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="referrer" content="no-referrer">\n<title>{escape(title)}</title>\n'
+        f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def message_page(title: str, message: str, *, detail: str = "", refresh: int | None = None) -> str:
+    """A short page: a heading and a paragraph (plain text, escaped); optional meta refresh."""
+    extra = f'<p class="muted">{escape(detail)}</p>' if detail else ""
+    html = page(
+        title, f'<h1>{escape(title)}</h1>\n<div class="card"><p>{escape(message)}</p>{extra}</div>'
+    )
+    if refresh is not None:
+        html = html.replace(
+            "<head>\n", f'<head>\n<meta http-equiv="refresh" content="{refresh}">\n', 1
+        )
+    return html
+
+
+def render_results_page(
+    report: Report,
+    *,
+    id_token_header: Mapping[str, Any] | None = None,
+    generated_at: datetime | None = None,
+) -> str:
+    """The results page for a redacted ``report`` (no tokens are shown, even if present)."""
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    sections = [
+        _summary(report),
+        _access_view(report),
+        _checks(report),
+        _id_token(report, id_token_header),
+        '<footer class="muted">'
+        f"{escape(report.tool_name)} {escape(report.tool_version)}, {escape(when)}. "
+        "This page was served by the probe on this machine only; it is gone once the "
+        "probe exits. Tokens are never shown here.</footer>",
+    ]
+    return page(f"{report.tool_name}: {report.result.value.upper()}", "\n".join(sections))
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts
+    result = report.result
+    verdict = (
+        "Access should be able to log users in with this provider."
+        if result is Result.PASS
+        else "At least one check failed: Access logins will fail or miss something. "
+        "See the failing checks and their hints below."
+    )
+    target = report.target
+    rows = _rows(
+        [
+            ("issuer", _code(target.issuer)),
+            ("client id", _code(target.client_id)),
+            ("auth_url", _code(target.auth_url)),
+            ("token_url", _code(target.token_url)),
+            ("certs_url", _code(target.certs_url)),
+        ]
+    )
+    tally = (
+        f"{counts.passed} passed, {counts.failed} failed, {counts.warned} warnings, "
+        f"{counts.info} info, {counts.skipped} skipped"
+    )
+    return (
+        f'<h1>OpenID Connect check <span class="result {result.value}" id="result">'
+        f"{result.value.upper()}</span></h1>\n"
+        f'<p id="verdict">{escape(verdict)}</p>\n<p class="muted" id="counts">{escape(tally)}</p>\n'
+        f'<div class="card">{rows}</div>'
+    )
+
+
+def _access_view(report: Report) -> str:
+    view = report.access_view
+    note = f'<p class="hint">{escape(view.note)}</p>' if view.note else ""
+    rows = [(f"email <span class='muted'>({escape(view.email.name)})</span>", _claim(view.email))]
+    fields = [(escape(c.name), _claim(c)) for c in view.oidc_fields]
+    fields_html = (
+        f"<h3>oidc_fields (the configured claims)</h3><div class='card'>{_rows(fields)}</div>"
+        if fields
+        else '<p class="muted">No custom claims are configured (oidc_fields is empty).</p>'
+    )
+    return (
+        '<h2 id="access">What Access will see</h2>\n'
+        f'{note}<div class="card">{_rows(rows)}</div>\n{fields_html}'
+    )
+
+
+def _claim(claim: ClaimView) -> str:
+    if not claim.present:
+        return '<span class="missing">missing from the ID token</span>'
+    return _code(_json(claim.value))
+
+
+def _checks(report: Report) -> str:
+    parts = ['<h2 id="checks">Checks</h2>']
+    for stage in Stage:
+        findings = [f for f in report.findings if f.stage is stage]
+        if not findings:
+            continue
+        rows = "".join(_finding_row(f) for f in findings)
+        parts.append(
+            f'<h3>{escape(stage.title)}</h3>\n<div class="card"><table>{rows}</table></div>'
+        )
+    return "\n".join(parts)
+
+
+def _finding_row(finding: Finding) -> str:
+    label = _STATUS_LABELS[finding.status]
+    subject = f' <span class="muted">[{escape(finding.subject)}]</span>' if finding.subject else ""
+    details = ""
+    if finding.status in (Status.FAIL, Status.WARN):
+        if finding.hint:
+            details += (
+                f'<div class="hint"><strong>How to fix:</strong> {escape(finding.hint)}</div>'
+            )
+        for key in ("expected", "actual"):
+            if key in finding.evidence:
+                details += (
+                    f'<div class="evidence">{key}: '
+                    f"{_code(_json(finding.evidence[key], limit=600))}</div>"
+                )
+    return (
+        f'<tr class="finding {label}" id="{escape(finding.check_id)}">'
+        f'<td><span class="status {label}">{label}</span></td>'
+        f'<td class="check-id"><code>{escape(finding.check_id)}</code><br>'
+        f'<span class="muted">{escape(finding.slug)}</span></td>'
+        f"<td>{escape(finding.message)}{subject}{details}</td></tr>"
+    )
+
+
+def _id_token(report: Report, header: Mapping[str, Any] | None) -> str:
+    claims = report.id_token_claims
+    if claims is None:
+        return (
+            '<h2 id="id-token">ID token</h2>\n'
+            '<p class="muted">No ID token was obtained in this run.</p>'
+        )
+    header_rows = _rows([(escape(str(k)), _code(_json(v))) for k, v in (header or {}).items()])
+    claim_rows = _rows([(escape(str(k)), _claim_value(str(k), v)) for k, v in claims.items()])
+    return (
+        '<h2 id="id-token">ID token (decoded)</h2>\n'
+        f"<h3>header</h3><div class='card'>{header_rows or '<span class=muted>unknown</span>'}</div>\n"
+        f"<h3>claims</h3><div class='card' id='claims'>{claim_rows}</div>\n"
+        f"<h3>signature</h3><div class='card'><code>{SIGNATURE_REDACTED}</code></div>"
+    )
+
+
+def _claim_value(name: str, value: Any) -> str:
+    shown = _code(_json(value))
+    if name in TIME_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            when = datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        except (OverflowError, OSError, ValueError):
+            return shown
+        shown += f' <span class="muted">({escape(when)})</span>'
+    return shown
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    """Rows of ``(label HTML, value HTML)``; callers escape."""
+    if not rows:
+        return ""
+    return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+
+
+def _code(text: str) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
+def _json(value: Any, *, limit: int | None = None) -> str:
+    text = value if isinstance(value, str) else json.dumps(json_safe(value), ensure_ascii=False)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + f"... ({len(text)} characters)"
+    return text

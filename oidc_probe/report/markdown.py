@@ -1,0 +1,113 @@
+"""A Markdown report: for a pull-request comment or GitHub's job summary.
+
+Failures and warnings first (a table with hints), the counts, the users of a
+multi-user run, what Access will see, then every check in a collapsed section.
+Cell text is escaped (``|``, HTML, newlines) so server-provided strings cannot
+break the table or inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+from oidc_probe.model import Finding, Status
+from oidc_probe.report.base import AccessView, Report
+from oidc_probe.report.lines import evidence_text
+
+_ICON = {
+    Status.PASS: "pass",
+    Status.FAIL: "**FAIL**",
+    Status.WARN: "warn",
+    Status.INFO: "info",
+    Status.SKIP: "skip",
+}
+
+
+def cell(text: str) -> str:
+    escaped = html.escape(text, quote=False).replace("|", "\\|")
+    return "<br>".join(line.strip() for line in escaped.splitlines()) or " "
+
+
+def _status(finding: Finding) -> str:
+    return "accepted" if finding.accepted else _ICON[finding.status]
+
+
+def render_markdown(report: Report) -> str:
+    counts = report.counts
+    result = report.result.value.upper()
+    target = report.target
+    lines = [
+        f"## {report.tool_name}: {result}",
+        "",
+        f"Issuer `{cell(target.issuer)}`, client `{cell(target.client_id)}`, "
+        f"{report.tool_name} {report.tool_version}.",
+        "",
+        "| pass | fail | warn | info | skip | accepted |",
+        "| --- | --- | --- | --- | --- | --- |",
+        f"| {counts.passed} | {counts.failed} | {counts.warned} | {counts.info} "
+        f"| {counts.skipped} | {counts.accepted} |",
+    ]
+    attention = [f for f in report.findings if f.status in (Status.FAIL, Status.WARN) or f.accepted]
+    with_user = bool(report.users)
+    user_col = " User |" if with_user else ""
+    if attention:
+        lines += [
+            "",
+            "### Failures and warnings",
+            "",
+            f"| Status | Check |{user_col} Subject | Message | Hint |",
+            "| --- | --- |" + (" --- |" if with_user else "") + " --- | --- | --- |",
+        ]
+        for f in attention:
+            who = f" {cell(f.user or '(all)')} |" if with_user else ""
+            hint = f"accepted: {f.accepted}" if f.accepted else f.hint
+            evidence = [
+                f"{key}: {evidence_text(f.evidence[key])}"
+                for key in ("expected", "actual")
+                if key in f.evidence
+            ]
+            message = "\n".join([f.message, *evidence])
+            lines.append(
+                f"| {_status(f)} | `{f.check_id}` {f.slug} |{who} {cell(f.subject)} "
+                f"| {cell(message)} | {cell(hint)} |"
+            )
+    if report.users:
+        lines += ["", "### Users", "", "| User | Result | Failing checks |", "| --- | --- | --- |"]
+        for user in report.users:
+            failing = sorted({f.check_id for f in report.user_findings(user.username) if f.failing})
+            verdict = "FAIL" if failing else "pass"
+            lines.append(f"| {cell(user.username)} | {verdict} | {cell(', '.join(failing))} |")
+    views = [(u.username, u.access_view) for u in report.users] or [("", report.access_view)]
+    for username, view in views:
+        lines += ["", *_access_view(username, view)]
+    lines += [
+        "",
+        f"<details><summary>All checks ({len(report.findings)})</summary>",
+        "",
+        f"| Status | Check |{user_col} Subject | Message |",
+        "| --- | --- |" + (" --- |" if with_user else "") + " --- | --- |",
+    ]
+    for f in report.findings:
+        who = f" {cell(f.user or '(all)')} |" if with_user else ""
+        lines.append(
+            f"| {_status(f)} | `{f.check_id}` {f.slug} |{who} {cell(f.subject)} "
+            f"| {cell(f.message)} |"
+        )
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def _access_view(username: str, view: AccessView) -> list[str]:
+    title = (
+        f"### What Access will see for {cell(username)}" if username else "### What Access will see"
+    )
+    lines = [title, ""]
+    if view.note:
+        lines += [f"_{cell(view.note)}_", ""]
+    lines += ["| Claim | Value |", "| --- | --- |"]
+    for label, claim in [(f"email ({view.email.name})", view.email)] + [
+        (c.name, c) for c in view.oidc_fields
+    ]:
+        value = f"`{cell(evidence_text(claim.value))}`" if claim.present else "**missing**"
+        lines.append(f"| {cell(label)} | {value} |")
+    return lines

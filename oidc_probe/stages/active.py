@@ -1,0 +1,194 @@
+"""``--active``: the extra requests behind TOK004, TOK005 and AUT005, after the main run.
+
+They run last, so they cannot disturb what the main login gathered (a provider may
+revoke the tokens of a code redeemed twice). Each does one more thing to the pool:
+
+- TOK004 sends the already-redeemed code of the main login to the token endpoint again;
+- TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier;
+- AUT005 sends an authorization request with an unregistered redirect URI and, with a
+  login mode that signs in through the provider's pages, signs in to see where it goes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from dataclasses import replace
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+import httpx2
+
+from oidc_probe.active_results import (
+    ActiveResults,
+    UnregisteredRedirectAttempt,
+    WrongVerifierAttempt,
+)
+from oidc_probe.context import AuthorizeError, HttpExchange, LoginResult, RunContext
+from oidc_probe.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
+from oidc_probe.login.base import LoginDriver
+from oidc_probe.login.form import same_endpoint
+from oidc_probe.settings import LoginMode
+from oidc_probe.stages.authorize import VERIFIER_BYTES, build_request
+from oidc_probe.stages.token import exchange_code
+
+KEY = "active"
+UNREGISTERED_SUFFIX = "/oidc-probe-unregistered"
+SIGN_IN_PAGE = "stopped at the sign-in page"
+# Login modes whose driver signs in through the provider's pages without a person.
+CODE_FLOW_MODES = frozenset({LoginMode.FORM})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def unregistered_redirect_uri(registered: str) -> str:
+    """The registered redirect URI with one more path segment, no query: never registered."""
+    parts = urlsplit(registered)
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path.rstrip("/") + UNREGISTERED_SUFFIX, "", "")
+    )
+
+
+def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> None:
+    if not ctx.settings.active:
+        return
+    start = time.perf_counter()
+    not_attempted: dict[str, str] = {}
+    code_flow = driver is not None and ctx.settings.login in CODE_FLOW_MODES
+    replay: HttpExchange | None = None
+    wrong: WrongVerifierAttempt | None = None
+    if code_flow and driver is not None:
+        replay = _replay(ctx, client, not_attempted)
+        wrong = _wrong_verifier(ctx, client, driver, not_attempted)
+    else:
+        reason = (
+            f"--login {ctx.settings.login.value} does not use the authorization-code flow "
+            "headlessly; use --login form"
+        )
+        not_attempted["TOK004"] = not_attempted["TOK005"] = reason
+    redirect = _unregistered_redirect(ctx, client, driver if code_flow else None, not_attempted)
+    ctx.active = ActiveResults(replay, wrong, redirect, not_attempted)
+    ctx.timings_ms[KEY] = round((time.perf_counter() - start) * 1000, 1)
+
+
+def _first_exchange_failed(ctx: RunContext) -> str | None:
+    fetch_ = ctx.token_fetch
+    if fetch_ is None or not fetch_.ok:
+        return (
+            "the main login's code exchange did not succeed (see TOK001), so a refusal "
+            "would prove nothing"
+        )
+    return None
+
+
+def _replay(
+    ctx: RunContext, client: httpx2.Client, not_attempted: dict[str, str]
+) -> HttpExchange | None:
+    reason = _first_exchange_failed(ctx)
+    request = ctx.authorization
+    code = (ctx.login.callback_params or {}).get("code") if ctx.login is not None else None
+    if reason is None and request is not None and code:
+        return exchange_code(ctx, client, request, code, request.code_verifier)
+    not_attempted["TOK004"] = reason or "the main login gave no authorization code"
+    return None
+
+
+def _wrong_verifier(
+    ctx: RunContext, client: httpx2.Client, driver: LoginDriver, not_attempted: dict[str, str]
+) -> WrongVerifierAttempt | None:
+    if not ctx.config.pkce_enabled:
+        not_attempted["TOK005"] = (
+            "pkce_enabled is off in the config, so Access sends no code_verifier"
+        )
+        return None
+    reason = _first_exchange_failed(ctx)
+    if reason is not None:
+        not_attempted["TOK005"] = reason
+        return None
+    request = build_request(ctx.config, ctx.settings)
+    login = driver.login(client, request)
+    params = login.callback_params or {}
+    code = params.get("code")
+    if (
+        not code
+        or "error" in params
+        or not hmac.compare_digest(params.get("state", ""), request.state)
+    ):
+        return WrongVerifierAttempt(login)
+    wrong = secrets.token_urlsafe(VERIFIER_BYTES)
+    return WrongVerifierAttempt(login, exchange_code(ctx, client, request, code, wrong))
+
+
+def _unregistered_redirect(
+    ctx: RunContext,
+    client: httpx2.Client,
+    driver: LoginDriver | None,
+    not_attempted: dict[str, str],
+) -> UnregisteredRedirectAttempt | None:
+    config = ctx.config
+    if not (
+        config.usable("client_id") and config.usable("auth_url") and is_usable_url(config.auth_url)
+    ):
+        not_attempted["AUT005"] = "client_id or auth_url is not usable (see CFG001)"
+        return None
+    registered = ctx.settings.redirect_uri
+    target = unregistered_redirect_uri(registered)
+    request = build_request(config, replace(ctx.settings, redirect_uri=target))
+    if driver is not None:
+        login = driver.login(client, request)
+        return UnregisteredRedirectAttempt(target, registered, login, True, ctx.login)
+    baseline = build_request(config, ctx.settings)
+    return UnregisteredRedirectAttempt(
+        target,
+        registered,
+        visit(client, request.url, target),
+        False,
+        visit(client, baseline.url, registered),
+    )
+
+
+def visit(client: httpx2.Client, url: str, redirect_uri: str) -> LoginResult:
+    """Follow the authorization URL's redirects without signing in; stop at ``redirect_uri``."""
+    pages: list[str] = []
+    for _ in range(MAX_REDIRECTS + 1):
+        exchange = fetch(client, "GET", url, headers={"Accept": "text/html"})
+        pages.append(strip_query(url))
+        if exchange.error is not None:
+            return LoginResult(
+                login_error=f"GET {strip_query(url)} failed: {exchange.error}", pages=tuple(pages)
+            )
+        location = exchange.headers.get("location", "").strip()
+        status = exchange.status or 0
+        if status in _REDIRECTS and location:
+            target = urljoin(exchange.url, location)
+            parts = urlsplit(target)
+            params = dict(parse_qsl(parts.query or parts.fragment, keep_blank_values=True))
+            if same_endpoint(target, redirect_uri):
+                return LoginResult(callback_url=target, callback_params=params, pages=tuple(pages))
+            if parts.path.rstrip("/").endswith("/error") and "error" in params:
+                error = AuthorizeError(
+                    params["error"],
+                    params.get("error_description", ""),
+                    "error_page",
+                    strip_query(target),
+                )
+                return LoginResult(authorize_error=error, pages=tuple(pages))
+            url = target
+            continue
+        if status >= 400:
+            body = exchange.json_object() or {}
+            code = body.get("error")
+            description = body.get("error_description")
+            refused = AuthorizeError(
+                code if isinstance(code, str) else f"HTTP {status}",
+                description if isinstance(description, str) else "",
+                "http",
+                strip_query(url),
+            )
+            return LoginResult(authorize_error=refused, pages=tuple(pages))
+        return LoginResult(
+            login_error=f"{SIGN_IN_PAGE} {strip_query(url)} (HTTP {status}) without signing in",
+            pages=tuple(pages),
+        )
+    return LoginResult(
+        login_error=f"too many redirects, last at {strip_query(url)}", pages=tuple(pages)
+    )

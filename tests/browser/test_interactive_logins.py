@@ -1,0 +1,167 @@
+"""The interactive login modes end to end in headless Chromium, through the real CLI.
+
+(a) ``--login browser``: the CLI's browser opener (``BROWSER``, honoured by Python's
+webbrowser) hands the URL to this test's Chromium, which logs in at the emulator
+and lands on the results page. (b) ``--login paste``: Chromium logs in, lands on
+Access's callback (intercepted, never sent to Cloudflare) and the test pastes that
+URL. (c) ``--login headless-browser`` against the JavaScript-only login page.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM
+from tests.e2e.interactive import (
+    TEAM,
+    TEAM_CALLBACK,
+    LiveCli,
+    PoolEmulator,
+    checks,
+    pool_emulator,
+    statuses,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.fixture
+def emu(tmp_path: Path) -> Iterator[PoolEmulator]:
+    with pool_emulator(tmp_path, callbacks=(TEAM_CALLBACK,)) as emulator:
+        yield emulator
+
+
+def sign_in(page: Page, emu: PoolEmulator) -> None:
+    """Fill the emulator's classic sign-in page (its form is there twice, as Cognito's)."""
+    page.locator("input[name=username] >> visible=true").first.fill("demo")
+    page.locator("input[name=password] >> visible=true").first.fill(emu.password())
+    page.locator("input[name=signInSubmitButton] >> visible=true").first.click()
+
+
+def wait_for_file(path: Path, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return path.read_text().strip()
+        time.sleep(0.05)
+    raise AssertionError(f"the CLI did not open a browser (nothing in {path})")
+
+
+def test_browser_login_lands_on_the_results_page(
+    emu: PoolEmulator, page: Page, tmp_path: Path, artifacts: Path
+) -> None:
+    opened = tmp_path / "opened-url"
+    opener = tmp_path / "open-in-test-browser"
+    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{opened}"\n')
+    opener.chmod(opener.stat().st_mode | stat.S_IXUSR)
+    cli = LiveCli.start(
+        ["check", "--config", str(emu.config_file()), "--format", "json", "--login", "browser",
+         "--redirect-uri", emu.redirect_uri, "--login-timeout", "30"],
+        env={"OIDC_PROBE_CLIENT_SECRET": emu.secret(), "BROWSER": str(opener)},
+    )  # fmt: skip
+    try:
+        page.goto(wait_for_file(opened))
+        sign_in(page, emu)
+        page.wait_for_url(re.compile(r"/oidc-probe/results/"))
+        result = page.locator("#result")
+        result.wait_for()
+        assert result.inner_text() == "PASS"
+        assert "code=" not in page.url
+        access = page.locator("#access + div").inner_text()
+        assert "demo@example.com" in access
+        fields = page.locator("#access ~ div.card").nth(1).inner_text()
+        for claim in ("cognito:username", "cognito:groups", "admins"):
+            assert claim in fields
+        assert page.locator("tr.finding").count() >= 40
+        assert page.locator("tr.finding.fail").count() == 0
+        assert page.locator("#AUT002 .status").inner_text().lower() == "pass"
+        assert page.locator("#IDT004 .status").inner_text().lower() == "pass"
+        claims = page.locator("#claims").inner_text()
+        assert "4f8e2b1c-9d3a-4c57-8e21-6b0a9f3d7c15" in claims
+        assert "[signature redacted]" in page.content()
+        html = page.content()
+        for secret in (emu.secret(), emu.password(), "eyJ"):
+            assert secret not in html
+        page.screenshot(path=str(artifacts / "results-page.png"))
+        page.screenshot(path=str(artifacts / "results-page-full.png"), full_page=True)
+        code, stdout, stderr = cli.finish(timeout=20)
+    finally:
+        cli.kill()
+    assert code == 0, stderr
+    assert statuses(stdout, "AUT002") == ["pass"]
+    assert "opening the login page in your browser" in stderr
+
+
+def capture_redirects(page: Page, prefix: str) -> list[str]:
+    """Answer requests under ``prefix`` locally (redirect hops included); return their URLs."""
+    captured: list[str] = []
+    cdp = page.context.new_cdp_session(page)
+
+    def paused(event: dict[str, Any]) -> None:
+        captured.append(event["request"]["url"])
+        cdp.send(
+            "Fetch.fulfillRequest",
+            {
+                "requestId": event["requestId"],
+                "responseCode": 400,
+                "responseHeaders": [{"name": "Content-Type", "value": "text/plain"}],
+                "body": base64.b64encode(b"Cloudflare Access: invalid state").decode(),
+            },
+        )
+
+    cdp.on("Fetch.requestPaused", paused)
+    cdp.send("Fetch.enable", {"patterns": [{"urlPattern": prefix + "*"}]})
+    return captured
+
+
+def test_paste_login_with_the_callback_url_from_the_browser(emu: PoolEmulator, page: Page) -> None:
+    captured = capture_redirects(page, "https://" + TEAM + ".cloudflareaccess.com/")
+    cli = LiveCli.start(
+        ["check", "--config", str(emu.config_file()), "--format", "json", "--team-name", TEAM],
+        env={"OIDC_PROBE_CLIENT_SECRET": emu.secret()},
+    )
+    try:
+        page.goto(cli.authorization_url())
+        sign_in(page, emu)
+        page.wait_for_url(TEAM_CALLBACK + "?*")
+        assert page.url == captured[0]
+        code, stdout, stderr = cli.finish(page.url + "\n")
+    finally:
+        cli.kill()
+    assert code == 0, stderr
+    for check_id in ("AUT001", "AUT002", "AUT003", "TOK001", "IDT009"):
+        assert statuses(stdout, check_id) == ["pass"], check_id
+    assert "paste it here" in stderr
+
+
+def test_headless_browser_login_on_the_javascript_login_page(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with pool_emulator(tmp_path, login_page="js") as js_emu:
+        cli = LiveCli.start(
+            ["check", "--config", str(js_emu.config_file()), "--format", "json",
+             "--login", "headless-browser", "--browser-path", CHROMIUM, "--username", "demo",
+             "--redirect-uri", js_emu.redirect_uri],
+            env={"OIDC_PROBE_CLIENT_SECRET": js_emu.secret(),
+                 "OIDC_PROBE_PASSWORD": js_emu.password()},
+        )  # fmt: skip
+        try:
+            code, stdout, stderr = cli.finish(timeout=30)
+        finally:
+            cli.kill()
+    assert code == 0, stderr
+    found = checks(stdout)
+    assert [c["status"] for c in found["AUT002"]] == ["pass"]
+    assert [c["status"] for c in found["TOK001"]] == ["pass"]
+    assert js_emu.password() not in stdout + stderr

@@ -1,0 +1,152 @@
+"""Bad configuration through the real CLI: exit 2, one clear line on stderr, no traceback.
+
+No server is needed: the config is read and rejected before any request is made
+(``--discovery-only`` avoids asking for credentials).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import CliResult, run_cli
+
+VALID: dict[str, Any] = {
+    "client_id": "5example0client0id",
+    "client_secret": "example-secret-value",
+    "auth_url": "https://auth.example.com/oauth2/authorize",
+    "token_url": "https://auth.example.com/oauth2/token",
+    "certs_url": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E/.well-known/jwks.json",
+    "scopes": ["openid", "email", "profile"],
+    "claims": ["cognito:groups"],
+}
+
+
+def _body(**changes: Any) -> dict[str, Any]:
+    config = {k: v for k, v in {**VALID, **changes}.items() if v is not None}
+    return {"name": "Cognito", "type": "oidc", "config": config}
+
+
+def _without(name: str) -> dict[str, Any]:
+    return _body(**{name: None})
+
+
+# case -> (file content: JSON value, text or bytes; words the one error line must contain)
+CASES: dict[str, tuple[Any, str]] = {
+    "invalid-json": ('{"config": {"client_id": "x",}}', "invalid JSON"),
+    "truncated-json": ('{"config": {', "invalid JSON"),
+    "empty-file": ("", "config file is empty"),
+    "json-array": ([_body()], "expected a JSON object, got an array"),
+    "json-null": ("null", "expected a JSON object, got null"),
+    "non-utf8": (b'{"config": {"client_id": "\xff\xfe"}}', "not UTF-8"),
+    "config-not-object": ({"type": "oidc", "config": ["x"]}, "'config' must be an object"),
+    "type-saml": ({**_body(), "type": "saml"}, "type is 'saml'"),
+    "missing-client-id": (_without("client_id"), "missing required field 'client_id'"),
+    "missing-certs-url": (_without("certs_url"), "missing required field 'certs_url'"),
+    "client-id-number": (_body(client_id=12345), "'client_id' must be a string, got a number"),
+    "url-array": (_body(auth_url=["https://x"]), "'auth_url' must be a string, got an array"),
+    "pkce-string": (_body(pkce_enabled="true"), "'pkce_enabled' must be true or false"),
+    "email-claim-empty": (_body(email_claim_name=" "), "'email_claim_name' is empty"),
+    "relative-auth-url": (_body(auth_url="/oauth2/authorize"), "'auth_url' must be an absolute"),
+    "relative-certs-url": (
+        _body(certs_url="us-east-1_X/.well-known/jwks.json"),
+        "'certs_url' must be an absolute",
+    ),
+    "ftp-token-url": (_body(token_url="ftp://auth.example.com/token"), "'token_url' must be"),
+    "no-host-url": (_body(auth_url="https://"), "'auth_url' must be an absolute"),
+    "scopes-string": (_body(scopes="openid email"), "'scopes' must be a list of strings"),
+    "scopes-number": (_body(scopes=3), "'scopes' must be a list of strings such as"),
+    "scopes-empty-name": (_body(scopes=["openid", ""]), "'scopes' holds an empty scope name"),
+    "claims-string": (_body(claims="groups"), "'claims' must be a list of strings"),
+    "claims-empty-name": (_body(claims=[""]), "'claims' holds an empty claim name"),
+    "claims-duplicate": (
+        _body(claims=["groups", "email", "groups"]),
+        "'claims' lists 'groups' twice",
+    ),
+}
+
+
+def _write(path: Path, content: Any) -> None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_text(json.dumps(content, indent=2), encoding="utf-8")
+
+
+def _check(*args: str) -> CliResult:
+    return run_cli(["check", *args, "--discovery-only", "--timeout", "1"])
+
+
+def _assert_one_error_line(result: CliResult, *words: str) -> str:
+    assert result.code == 2, (result.code, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = [x for x in result.stderr.splitlines() if not x.startswith("warning:")]
+    assert len(lines) == 1, lines
+    line = lines[0]
+    assert line.startswith("oidc-probe: error: "), line
+    for word in words:
+        assert word in line, line
+    return line
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_config_file(tmp_path: Path, case: str) -> None:
+    content, words = CASES[case]
+    path = tmp_path / "idp.json"
+    _write(path, content)
+    line = _assert_one_error_line(_check("--config", str(path)), words)
+    assert str(path) in line
+
+
+def test_a_config_error_points_at_the_line_of_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    _write(path, _body(claims=["groups", "groups"]))
+    line = _assert_one_error_line(_check("--config", str(path)))
+    row = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if '"claims"' in x)
+    assert f"{path}:{row}:" in line
+
+
+def test_config_pointing_nowhere(tmp_path: Path) -> None:
+    path = tmp_path / "missing" / "idp.json"
+    _assert_one_error_line(_check("--config", str(path)), str(path), "not found")
+
+
+def test_config_is_a_directory(tmp_path: Path) -> None:
+    _assert_one_error_line(_check("--config", str(tmp_path)), "is a directory")
+
+
+def test_an_empty_claims_list_is_valid(tmp_path: Path) -> None:
+    """Cloudflare accepts ``"claims": []`` (no custom claims); the probe runs."""
+    path = tmp_path / "idp.json"
+    _write(path, _body(claims=[], certs_url="http://idp.oidc-probe.invalid/.well-known/jwks.json"))
+    result = _check("--config", str(path), "--format", "json")
+    assert result.code == 1  # the .invalid host cannot be reached, but the config was accepted
+    assert "error:" not in result.stderr
+    assert json.loads(result.stdout)["result"] == "fail"
+
+
+def test_bad_flags_are_one_line_too(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    _write(path, _body())
+    for flags, words in (
+        (["--claims", "groups,groups"], "'claims' lists 'groups' twice"),
+        (["--auth-url", "/relative"], "'auth_url' must be an absolute"),
+        (["--token-url", "file:///etc/passwd"], "'token_url' must be an absolute"),
+    ):
+        _assert_one_error_line(_check("--config", str(path), *flags), words)
+
+
+def test_unknown_fields_warn_but_run(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    body = _body(certs_url="http://idp.oidc-probe.invalid/.well-known/jwks.json")
+    body["config"]["clent_secret"] = "typo"
+    _write(path, body)
+    result = _check("--config", str(path), "--format", "json")
+    assert result.code == 1
+    assert "unknown field 'clent_secret' ignored" in result.stderr

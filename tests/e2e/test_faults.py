@@ -1,0 +1,188 @@
+"""The fault matrix: each emulator fault, the real CLI, exactly the findings the fault explains.
+
+One test per ``Fault``: the emulator runs on a loopback port with that fault and
+``oidc-probe check --format json`` runs against it in a subprocess. The test asserts
+the exit code, the status of the check the fault is aimed at (``Fault.fails``), and
+that nothing else fails or warns beyond what the fault explains (listed per fault
+below, each with its reason) and the baseline of every emulator run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from oidc_probe.checks.registry import get_check
+from oidc_probe.fake_cognito import Fault
+from oidc_probe.model import Status
+
+from .conftest import CliResult, Emulator, probe
+
+Finding = tuple[str, str, str]  # (check id, subject, status); subject "*" matches any
+ANY = "*"
+
+# Every run against the emulator: its URLs are plain http on a loopback host.
+BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
+
+# Faults aimed at issue 4's active checks (code reuse, PKCE enforcement, open
+# redirect): the passive run cannot see them; issue 4 tests them.
+ACTIVE_CHECK_FAULTS = {
+    Fault.CODE_REUSABLE: "caught by issue 4's active checks, not by a passive run",
+    Fault.PKCE_NOT_ENFORCED: "caught by issue 4's active checks, not by a passive run",
+    Fault.OPEN_REDIRECT: "caught by issue 4's active checks, not by a passive run",
+}
+
+# The status of the target check when it is not the check's severity: IDT003 fails
+# on an unknown kid but only warns when a kid-less token meets several keys (the
+# issue allows "IDT003 or a clear warning"); we chose the warning.
+TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn"}
+
+# Extra CLI arguments a fault needs to be visible.
+EXTRA_ARGS: dict[Fault, tuple[str, ...]] = {
+    Fault.DISCOVERY_PKCE_PLAIN_ONLY: ("--pkce",),  # DSC008 judges PKCE only when enabled
+    Fault.DISCOVERY_PKCE_S256: ("--pkce",),
+}
+
+
+def fail(check_id: str, subject: str = ANY) -> Finding:
+    return (check_id, subject, "fail")
+
+
+def warn(check_id: str, subject: str = ANY) -> Finding:
+    return (check_id, subject, "warn")
+
+
+# What a fault legitimately breaks besides its target check, with the reason.
+ALSO: dict[Fault, frozenset[Finding]] = {
+    # No email at all, so there is no email_verified either.
+    Fault.NO_EMAIL: frozenset({warn("CLM002", "email_verified")}),
+    # The ID token keeps only protocol claims: the email (CLM001, and so CLM002) and
+    # the configured name and cognito:groups (CLM003) are missing from it, and CLM004
+    # names each of them because userinfo has them.
+    Fault.CLAIMS_ONLY_IN_USERINFO: frozenset(
+        {
+            fail("CLM001", "email"),
+            warn("CLM002", "email_verified"),
+            fail("CLM003", "name"),
+            fail("CLM003", "cognito:groups"),
+        }
+    ),
+    # sub is a configured claim (CLM003) and userinfo still has it (CLM004).
+    Fault.NO_SUB: frozenset({fail("CLM003", "sub"), fail("CLM004", "sub")}),
+    # An access token has no aud (client_id instead), no nonce, no email, no name and
+    # username instead of cognito:username; userinfo has email and name (CLM004).
+    Fault.TOKEN_USE_ACCESS: frozenset(
+        {
+            fail("IDT006"),
+            fail("IDT009"),
+            fail("CLM001", "email"),
+            warn("CLM002", "email_verified"),
+            fail("CLM003", "cognito:username"),
+            fail("CLM003", "name"),
+            fail("CLM004", "email"),
+            fail("CLM004", "name"),
+        }
+    ),
+    # An empty key set holds no key with the token's kid.
+    Fault.JWKS_EMPTY: frozenset({fail("IDT003")}),
+    # The HTML page comes without Cache-Control: no-store.
+    Fault.TOKEN_HTML: frozenset({warn("TOK003")}),
+    # The only algorithm listed is HS256, which DSC007 also warns about by name.
+    Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
+}
+
+# Checks that must pass under the fault: the behaviour the fault exists to prove.
+MUST_PASS: dict[Fault, tuple[str, ...]] = {
+    Fault.ROTATE_KEYS: ("IDT003", "IDT004"),
+    Fault.NO_KID_SINGLE_KEY: ("IDT003", "IDT004"),
+    Fault.DISCOVERY_PKCE_S256: ("DSC008",),
+    Fault.CALLBACK_ISS: ("AUT004",),
+}
+
+# Words the target finding's message must hold: how the probe got it right.
+MESSAGE: dict[Fault, tuple[str, str]] = {
+    Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
+}
+
+# Checks that must never pass under the fault.
+NEVER_PASS: dict[Fault, tuple[str, ...]] = {
+    Fault.HS256_KEY_CONFUSION: ("IDT004",),
+    Fault.ALG_NONE: ("IDT004",),
+    Fault.BAD_SIGNATURE: ("IDT004",),
+}
+
+
+def target_status(fault: Fault) -> str | None:
+    if not fault.fails:
+        return None
+    if fault in TARGET_STATUS:
+        return TARGET_STATUS[fault]
+    spec = get_check(fault.fails[0])
+    assert spec is not None, f"{fault.value} names an unknown check {fault.fails[0]}"
+    return Status.WARN.value if spec.severity is Status.WARN else Status.FAIL.value
+
+
+def unexplained(checks: list[dict[str, Any]], allowed: frozenset[Finding]) -> list[Finding]:
+    def explained(finding: Finding) -> bool:
+        check_id, subject, status = finding
+        return any(
+            a_id == check_id and a_status == status and a_subject in (ANY, subject)
+            for a_id, a_subject, a_status in allowed
+        )
+
+    found = [(c["id"], c["subject"], c["status"]) for c in checks]
+    return [f for f in found if f[2] in ("fail", "warn") and not explained(f)]
+
+
+def statuses(checks: list[dict[str, Any]], check_id: str) -> set[str]:
+    return {c["status"] for c in checks if c["id"] == check_id}
+
+
+def _params() -> list[Any]:
+    return [
+        pytest.param(
+            fault,
+            id=fault.value,
+            marks=[pytest.mark.skip(reason=ACTIVE_CHECK_FAULTS[fault])]
+            if fault in ACTIVE_CHECK_FAULTS
+            else [],
+        )
+        for fault in Fault
+    ]
+
+
+@pytest.mark.parametrize("fault", _params())
+def test_fault_fails_exactly_its_check(
+    fault: Fault, emulator_factory: Callable[..., Emulator]
+) -> None:
+    result = probe(emulator_factory(fault.value), *EXTRA_ARGS.get(fault, ()))
+    checks = _report_checks(result)
+    expected = target_status(fault)
+    allowed = BASELINE | ALSO.get(fault, frozenset())
+    if expected is not None:
+        allowed |= {(check_id, ANY, expected) for check_id in fault.fails}
+        for check_id in fault.fails:
+            assert expected in statuses(checks, check_id), (check_id, statuses(checks, check_id))
+    assert unexplained(checks, allowed) == []
+    for check_id in MUST_PASS.get(fault, ()):
+        assert statuses(checks, check_id) == {"pass"}, check_id
+    for check_id in NEVER_PASS.get(fault, ()):
+        assert "pass" not in statuses(checks, check_id), check_id
+    if fault in MESSAGE:
+        check_id, words = MESSAGE[fault]
+        assert any(words in c["message"] for c in checks if c["id"] == check_id), check_id
+    assert result.code == (1 if expected == "fail" else 0), result.stderr
+
+
+def test_fault_table_names_only_known_checks() -> None:
+    for fault in Fault:
+        for check_id in fault.fails:
+            assert get_check(check_id) is not None, (fault.value, check_id)
+
+
+def _report_checks(result: CliResult) -> list[dict[str, Any]]:
+    assert "Traceback" not in result.stderr, result.stderr
+    checks: list[dict[str, Any]] = result.json()["checks"]
+    return checks

@@ -1,0 +1,147 @@
+"""The emulator over HTTPS with a locally generated CA (trustme), through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+
+from oidc_probe.fake_cognito import create_app, load_pool
+from oidc_probe.fake_cognito.server import start_in_thread
+from tests.e2e.conftest import CliResult, Emulator, probe
+
+TLS_CAUSE = "TLS certificate verification failed"
+
+
+def _serve(ca: trustme.CA, tmp: Path, *hosts: str) -> Emulator:
+    cert = ca.issue_cert(*hosts)
+    certfile, keyfile = tmp / "server.pem", tmp / "server.key"
+    cert.private_key_and_cert_chain_pem.write_to_path(str(certfile))
+    cert.private_key_pem.write_to_path(str(keyfile))
+    pool = load_pool(None)
+    server = start_in_thread(create_app(pool), ssl_certfile=str(certfile), ssl_keyfile=str(keyfile))
+    return Emulator(server, pool, tmp)
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_bundle(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def https_emulator(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    emu = _serve(ca, tmp_path_factory.mktemp("tls"), "127.0.0.1", "localhost")
+    yield emu
+    emu.server.stop()
+
+
+def _assert_no_crash(result: CliResult) -> None:
+    for stream in (result.stdout, result.stderr):
+        assert "Traceback" not in stream
+        assert "internal error" not in stream
+
+
+def _fail_text(result: CliResult, check_id: str) -> str:
+    failing = [c for c in result.json()["checks"] if c["id"] == check_id and c["status"] == "fail"]
+    assert failing, f"{check_id} did not fail"
+    return json.dumps(failing)
+
+
+def test_the_emulator_serves_https(https_emulator: Emulator) -> None:
+    assert https_emulator.base_url.startswith("https://127.0.0.1:")
+
+
+def test_an_untrusted_certificate_fails_each_request_naming_tls(
+    https_emulator: Emulator,
+) -> None:
+    result = probe(https_emulator)
+    _assert_no_crash(result)
+    assert result.code == 1
+    base = https_emulator.base_url
+    discovery = _fail_text(result, "DSC001")
+    assert f"{base}/" in discovery
+    assert TLS_CAUSE in discovery
+    jwks = _fail_text(result, "JWK001")
+    assert "/.well-known/jwks.json" in jwks
+    assert TLS_CAUSE in jwks
+    assert "for a private CA, pass --ca-bundle PATH" in discovery
+    login = _fail_text(result, "AUT002")
+    assert f"{base}/oauth2/authorize" in login
+    assert TLS_CAUSE in login
+    assert result.failing() == {"DSC001", "JWK001", "AUT002"}
+
+
+def test_the_text_report_says_tls_verification_failed(https_emulator: Emulator) -> None:
+    result = probe(https_emulator, fmt="text")
+    assert result.code == 1
+    lines = [x for x in result.stdout.splitlines() if x.lstrip().startswith("FAIL")]
+    assert any("DSC001" in x and TLS_CAUSE in x for x in lines), lines
+    assert any("AUT002" in x and TLS_CAUSE in x for x in lines), lines
+
+
+def test_ca_bundle_makes_the_whole_probe_pass(https_emulator: Emulator, ca_bundle: Path) -> None:
+    result = probe(https_emulator, "--ca-bundle", str(ca_bundle))
+    _assert_no_crash(result)
+    assert result.code == 0, result.failing()
+    assert result.json()["result"] == "pass"
+    assert set(result.statuses("CFG002")) == {"pass"}
+    for check_id in ("DSC001", "JWK001", "AUT002", "TOK001", "IDT004", "USR001"):
+        assert result.statuses(check_id) == ["pass"], check_id
+
+
+def test_a_bundle_of_another_ca_still_fails(https_emulator: Emulator, tmp_path: Path) -> None:
+    other = tmp_path / "other.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    result = probe(https_emulator, "--ca-bundle", str(other), "--discovery-only")
+    _assert_no_crash(result)
+    assert result.code == 1
+    assert TLS_CAUSE in _fail_text(result, "DSC001")
+
+
+def test_a_certificate_for_another_host_fails(
+    ca: trustme.CA, ca_bundle: Path, tmp_path: Path
+) -> None:
+    emu = _serve(ca, tmp_path, "idp.example.com")
+    try:
+        result = probe(emu, "--ca-bundle", str(ca_bundle), "--discovery-only")
+    finally:
+        emu.server.stop()
+    _assert_no_crash(result)
+    assert result.code == 1
+    shown = _fail_text(result, "DSC001")
+    assert TLS_CAUSE in shown
+    assert "mismatch" in shown
+    assert "for a private CA, pass --ca-bundle" not in shown  # another CA would not help
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "not-pem", "empty"])
+def test_an_unusable_ca_bundle_is_a_usage_error(
+    https_emulator: Emulator, tmp_path: Path, kind: str
+) -> None:
+    path = {
+        "missing": tmp_path / "nowhere.pem",
+        "directory": tmp_path,
+        "not-pem": tmp_path / "garbage.pem",
+        "empty": tmp_path / "empty.pem",
+    }[kind]
+    if kind == "not-pem":
+        path.write_text("this is not a certificate\n")
+    if kind == "empty":
+        path.write_text("")
+    result = probe(https_emulator, "--ca-bundle", str(path))
+    assert result.code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("oidc-probe: error: --ca-bundle ")
+    assert str(path) in lines[0]

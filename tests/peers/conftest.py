@@ -1,0 +1,164 @@
+"""Third-party OpenID providers, started once per test session on ephemeral loopback ports.
+
+A peer that cannot start makes its tests skip with the reason, or fail when
+``OIDC_PROBE_REQUIRE_PEERS`` is set (CI), through :func:`tests.needs.unavailable`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.needs import unavailable
+from tests.peers import harness
+from tests.peers.cognito_api import (
+    CognitoApi,
+    CognitoApiError,
+    PoolSpec,
+    ProvisionedPool,
+    provision,
+)
+
+REDIRECT_URI = "http://localhost:8765/callback"
+_ISSUER_LINE = re.compile(r'^\{"issuer":\s*"(?P<issuer>[^"]+)"\}$')
+_COGNITO_LOCAL_READY = re.compile(r"Cognito Local running on (?P<url>http://[\d.]+:\d+)")
+_MOTO_READY = re.compile(r"Running on (?P<url>http://127\.0\.0\.1:\d+)")
+
+
+@dataclass(frozen=True)
+class OidcProviderPeer:
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    conform_id_token_claims: bool
+
+
+@dataclass(frozen=True)
+class CognitoPeer:
+    """cognito-local or moto with one provisioned pool."""
+
+    base_url: str
+    pool: ProvisionedPool
+
+
+def _started(
+    start: Callable[[], tuple[harness.PeerProcess, re.Match[str]]],
+) -> tuple[harness.PeerProcess, re.Match[str]]:
+    try:
+        return start()
+    except harness.PeerUnavailable as exc:
+        unavailable(str(exc))
+        raise  # unreachable: unavailable() skips or fails
+
+
+def _oidc_provider(conform: bool) -> Iterator[OidcProviderPeer]:
+    node = None
+    try:
+        node = harness.node()
+        harness.npm_package("oidc-provider")
+    except harness.PeerUnavailable as exc:
+        unavailable(str(exc))
+    assert node is not None
+    client_id, client_secret = "access-probe", "peer-client-secret-0123456789"
+    settings = {
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "redirect_uris": [REDIRECT_URI],
+        "conform_id_token_claims": conform,
+    }
+    process, ready = _started(
+        lambda: harness.start(
+            f"oidc-provider (conformIdTokenClaims {str(conform).lower()})",
+            [node, "oidc_provider.mjs"],
+            _ISSUER_LINE,
+            cwd=harness.PEERS_DIR,
+            env={"OIDC_PEER_CONFIG": json.dumps(settings)},
+        )
+    )
+    try:
+        yield OidcProviderPeer(ready["issuer"], client_id, client_secret, conform)
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProviderPeer]:
+    """oidc-provider with ``conformIdTokenClaims: false``: email and profile claims in the ID token."""
+    yield from _oidc_provider(conform=False)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_conform() -> Iterator[OidcProviderPeer]:
+    """oidc-provider with its default ``conformIdTokenClaims: true``: email only in userinfo."""
+    yield from _oidc_provider(conform=True)
+
+
+def _provisioned(base_url: str, spec: PoolSpec) -> ProvisionedPool:
+    try:
+        return provision(CognitoApi(base_url + "/"), spec)
+    except (CognitoApiError, OSError) as exc:
+        unavailable(f"provisioning the pool at {base_url} failed: {exc}")
+        raise
+
+
+@pytest.fixture(scope="session")
+def cognito_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CognitoPeer]:
+    """cognito-local 5.3.0 in its own directory, its tokens' issuer on its real address."""
+    node = None
+    package = None
+    try:
+        node = harness.node()
+        package = harness.npm_package("cognito-local")
+    except harness.PeerUnavailable as exc:
+        unavailable(str(exc))
+    assert node is not None
+    assert package is not None
+    workdir = tmp_path_factory.mktemp("cognito-local")
+    port = harness.free_port()
+    config = {
+        "TokenConfig": {"IssuerDomain": f"http://127.0.0.1:{port}"},
+        "UserPoolDefaults": {"UsernameAttributes": []},
+    }
+    (workdir / ".cognito").mkdir()
+    (workdir / ".cognito" / "config.json").write_text(json.dumps(config))
+    process, ready = _started(
+        lambda: harness.start(
+            "cognito-local",
+            [node, str(package / "lib" / "bin" / "start.js")],
+            _COGNITO_LOCAL_READY,
+            cwd=workdir,
+            env={"HOST": "127.0.0.1", "PORT": str(port)},
+        )
+    )
+    try:
+        base_url = ready["url"]
+        yield CognitoPeer(base_url, _provisioned(base_url, PoolSpec(callback_url=REDIRECT_URI)))
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def moto() -> Iterator[CognitoPeer]:
+    """moto's server (``moto_server`` from the virtual environment) with one pool."""
+    executable = Path(sys.executable).with_name("moto_server")
+    if not executable.is_file():
+        unavailable(f"moto_server is not installed next to {sys.executable} (run `make setup`)")
+    process, ready = _started(
+        lambda: harness.start(
+            "moto_server",
+            [str(executable), "-H", "127.0.0.1", "-p", "0"],
+            _MOTO_READY,
+            cwd=harness.PEERS_DIR,
+        )
+    )
+    try:
+        base_url = ready["url"]
+        yield CognitoPeer(base_url, _provisioned(base_url, PoolSpec(callback_url=REDIRECT_URI)))
+    finally:
+        process.stop()

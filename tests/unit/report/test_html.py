@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+from oidc_probe.commands.login_modes import results_page
+from oidc_probe.model import Stage, Status
+from oidc_probe.report.base import Report
+from oidc_probe.report.html import message_page, render_results_page
+
+from .builders import (
+    ACCESS_TOKEN,
+    CLIENT_SECRET,
+    CODE,
+    ID_TOKEN,
+    PASSWORD,
+    REFRESH_TOKEN,
+    finding,
+    full_context,
+    sample_findings,
+)
+
+WHEN = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href", "action")]
+
+
+def tags_of(html: str) -> Tags:
+    parser = Tags()
+    parser.feed(html)
+    return parser
+
+
+def test_findings_grouped_by_stage_with_hints_for_failures() -> None:
+    report = Report.from_run(full_context(), sample_findings())
+    html = render_results_page(report, generated_at=WHEN)
+    assert html.index("Configuration") < html.index("Token exchange") < html.index("ID token")
+    assert 'id="TOK003"' in html
+    assert "How to fix:</strong> set Cache-Control: no-store" in html
+    assert '<span class="result fail" id="result">FAIL</span>' in html
+    assert "2027-01-02 03:04:05 UTC" in html
+
+
+def test_what_access_sees_and_the_decoded_token_without_its_signature() -> None:
+    ctx = full_context(configured=("cognito:groups", "department"))
+    html = results_page(ctx, [finding(status=Status.PASS)])
+    assert "user@example.com" in html
+    assert "[&quot;admins&quot;, &quot;staff&quot;]" in html
+    assert "missing from the ID token" in html  # department
+    assert "RS256" in html
+    assert "[signature redacted]" in html
+    for secret in (ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN, CODE, CLIENT_SECRET, PASSWORD):
+        assert secret not in html
+
+
+def test_tokens_are_never_shown_even_when_the_report_has_them() -> None:
+    report = Report.from_run(full_context(), sample_findings(), show_tokens=True)
+    assert report.tokens
+    html = render_results_page(report)
+    assert ID_TOKEN not in html
+    assert REFRESH_TOKEN not in html
+
+
+def test_every_value_is_escaped_and_nothing_loads_or_runs() -> None:
+    hostile = "<script>alert(1)</script><img src=https://evil.example/x>"
+    claims = {"sub": "u", "email": hostile, "exp": 1_800_000_000, hostile: hostile}
+    findings = [
+        finding(
+            "AUT001", Status.FAIL, stage=Stage.AUTHORIZE, message=hostile, hint=hostile,
+            subject=hostile, evidence={"expected": hostile, "actual": {"k": hostile}},
+        )
+    ]  # fmt: skip
+    report = replace(Report.from_run(full_context(claims), findings), tool_version=hostile)
+    html = render_results_page(report, id_token_header={"alg": hostile})
+    parsed = tags_of(html)
+    assert "script" not in parsed.tags
+    assert "img" not in parsed.tags
+    assert parsed.urls == []
+    assert "&lt;script&gt;" in html
+    assert "(2027-01-15 08:00:00 UTC)" in html  # exp as a date
+
+
+def test_message_page_can_refresh_itself() -> None:
+    html = message_page("Checking...", "wait <here>", refresh=1)
+    assert '<meta http-equiv="refresh" content="1">' in html
+    assert "wait &lt;here&gt;" in html
+    assert "refresh" not in message_page("Done", "ok")
