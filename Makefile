@@ -45,7 +45,7 @@ $(PEERS_INSTALLED): $(PEERS)/package.json $(PEERS)/package-lock.json
 
 # Debian's Chromium for the browser tests (no browser download); quick when already there.
 browser:
-	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # oidc-probe against its physical floors, side by side (benchmarks/bench.py; a few minutes).
 bench: setup
