@@ -8,6 +8,7 @@ SYNCED := $(VENV)/.synced
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: setup demo test lint format clean peers browser bench
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from oidc_probe.cli import run
+from oidc_probe._entry import run
 
 run()

@@ -9,49 +9,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from oidc_probe import __version__
-from oidc_probe.commands.ci_parsers import add_ci_commands, add_expect_options
 from oidc_probe.commands.console import Console
-from oidc_probe.commands.login_modes import add_login_options
-from oidc_probe.commands.output import add_output_options
+from oidc_probe.commands.table import (
+    COMMANDS,
+    DESCRIPTION,
+    EXIT_CODES,
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+)
+from oidc_probe.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.errors import ProbeError, UsageError
-from oidc_probe.settings import DEFAULT_REDIRECT_URI
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from oidc_probe.commands.check import ProbeRunner
-
-PROG = "oidc-probe"
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED = 130
-
-EXIT_CODES = f"""\
-exit codes:
-  {EXIT_OK:<4} no check failed
-  {EXIT_FAILED:<4} at least one check failed
-  {EXIT_USAGE:<4} usage or configuration error
-  {EXIT_INTERNAL:<4} internal error (rerun with --debug for the traceback)
-  {EXIT_INTERRUPTED:<4} interrupted
-"""
-
-CHECK_EPILOG = f"""\
-environment:
-  OIDC_PROBE_CLIENT_SECRET  the client secret, when the config file leaves it out
-  OIDC_PROBE_PASSWORD       the password for --login form (or the name given to --password-env)
-  OIDC_PROBE_USERNAME       the username, when --username is not given
-  NO_COLOR                  set to disable colour
-  BROWSER                   the browser --login browser opens (as Python's webbrowser module)
-
-The client secret and the password are never accepted as plain arguments.
-
-{EXIT_CODES}"""
 
 
 class CommandLineError(UsageError):
@@ -107,12 +87,22 @@ class _RefuseSecret(argparse.Action):
         )
 
 
-def build_parser(console: Console) -> argparse.ArgumentParser:
+def _selected_command(arguments: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, found before parsing."""
+    for argument in arguments:
+        if argument in COMMANDS:
+            return argument
+        if not argument.startswith("-"):
+            return None
+    return None
+
+
+def build_parser(console: Console, command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command`` (if any) gets its options, the others just their help."""
     parser = _Parser(
         prog=PROG,
         console=console,
-        description="Run Cloudflare Access's OpenID Connect login against an identity provider "
-        "(Amazon Cognito or any OIDC provider) and say exactly what is wrong.",
+        description=DESCRIPTION,
         epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -122,32 +112,50 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, description, epilog) in COMMANDS.items():
+        sub = commands.add_parser(
+            name,
+            console=console,
+            parents=[debug],
+            help=summary,
+            description=description,
+            epilog=epilog,
+        )
+        if name == command:
+            _OPTIONS[name](sub)
+    return parser
 
-    check = commands.add_parser(
-        "check",
-        console=console,
-        parents=[debug],
-        help="run the login flow against a provider and check everything Access needs",
-        description="Run the authorization-code flow as Cloudflare Access runs it, verify the "
-        "ID token and check the claims Access needs.",
-        epilog=CHECK_EPILOG,
-    )
+
+def _check_options(check: argparse.ArgumentParser) -> None:
+    from oidc_probe.commands.ci_parsers import add_expect_options
+    from oidc_probe.commands.login_modes import add_login_options
+
     _add_config_options(check)
     _add_flow_options(check)
     add_login_options(check)
     _add_output_options(check)
     add_expect_options(check)
-    add_ci_commands(commands, [debug], EXIT_CODES, console)
 
-    demo = commands.add_parser(
-        "demo",
-        console=console,
-        parents=[debug],
-        help="run the full check against the built-in Cognito emulator",
-        description="Start the built-in Cognito emulator on a loopback port and run the full "
-        "check against it with the form login and the demo user.",
-        epilog=EXIT_CODES,
-    )
+
+def _discover_options(parser: argparse.ArgumentParser) -> None:
+    from oidc_probe.commands.ci_parsers import add_discover_options
+
+    add_discover_options(parser)
+
+
+def _verify_options(parser: argparse.ArgumentParser) -> None:
+    from oidc_probe.commands.ci_parsers import add_verify_options
+
+    add_verify_options(parser)
+
+
+def _cloudflare_config_options(parser: argparse.ArgumentParser) -> None:
+    from oidc_probe.commands.ci_parsers import add_cloudflare_config_options
+
+    add_cloudflare_config_options(parser)
+
+
+def _demo_options(demo: argparse.ArgumentParser) -> None:
     demo.add_argument(
         "--fault", action="append", metavar="NAME", help="make the emulator misbehave (repeatable)"
     )
@@ -160,14 +168,8 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     )
     _add_output_options(demo)
 
-    fake = commands.add_parser(
-        "fake-cognito",
-        console=console,
-        parents=[debug],
-        help="serve the Cognito emulator in the foreground",
-        description="Serve the Cognito emulator (hosted UI, OAuth 2 and OIDC endpoints) until "
-        "interrupted.",
-    )
+
+def _fake_cognito_options(fake: argparse.ArgumentParser) -> None:
     fake.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     fake.add_argument("--port", type=_port, default=9229, help="port (default 9229; 0: any)")
     fake.add_argument("--pool", metavar="FILE", help="pool file (default: the packaged demo pool)")
@@ -186,26 +188,31 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
         metavar="FILE",
         help="append 'METHOD PATH' of every request to FILE (no query, headers or body)",
     )
-
-    checks = commands.add_parser(
-        "checks",
-        console=console,
-        parents=[debug],
-        help="list the check catalogue",
-        description="List every check: ID, slug, stage and what it checks.",
+    fake.add_argument(
+        "--write-config",
+        metavar="FILE",
+        help="write Cloudflare's identity-provider JSON for this emulator to FILE (mode 0600)",
     )
+
+
+def _checks_options(checks: argparse.ArgumentParser) -> None:
     checks.add_argument("--format", choices=["text", "json"], default="text")
 
-    explain = commands.add_parser(
-        "explain",
-        console=console,
-        parents=[debug],
-        help="show the documentation page of one check",
-        description="Show what a check checks, why it matters for Access, how to fix it, "
-        "and its references.",
-    )
+
+def _explain_options(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("check_id", metavar="ID", help="a check ID such as CLM003")
-    return parser
+
+
+_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "check": _check_options,
+    "discover": _discover_options,
+    "verify": _verify_options,
+    "cloudflare-config": _cloudflare_config_options,
+    "demo": _demo_options,
+    "fake-cognito": _fake_cognito_options,
+    "checks": _checks_options,
+    "explain": _explain_options,
+}
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -321,6 +328,8 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    from oidc_probe.commands.output import add_output_options
+
     add_output_options(parser)
 
 
@@ -388,6 +397,7 @@ def _dispatch(
             out=console.stdout,
             login_page=args.login_page,
             request_log=args.request_log,
+            write_config=args.write_config,
         )
     if command == "checks":
         from oidc_probe.commands.catalogue import checks_command
@@ -424,7 +434,7 @@ def main(
     arguments = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in arguments
     try:
-        parser = build_parser(console)
+        parser = build_parser(console, _selected_command(arguments))
         args = parser.parse_args(arguments)
         debug = bool(getattr(args, "debug", debug))
         return _dispatch(args, console, parser, probe)

@@ -45,11 +45,12 @@ class Redactor:
         return len(self._secrets)
 
     def add(self, *secrets: str | None) -> None:
+        wanted = [s for s in secrets if s and len(s) >= MIN_LENGTH]
+        if not wanted:
+            return
         from urllib.parse import quote, quote_plus
 
-        for secret in secrets:
-            if not secret or len(secret) < MIN_LENGTH:
-                continue
+        for secret in wanted:
             for variant in (
                 secret,
                 quote(secret, safe=""),

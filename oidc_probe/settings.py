@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from oidc_probe.expect import Expectation
 
-DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
+from oidc_probe.defaults import DEFAULT_REDIRECT_URI
+
 # Algorithms Cloudflare Access accepts for ID-token signatures.
 ACCESS_ALGORITHMS = ("RS256", "RS512", "PS512", "ES256", "ES384", "ES512")
 

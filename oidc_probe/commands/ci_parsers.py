@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from oidc_probe.settings import DEFAULT_REDIRECT_URI
+from oidc_probe.defaults import DEFAULT_REDIRECT_URI
 
 DISCOVER_DEFAULTS: dict[str, Any] = {
     "discovery_only": True,
@@ -48,22 +48,10 @@ def add_expect_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_ci_commands(
-    commands: Any, parents: list[argparse.ArgumentParser], epilog: str, console: Any
-) -> None:
-    """Add ``discover``, ``verify`` and ``cloudflare-config`` to the subcommands."""
-    from oidc_probe.cli import _add_config_options, _non_negative_int, _positive_float
+def add_discover_options(discover: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli import _add_config_options, _positive_float
     from oidc_probe.commands.output import add_output_options
 
-    discover = commands.add_parser(
-        "discover",
-        console=console,
-        parents=parents,
-        help="the checks that need no login (config, discovery, JWKS)",
-        description="Check the config, the discovery document and the signing keys, without "
-        "logging in: no username or password needed. Same as 'check --discovery-only'.",
-        epilog=epilog,
-    )
     _add_config_options(discover)
     net = discover.add_argument_group("network")
     net.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
@@ -71,18 +59,11 @@ def add_ci_commands(
     add_output_options(discover)
     discover.set_defaults(**DISCOVER_DEFAULTS)
 
-    verify = commands.add_parser(
-        "verify",
-        console=console,
-        parents=parents,
-        help="verify an ID token you already have (IDT and CLM checks)",
-        description="Verify ID tokens you already have (from an app log, say) with the checks "
-        "Access applies: signature with the keys at certs_url (or --jwks FILE offline), "
-        "iss, aud, exp, iat, and the claims Access reads. Checks that need the original "
-        "login (nonce, at_hash, userinfo) are skipped with the reason. Without a usable key "
-        "the token is only decoded and the report says that nothing was verified.",
-        epilog=epilog,
-    )
+
+def add_verify_options(verify: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli import _add_config_options, _non_negative_int, _positive_float
+    from oidc_probe.commands.output import add_output_options
+
     verify.add_argument(
         "token",
         nargs="?",
@@ -108,17 +89,10 @@ def add_ci_commands(
     )
     add_output_options(verify)
 
-    cf = commands.add_parser(
-        "cloudflare-config",
-        console=console,
-        parents=parents,
-        help="write Cloudflare's identity-provider JSON for a Cognito user pool",
-        description="Fetch the user pool's discovery document and write the JSON body for "
-        "Cloudflare's identity-provider API (type oidc), with auth_url, token_url and "
-        "certs_url taken from it. The client secret comes from OIDC_PROBE_CLIENT_SECRET and "
-        "is written only to --output FILE (mode 0600), or to stdout with --show-secret.",
-        epilog=epilog,
-    )
+
+def add_cloudflare_config_options(cf: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli import _positive_float
+
     cf.add_argument("--region", required=True, help="AWS region, e.g. eu-west-1")
     cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
     cf.add_argument(

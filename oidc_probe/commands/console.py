@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from oidc_probe.redact import Redactor
 
 
-@dataclass
 class Console:
     """Where a command reads and writes. Everything written goes through ``redactor``.
 
@@ -17,11 +15,20 @@ class Console:
     so the error line ``main()`` prints on failure is redacted too.
     """
 
-    stdin: TextIO
-    stdout: TextIO
-    stderr: TextIO
-    environ: Mapping[str, str]
-    redactor: Redactor = field(default_factory=Redactor)
+    def __init__(
+        self,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        stderr: TextIO,
+        environ: Mapping[str, str],
+        redactor: Redactor | None = None,
+    ) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.environ = environ
+        self.redactor = redactor if redactor is not None else Redactor()
 
     def out(self, text: str, *, redacted: bool = False) -> None:
         """Write ``text`` (complete with newlines) to stdout.

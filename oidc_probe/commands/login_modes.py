@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from oidc_probe.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.errors import UsageError
-from oidc_probe.settings import DEFAULT_REDIRECT_URI, LoginMode
+from oidc_probe.settings import LoginMode
 
 if TYPE_CHECKING:
     from oidc_probe.commands.check import ProbeRunner

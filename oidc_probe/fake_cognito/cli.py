@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from oidc_probe.errors import UsageError
 from oidc_probe.fake_cognito.faults import list_faults, parse_faults
 from oidc_probe.fake_cognito.pool import Pool, load_pool
 
@@ -18,10 +19,13 @@ def run_fake_cognito(
     out: TextIO,
     login_page: str = "classic",
     request_log: str | None = None,
+    write_config: str | None = None,
 ) -> int:
     """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError.
 
     ``request_log`` names a file that gets ``METHOD PATH`` of every request (see request_file).
+    ``write_config`` names a file that gets Cloudflare's identity-provider JSON for the
+    pool's first app client, pointing at this emulator (mode 0600: it holds the secret).
     """
     from oidc_probe.fake_cognito.app import create_app
     from oidc_probe.fake_cognito.request_file import RequestLogFile, open_request_log
@@ -35,6 +39,8 @@ def run_fake_cognito(
         app = create_app(pool, faults=sorted(active), login_page=login_page)
         served = app if log_file is None else RequestLogFile(app, log_file)
         base_url = base_url_of(sock)
+        if write_config is not None:
+            _write_config(write_config, pool.probe_config(base_url), out)
         describe(pool, base_url, [f.value for f in sorted(active)], out)
         if login_page != "classic":
             out.write(f"sign-in page: {login_page} (the form is rendered with JavaScript)\n")
@@ -84,3 +90,16 @@ def format_fault_list() -> str:
     entries = list_faults()
     width = max(len(name) for name, _ in entries)
     return "\n".join(f"{name.ljust(width)}  {text}" for name, text in entries) + "\n"
+
+
+def _write_config(path: str, body: dict[str, object], out: TextIO) -> None:
+    import json
+    import os
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(body, indent=2) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write --write-config {path}: {exc.strerror}") from None
+    out.write(f"Cloudflare config for this emulator written to {path}\n")

@@ -144,13 +144,16 @@ _INFO: dict[Fault, _Info] = {
         "(nothing should fail: a JWKS refetch finds it)"
     ),
     Fault.CODE_REUSABLE: _Info(
-        "authorization codes can be redeemed more than once (a security flaw, for testing apps)"
+        "authorization codes can be redeemed more than once (a security flaw; seen with --active)",
+        ("TOK004",),
     ),
     Fault.PKCE_NOT_ENFORCED: _Info(
-        "the token endpoint ignores code_verifier (a security flaw, for testing apps)"
+        "the token endpoint ignores code_verifier (a security flaw; seen with --active --pkce)",
+        ("TOK005",),
     ),
     Fault.OPEN_REDIRECT: _Info(
-        "authorize redirects to unregistered redirect URIs (a security flaw, for testing apps)"
+        "authorize redirects to unregistered redirect URIs (a security flaw; seen with --active)",
+        ("AUT005",),
     ),
     Fault.ID_TOKEN_MALFORMED: _Info("the id_token is an opaque string, not a JWS", ("IDT001",)),
     Fault.WRONG_AZP: _Info(

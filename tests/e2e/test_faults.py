@@ -26,13 +26,6 @@ ANY = "*"
 # Every run against the emulator: its URLs are plain http on a loopback host.
 BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
 
-# Faults aimed at issue 4's active checks (code reuse, PKCE enforcement, open
-# redirect): the passive run cannot see them; issue 4 tests them.
-ACTIVE_CHECK_FAULTS = {
-    Fault.CODE_REUSABLE: "caught by issue 4's active checks, not by a passive run",
-    Fault.PKCE_NOT_ENFORCED: "caught by issue 4's active checks, not by a passive run",
-    Fault.OPEN_REDIRECT: "caught by issue 4's active checks, not by a passive run",
-}
 
 # The status of the target check when it is not the check's severity: IDT003 fails
 # on an unknown kid but only warns when a kid-less token meets several keys (the
@@ -43,6 +36,10 @@ TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn"}
 EXTRA_ARGS: dict[Fault, tuple[str, ...]] = {
     Fault.DISCOVERY_PKCE_PLAIN_ONLY: ("--pkce",),  # DSC008 judges PKCE only when enabled
     Fault.DISCOVERY_PKCE_S256: ("--pkce",),
+    # Security flaws only the active checks (one more login each) can see.
+    Fault.CODE_REUSABLE: ("--active",),
+    Fault.PKCE_NOT_ENFORCED: ("--active", "--pkce"),
+    Fault.OPEN_REDIRECT: ("--active",),
 }
 
 
@@ -141,16 +138,7 @@ def statuses(checks: list[dict[str, Any]], check_id: str) -> set[str]:
 
 
 def _params() -> list[Any]:
-    return [
-        pytest.param(
-            fault,
-            id=fault.value,
-            marks=[pytest.mark.skip(reason=ACTIVE_CHECK_FAULTS[fault])]
-            if fault in ACTIVE_CHECK_FAULTS
-            else [],
-        )
-        for fault in Fault
-    ]
+    return [pytest.param(fault, id=fault.value) for fault in Fault]
 
 
 @pytest.mark.parametrize("fault", _params())
