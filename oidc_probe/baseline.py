@@ -15,13 +15,12 @@ reported on stderr, so fixed problems do not stay accepted forever.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from oidc_probe.datafile import is_toml, parse_document, read_option_file
 from oidc_probe.errors import ConfigError
 from oidc_probe.model import Finding, Status
 
@@ -73,25 +72,15 @@ class Baseline:
 
 
 def load_baseline(path: str | Path) -> Baseline:
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"--baseline {source}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"--baseline {source}: cannot read ({exc})") from None
-    return parse_baseline(text, source, toml=source.lower().endswith(".toml"))
+    text = read_option_file(path, "--baseline")
+    return parse_baseline(text, str(path), toml=is_toml(str(path)))
 
 
 def parse_baseline(text: str, source: str, *, toml: bool) -> Baseline:
     def fail(message: str) -> NoReturn:
         raise ConfigError(f"{source}: {message}")
 
-    doc: Any
-    try:
-        doc = tomllib.loads(text) if toml else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        fail(f"invalid {'TOML' if toml else 'JSON'}: {exc}")
+    doc = parse_document(text, source, toml=toml)
     if isinstance(doc, dict):
         extra = sorted(set(doc) - {"accept"})
         if extra:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from oidc_probe import __version__
+from oidc_probe.commands.argtypes import non_negative_int, port, positive_float
 from oidc_probe.commands.console import Console
 from oidc_probe.commands.table import (
     COMMANDS,
@@ -171,7 +172,7 @@ def _demo_options(demo: argparse.ArgumentParser) -> None:
 
 def _fake_cognito_options(fake: argparse.ArgumentParser) -> None:
     fake.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
-    fake.add_argument("--port", type=_port, default=9229, help="port (default 9229; 0: any)")
+    fake.add_argument("--port", type=port, default=9229, help="port (default 9229; 0: any)")
     fake.add_argument("--pool", metavar="FILE", help="pool file (default: the packaged demo pool)")
     fake.add_argument(
         "--fault", action="append", metavar="NAME", help="inject a fault (repeatable)"
@@ -315,11 +316,11 @@ def _add_flow_options(parser: argparse.ArgumentParser) -> None:
         help="stop after discovery and the JWKS (no login, no credentials needed)",
     )
     group.add_argument(
-        "--leeway", type=_non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+        "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
     group.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="SECONDS",
         help="limit for each whole request, body included (default 10)",
@@ -331,33 +332,6 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     from oidc_probe.commands.output import add_output_options
 
     add_output_options(parser)
-
-
-def _non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {number}")
-    return number
-
-
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
-    return number
-
-
-def _port(value: str) -> int:
-    number = _non_negative_int(value)
-    if number > 65535:
-        raise argparse.ArgumentTypeError(f"not a port number: {number}")
-    return number
 
 
 def _dispatch(

@@ -10,12 +10,13 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from oidc_probe.errors import ConfigError
+from oidc_probe.jsontypes import a_json_type
 
 SECRET_ENV = "OIDC_PROBE_CLIENT_SECRET"
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -70,15 +71,6 @@ class ProbeConfig:
     def usable(self, name: str) -> bool:
         """Whether the field holds a real value the probe can send to a server."""
         return getattr(self, name) is not None and name not in self.placeholders()
-
-    def with_overrides(self, overrides: Mapping[str, Any]) -> ProbeConfig:
-        """Apply command-line flags; ``None`` values mean "not given"."""
-        given = {k: v for k, v in overrides.items() if v is not None}
-        if not given:
-            return self
-        changed = replace(self, **given)
-        _validate_urls(changed, self.source)
-        return changed
 
 
 def load_config(
@@ -148,13 +140,13 @@ def _parse(text: str, source: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
-        raise ConfigError(f"{source}:1:1: expected a JSON object, got {_json_type(doc)}")
+        raise ConfigError(f"{source}:1:1: expected a JSON object, got {a_json_type(doc)}")
     if "config" in doc:
         inner = doc["config"]
         if not isinstance(inner, dict):
             raise ConfigError(
                 f"{_where(source, text, 'config')}field 'config' must be an object, "
-                f"got {_json_type(inner)}"
+                f"got {a_json_type(inner)}"
             )
         kind = doc.get("type")
         if kind is not None and kind != "oidc":
@@ -181,11 +173,11 @@ def _coerce(name: str, value: Any, source: str | None, text: str) -> Any:
     if name == "pkce_enabled":
         if not isinstance(value, bool):
             raise ConfigError(
-                f"{where}field 'pkce_enabled' must be true or false, got {_json_type(value)}"
+                f"{where}field 'pkce_enabled' must be true or false, got {a_json_type(value)}"
             )
         return value
     if not isinstance(value, str):
-        raise ConfigError(f"{where}field '{name}' must be a string, got {_json_type(value)}")
+        raise ConfigError(f"{where}field '{name}' must be a string, got {a_json_type(value)}")
     if name == "email_claim_name" and not value.strip():
         raise ConfigError(f"{where}field 'email_claim_name' is empty; leave it out to use 'email'")
     return value
@@ -201,7 +193,7 @@ def _string_list(name: str, value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ConfigError(
             f"{where}field '{name}' must be a list of strings such as {example}, "
-            f"got {_json_type(value)}"
+            f"got {a_json_type(value)}"
         )
     if any(not v.strip() for v in value):
         raise ConfigError(
@@ -241,20 +233,6 @@ def _where(source: str | None, text: str, key: str | None) -> str:
     line = text.count("\n", 0, index) + 1
     col = index - (text.rfind("\n", 0, index) + 1) + 1
     return f"{source}:{line}:{col}: "
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return "an object"
 
 
 def derive_issuer(certs_url: str) -> str:

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from oidc_probe.errors import UsageError
+from oidc_probe.jsontypes import a_json_type
 
 
 class Kind(StrEnum):
@@ -136,7 +137,7 @@ def evaluate(expectation: Expectation, claims: Mapping[str, Any]) -> Verdict:
             else ""
         )
         return Verdict(
-            False, f"{name!r} is {_type_word(value)}, not an array holding {wanted!r}", hint
+            False, f"{name!r} is {a_json_type(value)}, not an array holding {wanted!r}", hint
         )
     if values_equal(value, wanted):
         return Verdict(True, f"{name!r} equals {wanted!r}")
@@ -182,15 +183,3 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
-
-
-def _type_word(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an object"

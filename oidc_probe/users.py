@@ -20,14 +20,13 @@ holding each one. Unknown fields are errors, so a typo cannot silently drop a ch
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from oidc_probe.datafile import is_toml, parse_document, read_option_file
 from oidc_probe.errors import ConfigError, UsageError
 from oidc_probe.expect import Expectation, parse_expectation
 
@@ -44,33 +43,15 @@ class UserSpec:
 
 def load_users(path: str | Path) -> tuple[UserSpec, ...]:
     """Read and validate a users file; :class:`ConfigError` with one line on any problem."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"--users {source}: file not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"--users {source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"--users {source}: cannot read ({exc.strerror})") from None
-    return parse_users(text, source, toml=source.lower().endswith(".toml"))
+    text = read_option_file(path, "--users")
+    return parse_users(text, str(path), toml=is_toml(str(path)))
 
 
 def parse_users(text: str, source: str, *, toml: bool) -> tuple[UserSpec, ...]:
     def fail(message: str) -> NoReturn:
         raise ConfigError(f"{source}: {message}")
 
-    doc: Any
-    if toml:
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            fail(f"invalid TOML: {exc}")
-    else:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            fail(f"{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
+    doc = parse_document(text, source, toml=toml)
     if isinstance(doc, dict):
         extra = sorted(set(doc) - {"users"})
         if extra:

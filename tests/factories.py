@@ -62,5 +62,17 @@ def json_exchange(
     )
 
 
+def html_exchange(url: str, text: str, status: int = 200, method: str = "GET") -> HttpExchange:
+    """An HTML page where JSON was expected, with the JSON decoder's complaint."""
+    return HttpExchange(
+        method=method,
+        url=url,
+        status=status,
+        headers={"content-type": "text/html"},
+        text=text,
+        json_error="Expecting value",
+    )
+
+
 def failed_exchange(url: str, error: str, method: str = "GET") -> HttpExchange:
     return HttpExchange(method=method, url=url, error=error)

@@ -82,21 +82,6 @@ def access_claims(config: ProbeConfig) -> tuple[str, ...]:
     return tuple(dict.fromkeys((config.email_claim_name, *config.claims)))
 
 
-def json_type(value: Any) -> str:
-    """The JSON type name of a decoded value: string, number, boolean, array, object or null."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
-
-
 def _scopes_text(config: ProbeConfig) -> str:
     return " ".join(config.scopes) or "(none)"
 

@@ -96,18 +96,3 @@ def is_cognito(ctx: RunContext) -> bool:
         or cognito.pool_domain_region(config.auth_url) is not None
         or cognito.idp_host_region(config.certs_url) is not None
     )
-
-
-def type_name(value: object) -> str:
-    """A JSON type name for evidence, never the value itself."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

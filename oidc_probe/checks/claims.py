@@ -15,13 +15,13 @@ from oidc_probe.checks._claims import (
     access_claims,
     configured_claims,
     email_missing_hint,
-    json_type,
     lookup,
     missing_claim_hint,
 )
 from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
 
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")

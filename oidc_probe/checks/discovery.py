@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run, type_name
+from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
 from oidc_probe.settings import ACCESS_ALGORITHMS, ClientAuth
 
@@ -198,7 +199,7 @@ def discovery_required_metadata(ctx: RunContext) -> Iterator[Outcome]:
                 hint="the provider must publish it (OpenID Connect Discovery 3)",
                 subject=name,
                 expected="a URL string",
-                actual="missing" if value is None else type_name(value),
+                actual="missing" if value is None else json_type(value),
             )
     for name in _REQUIRED_LISTS:
         value = document.get(name)
@@ -263,7 +264,7 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
             hint="the provider should publish scopes_supported as an array of strings",
             subject="scopes_supported",
             expected="an array of strings",
-            actual=type_name(listed),
+            actual=json_type(listed),
         )
         return
     missing = [s for s in ctx.config.scopes if s not in scopes]
@@ -311,7 +312,7 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
             "token_endpoint_auth_methods_supported is not an array of strings",
             subject="token_endpoint_auth_methods_supported",
             expected="an array of strings",
-            actual=type_name(listed),
+            actual=json_type(listed),
         )
         return
     if "client_secret_basic" not in methods:
@@ -430,7 +431,7 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
             "pkce_enabled is true but the provider does not list S256",
             hint=hints.PKCE_S256,
             expected="S256",
-            actual=methods if methods is not None else type_name(listed),
+            actual=methods if methods is not None else json_type(listed),
         )
         return
     yield passed("the provider supports S256", actual=methods)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import id_token_claims  # noqa: F401  (registers IDT005-IDT012)
-from oidc_probe.checks._claims import json_type
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext
+from oidc_probe.context import RunContext, SignatureResult
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.settings import ACCESS_ALGORITHMS
 
@@ -161,6 +161,16 @@ def id_token_alg_accepted(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"the ID token is signed with {alg}, which Access accepts" + note, actual=alg)
 
 
+def _signature(ctx: RunContext) -> SignatureResult | str:
+    """The verify stage's result on the ID token signature, else why a check must skip."""
+    reason = no_header_reason(ctx)
+    if reason is not None:
+        return reason
+    if ctx.signature is None:
+        return "the ID token signature was not checked: the verify stage did not run"
+    return ctx.signature
+
+
 def _refetch_note(ctx: RunContext) -> str:
     """How the one refetch for an unknown kid went, as a clause for the failure message."""
     if ctx.signature is not None and ctx.signature.refetched:
@@ -203,13 +213,9 @@ def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7515 section 4.1.4 (kid); OpenID Connect Core 1.0 section 10.1.1
     (rotation of asymmetric signing keys); AWS: verifying a JSON web token.
     """
-    reason = no_header_reason(ctx)
-    signature = ctx.signature
-    if reason is not None:
-        yield skipped(reason)
-        return
-    if signature is None:
-        yield skipped("the ID token signature was not checked: the verify stage did not run")
+    signature = _signature(ctx)
+    if isinstance(signature, str):
+        yield skipped(signature)
         return
     known = list(signature.known_kids)
     after = " after refetching certs_url" if signature.refetched else ""
@@ -273,13 +279,9 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.
     """
-    reason = no_header_reason(ctx)
-    signature = ctx.signature
-    if reason is not None:
-        yield skipped(reason)
-        return
-    if signature is None:
-        yield skipped("the ID token signature was not checked: the verify stage did not run")
+    signature = _signature(ctx)
+    if isinstance(signature, str):
+        yield skipped(signature)
         return
     alg = header_alg(ctx)
     accepted = _alg_accepted(alg)

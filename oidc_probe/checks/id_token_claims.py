@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from oidc_probe.checks._claims import json_type
 from oidc_probe.checks._inputs import header_alg, no_claims_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.cognito import is_cognito_issuer
 from oidc_probe.context import RunContext
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped, warned
 
 # A NumericDate above this (year 5138 in seconds) is almost certainly in milliseconds.
@@ -54,6 +54,26 @@ def _not_a_number(name: str, raw: Any) -> str:
     if json_type(raw) == "number":
         return f"{name} is not a finite number"
     return f"{name} is a {json_type(raw)}, not a number"
+
+
+def _seconds(name: str, raw: Any) -> float | Outcome:
+    """The NumericDate claim ``name`` in seconds, or the failure saying why it is not one."""
+    number = _number(raw)
+    if number is None:
+        return failed(
+            _not_a_number(name, raw),
+            hint=f"the identity provider must set {name} to seconds since the epoch",
+            expected="a NumericDate (seconds)",
+            actual=json_type(raw),
+        )
+    if number > MILLISECONDS_THRESHOLD:
+        return failed(
+            f"{name} ({raw}) looks like milliseconds, not seconds since the epoch",
+            hint=f"the identity provider must write {name} in seconds (divide by 1000)",
+            expected="seconds since the epoch",
+            actual=raw,
+        )
+    return number
 
 
 @check(
@@ -193,25 +213,12 @@ def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(reason or "no ID token claims")
         return
     raw = claims.get("exp")
-    exp = _number(raw)
+    exp = _seconds("exp", raw)
+    if isinstance(exp, Outcome):
+        yield exp
+        return
     now = ctx.now()
     leeway = ctx.settings.leeway
-    if exp is None:
-        yield failed(
-            _not_a_number("exp", raw),
-            hint="the identity provider must set exp to seconds since the epoch",
-            expected="a NumericDate (seconds)",
-            actual=json_type(raw),
-        )
-        return
-    if exp > MILLISECONDS_THRESHOLD:
-        yield failed(
-            f"exp ({raw}) looks like milliseconds, not seconds since the epoch",
-            hint="the identity provider must write exp in seconds (divide by 1000)",
-            expected="seconds since the epoch",
-            actual=raw,
-        )
-        return
     if now >= exp + leeway:
         yield failed(
             f"the ID token expired {int(now - exp)} s ago (at {_when(exp)}, leeway {leeway} s)",
@@ -242,25 +249,12 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(reason or "no ID token claims")
         return
     raw = claims.get("iat")
-    iat = _number(raw)
+    iat = _seconds("iat", raw)
+    if isinstance(iat, Outcome):
+        yield iat
+        return
     now = ctx.now()
     leeway = ctx.settings.leeway
-    if iat is None:
-        yield failed(
-            _not_a_number("iat", raw),
-            hint="the identity provider must set iat to seconds since the epoch",
-            expected="a NumericDate (seconds)",
-            actual=json_type(raw),
-        )
-        return
-    if iat > MILLISECONDS_THRESHOLD:
-        yield failed(
-            f"iat ({raw}) looks like milliseconds, not seconds since the epoch",
-            hint="the identity provider must write iat in seconds (divide by 1000)",
-            expected="seconds since the epoch",
-            actual=raw,
-        )
-        return
     if iat > now + leeway:
         yield failed(
             f"the ID token was issued {int(iat - now)} s in the future "

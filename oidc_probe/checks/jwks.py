@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run, type_name
+from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.stages.verify import load_keys
 
@@ -81,7 +82,7 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
     if cause is None:
         keys = fetch.json.get("keys")
         if not isinstance(keys, list):
-            cause = 'no "keys" array' if keys is None else f'"keys" is a {type_name(keys)}'
+            cause = 'no "keys" array' if keys is None else f'"keys" is a {json_type(keys)}'
         elif not keys:
             cause = 'the "keys" array is empty'
         elif not any(k.key_type in _VERIFYING_KTYS for k in load_keys(fetch.json).keys):
@@ -151,7 +152,7 @@ def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
 
 def _key_problems(key: Any, kids: dict[str, int], *, several: bool) -> list[str]:
     if not isinstance(key, dict):
-        return [f"a {type_name(key)}, not a key object"]
+        return [f"a {json_type(key)}, not a key object"]
     problems: list[str] = []
     kty = key.get("kty")
     if not isinstance(kty, str) or not kty:

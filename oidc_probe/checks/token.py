@@ -14,10 +14,10 @@ from oidc_probe.checks._support import (
     not_run,
     redact,
     status_detail,
-    type_name,
 )
 from oidc_probe.checks.registry import check
 from oidc_probe.context import HttpExchange, RunContext
+from oidc_probe.jsontypes import json_type
 from oidc_probe.model import Outcome, Stage, Status, failed, passed, skipped, warned
 from oidc_probe.settings import ClientAuth
 
@@ -39,6 +39,16 @@ def _not_exchanged(ctx: RunContext) -> str:
     if login is None or not (login.callback_params or {}).get("code"):
         return "the token exchange did not run: no authorization code (see AUT001, AUT002)"
     return not_run(ctx, "token", "the token exchange did not run")
+
+
+def _successful_exchange(ctx: RunContext) -> HttpExchange | str:
+    """The token response when the exchange returned HTTP 200, else why a check must skip."""
+    fetch = ctx.token_fetch
+    if fetch is None:
+        return _not_exchanged(ctx)
+    if fetch.error is not None or fetch.status != 200:
+        return "the token exchange failed (see TOK001)"
+    return fetch
 
 
 def _error_hint(ctx: RunContext, error: str, description: str) -> str:
@@ -149,12 +159,9 @@ def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 5.1; OpenID Connect Core 3.1.3.3.
     """
-    fetch = ctx.token_fetch
-    if fetch is None:
-        yield skipped(_not_exchanged(ctx))
-        return
-    if fetch.error is not None or fetch.status != 200:
-        yield skipped("the token exchange failed (see TOK001)")
+    fetch = _successful_exchange(ctx)
+    if isinstance(fetch, str):
+        yield skipped(fetch)
         return
     cause = exchange_failure(fetch)
     if cause is not None:
@@ -183,7 +190,7 @@ def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
             hint="the token endpoint must return token_type Bearer (RFC 6750)",
             subject="token_type",
             expected="Bearer",
-            actual=token_type if isinstance(token_type, str) else type_name(token_type),
+            actual=token_type if isinstance(token_type, str) else json_type(token_type),
         )
     for name, hint in (
         ("id_token", hints.NO_ID_TOKEN),
@@ -196,7 +203,7 @@ def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
                 hint=hint,
                 subject=name,
                 expected="a string",
-                actual="missing" if value is None else type_name(value),
+                actual="missing" if value is None else json_type(value),
             )
     expires_in = body.get("expires_in")
     if expires_in is None:
@@ -213,7 +220,7 @@ def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
             hint="expires_in must be a JSON number of seconds (RFC 6749 5.1)",
             subject="expires_in",
             expected="a number",
-            actual=type_name(expires_in),
+            actual=json_type(expires_in),
         )
 
 
@@ -235,12 +242,9 @@ def token_response_no_store(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 5.1.
     """
-    fetch = ctx.token_fetch
-    if fetch is None:
-        yield skipped(_not_exchanged(ctx))
-        return
-    if fetch.error is not None or fetch.status != 200:
-        yield skipped("the token exchange failed (see TOK001)")
+    fetch = _successful_exchange(ctx)
+    if isinstance(fetch, str):
+        yield skipped(fetch)
         return
     value = header(fetch, "cache-control")
     directives = {d.strip().split("=")[0].lower() for d in (value or "").split(",")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from oidc_probe.commands.argtypes import int_between, non_negative_int, positive_float
 from oidc_probe.defaults import DEFAULT_REDIRECT_URI
 
 DISCOVER_DEFAULTS: dict[str, Any] = {
@@ -41,7 +42,7 @@ def add_expect_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--concurrency",
-        type=_concurrency,
+        type=int_between(1, 64),
         default=4,
         metavar="N",
         help="users logged in at the same time with --users (default 4)",
@@ -49,19 +50,19 @@ def add_expect_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_discover_options(discover: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli import _add_config_options, _positive_float
+    from oidc_probe.cli import _add_config_options
     from oidc_probe.commands.output import add_output_options
 
     _add_config_options(discover)
     net = discover.add_argument_group("network")
-    net.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    net.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
     net.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
     add_output_options(discover)
     discover.set_defaults(**DISCOVER_DEFAULTS)
 
 
 def add_verify_options(verify: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli import _add_config_options, _non_negative_int, _positive_float
+    from oidc_probe.cli import _add_config_options
     from oidc_probe.commands.output import add_output_options
 
     verify.add_argument(
@@ -80,9 +81,9 @@ def add_verify_options(verify: argparse.ArgumentParser) -> None:
     _add_config_options(verify)
     options = verify.add_argument_group("verification")
     options.add_argument(
-        "--leeway", type=_non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+        "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
-    options.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    options.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
     options.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
     options.add_argument(
         "--expect", action="append", metavar="EXPR", help="claim expectation (as for check)"
@@ -91,8 +92,6 @@ def add_verify_options(verify: argparse.ArgumentParser) -> None:
 
 
 def add_cloudflare_config_options(cf: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli import _positive_float
-
     cf.add_argument("--region", required=True, help="AWS region, e.g. eu-west-1")
     cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
     cf.add_argument(
@@ -121,15 +120,5 @@ def add_cloudflare_config_options(cf: argparse.ArgumentParser) -> None:
         action="store_true",
         help="leave client_secret out (for review, or for 'check' with OIDC_PROBE_CLIENT_SECRET)",
     )
-    cf.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS")
+    cf.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
     cf.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
-
-
-def _concurrency(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if not 1 <= number <= 64:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 64, got {number}")
-    return number

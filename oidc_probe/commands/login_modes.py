@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from oidc_probe.commands.argtypes import positive_seconds
 from oidc_probe.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.errors import UsageError
 from oidc_probe.settings import LoginMode
@@ -53,7 +54,7 @@ def add_login_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--login-timeout",
-        type=_positive_seconds,
+        type=positive_seconds,
         default=DEFAULT_LOGIN_TIMEOUT,
         metavar="SECONDS",
         help=f"how long to wait for the login to complete (default {DEFAULT_LOGIN_TIMEOUT:g})",
@@ -74,16 +75,6 @@ def add_login_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="headless-browser: the Chromium to run (default /usr/bin/chromium or chromium on PATH)",
     )
-
-
-def _positive_seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if not 0 < number < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
-    return number
 
 
 def choose_login_mode(args: argparse.Namespace, console: Console) -> LoginMode:

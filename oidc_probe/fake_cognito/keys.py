@@ -83,9 +83,6 @@ class PoolKeys:
     def generate(cls, bits: int = 2048) -> PoolKeys:
         return cls(id_key=SigningKey.generate(bits), access_key=SigningKey.generate(bits))
 
-    def public_jwks(self) -> list[dict[str, str]]:
-        return [self.id_key.public_jwk(), self.access_key.public_jwk()]
-
 
 def _segment(value: dict[str, Any]) -> str:
     return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
@@ -120,11 +117,3 @@ def at_hash(access_token: str) -> str:
     """OIDC Core 3.1.3.6: left half of SHA-256 of the access token, base64url."""
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
     return b64url(digest[: len(digest) // 2])
-
-
-def read_claims(token: str) -> dict[str, Any]:
-    """The payload of a compact JWT this emulator issued (no verification)."""
-    payload = token.split(".")[1]
-    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    claims: dict[str, Any] = json.loads(decoded)
-    return claims

@@ -8,13 +8,14 @@ pages, and stops at the first redirect to the redirect URI without requesting it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx2
 
 from oidc_probe.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
+from oidc_probe.login.callback import callback_result, same_endpoint
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
 
 MAX_CONSENT_PAGES = 3
@@ -40,25 +41,6 @@ class FormLogin:
 
     def login(self, client: httpx2.Client, request: AuthorizationRequest) -> LoginResult:
         return _Session(self, client, request).run()
-
-
-def same_endpoint(url: str, redirect_uri: str) -> bool:
-    """Whether ``url`` targets the redirect URI (scheme, host, port and path; query ignored)."""
-    a, b = urlsplit(url), urlsplit(redirect_uri)
-    try:
-        ports = (a.port or _default_port(a.scheme), b.port or _default_port(b.scheme))
-    except ValueError:
-        return False
-    return (
-        a.scheme.lower() == b.scheme.lower()
-        and (a.hostname or "").lower() == (b.hostname or "").lower()
-        and ports[0] == ports[1]
-        and (a.path or "/") == (b.path or "/")
-    )
-
-
-def _default_port(scheme: str) -> int | None:
-    return {"http": 80, "https": 443}.get(scheme.lower())
 
 
 def _query(url: str) -> dict[str, str]:
@@ -168,17 +150,7 @@ class _Session:
         )
 
     def _callback(self, url: str) -> LoginResult:
-        parts = urlsplit(url)
-        params = dict(parse_qsl(parts.query or parts.fragment, keep_blank_values=True))
-        error = None
-        if "error" in params:
-            error = AuthorizeError(
-                error=params["error"],
-                description=params.get("error_description", ""),
-                via="redirect",
-                url=strip_query(url),
-            )
-        return self._result(callback_url=url, callback_params=params, authorize_error=error)
+        return replace(callback_result(url), pages=tuple(self.pages))
 
     def _error_page(self, url: str, params: dict[str, str]) -> LoginResult:
         error = AuthorizeError(

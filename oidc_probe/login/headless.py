@@ -25,8 +25,7 @@ import httpx2
 from oidc_probe.context import AuthorizationRequest, LoginResult
 from oidc_probe.errors import UsageError
 from oidc_probe.http import strip_query
-from oidc_probe.login.callback import callback_result, error_page_result
-from oidc_probe.login.form import same_endpoint
+from oidc_probe.login.callback import callback_result, error_page_result, same_endpoint
 from oidc_probe.login.html_forms import USERNAME_NAMES
 
 if TYPE_CHECKING:

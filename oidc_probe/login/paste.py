@@ -21,8 +21,12 @@ import httpx2
 
 from oidc_probe.context import AuthorizationRequest, LoginResult
 from oidc_probe.http import strip_query
-from oidc_probe.login.callback import callback_result, error_page_result, preflight
-from oidc_probe.login.form import same_endpoint
+from oidc_probe.login.callback import (
+    callback_result,
+    error_page_result,
+    preflight,
+    same_endpoint,
+)
 
 _QUOTES = "\"'<> \t\r\n"
 

@@ -65,12 +65,11 @@ def test_browser_login_lands_on_the_results_page(
     opener = tmp_path / "open-in-test-browser"
     opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{opened}"\n')
     opener.chmod(opener.stat().st_mode | stat.S_IXUSR)
-    cli = LiveCli.start(
+    with LiveCli.start(
         ["check", "--config", str(emu.config_file()), "--format", "json", "--login", "browser",
          "--redirect-uri", emu.redirect_uri, "--login-timeout", "30"],
         env={"OIDC_PROBE_CLIENT_SECRET": emu.secret(), "BROWSER": str(opener)},
-    )  # fmt: skip
-    try:
+    ) as cli:  # fmt: skip
         page.goto(wait_for_file(opened))
         sign_in(page, emu)
         page.wait_for_url(re.compile(r"/oidc-probe/results/"))
@@ -96,8 +95,6 @@ def test_browser_login_lands_on_the_results_page(
         page.screenshot(path=str(artifacts / "results-page.png"))
         page.screenshot(path=str(artifacts / "results-page-full.png"), full_page=True)
         code, stdout, stderr = cli.finish(timeout=20)
-    finally:
-        cli.kill()
     assert code == 0, stderr
     assert statuses(stdout, "AUT002") == ["pass"]
     assert "opening the login page in your browser" in stderr
@@ -127,18 +124,15 @@ def capture_redirects(page: Page, prefix: str) -> list[str]:
 
 def test_paste_login_with_the_callback_url_from_the_browser(emu: PoolEmulator, page: Page) -> None:
     captured = capture_redirects(page, "https://" + TEAM + ".cloudflareaccess.com/")
-    cli = LiveCli.start(
+    with LiveCli.start(
         ["check", "--config", str(emu.config_file()), "--format", "json", "--team-name", TEAM],
         env={"OIDC_PROBE_CLIENT_SECRET": emu.secret()},
-    )
-    try:
+    ) as cli:
         page.goto(cli.authorization_url())
         sign_in(page, emu)
         page.wait_for_url(TEAM_CALLBACK + "?*")
         assert page.url == captured[0]
         code, stdout, stderr = cli.finish(page.url + "\n")
-    finally:
-        cli.kill()
     assert code == 0, stderr
     for check_id in ("AUT001", "AUT002", "AUT003", "TOK001", "IDT009"):
         assert statuses(stdout, check_id) == ["pass"], check_id
@@ -148,18 +142,14 @@ def test_paste_login_with_the_callback_url_from_the_browser(emu: PoolEmulator, p
 def test_headless_browser_login_on_the_javascript_login_page(
     browser: Browser, tmp_path: Path
 ) -> None:
-    with pool_emulator(tmp_path, login_page="js") as js_emu:
-        cli = LiveCli.start(
-            ["check", "--config", str(js_emu.config_file()), "--format", "json",
-             "--login", "headless-browser", "--browser-path", CHROMIUM, "--username", "demo",
-             "--redirect-uri", js_emu.redirect_uri],
-            env={"OIDC_PROBE_CLIENT_SECRET": js_emu.secret(),
-                 "OIDC_PROBE_PASSWORD": js_emu.password()},
-        )  # fmt: skip
-        try:
-            code, stdout, stderr = cli.finish(timeout=30)
-        finally:
-            cli.kill()
+    with pool_emulator(tmp_path, login_page="js") as js_emu, LiveCli.start(
+        ["check", "--config", str(js_emu.config_file()), "--format", "json",
+         "--login", "headless-browser", "--browser-path", CHROMIUM, "--username", "demo",
+         "--redirect-uri", js_emu.redirect_uri],
+        env={"OIDC_PROBE_CLIENT_SECRET": js_emu.secret(),
+             "OIDC_PROBE_PASSWORD": js_emu.password()},
+    ) as cli:  # fmt: skip
+        code, stdout, stderr = cli.finish(timeout=30)
     assert code == 0, stderr
     found = checks(stdout)
     assert [c["status"] for c in found["AUT002"]] == ["pass"]

@@ -19,6 +19,8 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Any
 
+from oidc_probe.fake_cognito.server import base_url_of, bind_loopback
+
 BIG_BODY_BYTES = 2 * 1024 * 1024
 TRICKLE_INTERVAL = 0.25
 _HEAD_LIMIT = 64 * 1024
@@ -43,13 +45,10 @@ class HostileServer:
     """A threaded loopback server; use as a context manager or call :meth:`stop`."""
 
     def __init__(self) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
+        self._sock = bind_loopback("127.0.0.1", 0)
         self._sock.settimeout(0.1)
         self.port: int = self._sock.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = base_url_of(self._sock)
         self.requests: list[tuple[str, str]] = []
         self._documents: dict[str, Any] = {}
         self._stopping = threading.Event()

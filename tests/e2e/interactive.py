@@ -171,6 +171,12 @@ class LiveCli:
             self.process.kill()
             self.process.wait(5)
 
+    def __enter__(self) -> LiveCli:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
 
 def checks(stdout: str) -> dict[str, list[dict[str, Any]]]:
     """The JSON report's findings by check ID."""

@@ -56,14 +56,11 @@ def log_in(emu: PoolEmulator, auth_url: str, redirect_uri: str) -> str:
 
 
 def test_paste_mode_exchanges_the_pasted_callback(emu: PoolEmulator) -> None:
-    cli = start(emu, "--team-name", TEAM)
-    try:
+    with start(emu, "--team-name", TEAM) as cli:
         auth_url = cli.authorization_url()
         assert parse_qs(urlsplit(auth_url).query)["redirect_uri"] == [TEAM_CALLBACK]
         landed = log_in(emu, auth_url, TEAM_CALLBACK)
         code, stdout, stderr = cli.finish(f"  {landed}  \n")
-    finally:
-        cli.kill()
     assert code == 0, stderr
     for check_id in ("AUT001", "AUT002", "AUT003", "TOK001", "IDT004", "CLM001"):
         assert statuses(stdout, check_id) == ["pass"], check_id
@@ -72,8 +69,7 @@ def test_paste_mode_exchanges_the_pasted_callback(emu: PoolEmulator) -> None:
 
 
 def test_paste_mode_reports_a_code_already_redeemed(emu: PoolEmulator) -> None:
-    cli = start(emu, "--team-name", TEAM, config=emu.config_file(pkce_enabled=False))
-    try:
+    with start(emu, "--team-name", TEAM, config=emu.config_file(pkce_enabled=False)) as cli:
         landed = log_in(emu, cli.authorization_url(), TEAM_CALLBACK)
         redeemed = httpx2.post(
             f"{emu.base_url}/oauth2/token",
@@ -86,8 +82,6 @@ def test_paste_mode_reports_a_code_already_redeemed(emu: PoolEmulator) -> None:
         )
         assert redeemed.status_code == 200
         code, stdout, stderr = cli.finish(landed + "\n")
-    finally:
-        cli.kill()
     assert code == 1, stderr
     [tok001] = checks(stdout)["TOK001"]
     assert tok001["status"] == "fail"
@@ -98,11 +92,8 @@ def test_paste_mode_reports_a_code_already_redeemed(emu: PoolEmulator) -> None:
 def test_paste_mode_reports_an_unregistered_callback_before_any_login(
     emu: PoolEmulator,
 ) -> None:
-    cli = start(emu, "--team-name", "not-registered")
-    try:
+    with start(emu, "--team-name", "not-registered") as cli:
         code, stdout, stderr = cli.finish(timeout=20)
-    finally:
-        cli.kill()
     assert code == 1, stderr
     [aut001] = checks(stdout)["AUT001"]
     assert aut001["status"] == "fail"
@@ -113,27 +104,21 @@ def test_paste_mode_reports_an_unregistered_callback_before_any_login(
 
 def test_callback_url_with_a_foreign_state_fails_the_state_check(emu: PoolEmulator) -> None:
     forged = f"{emu.redirect_uri}?code=0f0e0d0c-forged&state=not-the-probes-state"
-    cli = start(emu, "--redirect-uri", emu.redirect_uri, "--callback-url", forged)
-    try:
+    with start(emu, "--redirect-uri", emu.redirect_uri, "--callback-url", forged) as cli:
         code, stdout, stderr = cli.finish()
-    finally:
-        cli.kill()
     assert code == 1, stderr
     assert statuses(stdout, "AUT003") == ["fail"]
     assert statuses(stdout, "TOK001") == ["skip"]
 
 
 def test_browser_mode_waits_ignores_foreign_callbacks_and_times_out(emu: PoolEmulator) -> None:
-    cli = start(
+    with start(
         emu, "--login", "browser", "--no-open", "--login-timeout", "3",
         "--redirect-uri", emu.redirect_uri,
-    )  # fmt: skip
-    try:
+    ) as cli:  # fmt: skip
         cli.authorization_url()
         forged = httpx2.get(f"{emu.redirect_uri}?code=x&state=forged", follow_redirects=False)
         code, stdout, stderr = cli.finish()
-    finally:
-        cli.kill()
     assert forged.status_code == 400
     assert "ignored" in forged.text
     assert forged.headers["content-security-policy"].startswith("default-src 'none'")
@@ -150,11 +135,10 @@ def test_browser_mode_with_the_port_in_use_says_so_in_one_line(emu: PoolEmulator
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", port))
         busy.listen(1)
-        cli = start(emu, "--login", "browser", "--no-open", "--redirect-uri", emu.redirect_uri)
-        try:
+        with start(
+            emu, "--login", "browser", "--no-open", "--redirect-uri", emu.redirect_uri
+        ) as cli:
             code, stdout, stderr = cli.finish()
-        finally:
-            cli.kill()
     assert code == 2
     assert stdout == ""
     [line] = stderr.strip().splitlines()
@@ -163,28 +147,23 @@ def test_browser_mode_with_the_port_in_use_says_so_in_one_line(emu: PoolEmulator
 
 
 def test_browser_mode_refuses_a_redirect_uri_it_cannot_serve(emu: PoolEmulator) -> None:
-    cli = start(emu, "--login", "browser", "--redirect-uri", "https://app.example.com/callback")
-    try:
+    with start(
+        emu, "--login", "browser", "--redirect-uri", "https://app.example.com/callback"
+    ) as cli:
         code, _, stderr = cli.finish()
-    finally:
-        cli.kill()
     assert code == 2
     assert "--login paste" in stderr
     assert "Traceback" not in stderr
 
 
 def test_form_login_on_the_javascript_page_points_to_the_browser_modes(tmp_path: Path) -> None:
-    with pool_emulator(tmp_path, login_page="js") as js_emu:
-        cli = LiveCli.start(
-            ["check", "--config", str(js_emu.config_file()), "--format", "json",
-             "--login", "form", "--username", "demo", "--redirect-uri", js_emu.redirect_uri],
-            env={"OIDC_PROBE_CLIENT_SECRET": js_emu.secret(),
-                 "OIDC_PROBE_PASSWORD": js_emu.password()},
-        )  # fmt: skip
-        try:
-            code, stdout, stderr = cli.finish()
-        finally:
-            cli.kill()
+    with pool_emulator(tmp_path, login_page="js") as js_emu, LiveCli.start(
+        ["check", "--config", str(js_emu.config_file()), "--format", "json",
+         "--login", "form", "--username", "demo", "--redirect-uri", js_emu.redirect_uri],
+        env={"OIDC_PROBE_CLIENT_SECRET": js_emu.secret(),
+             "OIDC_PROBE_PASSWORD": js_emu.password()},
+    ) as cli:  # fmt: skip
+        code, stdout, stderr = cli.finish()
     assert code == 1, stderr
     [aut002] = checks(stdout)["AUT002"]
     assert aut002["status"] == "fail"
@@ -194,13 +173,10 @@ def test_form_login_on_the_javascript_page_points_to_the_browser_modes(tmp_path:
 
 
 def test_ctrl_c_while_waiting_exits_130_and_frees_the_port(emu: PoolEmulator) -> None:
-    cli = start(emu, "--login", "browser", "--no-open", "--redirect-uri", emu.redirect_uri)
-    try:
+    with start(emu, "--login", "browser", "--no-open", "--redirect-uri", emu.redirect_uri) as cli:
         cli.authorization_url()
         cli.process.send_signal(signal.SIGINT)
         code, _stdout, stderr = cli.finish()
-    finally:
-        cli.kill()
     assert code == 130
     assert "interrupted" in stderr
     assert "Traceback" not in stderr
@@ -214,11 +190,8 @@ def test_browser_mode_reports_an_unregistered_callback_without_waiting(
     emu: PoolEmulator,
 ) -> None:
     unregistered = emu.redirect_uri.replace("/callback", "/not-registered")
-    cli = start(emu, "--login", "browser", "--no-open", "--redirect-uri", unregistered)
-    try:
+    with start(emu, "--login", "browser", "--no-open", "--redirect-uri", unregistered) as cli:
         code, stdout, stderr = cli.finish(timeout=15)
-    finally:
-        cli.kill()
     assert code == 1, stderr
     [aut001] = checks(stdout)["AUT001"]
     assert aut001["status"] == "fail"

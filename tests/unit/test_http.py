@@ -30,6 +30,7 @@ from oidc_probe.http import (
     strip_query,
 )
 from oidc_probe.settings import RunSettings
+from tests.e2e.interactive import free_port
 
 SETTINGS = RunSettings(issuer="https://idp.test", timeout=3.0)
 
@@ -151,14 +152,8 @@ def test_invalid_url_is_an_error_value() -> None:
     assert exchange.error.startswith("invalid URL")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_connection_refused() -> None:
-    port = _free_port()
+    port = free_port()
     with make_client(SETTINGS) as client:
         exchange = fetch(client, "GET", f"http://127.0.0.1:{port}/x")
     assert exchange.error == "connection refused"

@@ -13,6 +13,7 @@ from tests.factories import (
     DOMAIN,
     ISSUER,
     failed_exchange,
+    html_exchange,
     json_exchange,
     make_config,
     make_context,
@@ -104,14 +105,7 @@ def test_dsc001_fails_on_404() -> None:
 
 
 def test_dsc001_fails_on_html() -> None:
-    fetch = HttpExchange(
-        "GET",
-        DISCOVERY_URL,
-        status=200,
-        headers={"content-type": "text/html"},
-        text="<!DOCTYPE html><html></html>",
-        json_error="Expecting value",
-    )
+    fetch = html_exchange(DISCOVERY_URL, "<!DOCTYPE html><html></html>")
     finding = only("DSC001", ctx_with(fetch=fetch))
     assert finding.status is Status.FAIL
     assert "HTML" in finding.message

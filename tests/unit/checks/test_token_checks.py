@@ -13,6 +13,7 @@ from tests.factories import (
     DOMAIN,
     ISSUER,
     failed_exchange,
+    html_exchange,
     json_exchange,
     make_config,
     make_context,
@@ -144,14 +145,7 @@ def test_tok001_names_transport_errors() -> None:
 
 
 def test_tok001_names_html_pages() -> None:
-    fetch = HttpExchange(
-        "POST",
-        TOKEN_URL,
-        status=404,
-        headers={"content-type": "text/html"},
-        text="<html>Not Found</html>",
-        json_error="Expecting value",
-    )
+    fetch = html_exchange(TOKEN_URL, "<html>Not Found</html>", status=404, method="POST")
     finding = only("TOK001", ctx_with(fetch))
     assert finding.status is Status.FAIL
     assert "HTML page" in finding.message

@@ -9,7 +9,7 @@ import pytest
 from oidc_probe.context import AuthorizationRequest, LoginResult
 from oidc_probe.http import make_client
 from oidc_probe.login import FormLogin
-from oidc_probe.login.form import same_endpoint
+from oidc_probe.login.callback import same_endpoint
 from oidc_probe.stages.authorize import build_request
 from tests.unit.stages.idp import (
     BASE,
