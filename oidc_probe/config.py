@@ -139,6 +139,8 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(doc, dict):
         raise ConfigError(f"{source}:1:1: expected a JSON object, got {a_json_type(doc)}")
     if "config" in doc:

@@ -32,8 +32,8 @@ class HttpExchange:
     url: str
     status: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    text: str = ""
-    json: Any = None
+    text: str = field(default="", repr=False)
+    json: Any = field(default=None, repr=False)
     json_error: str | None = None
     error: str | None = None
     elapsed_ms: float = 0.0

@@ -39,3 +39,5 @@ def parse_document(text: str, source: str, *, toml: bool) -> Any:
         raise ConfigError(f"{source}: invalid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: {exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: nested too deeply") from None

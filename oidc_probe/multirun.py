@@ -121,6 +121,11 @@ def run_users(
         findings = run_checks(ctx, user_checks)
         return UserRun(user.username, ctx, tuple(replace(f, user=user.username) for f in findings))
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe")
+    try:
         runs = tuple(pool.map(one, users))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not log the rest in
+        raise
+    pool.shutdown()
     return MultiRun(shared, tuple(shared_findings), runs)

@@ -242,6 +242,17 @@ def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped("no usable JWKS to look the key up in (see JWK001)")
     elif count == 0:
         yield skipped("the JWKS holds no keys (see JWK001)")
+    elif count == 1 and signature.key_found is False:
+        yield failed(
+            f"the ID token header has no kid and the JWKS's only key cannot verify it: "
+            f"{signature.reason}",
+            hint=(
+                "certs_url must hold the key that signs the tokens, of the type the token's "
+                "alg needs (RSA for RS*/PS*, EC for ES*)"
+            ),
+            expected=f"a key for {signature.alg}",
+            actual=signature.reason,
+        )
     elif count == 1:
         yield passed(
             "the ID token header has no kid; the JWKS holds exactly one key, which is used"

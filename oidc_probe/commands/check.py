@@ -194,7 +194,7 @@ def read_password(console: Console) -> str:
         import getpass
 
         return getpass.getpass("password: ", stream=console.stderr)
-    return console.stdin.readline().rstrip("\r\n")
+    return console.read_line().rstrip("\r\n")
 
 
 def checked_redirect_uri(value: str) -> str:

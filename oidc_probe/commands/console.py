@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from oidc_probe.errors import UsageError
 from oidc_probe.redact import Redactor
 
 
@@ -43,6 +44,21 @@ class Console:
         """Write one line to stderr."""
         self.stderr.write(self.redactor.redact(line) + "\n")
         self.stderr.flush()
+
+    def read_line(self) -> str:
+        """One line from stdin ('' at end of input); bad UTF-8 is a usage error, not a crash."""
+        return self._read(self.stdin.readline)
+
+    def read_all(self) -> str:
+        """All of stdin; bad UTF-8 is a usage error, not a crash."""
+        return self._read(self.stdin.read)
+
+    @staticmethod
+    def _read(read: Callable[[], str]) -> str:
+        try:
+            return read()
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not UTF-8 text") from None
 
     def warn(self, message: str) -> None:
         self.err(f"warning: {message}")

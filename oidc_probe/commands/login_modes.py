@@ -68,7 +68,8 @@ def add_login_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--callback-url",
         metavar="URL",
-        help="paste: the URL the browser landed on, instead of pasting it (implies --login paste)",
+        help="paste: the URL the browser landed on, instead of pasting it (implies --login "
+        "paste; for scripts: an argument shows in the process list, pasting does not)",
     )
     group.add_argument(
         "--browser-path",
@@ -229,7 +230,7 @@ def _read_pasted(console: Console) -> str:
     """One line from stdin; the prompt goes to stderr."""
     console.stderr.write("URL: ")
     console.stderr.flush()
-    line = console.stdin.readline()
+    line = console.read_line()
     if not line:
         console.stderr.write("\n")
     return line

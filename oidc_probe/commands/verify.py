@@ -48,7 +48,7 @@ def read_tokens(args: argparse.Namespace, console: Console) -> list[Token]:
         raise UsageError("give either a TOKEN (or '-') or --tokens FILE, not both")
     if args.tokens is not None:
         if args.tokens == "-":
-            text = console.stdin.read()
+            text = console.read_all()
         else:
             try:
                 text = Path(args.tokens).read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def read_tokens(args: argparse.Namespace, console: Console) -> list[Token]:
             "verify needs a token: pass it as an argument, '-' to read it from standard "
             "input, or --tokens FILE"
         )
-    raw = console.stdin.readline() if args.token == "-" else args.token
+    raw = console.read_line() if args.token == "-" else args.token
     raw = raw.strip()
     if not raw:
         raise UsageError("no token on standard input" if args.token == "-" else "empty token")
@@ -86,6 +86,8 @@ def offline_jwks(path: str) -> HttpExchange:
         doc = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"--jwks {path}: not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"--jwks {path}: not JSON (nested too deeply)") from None
     headers = {"content-type": "application/json"}
     return HttpExchange("FILE", path, 200, headers, text[:65536], doc)
 

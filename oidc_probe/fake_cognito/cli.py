@@ -97,7 +97,8 @@ def _write_config(path: str, body: dict[str, object], out: TextIO) -> None:
     import os
 
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        os.fchmod(fd, 0o600)  # the mode of os.open applies only to a new file
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(body, indent=2) + "\n")
     except OSError as exc:

@@ -63,7 +63,7 @@ class HostedUI:
         if (
             not csrf
             or csrf not in self.emu.state.csrf_tokens
-            or not hmac.compare_digest(csrf, cookie)
+            or not hmac.compare_digest(csrf.encode(), cookie.encode())
         ):
             return _error_redirect("invalid_request", "CSRF token missing or invalid")
         username = form.get("username", "")

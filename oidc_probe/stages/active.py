@@ -111,7 +111,7 @@ def _wrong_verifier(
     if (
         not code
         or "error" in params
-        or not hmac.compare_digest(params.get("state", ""), request.state)
+        or not hmac.compare_digest(params.get("state", "").encode(), request.state.encode())
     ):
         return WrongVerifierAttempt(login)
     wrong = secrets.token_urlsafe(VERIFIER_BYTES)

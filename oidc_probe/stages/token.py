@@ -40,7 +40,7 @@ def _inputs(ctx: RunContext) -> tuple[AuthorizationRequest, str] | str:
         return "the authorization request was refused"
     if not params.get("code"):
         return "the callback has no code"
-    if not hmac.compare_digest(params.get("state", ""), ctx.authorization.state):
+    if not hmac.compare_digest(params.get("state", "").encode(), ctx.authorization.state.encode()):
         return "state mismatch"
     if not ctx.config.usable("token_url") or not is_usable_url(ctx.config.token_url):
         return "token_url is not a usable URL"

@@ -173,7 +173,7 @@ def verify_signature(
             return result(False, None, f"no kid and {len(candidates)} {kty} keys in the JWKS")
         key = candidates[0]
     try:
-        jws.deserialize_compact(token.raw.strip(), key, algorithms=[alg])
+        jws.deserialize_compact(token.raw.strip(), key, registry=_registry(alg))
     except BadSignatureError:
         return result(True, False, "the signature does not match the key")
     except (JoseError, ValueError, TypeError) as exc:
@@ -181,3 +181,16 @@ def verify_signature(
             True, False, f"cannot verify with key {key.kid or '(no kid)'}: {_describe(exc)}"
         )
     return result(True, True, f"signature verified with key {key.kid or '(no kid)'} ({alg})")
+
+
+def _registry(alg: str) -> jws.JWSRegistry:
+    """Only ``alg``; header parameters it does not know are ignored (RFC 7515 4), not refused.
+
+    joserfc's defaults refuse unknown header parameters and headers over 512 bytes, which
+    would fail valid tokens that carry an ``x5c`` chain; the keys still come only from
+    the JWKS, never from the header.
+    """
+    registry = jws.JWSRegistry(algorithms=[alg], strict_check_header=False)
+    registry.max_header_length = 16 * 1024
+    registry.max_signature_length = 4 * 1024
+    return registry

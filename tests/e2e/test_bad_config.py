@@ -39,6 +39,7 @@ CASES: dict[str, tuple[Any, str]] = {
     "invalid-json": ('{"config": {"client_id": "x",}}', "invalid JSON"),
     "truncated-json": ('{"config": {', "invalid JSON"),
     "empty-file": ("", "config file is empty"),
+    "nested-too-deeply": ("[" * 200_000, "nested too deeply"),
     "json-array": ([_body()], "expected a JSON object, got an array"),
     "json-null": ("null", "expected a JSON object, got null"),
     "non-utf8": (b'{"config": {"client_id": "\xff\xfe"}}', "not UTF-8"),

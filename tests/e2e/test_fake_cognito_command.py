@@ -16,6 +16,8 @@ from .conftest import REPO, run_cli
 
 def test_write_config_gives_a_config_the_probe_passes_with(tmp_path: Path) -> None:
     config = tmp_path / "idp.json"
+    config.write_text("{}")
+    config.chmod(0o644)  # an older, world-readable file: the secret must not stay readable
     server = subprocess.Popen(
         [
             sys.executable,

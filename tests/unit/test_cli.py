@@ -281,6 +281,20 @@ def test_empty_stdin_password_exits_2(config_file: Path) -> None:
     assert_one_line_no_traceback(result.err)
 
 
+def test_stdin_that_is_not_utf8_exits_2(config_file: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "stdin.bin"
+    raw.write_bytes(b"\xff\xfe password\n")
+    for argv in (
+        check_args(config_file, "--password-stdin"),
+        ["verify", "-", "--config", str(config_file)],
+    ):
+        with raw.open(encoding="utf-8", errors="strict") as strict_stdin:
+            result = run(argv, stdin=strict_stdin, probe=FakeProbe())  # type: ignore[arg-type]
+        assert result.code == 2, argv
+        assert "not UTF-8" in result.err
+        assert_one_line_no_traceback(result.err)
+
+
 def test_username_from_environment(config_file: Path) -> None:
     probe = FakeProbe()
     env = {**ENV, "OIDC_PROBE_USERNAME": "env-user"}

@@ -182,6 +182,19 @@ def test_idt003_no_kid_single_key_passes() -> None:
     assert "exactly one key" in finding.message
 
 
+def test_idt003_no_kid_single_key_of_the_wrong_type_fails() -> None:
+    ctx = healthy_context(
+        header={"alg": "RS256"},
+        jwks_fetch=json_exchange(make_config().certs_url, {"keys": [{"kty": "EC"}]}),
+        signature=SignatureResult(
+            "RS256", None, False, None, reason="no kid and 0 RSA keys in the JWKS", known_kids=()
+        ),
+    )
+    finding = only("IDT003", ctx)
+    assert finding.status is Status.FAIL
+    assert "0 RSA keys" in finding.message
+
+
 def test_idt003_no_kid_several_keys_warns() -> None:
     ctx = healthy_context(
         header={"alg": "RS256"},

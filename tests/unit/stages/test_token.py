@@ -93,6 +93,12 @@ def test_state_mismatch_is_not_exchanged() -> None:
     assert ctx.stopped["token"] == "state mismatch"
 
 
+def test_a_non_ascii_state_is_a_mismatch_not_a_crash() -> None:
+    ctx = _ctx(state="\u00e9t\u00e9")
+    assert _run(ctx) == []
+    assert ctx.stopped["token"] == "state mismatch"
+
+
 @pytest.mark.parametrize(
     ("params", "reason"),
     [

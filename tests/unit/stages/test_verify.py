@@ -157,14 +157,48 @@ def test_no_kid_with_several_keys_is_not_guessed() -> None:
 
 
 def test_key_material_in_the_header_is_ignored() -> None:
-    attacker = rsa_key("attacker")
+    attacker = ECKey.generate_key("P-256")
+    signer = rsa_key("attacker")
     token = sign(
         CLAIMS,
-        attacker,
-        header={"kid": "key-1", "jku": "https://evil.test/jwks", "jwk": public_jwk(attacker)},
+        signer,
+        header={"kid": "key-1", "jku": "https://evil.test/jwks", "jwk": attacker.as_dict()},
     )
     ctx, seen = _run(token, _jwks(public_jwk(rsa_key("key-1"))))
     assert seen == []
+    assert ctx.signature is not None
+    assert ctx.signature.valid is False
+    assert ctx.signature.reason == "the signature does not match the key"
+
+
+def _signed_with_header(key: Any, extra: dict[str, Any]) -> str:
+    """A correctly signed RS256 token whose protected header holds ``extra`` too."""
+    header = _b64({"alg": "RS256", "kid": key.kid, **extra})
+    signing_input = f"{header}.{_b64(CLAIMS)}".encode()
+    private = key.private_key
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    signature = private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input.decode()}.{_b64(signature)}"
+
+
+def test_a_valid_token_with_an_x5c_chain_and_unknown_header_parameters_verifies() -> None:
+    key = rsa_key("key-1")
+    chain = [base64.b64encode(b"c" * 1200).decode()]  # not used: keys come from the JWKS
+    token = _signed_with_header(key, {"x5c": chain, "custom": "ignored per RFC 7515"})
+    ctx, _ = _run(token, _jwks(public_jwk(key)))
+    assert ctx.signature is not None
+    assert (ctx.signature.valid, ctx.signature.reason) == (
+        True,
+        "signature verified with key key-1 (RS256)",
+    )
+
+
+def test_an_unknown_critical_header_parameter_is_refused() -> None:
+    key = rsa_key("key-1")
+    token = _signed_with_header(key, {"crit": ["exp-only"], "exp-only": 1})
+    ctx, _ = _run(token, _jwks(public_jwk(key)))
     assert ctx.signature is not None
     assert ctx.signature.valid is False
 
