@@ -89,10 +89,9 @@ def check_command(args: argparse.Namespace, console: Console, probe: ProbeRunner
     options = OutputOptions.from_args(args)
     login = not args.discovery_only
     ci = ci_inputs(args, login=login)
-    login_mode = choose_login_mode(args, console)
+    login_mode = users_login_mode(args, ci) or choose_login_mode(args, console)
     api = api_login_options(args, config, login_mode, login=login)
     needs_password = login and not ci.users and login_mode not in PERSON_LOGS_IN
-    needs_password = needs_password or (login and login_mode is LoginMode.INITIATE_AUTH)
     username, password = credentials(args, console) if needs_password else (None, None)
     console.redactor.add(password)
     settings = RunSettings(
@@ -119,6 +118,15 @@ def check_command(args: argparse.Namespace, console: Console, probe: ProbeRunner
         code = emit_report(ctx, findings, options, console)
         session.finish(ctx, findings)
     return code
+
+
+def users_login_mode(args: argparse.Namespace, ci: CiInputs) -> LoginMode | None:
+    """With ``--users`` every user signs in through the headless form login."""
+    if not ci.users:
+        return None
+    if args.login not in (None, LoginMode.FORM.value):
+        raise UsageError(f"--users signs each user in with --login form, not --login {args.login}")
+    return LoginMode.FORM
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,25 @@ def test_users_file_error_is_exit_2(emulator: Emulator, tmp_path: Path) -> None:
     )
     assert result.code == 2
     assert "unknown field(s) pasword_env" in result.stderr
+
+
+def test_users_with_another_login_mode_is_exit_2(emulator: Emulator, tmp_path: Path) -> None:
+    users = tmp_path / "users.toml"
+    users.write_text(USERS)
+    result = run_cli(
+        [
+            "check",
+            "--config",
+            str(emulator.config_file()),
+            "--users",
+            str(users),
+            "--login",
+            "initiate-auth",
+            "--cognito-endpoint",
+            emulator.base_url,
+        ],
+        env={"OIDC_PROBE_CLIENT_SECRET": emulator.secret()},
+    )
+    assert result.code == 2
+    assert "--users signs each user in with --login form" in result.stderr
+    assert "Traceback" not in result.stderr
