@@ -6,6 +6,7 @@ check whose finding explains its absence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from oidc_probe.context import RunContext
@@ -39,6 +40,15 @@ def no_claims_reason(ctx: RunContext) -> str | None:
     if ctx.id_token_claims is None:
         return "the ID token could not be decoded (see IDT001)"
     return None
+
+
+def claims_or_reason(ctx: RunContext) -> Mapping[str, Any] | str:
+    """The decoded ID-token claims, or why there are none (for a SKIP)."""
+    reason = no_claims_reason(ctx)
+    claims = ctx.id_token_claims
+    if reason is not None or claims is None:
+        return reason or "no ID token claims"
+    return claims
 
 
 def no_header_reason(ctx: RunContext) -> str | None:

@@ -18,7 +18,7 @@ from oidc_probe.checks._claims import (
     lookup,
     missing_claim_hint,
 )
-from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
 from oidc_probe.jsontypes import json_type
@@ -337,10 +337,9 @@ def claim_types(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 5.1; AWS: using the ID token; Cloudflare
     generic OIDC (claims in policies).
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     email_claim = ctx.config.email_claim_name
     checked = 0
@@ -419,10 +418,9 @@ def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: application token; Cloudflare generic OIDC; AWS: user pool
     groups.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     names = configured_claims(ctx.config)
     custom = access_custom_claim(claims, names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oidc_probe.checks._inputs import no_claims_reason
+from oidc_probe.checks._inputs import claims_or_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.context import RunContext
 from oidc_probe.expect import evaluate
@@ -45,11 +45,10 @@ def expectation_met(ctx: RunContext) -> Iterator[Outcome]:
     if not expectations:
         yield skipped("no expectations given (--expect CLAIM=VALUE or a --users file)")
         return
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
+    claims = claims_or_reason(ctx)
     for expectation in expectations:
-        if reason is not None or claims is None:
-            yield skipped(reason or "no ID token claims", subject=expectation.text)
+        if isinstance(claims, str):
+            yield skipped(claims, subject=expectation.text)
             continue
         verdict = evaluate(expectation, claims)
         actual = claims.get(expectation.claim, "(absent)")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from oidc_probe.checks._inputs import header_alg, no_claims_reason
+from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks.registry import check
 from oidc_probe.cognito import is_cognito_issuer
 from oidc_probe.context import RunContext
@@ -98,10 +98,9 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 2); RFC 7519 section 4.1.1;
     AWS: using the ID token.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     expected = ctx.settings.issuer
     iss = claims.get("iss")
@@ -146,10 +145,9 @@ def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (steps 3-5); RFC 7519 section 4.1.3.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     client_id = ctx.config.client_id
     aud = claims.get("aud")
@@ -207,10 +205,9 @@ def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 9); RFC 7519 section 4.1.4.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     raw = claims.get("exp")
     exp = _seconds("exp", raw)
@@ -243,10 +240,9 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 10); RFC 7519 section 4.1.6.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     raw = claims.get("iat")
     iat = _seconds("iat", raw)
@@ -282,10 +278,9 @@ def id_token_nonce_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 3.1.2.1 (nonce) and 3.1.3.7 (step 11).
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     if ctx.authorization is None:
         yield skipped("no authorization request was made, so no nonce was sent (see AUT001)")
@@ -337,10 +332,9 @@ def id_token_at_hash_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 3.1.3.6 and 3.3.2.11 (at_hash).
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     at_hash = claims.get("at_hash")
     if at_hash is None:
@@ -386,10 +380,9 @@ def id_token_sub_present(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 2 (ID token); RFC 7519 section 4.1.2.
     """
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     sub = claims.get("sub")
     hint = "the identity provider must put the user's identifier in sub"
@@ -440,10 +433,9 @@ def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
     if not is_cognito_issuer(ctx.settings.issuer):
         yield skipped("the issuer is not a Cognito user pool")
         return
-    reason = no_claims_reason(ctx)
-    claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        yield skipped(reason or "no ID token claims")
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
         return
     token_use = claims.get("token_use")
     if token_use == "id":
