@@ -20,7 +20,7 @@ $(UV):
 
 # Reproducible install from the committed lock file.
 $(SYNCED): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --quiet --python $(PYTHON)
 	touch $@
 
 demo: setup
