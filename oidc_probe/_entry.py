@@ -17,10 +17,10 @@ def run() -> None:
         sys.stdout.write(f"oidc-probe {__version__}\n")
         return
     if sys.argv[1:] in (["--help"], ["-h"]):
-        from oidc_probe.commands.table import top_level_help
+        from oidc_probe.cli.table import top_level_help
 
         sys.stdout.write(top_level_help())
         return
-    from oidc_probe.cli import run as run_cli
+    from oidc_probe.cli.main import run as run_cli
 
     run_cli()

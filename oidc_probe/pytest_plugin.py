@@ -127,11 +127,11 @@ class FakeCognito:
         redirect_uri: str = DEFAULT_REDIRECT,
     ) -> Tokens:
         """Log in through the hosted UI (authorization code flow) and return the tokens."""
-        from oidc_probe.config import derive_issuer
-        from oidc_probe.demo import demo_config
+        from oidc_probe.cli.demo import demo_config
+        from oidc_probe.core.config import derive_issuer
+        from oidc_probe.core.settings import RunSettings
         from oidc_probe.login.form import FormLogin
-        from oidc_probe.pipeline import run_probe
-        from oidc_probe.settings import RunSettings
+        from oidc_probe.run.pipeline import run_probe
 
         secret = password if password is not None else self.password(username)
         config = demo_config(self.cloudflare_config(scopes=list(scopes)))
@@ -299,7 +299,7 @@ class ProbeRunner:
         """
         import os
 
-        from oidc_probe.cli import main
+        from oidc_probe.cli.main import main
 
         environ = dict(os.environ if env is None else env)
         if config is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import HttpExchange, RunContext
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.settings import RunSettings
 
 POOL = "us-east-1_Ab12Cd34E"
 ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from oidc_probe.cognito import is_cognito_issuer
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import RunContext
+from oidc_probe.core.cognito import is_cognito_issuer
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import RunContext
 
 # Claims every Cognito ID token carries.
 ALWAYS_PRESENT = frozenset(

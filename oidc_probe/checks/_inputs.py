@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from oidc_probe.context import RunContext
-from oidc_probe.settings import LoginMode
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.settings import LoginMode
 
 
 def no_id_token_reason(ctx: RunContext) -> str | None:

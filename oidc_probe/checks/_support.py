@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
-from oidc_probe import cognito
-from oidc_probe.context import HttpExchange, RunContext
+from oidc_probe.core import cognito
+from oidc_probe.core.context import HttpExchange, RunContext
 
 REDACTED = "[redacted]"
 

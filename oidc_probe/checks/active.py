@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oidc_probe.active_results import ActiveResults, UnregisteredRedirectAttempt
 from oidc_probe.checks._support import redact, without_query
 from oidc_probe.checks.registry import check
-from oidc_probe.context import HttpExchange, RunContext
+from oidc_probe.core.active import ActiveResults, UnregisteredRedirectAttempt
+from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.login.callback import same_endpoint
-from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.stages.active import SIGN_IN_PAGE
 
 _ASK = {

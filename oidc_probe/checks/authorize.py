@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import is_cognito, not_run, redact, without_query
 from oidc_probe.checks.registry import check
-from oidc_probe.context import AuthorizeError, LoginResult, RunContext
+from oidc_probe.core.context import AuthorizeError, LoginResult, RunContext
+from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped
+from oidc_probe.core.settings import LoginMode
 from oidc_probe.login import initiate_auth
-from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped
-from oidc_probe.settings import LoginMode
 
 # error code -> (generic hint, Cognito addition)
 _AUTHORIZE_HINTS = {

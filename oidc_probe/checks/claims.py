@@ -20,9 +20,9 @@ from oidc_probe.checks._claims import (
 )
 from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
 
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 # Cloudflare trims the JSON object in its application token's `custom` claim past this size.

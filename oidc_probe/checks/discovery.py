@@ -8,10 +8,10 @@ from typing import Any
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
-from oidc_probe.settings import ACCESS_ALGORITHMS, ClientAuth
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
+from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth
 
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 _REQUIRED_STRINGS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")

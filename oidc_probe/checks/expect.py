@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from oidc_probe.checks._inputs import claims_or_reason
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext
-from oidc_probe.expect import evaluate
-from oidc_probe.model import Outcome, Stage, failed, passed, skipped
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.expect import evaluate
+from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
 
 
 @check(

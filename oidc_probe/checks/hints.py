@@ -7,7 +7,7 @@ modules can share (and add to) it without coupling. Constants ending in
 
 from __future__ import annotations
 
-from oidc_probe.config import SECRET_ENV
+from oidc_probe.core.config import SECRET_ENV
 
 UNRESERVED = "letters, digits and - . _ ~"
 

@@ -13,10 +13,10 @@ from typing import Any
 from oidc_probe.checks import id_token_claims  # noqa: F401  (registers IDT005-IDT012)
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext, SignatureResult
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
-from oidc_probe.settings import ACCESS_ALGORITHMS
+from oidc_probe.core.context import RunContext, SignatureResult
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
+from oidc_probe.core.settings import ACCESS_ALGORITHMS
 
 # Header parameters that point at key material; the probe, like a safe verifier, ignores them.
 KEY_HEADER_PARAMS = ("jku", "x5u", "jwk", "x5c")

@@ -16,10 +16,10 @@ from typing import Any
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks.registry import check
-from oidc_probe.cognito import is_cognito_issuer
-from oidc_probe.context import RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped, warned
+from oidc_probe.core.cognito import is_cognito_issuer
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped, warned
 
 # A NumericDate above this (year 5138 in seconds) is almost certainly in milliseconds.
 MILLISECONDS_THRESHOLD = 10**11

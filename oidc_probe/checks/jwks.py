@@ -11,9 +11,9 @@ from typing import Any
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
 from oidc_probe.checks.registry import check
-from oidc_probe.context import RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, failed, passed, skipped, warned
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.stages.verify import load_keys
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+$")

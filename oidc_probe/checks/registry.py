@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from oidc_probe.applicability import not_applicable
-from oidc_probe.context import RunContext
-from oidc_probe.model import Finding, Outcome, Stage, Status
+from oidc_probe.checks.applicability import not_applicable
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Finding, Outcome, Stage, Status
 
 CheckFn = Callable[[RunContext], Iterable[Outcome]]
 

@@ -16,10 +16,10 @@ from oidc_probe.checks._support import (
     status_detail,
 )
 from oidc_probe.checks.registry import check
-from oidc_probe.context import HttpExchange, RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, Status, failed, passed, skipped, warned
-from oidc_probe.settings import ClientAuth
+from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
+from oidc_probe.core.settings import ClientAuth
 
 _UNRESERVED = re.compile(r"^[A-Za-z0-9\-._~]*$")
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
 from oidc_probe.checks._support import looks_like_html, status_detail
 from oidc_probe.checks.registry import check
-from oidc_probe.cognito import is_cognito_issuer
-from oidc_probe.context import RunContext
-from oidc_probe.jsontypes import json_type
-from oidc_probe.model import Outcome, Stage, failed, info, passed, skipped
+from oidc_probe.core.cognito import is_cognito_issuer
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.jsontypes import json_type
+from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped
 
 _NOT_USED = "Access itself does not call userinfo"
 

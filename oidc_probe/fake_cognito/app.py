@@ -50,7 +50,7 @@ def create_app(
     ``app.state.request_log`` lists ``(method, path)`` of every request served and
     ``app.state.emulator`` holds the emulator's state, for tests and benchmarks.
     ``login_page`` ``"js"`` serves a sign-in page that needs JavaScript (see ``js_page``).
-    Unknown fault names raise :class:`oidc_probe.errors.ConfigError`.
+    Unknown fault names raise :class:`oidc_probe.core.errors.ConfigError`.
     """
     active = parse_faults(str(f) for f in faults)
     if Fault.RSA_1024 in active:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 from oidc_probe.fake_cognito.faults import list_faults, parse_faults
 from oidc_probe.fake_cognito.pool import Pool, load_pool
 

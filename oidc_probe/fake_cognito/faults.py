@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from oidc_probe.errors import ConfigError
+from oidc_probe.core.errors import ConfigError
 
 
 class Fault(StrEnum):

@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from oidc_probe.cognito import POOL_ID
-from oidc_probe.errors import ConfigError
+from oidc_probe.core.cognito import POOL_ID
+from oidc_probe.core.errors import ConfigError
 
 DEFAULT_POOL_RESOURCE = "default_pool.json"
 CLOUDFLARE_SCOPES = ("openid", "email", "profile")

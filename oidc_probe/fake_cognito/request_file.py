@@ -11,7 +11,7 @@ from typing import TextIO
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 
 
 class RequestLogFile:

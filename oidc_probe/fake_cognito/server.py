@@ -9,7 +9,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
     import uvicorn

@@ -6,7 +6,7 @@ from typing import Protocol
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, LoginResult
+from oidc_probe.core.context import AuthorizationRequest, LoginResult
 
 
 class LoginDriver(Protocol):

@@ -17,7 +17,7 @@ from typing import TextIO
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, LoginResult
+from oidc_probe.core.context import AuthorizationRequest, LoginResult
 from oidc_probe.login.callback import callback_result, preflight
 from oidc_probe.login.callback_server import CallbackServer
 

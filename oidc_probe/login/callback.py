@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, AuthorizeError, LoginResult
-from oidc_probe.http import fetch, strip_query
+from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, LoginResult
+from oidc_probe.plumbing.http import fetch, strip_query
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 

@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 from oidc_probe.report.html import SECURITY_HEADERS, message_page
 
 if TYPE_CHECKING:

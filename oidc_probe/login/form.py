@@ -1,7 +1,7 @@
 """Headless form login: follow the IdP's pages like a browser without JavaScript would.
 
 From the authorization URL the driver follows redirects itself (at most
-:data:`~oidc_probe.http.MAX_REDIRECTS` in a row), keeps cookies in the shared
+:data:`~oidc_probe.plumbing.http.MAX_REDIRECTS` in a row), keeps cookies in the shared
 client's jar, fills the sign-in form (hidden fields kept), passes consent
 pages, and stops at the first redirect to the redirect URI without requesting it.
 """
@@ -13,10 +13,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
-from oidc_probe.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
+from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.login.callback import callback_result, same_endpoint
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
+from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
 
 MAX_CONSENT_PAGES = 3
 COGNITO_FORM_NAME = "cognitoSignInForm"

@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, LoginResult
-from oidc_probe.errors import UsageError
-from oidc_probe.http import strip_query
+from oidc_probe.core.context import AuthorizationRequest, LoginResult
+from oidc_probe.core.errors import UsageError
 from oidc_probe.login.callback import callback_result, error_page_result, same_endpoint
 from oidc_probe.login.html_forms import USERNAME_NAMES
+from oidc_probe.plumbing.http import strip_query
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, CDPSession, Locator, Page

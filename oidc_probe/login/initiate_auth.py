@@ -22,13 +22,13 @@ from typing import Any
 
 import httpx2
 
-from oidc_probe import cognito
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import AuthorizationRequest, HttpExchange, LoginResult
-from oidc_probe.errors import UsageError
-from oidc_probe.http import fetch
+from oidc_probe.core import cognito
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import AuthorizationRequest, HttpExchange, LoginResult
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.settings import LoginMode, RunSettings
 from oidc_probe.login.base import LoginDriver
-from oidc_probe.settings import LoginMode, RunSettings
+from oidc_probe.plumbing.http import fetch
 
 TARGET = "AWSCognitoIdentityProviderService.InitiateAuth"
 AMZ_JSON = "application/x-amz-json-1.1"

@@ -10,10 +10,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
-from oidc_probe.model import Finding, Status
+from oidc_probe.core.model import Finding, Status
 
 if TYPE_CHECKING:
-    from oidc_probe.context import RunContext
+    from oidc_probe.core.context import RunContext
 
 TOOL_NAME = "oidc-probe"
 TOKEN_FIELDS = ("id_token", "access_token", "refresh_token")
@@ -147,7 +147,7 @@ class UserSection:
 class Report:
     """Everything a formatter prints. Built by :meth:`from_run`; secrets only in ``tokens``.
 
-    A multi-user run fills ``users`` (see :mod:`oidc_probe.multirun`); its findings
+    A multi-user run fills ``users`` (see :mod:`oidc_probe.run.multirun`); its findings
     then carry ``user``, and run-wide findings (config, discovery, JWKS) have none.
     """
 

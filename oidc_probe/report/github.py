@@ -5,12 +5,12 @@
 baseline accepts. Data is escaped as the runner expects (``%``, CR, LF) and
 property values also escape ``:`` and ``,``. A last plain line gives the summary.
 The Markdown summary for ``GITHUB_STEP_SUMMARY`` is written by the CLI (see
-:mod:`oidc_probe.commands.output`).
+:mod:`oidc_probe.cli.output`).
 """
 
 from __future__ import annotations
 
-from oidc_probe.model import Finding, Status
+from oidc_probe.core.model import Finding, Status
 from oidc_probe.report.base import Report, summary_line
 from oidc_probe.report.lines import finding_details, finding_title
 

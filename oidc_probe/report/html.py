@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from oidc_probe.model import Finding, Stage, Status
+from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.report.base import ClaimView, Report, Result, json_safe
 
 TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time"})

@@ -41,8 +41,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from oidc_probe.model import Finding
-from oidc_probe.refs import UnknownReference, ref_url
+from oidc_probe.core.model import Finding
+from oidc_probe.core.refs import UnknownReference, ref_url
 from oidc_probe.report.base import AccessView, Report, UserSection, json_safe
 
 SCHEMA_VERSION = 1

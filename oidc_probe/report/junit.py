@@ -19,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from oidc_probe.model import Finding, Status
+from oidc_probe.core.model import Finding, Status
 from oidc_probe.report.base import Report
 from oidc_probe.report.lines import finding_details, finding_title
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from oidc_probe.model import Finding
+from oidc_probe.core.model import Finding
 from oidc_probe.report.base import json_safe
 
 EVIDENCE_LIMIT = 400

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from oidc_probe.model import Finding, Status
+from oidc_probe.core.model import Finding, Status
 from oidc_probe.report.base import AccessView, Report
 from oidc_probe.report.lines import evidence_text
 

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from oidc_probe.model import Finding, Stage, Status
+from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.report.base import AccessView, ClaimView, Report, json_safe
 
 EVIDENCE_LIMIT = 400

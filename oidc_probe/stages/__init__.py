@@ -1,7 +1,7 @@
 """Pipeline stages: I/O and parsing only. Each fills the RunContext and never judges.
 
 A stage whose inputs are missing does nothing and records why in
-``ctx.stopped[<stage key>]`` (the keys are :class:`~oidc_probe.model.Stage` keys).
+``ctx.stopped[<stage key>]`` (the keys are :class:`~oidc_probe.core.model.Stage` keys).
 """
 
 from __future__ import annotations

@@ -19,16 +19,16 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import httpx2
 
-from oidc_probe.active_results import (
+from oidc_probe.core.active import (
     ActiveResults,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
 )
-from oidc_probe.context import AuthorizeError, HttpExchange, LoginResult, RunContext
-from oidc_probe.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
+from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult, RunContext
+from oidc_probe.core.settings import LoginMode
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.login.callback import same_endpoint
-from oidc_probe.settings import LoginMode
+from oidc_probe.plumbing.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
 from oidc_probe.stages.authorize import VERIFIER_BYTES, build_request
 from oidc_probe.stages.token import exchange_code
 

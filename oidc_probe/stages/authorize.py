@@ -11,12 +11,12 @@ import httpx2
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import AuthorizationRequest, RunContext
-from oidc_probe.http import is_usable_url
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import AuthorizationRequest, RunContext
+from oidc_probe.core.model import Stage
+from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
-from oidc_probe.model import Stage
-from oidc_probe.settings import RunSettings
+from oidc_probe.plumbing.http import is_usable_url
 
 KEY = Stage.AUTHORIZE.key
 # 32 random bytes: 256 bits, twice the 128 bits Access's state and nonce need at least.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx2
 
-from oidc_probe.context import RunContext
-from oidc_probe.http import fetch, is_usable_url
-from oidc_probe.model import Stage
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Stage
+from oidc_probe.plumbing.http import fetch, is_usable_url
 
 KEY = Stage.DISCOVERY.key
 

@@ -14,10 +14,10 @@ from urllib.parse import quote_plus
 import httpx2
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
-from oidc_probe.context import AuthorizationRequest, HttpExchange, RunContext
-from oidc_probe.http import fetch, is_usable_url
-from oidc_probe.model import Stage
-from oidc_probe.settings import ClientAuth
+from oidc_probe.core.context import AuthorizationRequest, HttpExchange, RunContext
+from oidc_probe.core.model import Stage
+from oidc_probe.core.settings import ClientAuth
+from oidc_probe.plumbing.http import fetch, is_usable_url
 
 KEY = Stage.TOKEN.key
 

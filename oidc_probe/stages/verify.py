@@ -1,7 +1,7 @@
 """Decode the ID token without trusting it, then verify its signature as Access would.
 
 Only the signature is judged here (with joserfc): algorithms limited to
-:data:`~oidc_probe.settings.ACCESS_ALGORITHMS`, the key chosen from the JWKS by
+:data:`~oidc_probe.core.settings.ACCESS_ALGORITHMS`, the key chosen from the JWKS by
 ``kid`` and never from ``jku``/``x5u``/``jwk``/``x5c`` header parameters, one
 JWKS refetch when the ``kid`` is unknown. Claims are left to the checks.
 """
@@ -22,9 +22,9 @@ from joserfc import jws
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey, import_key
 
-from oidc_probe.context import DecodedJwt, RunContext, SignatureResult
-from oidc_probe.model import Stage
-from oidc_probe.settings import ACCESS_ALGORITHMS
+from oidc_probe.core.context import DecodedJwt, RunContext, SignatureResult
+from oidc_probe.core.model import Stage
+from oidc_probe.core.settings import ACCESS_ALGORITHMS
 from oidc_probe.stages.jwks import fetch_jwks
 
 KEY = Stage.ID_TOKEN.key

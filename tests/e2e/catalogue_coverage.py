@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from oidc_probe.checks.registry import Check
-from oidc_probe.model import Status
+from oidc_probe.core.model import Status
 
 E2E_DIR = Path(__file__).parent
 RUN_LAST = "run_last"

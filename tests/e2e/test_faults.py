@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from oidc_probe.checks.registry import get_check
+from oidc_probe.core.model import Status
 from oidc_probe.fake_cognito import Fault
-from oidc_probe.model import Status
 
 from .conftest import CliResult, Emulator, probe
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
-from oidc_probe.context import AuthorizationRequest
+from oidc_probe.core.context import AuthorizationRequest
 from oidc_probe.login.form import FormLogin
 from tests.e2e.interactive import (
     TEAM,

@@ -97,7 +97,7 @@ def test_the_plugin_is_registered_and_imports_nothing_heavy() -> None:
         "assert 'oidc_probe.pytest_plugin' in eps, eps\n"
         "import oidc_probe.pytest_plugin\n"
         "heavy = [n for n in ('starlette', 'uvicorn', 'httpx2', 'joserfc', 'authlib',"
-        " 'oidc_probe.fake_cognito', 'oidc_probe.pipeline') if n in sys.modules]\n"
+        " 'oidc_probe.fake_cognito', 'oidc_probe.run.pipeline') if n in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from oidc_probe.applicability import NOT_APPLICABLE
+from oidc_probe.checks.applicability import NOT_APPLICABLE
 from oidc_probe.checks.registry import all_checks, run_check
-from oidc_probe.model import Status
-from oidc_probe.settings import LoginMode, RunSettings
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import LoginMode, RunSettings
 from tests.factories import ISSUER, make_context
 
 

@@ -13,12 +13,12 @@ import pytest
 
 from oidc_probe import __version__
 from oidc_probe.checks.registry import all_checks
-from oidc_probe.cli import main
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import RunContext
-from oidc_probe.model import Finding, Status
-from oidc_probe.refs import ref_url
-from oidc_probe.settings import ClientAuth, RunSettings
+from oidc_probe.cli.main import main
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Finding, Status
+from oidc_probe.core.refs import ref_url
+from oidc_probe.core.settings import ClientAuth, RunSettings
 from tests.factories import DOMAIN, ISSUER
 from tests.unit.report.builders import (
     CLIENT_SECRET,
@@ -635,7 +635,7 @@ def test_demo_runs_the_real_flow_and_passes() -> None:
 HEAVY = ("httpx", "httpx2", "authlib", "joserfc", "starlette", "uvicorn")
 HEAVY_OWN = (
     "oidc_probe.checks",
-    "oidc_probe.pipeline",
+    "oidc_probe.run.pipeline",
     "oidc_probe.fake_cognito",
     "oidc_probe.report",
 )
@@ -659,9 +659,9 @@ def test_startup_imports_nothing_heavy(argv: list[str]) -> None:
     if argv[0].startswith("--"):
         # The fast path: `--version` and the top-level `--help` need not even argparse.
         assert "argparse" not in imported
-        assert "oidc_probe.cli" not in imported
+        assert "oidc_probe.cli.main" not in imported
     else:
-        assert "oidc_probe.cli" in imported
+        assert "oidc_probe.cli.main" in imported
     heavy = sorted(
         name for name in imported if name.split(".")[0] in HEAVY or name.startswith(HEAVY_OWN)
     )

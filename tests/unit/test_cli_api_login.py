@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.settings import LoginMode
+from oidc_probe.core.settings import LoginMode
 from tests.factories import DOMAIN, ISSUER
 from tests.unit.test_cli import ENV, FakeProbe, run
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.config import SECRET_ENV, derive_issuer, load_config
-from oidc_probe.errors import ConfigError
+from oidc_probe.core.config import SECRET_ENV, derive_issuer, load_config
+from oidc_probe.core.errors import ConfigError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "configs"
 INNER = {

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 
-from oidc_probe import deadline
-from oidc_probe.http import fetch, make_client
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.settings import RunSettings
+from oidc_probe.plumbing import deadline
+from oidc_probe.plumbing.http import fetch, make_client
 from tests.e2e.hostile_servers import HostileServer, Mode
 
 TIMEOUT = 0.7

@@ -19,8 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from oidc_probe import __version__
-from oidc_probe.errors import UsageError
-from oidc_probe.http import (
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.settings import RunSettings
+from oidc_probe.plumbing.http import (
     MAX_BODY_BYTES,
     TEXT_QUOTE_CHARS,
     describe_error,
@@ -29,7 +30,6 @@ from oidc_probe.http import (
     make_client,
     strip_query,
 )
-from oidc_probe.settings import RunSettings
 from tests.e2e.interactive import free_port
 
 SETTINGS = RunSettings(issuer="https://idp.test", timeout=3.0)

@@ -5,12 +5,12 @@ import io
 
 import pytest
 
-from oidc_probe.commands.console import Console
-from oidc_probe.commands.login_modes import choose_login_mode, redirect_uri_from
-from oidc_probe.defaults import DEFAULT_REDIRECT_URI
-from oidc_probe.errors import UsageError
+from oidc_probe.cli.console import Console
+from oidc_probe.cli.login_modes import choose_login_mode, redirect_uri_from
+from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.settings import LoginMode
 from oidc_probe.login import headless
-from oidc_probe.settings import LoginMode
 
 
 class Tty(io.StringIO):

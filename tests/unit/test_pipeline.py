@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from oidc_probe.core.model import Stage
+from oidc_probe.core.settings import ClientAuth
 from oidc_probe.login import FormLogin
-from oidc_probe.model import Stage
-from oidc_probe.pipeline import run_discovery_only, run_probe
-from oidc_probe.settings import ClientAuth
+from oidc_probe.run.pipeline import run_discovery_only, run_probe
 from tests.unit.stages.idp import PASSWORD, USERNAME, FakeIdp, make_config, make_settings
 
 ALL_STAGES = {"discovery", "jwks", "authorize", "token", "id_token", "userinfo"}

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from joserfc.jwk import RSAKey
 
 from oidc_probe.checks.registry import run_checks
-from oidc_probe.context import DecodedJwt, RunContext
-from oidc_probe.http import make_client
-from oidc_probe.model import Finding, Status
-from oidc_probe.settings import ACCESS_ALGORITHMS
+from oidc_probe.core.context import DecodedJwt, RunContext
+from oidc_probe.core.model import Finding, Status
+from oidc_probe.core.settings import ACCESS_ALGORITHMS
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import verify
 from oidc_probe.stages.verify import decode_jwt, load_keys
 from tests.factories import ISSUER, json_exchange

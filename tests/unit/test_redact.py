@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from oidc_probe.model import Status
-from oidc_probe.redact import REDACTED, Redactor, redact_report
+from oidc_probe.core.model import Status
+from oidc_probe.plumbing.redact import REDACTED, Redactor, redact_report
 from oidc_probe.report import Format, Report, render
 from tests.unit.report.builders import (
     ACCESS_TOKEN,

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oidc_probe.redact import REDACTED, Redactor
+from oidc_probe.plumbing.redact import REDACTED, Redactor
 
 _ALPHABET = "abcé.%+ \"'"
 

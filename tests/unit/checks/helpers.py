@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from oidc_probe.checks import registry
-from oidc_probe.context import RunContext
-from oidc_probe.model import Finding, Status
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Finding, Status
 
 
 def run(check_id: str, ctx: RunContext) -> list[Finding]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from oidc_probe.active_results import (
+from oidc_probe.core.active import (
     ActiveResults,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
 )
-from oidc_probe.context import AuthorizeError, HttpExchange, LoginResult
-from oidc_probe.model import Status
-from oidc_probe.settings import LoginMode, RunSettings
+from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import LoginMode, RunSettings
 from oidc_probe.stages.active import SIGN_IN_PAGE
 from tests.factories import ISSUER, failed_exchange, json_exchange, make_context
 from tests.unit.checks.helpers import only

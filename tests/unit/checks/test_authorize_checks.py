@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.context import AuthorizationRequest, AuthorizeError, LoginResult, RunContext
-from oidc_probe.model import Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, LoginResult, RunContext
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import DOMAIN, ISSUER, json_exchange, make_config, make_context
 from tests.unit.checks.helpers import only, run, text_of
 

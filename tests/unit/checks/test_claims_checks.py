@@ -7,9 +7,9 @@ import json
 import pytest
 
 from oidc_probe.checks.claims import access_custom_claim, serialized_size
-from oidc_probe.context import DecodedJwt, RunContext
-from oidc_probe.model import Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import DecodedJwt, RunContext
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import make_config, make_context
 from tests.unit.checks.helpers import by_subject, only, run, statuses, text_of
 from tests.unit.checks.token_fixtures import (

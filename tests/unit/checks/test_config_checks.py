@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oidc_probe.config import ProbeConfig
-from oidc_probe.model import Status
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.model import Status
 from tests.factories import DOMAIN, make_config, make_context
 from tests.unit.checks.helpers import by_subject, only, run, text_of
 

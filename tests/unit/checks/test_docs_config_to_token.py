@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from oidc_probe import refs
 from oidc_probe.checks import registry
-from oidc_probe.model import Stage
+from oidc_probe.core import refs
+from oidc_probe.core.model import Stage
 
 STAGES = {Stage.CONFIG, Stage.DISCOVERY, Stage.JWKS, Stage.AUTHORIZE, Stage.TOKEN}
 EXPECTED = {

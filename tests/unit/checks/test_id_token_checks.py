@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from oidc_probe.context import DecodedJwt, LoginResult, RunContext, SignatureResult
-from oidc_probe.model import Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import DecodedJwt, LoginResult, RunContext, SignatureResult
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import ISSUER, NOW, failed_exchange, json_exchange, make_config, make_context
 from tests.unit.checks.helpers import only, run, text_of
 from tests.unit.checks.token_fixtures import (

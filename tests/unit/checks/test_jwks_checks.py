@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.context import HttpExchange, RunContext
-from oidc_probe.model import Status
+from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.model import Status
 from tests.factories import ISSUER, failed_exchange, json_exchange, make_context
 from tests.unit.checks.helpers import by_subject, only, run, text_of
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.context import HttpExchange, LoginResult, RunContext
-from oidc_probe.model import Status
-from oidc_probe.settings import ClientAuth, RunSettings
+from oidc_probe.core.context import HttpExchange, LoginResult, RunContext
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import ClientAuth, RunSettings
 from tests.factories import (
     DOMAIN,
     ISSUER,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from oidc_probe.context import RunContext
-from oidc_probe.model import Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import failed_exchange, json_exchange, make_context
 from tests.unit.checks.helpers import only, run, text_of
 from tests.unit.checks.token_fixtures import (

@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from oidc_probe.config import ProbeConfig
-from oidc_probe.context import (
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import (
     AuthorizationRequest,
     DecodedJwt,
     HttpExchange,
@@ -20,7 +20,7 @@ from oidc_probe.context import (
     RunContext,
     SignatureResult,
 )
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.settings import RunSettings
 from tests.factories import DOMAIN, ISSUER, NOW, json_exchange, make_config, make_context
 
 NONCE = "n0nce-Secret-Value-kZq8TxY2wP5mR7vL"
@@ -173,7 +173,7 @@ def secrets_in(ctx: RunContext) -> list[str]:
 def assert_documented(check_id: str) -> None:
     """The check's docstring has its four parts and every reference resolves to a URL."""
     from oidc_probe.checks.registry import get_check
-    from oidc_probe.refs import ref_url
+    from oidc_probe.core.refs import ref_url
 
     spec = get_check(check_id)
     assert spec is not None, check_id

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.commands.output import Destination, destinations
-from oidc_probe.errors import UsageError
-from oidc_probe.model import Stage, Status
+from oidc_probe.cli.output import Destination, destinations
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.model import Stage, Status
 from oidc_probe.report.base import Format, Report, UserSection
 from oidc_probe.report.github import command, escape_data, escape_property, render_github
 from oidc_probe.report.junit import render_junit

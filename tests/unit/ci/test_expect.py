@@ -6,11 +6,11 @@ import pytest
 
 from oidc_probe.checks.expect import expectation_met
 from oidc_probe.checks.registry import get_check, run_check
-from oidc_probe.context import DecodedJwt
-from oidc_probe.errors import UsageError
-from oidc_probe.expect import Expectation, Kind, evaluate, parse_expectation
-from oidc_probe.model import Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import DecodedJwt
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.expect import Expectation, Kind, evaluate, parse_expectation
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import ISSUER, make_context
 
 CLAIMS: dict[str, Any] = {

@@ -3,9 +3,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from oidc_probe import multirun
-from oidc_probe.context import HttpExchange
-from oidc_probe.multirun import SharedRefetch
+from oidc_probe.core.context import HttpExchange
+from oidc_probe.run import multirun
+from oidc_probe.run.multirun import SharedRefetch
 from tests.factories import make_context
 
 

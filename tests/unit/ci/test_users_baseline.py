@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.baseline import Baseline, BaselineEntry, load_baseline, parse_baseline
-from oidc_probe.errors import ConfigError, UsageError
-from oidc_probe.expect import Kind
-from oidc_probe.model import Stage, Status
-from oidc_probe.users import load_users, parse_users, passwords
+from oidc_probe.core.errors import ConfigError, UsageError
+from oidc_probe.core.expect import Kind
+from oidc_probe.core.model import Stage, Status
+from oidc_probe.run.baseline import Baseline, BaselineEntry, load_baseline, parse_baseline
+from oidc_probe.run.users import load_users, parse_users, passwords
 from tests.unit.report.builders import finding
 
 TOML = """

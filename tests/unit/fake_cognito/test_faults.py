@@ -12,7 +12,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
-from oidc_probe.errors import ConfigError
+from oidc_probe.core.errors import ConfigError
 from oidc_probe.fake_cognito import Fault, create_app, list_faults, load_pool, parse_faults
 
 from .conftest import Driver, b64url, pkce_pair, query, segment

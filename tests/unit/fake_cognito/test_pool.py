@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.cognito import POOL_ID
-from oidc_probe.config import derive_issuer
-from oidc_probe.errors import ConfigError
+from oidc_probe.core.cognito import POOL_ID
+from oidc_probe.core.config import derive_issuer
+from oidc_probe.core.errors import ConfigError
 from oidc_probe.fake_cognito import load_pool
 
 from .conftest import TEST_POOL

@@ -9,7 +9,7 @@ import sys
 import httpx2
 import pytest
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 from oidc_probe.fake_cognito import PoolKeys, create_app, load_pool
 from oidc_probe.fake_cognito.cli import describe, format_fault_list, run_fake_cognito
 from oidc_probe.fake_cognito.server import start_in_thread

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
-from oidc_probe.context import AuthorizationRequest
+from oidc_probe.core.context import AuthorizationRequest
 from oidc_probe.login.browser import BrowserLogin, Countdown, format_remaining
 from oidc_probe.login.callback import callback_result
 from oidc_probe.login.callback_server import CallbackServer

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 
-from oidc_probe.errors import UsageError
+from oidc_probe.core.errors import UsageError
 from oidc_probe.login.callback_server import CallbackServer, parse_redirect_uri
 from tests.e2e.interactive import free_port
 

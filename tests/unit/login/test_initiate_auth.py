@@ -8,9 +8,9 @@ from typing import Any
 import httpx2
 import pytest
 
-from oidc_probe.context import AuthorizationRequest, HttpExchange
-from oidc_probe.errors import UsageError
-from oidc_probe.http import make_client
+from oidc_probe.core.context import AuthorizationRequest, HttpExchange
+from oidc_probe.core.errors import UsageError
+from oidc_probe.core.settings import LoginMode, RunSettings
 from oidc_probe.login.initiate_auth import (
     CHALLENGE_HINTS,
     FLOW_NOT_ENABLED_HINT,
@@ -20,7 +20,7 @@ from oidc_probe.login.initiate_auth import (
     interpret,
     secret_hash,
 )
-from oidc_probe.settings import LoginMode, RunSettings
+from oidc_probe.plumbing.http import make_client
 from tests.factories import ISSUER, make_config
 
 ENDPOINT = "https://cognito-idp.us-east-1.amazonaws.com/"

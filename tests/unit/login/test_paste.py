@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from oidc_probe.context import AuthorizationRequest
+from oidc_probe.core.context import AuthorizationRequest
 from oidc_probe.login.paste import PasteLogin, parse_pasted
 
 CALLBACK = "https://team.cloudflareaccess.com/cdn-cgi/access/callback"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oidc_probe.context import AuthorizationRequest, DecodedJwt, LoginResult, RunContext
-from oidc_probe.model import Finding, Stage, Status
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.context import AuthorizationRequest, DecodedJwt, LoginResult, RunContext
+from oidc_probe.core.model import Finding, Stage, Status
+from oidc_probe.core.settings import RunSettings
 from tests.factories import DOMAIN, ISSUER, json_exchange, make_config, make_context
 
 CLIENT_SECRET = "s3cr3t-value-for-tests"

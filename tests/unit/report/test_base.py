@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import math
 
-from oidc_probe.context import SignatureResult
-from oidc_probe.model import Status
+from oidc_probe.core.context import SignatureResult
+from oidc_probe.core.model import Status
 from oidc_probe.report import Counts, Format, Report, Result, render, summary_line
 from oidc_probe.report.base import json_safe
 from tests.factories import ISSUER, make_context

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from oidc_probe.commands.login_modes import results_page
-from oidc_probe.model import Stage, Status
+from oidc_probe.cli.login_modes import results_page
+from oidc_probe.core.model import Stage, Status
 from oidc_probe.report.base import Report
 from oidc_probe.report.html import message_page, render_results_page
 

@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from oidc_probe import __version__
-from oidc_probe.model import Status
+from oidc_probe.core.model import Status
 from oidc_probe.report import Report
 from oidc_probe.report.json import render_json
 from tests.factories import make_context

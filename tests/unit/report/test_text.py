@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from oidc_probe.model import Stage, Status
+from oidc_probe.core.model import Stage, Status
 from oidc_probe.report import Report
 from oidc_probe.report.text import EVIDENCE_LIMIT, WIDTH, render_text
 from tests.factories import make_context

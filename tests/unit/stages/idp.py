@@ -20,8 +20,8 @@ import httpx2
 from joserfc import jws
 from joserfc.jwk import RSAKey
 
-from oidc_probe.config import ProbeConfig
-from oidc_probe.settings import RunSettings
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.settings import RunSettings
 
 BASE = "https://idp.test"
 POOL = "us-east-1_Test12345"

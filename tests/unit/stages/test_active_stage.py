@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, LoginResult, RunContext
-from oidc_probe.http import make_client
-from oidc_probe.settings import LoginMode, RunSettings
+from oidc_probe.core.context import AuthorizationRequest, LoginResult, RunContext
+from oidc_probe.core.settings import LoginMode, RunSettings
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import active
 from tests.factories import ISSUER, json_exchange, make_config, make_context
 

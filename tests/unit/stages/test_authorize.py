@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 
-from oidc_probe.context import AuthorizationRequest, LoginResult
-from oidc_probe.http import make_client
+from oidc_probe.core.context import AuthorizationRequest, LoginResult
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import authorize
 from oidc_probe.stages.authorize import build_request, pkce_challenge
 from tests.factories import make_context

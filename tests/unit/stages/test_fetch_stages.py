@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx2
 
-from oidc_probe.context import RunContext
-from oidc_probe.http import make_client
+from oidc_probe.core.context import RunContext
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import discover, jwks, userinfo
 from oidc_probe.stages.discover import discovery_url
 from tests.factories import json_exchange, make_context

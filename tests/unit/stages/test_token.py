@@ -6,9 +6,9 @@ from urllib.parse import parse_qsl
 import httpx2
 import pytest
 
-from oidc_probe.context import LoginResult, RunContext
-from oidc_probe.http import make_client
-from oidc_probe.settings import ClientAuth
+from oidc_probe.core.context import LoginResult, RunContext
+from oidc_probe.core.settings import ClientAuth
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import token
 from oidc_probe.stages.authorize import build_request
 from oidc_probe.stages.token import basic_authorization

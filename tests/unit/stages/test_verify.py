@@ -11,8 +11,8 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import ECKey
 
-from oidc_probe.context import RunContext
-from oidc_probe.http import make_client
+from oidc_probe.core.context import RunContext
+from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import verify
 from oidc_probe.stages.verify import decode_jwt, load_keys
 from tests.factories import json_exchange, make_context

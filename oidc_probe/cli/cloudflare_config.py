@@ -1,0 +1,166 @@
+"""``oidc-probe cloudflare-config``: the identity-provider JSON for Cloudflare's API, from the pool.
+
+The URLs come from the pool's discovery document
+(``https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/openid-configuration``),
+so the config Access gets is the one the probe checks:
+
+- ``certs_url`` is the document's ``jwks_uri``;
+- ``auth_url`` and ``token_url`` are the document's endpoints when they are on the
+  ``--domain`` host; when they are not (a custom domain while the document names the
+  prefix domain, or the document lacks them) the domain's ``/oauth2/authorize`` and
+  ``/oauth2/token`` are used and a warning says so (DSC003 will flag the difference).
+
+``--domain`` is a prefix (``myapp`` -> ``myapp.auth.<region>.amazoncognito.com``), a
+host (``auth.example.com``) or a base URL (``http://127.0.0.1:9229``, for the emulator).
+
+The client secret comes from ``OIDC_PROBE_CLIENT_SECRET`` only. It is written to
+``--output FILE`` (created with mode 0600) and printed on stdout only with
+``--show-secret``; without either, stdout gets the body without ``client_secret``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from oidc_probe.core.cognito import POOL_ID
+from oidc_probe.core.config import DEFAULT_SCOPES, SECRET_ENV
+from oidc_probe.core.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from oidc_probe.cli.console import Console
+
+
+def discovery_url_for(args: argparse.Namespace) -> tuple[str, str]:
+    """The discovery URL to fetch and the issuer it must name."""
+    from oidc_probe.stages.discover import discovery_url
+
+    match = POOL_ID.match(args.pool_id)
+    if match is None:
+        raise UsageError(f"--pool-id {args.pool_id!r} is not shaped like <region>_<id>")
+    if match.group("region") != args.region:
+        raise UsageError(
+            f"--pool-id {args.pool_id} belongs to region {match.group('region')}, not {args.region}"
+        )
+    issuer = args.issuer or f"https://cognito-idp.{args.region}.amazonaws.com/{args.pool_id}"
+    return args.discovery_url or discovery_url(issuer), issuer
+
+
+def domain_base(domain: str, region: str) -> str:
+    """``https://host`` (or the given base URL) for a prefix, host or URL."""
+    value = domain.strip().rstrip("/")
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
+        return f"{parts.scheme}://{parts.netloc}"
+    if not value or "/" in value:
+        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
+    if "." in value or ":" in value:
+        return f"https://{value}"
+    return f"https://{value}.auth.{region}.amazoncognito.com"
+
+
+def cloudflare_config_command(args: argparse.Namespace, console: Console) -> int:
+    from oidc_probe.cli.check import checked_ca_bundle, writable_output
+    from oidc_probe.core.settings import RunSettings
+    from oidc_probe.plumbing.http import fetch, make_client
+
+    url, issuer = discovery_url_for(args)
+    base = domain_base(args.domain, args.region)
+    secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
+    if not args.omit_secret and not secret:
+        raise UsageError(
+            f"set {SECRET_ENV} to the app client's secret (or pass --omit-secret to leave it out)"
+        )
+    console.redactor.add(secret)
+    output = writable_output(args.output)
+    settings = RunSettings(
+        issuer=issuer, timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
+    )
+    with make_client(settings) as client:
+        exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
+    document = exchange.json_object() if exchange.ok else None
+    if document is None:
+        why = (
+            exchange.error or f"HTTP {exchange.status}" if not exchange.ok else "not a JSON object"
+        )
+        raise ConfigError(f"cannot read the discovery document at {url}: {why}")
+    if args.discovery_url is None and document.get("issuer") != issuer:
+        raise ConfigError(
+            f"the discovery document at {url} names issuer {document.get('issuer')!r}, "
+            f"not {issuer!r}"
+        )
+    config = _config(args, document, base, console)
+    if secret is not None:
+        config = {"client_id": config.pop("client_id"), "client_secret": secret, **config}
+    body = {
+        "name": args.name or f"Amazon Cognito ({args.pool_id})",
+        "type": "oidc",
+        "config": config,
+    }
+    text = json.dumps(body, indent=2) + "\n"
+    if output is not None:
+        write_private(output, text)
+        console.err(f"oidc-probe: identity-provider JSON written to {output} (mode 0600)")
+        return 0
+    if secret is not None and not args.show_secret:
+        shown = {**body, "config": {k: v for k, v in config.items() if k != "client_secret"}}
+        console.out(json.dumps(shown, indent=2) + "\n")
+        console.warn(
+            "client_secret left out of stdout: use --output FILE (written with mode 0600) "
+            "or --show-secret"
+        )
+        return 0
+    console.out(text, redacted=True)
+    return 0
+
+
+def _config(
+    args: argparse.Namespace, document: dict[str, Any], base: str, console: Console
+) -> dict[str, Any]:
+    from oidc_probe.cli.check import split_words
+
+    jwks_uri = document.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or not jwks_uri:
+        raise ConfigError("the discovery document has no jwks_uri")
+    host = urlsplit(base).netloc.lower()
+    urls = {}
+    for key, field, path in (
+        ("auth_url", "authorization_endpoint", "/oauth2/authorize"),
+        ("token_url", "token_endpoint", "/oauth2/token"),
+    ):
+        published = document.get(field)
+        if isinstance(published, str) and urlsplit(published).netloc.lower() == host:
+            urls[key] = published
+        else:
+            urls[key] = base + path
+            console.warn(
+                f"the discovery document's {field} is {published!r}, not on {host}; "
+                f"using {urls[key]} (a probe will report the difference as DSC003)"
+            )
+    return {
+        "client_id": args.client_id,
+        "auth_url": urls["auth_url"],
+        "token_url": urls["token_url"],
+        "certs_url": jwks_uri,
+        "scopes": list(split_words(args.scopes) or DEFAULT_SCOPES),
+        "claims": list(split_words(args.claims) or ()),
+        "pkce_enabled": bool(args.pkce_enabled),
+        "email_claim_name": args.email_claim_name,
+    }
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (it holds the client secret)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,71 @@
+"""The streams and environment a command talks to, injectable for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TextIO
+
+from oidc_probe.core.errors import UsageError
+from oidc_probe.plumbing.redact import Redactor
+
+
+class Console:
+    """Where a command reads and writes. Everything written goes through ``redactor``.
+
+    Mutable on purpose: commands add secrets to ``redactor`` as they learn them,
+    so the error line ``main()`` prints on failure is redacted too.
+    """
+
+    def __init__(
+        self,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        stderr: TextIO,
+        environ: Mapping[str, str],
+        redactor: Redactor | None = None,
+    ) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.environ = environ
+        self.redactor = redactor if redactor is not None else Redactor()
+
+    def out(self, text: str, *, redacted: bool = False) -> None:
+        """Write ``text`` (complete with newlines) to stdout.
+
+        ``redacted`` says the caller already redacted it (reports are redacted
+        field by field, so that machine output keeps its syntax).
+        """
+        self.stdout.write(text if redacted else self.redactor.redact(text))
+        self.stdout.flush()
+
+    def err(self, line: str) -> None:
+        """Write one line to stderr."""
+        self.stderr.write(self.redactor.redact(line) + "\n")
+        self.stderr.flush()
+
+    def read_line(self) -> str:
+        """One line from stdin ('' at end of input); bad UTF-8 is a usage error, not a crash."""
+        return self._read(self.stdin.readline)
+
+    def read_all(self) -> str:
+        """All of stdin; bad UTF-8 is a usage error, not a crash."""
+        return self._read(self.stdin.read)
+
+    @staticmethod
+    def _read(read: Callable[[], str]) -> str:
+        try:
+            return read()
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not UTF-8 text") from None
+
+    def warn(self, message: str) -> None:
+        self.err(f"warning: {message}")
+
+    def color(self, *, disabled: bool = False) -> bool:
+        """Whether stdout gets ANSI colour: a TTY, ``NO_COLOR`` unset or empty, not disabled."""
+        if disabled or self.environ.get("NO_COLOR"):
+            return False
+        isatty = getattr(self.stdout, "isatty", None)
+        return bool(isatty()) if callable(isatty) else False

@@ -1,4 +1,0 @@
-"""The subcommands behind ``oidc-probe``; ``oidc_probe.cli`` only parses and dispatches.
-
-Each module is imported only when its command runs, to keep start-up fast.
-"""

@@ -1,0 +1,245 @@
+"""Cloudflare's identity-provider JSON -> a frozen :class:`ProbeConfig`.
+
+The file is taken exactly as Cloudflare's API takes it: the whole body
+(``name``, ``type``, ``config``) or just the inner ``config`` object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from oidc_probe.core.errors import ConfigError
+from oidc_probe.core.jsontypes import a_json_type
+
+SECRET_ENV = "OIDC_PROBE_CLIENT_SECRET"
+DEFAULT_SCOPES = ("openid", "email", "profile")
+URL_FIELDS = ("auth_url", "token_url", "certs_url")
+REQUIRED_FIELDS = ("client_id", "auth_url", "token_url", "certs_url")
+KNOWN_FIELDS = frozenset(
+    {
+        "client_id",
+        "client_secret",
+        "auth_url",
+        "token_url",
+        "certs_url",
+        "scopes",
+        "claims",
+        "pkce_enabled",
+        "email_claim_name",
+    }
+)
+# Fields Cloudflare's API accepts for other identity-provider types or as extras; not warned about.
+TOLERATED_FIELDS = frozenset({"redirect_url", "sign_in_endpoint", "conditional_access_enabled"})
+TOP_LEVEL_FIELDS = frozenset({"name", "type", "config", "id", "scim_config"})
+_PLACEHOLDER = re.compile(r"<[^<>]*>")
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    """The identity-provider settings Access would use, as the probe uses them."""
+
+    client_id: str
+    auth_url: str
+    token_url: str
+    certs_url: str
+    client_secret: str | None = field(default=None, repr=False)
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    claims: tuple[str, ...] = ()
+    pkce_enabled: bool = False
+    email_claim_name: str = "email"
+    name: str | None = None
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def placeholders(self) -> tuple[str, ...]:
+        """Fields still holding a template value such as ``<your client id>``, or empty."""
+        names = ("client_id", "client_secret", *URL_FIELDS)
+        found = []
+        for name in names:
+            value = getattr(self, name)
+            if value is not None and (not value.strip() or _PLACEHOLDER.search(value)):
+                found.append(name)
+        return tuple(found)
+
+    def usable(self, name: str) -> bool:
+        """Whether the field holds a real value the probe can send to a server."""
+        return getattr(self, name) is not None and name not in self.placeholders()
+
+
+def load_config(
+    path: str | Path | None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ProbeConfig:
+    """Read the Cloudflare JSON (if any), apply flag overrides and the secret from the environment.
+
+    Raises :class:`ConfigError` with one line naming the field and, where possible,
+    the position in the file.
+    """
+    env = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    raw: dict[str, Any] = {}
+    text = ""
+    source = str(path) if path is not None else None
+    if path is not None:
+        text = _read(Path(path))
+        raw = _parse(text, str(path))
+    flat = {k: v for k, v in overrides.items() if v is not None}
+    merged = {**raw, **flat}
+    if merged.get("client_secret") is None and env.get(SECRET_ENV):
+        merged["client_secret"] = env[SECRET_ENV]
+    warnings = tuple(
+        f"{_where(source, text, key)}unknown field '{key}' ignored"
+        for key in raw
+        if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS
+    )
+    for key in REQUIRED_FIELDS:
+        if key not in merged or merged[key] is None:
+            flag = "--" + key.replace("_", "-")
+            raise ConfigError(
+                f"{_where(source, text, None)}missing required field '{key}' "
+                f"(add it to the config file or pass {flag})"
+            )
+    values: dict[str, Any] = {}
+    for f in fields(ProbeConfig):
+        if f.name in ("name", "source", "warnings") or f.name not in merged:
+            continue
+        values[f.name] = _coerce(f.name, merged[f.name], source, text)
+    config = ProbeConfig(**values, name=_top_name(source, text), source=source, warnings=warnings)
+    _validate_urls(config, source, text)
+    return config
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save the config as UTF-8 JSON") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+
+
+def _parse(text: str, source: str) -> dict[str, Any]:
+    if not text.strip():
+        raise ConfigError(
+            f"{source}: config file is empty; expected Cloudflare's identity-provider JSON"
+        )
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid JSON: nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{source}:1:1: expected a JSON object, got {a_json_type(doc)}")
+    if "config" in doc:
+        inner = doc["config"]
+        if not isinstance(inner, dict):
+            raise ConfigError(
+                f"{_where(source, text, 'config')}field 'config' must be an object, "
+                f"got {a_json_type(inner)}"
+            )
+        kind = doc.get("type")
+        if kind is not None and kind != "oidc":
+            raise ConfigError(
+                f"{_where(source, text, 'type')}identity provider type is {kind!r}; "
+                'oidc-probe tests generic OIDC providers ("type": "oidc")'
+            )
+        return inner
+    return doc
+
+
+def _top_name(source: str | None, text: str) -> str | None:
+    if not text:
+        return None
+    doc = json.loads(text)
+    name = doc.get("name") if "config" in doc else None
+    return name if isinstance(name, str) else None
+
+
+def _coerce(name: str, value: Any, source: str | None, text: str) -> Any:
+    where = _where(source, text, name)
+    if name in ("scopes", "claims"):
+        return _string_list(name, value, where)
+    if name == "pkce_enabled":
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{where}field 'pkce_enabled' must be true or false, got {a_json_type(value)}"
+            )
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}field '{name}' must be a string, got {a_json_type(value)}")
+    if name == "email_claim_name" and not value.strip():
+        raise ConfigError(f"{where}field 'email_claim_name' is empty; leave it out to use 'email'")
+    return value
+
+
+def _string_list(name: str, value: Any, where: str) -> tuple[str, ...]:
+    """``scopes`` or ``claims``: an array of non-empty strings, as Cloudflare's API takes them.
+
+    An empty array is valid (for ``claims``: no custom claims). Claim names must be
+    unique: Access reads each once into the same object.
+    """
+    example = '["openid", "email", "profile"]' if name == "scopes" else '["groups"]'
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f"{where}field '{name}' must be a list of strings such as {example}, "
+            f"got {a_json_type(value)}"
+        )
+    if any(not v.strip() for v in value):
+        raise ConfigError(
+            f"{where}field '{name}' holds an empty {name[:-1]} name (\"\"); remove it"
+        )
+    if name == "claims":
+        seen: set[str] = set()
+        for claim in value:
+            if claim in seen:
+                raise ConfigError(f"{where}field 'claims' lists {claim!r} twice; keep one")
+            seen.add(claim)
+    return tuple(value)
+
+
+def _validate_urls(config: ProbeConfig, source: str | None, text: str = "") -> None:
+    for name in URL_FIELDS:
+        value: str = getattr(config, name)
+        if _PLACEHOLDER.search(value):
+            continue  # reported by check CFG001, which names the template value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                f"{_where(source, text, name)}field '{name}' must be an absolute http(s) URL, "
+                f"got {value!r}"
+            )
+
+
+def _where(source: str | None, text: str, key: str | None) -> str:
+    """``file:line:col: `` pointing at ``"key"`` in the file where it can be found."""
+    if source is None:
+        return ""
+    if not key or not text:
+        return f"{source}: "
+    index = text.find(json.dumps(key))
+    if index < 0:
+        return f"{source}: "
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"{source}:{line}:{col}: "
+
+
+def derive_issuer(certs_url: str) -> str:
+    """The issuer Access's keys belong to: ``certs_url`` without ``/.well-known/jwks.json``."""
+    for suffix in ("/.well-known/jwks.json", "/.well-known/jwks"):
+        if certs_url.endswith(suffix):
+            return certs_url[: -len(suffix)]
+    return certs_url.rsplit("/", 1)[0]

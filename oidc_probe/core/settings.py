@@ -1,0 +1,49 @@
+"""How the probe runs, beyond what Cloudflare's config says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oidc_probe.core.expect import Expectation
+
+from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+
+# Algorithms Cloudflare Access accepts for ID-token signatures.
+ACCESS_ALGORITHMS = ("RS256", "RS512", "PS512", "ES256", "ES384", "ES512")
+
+
+class ClientAuth(StrEnum):
+    BASIC = "basic"
+    POST = "post"
+
+
+class LoginMode(StrEnum):
+    FORM = "form"
+    BROWSER = "browser"
+    PASTE = "paste"
+    HEADLESS_BROWSER = "headless-browser"
+    INITIATE_AUTH = "initiate-auth"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Options of one probe run. Secrets are excluded from ``repr``."""
+
+    issuer: str
+    redirect_uri: str = DEFAULT_REDIRECT_URI
+    client_auth: ClientAuth = ClientAuth.BASIC
+    login: LoginMode = LoginMode.FORM
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    leeway: int = 60
+    timeout: float = 10.0
+    ca_bundle: str | None = None
+    show_tokens: bool = False
+    # --active: the checks that need extra logins (TOK004, TOK005, AUT005).
+    active: bool = False
+    # --cognito-endpoint: the Cognito API for --login initiate-auth (default: from certs_url).
+    cognito_endpoint: str | None = None
+    expectations: tuple[Expectation, ...] = ()

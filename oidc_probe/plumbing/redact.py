@@ -1,0 +1,158 @@
+"""The last safety net for secrets: every output passes through a :class:`Redactor`.
+
+Checks never put secrets into findings; this module makes sure that a slip (a
+token echoed inside an error body, a code in a quoted URL) still never reaches
+the terminal, a report file or an error line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oidc_probe.core.context import RunContext
+    from oidc_probe.report.base import Report
+
+REDACTED = "[redacted]"
+MIN_LENGTH = 4
+PREFIX = 12
+
+
+class Redactor:
+    """Replaces every known secret, in every usual encoding, with ``[redacted]``.
+
+    Secrets shorter than :data:`MIN_LENGTH` are ignored: replacing them would
+    shred ordinary words without protecting anything. Besides the raw value, the
+    URL-encoded and JSON-escaped forms are replaced too, so a code inside a
+    quoted URL or a secret with quotes inside a JSON body are caught.
+
+    The set of secrets grows with :meth:`add` as a command learns them (the
+    client secret after loading the config, the password after reading it, the
+    tokens after the run), so that error lines printed at any point are covered.
+    """
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets: set[str] = set()
+        self._index: _Index | None = None
+        self.add(*secrets)
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self._secrets)} values)"
+
+    def __len__(self) -> int:
+        return len(self._secrets)
+
+    def add(self, *secrets: str | None) -> None:
+        wanted = [s for s in secrets if s and len(s) >= MIN_LENGTH]
+        if not wanted:
+            return
+        from urllib.parse import quote, quote_plus
+
+        for secret in wanted:
+            for variant in (
+                secret,
+                quote(secret, safe=""),
+                quote_plus(secret),
+                _json_escaped(secret),
+            ):
+                if len(variant) >= MIN_LENGTH:
+                    self._secrets.add(variant)
+        self._index = None
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret replaced, leftmost first, the longest at each position.
+
+        A small regex finds the places where a secret may start (one alternative per
+        distinct prefix of :data:`PREFIX` characters, so thousands of tokens sharing a
+        JWT header make one alternative); there the secrets with that prefix are tried.
+        """
+        if not self._secrets:
+            return text
+        index = self._index or self._build_index()
+        found = index.starts.search(text)
+        if found is None:
+            return text
+        parts: list[str] = []
+        done = 0
+        while found is not None:
+            at = found.start()
+            length = index.longest_at(text, at)
+            if length:
+                parts += (text[done:at], REDACTED)
+                done = at + length
+            found = index.starts.search(text, done if length else at + 1)
+        parts.append(text[done:])
+        return "".join(parts)
+
+    def _build_index(self) -> _Index:
+        by_prefix: dict[str, list[str]] = {}
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            by_prefix.setdefault(secret[:PREFIX], []).append(secret)
+        alternatives = sorted(by_prefix, key=len, reverse=True)
+        self._index = _Index(
+            re.compile("|".join(map(re.escape, alternatives))),
+            by_prefix,
+            tuple(sorted({len(k) for k in by_prefix})),
+        )
+        return self._index
+
+    __call__ = redact
+
+    def redact_data(self, value: Any) -> Any:
+        """A copy of JSON-like data with every string (keys included) redacted.
+
+        Used for machine output, where replacing inside the rendered text could
+        break the syntax when a secret happens to equal a piece of it.
+        """
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, Mapping):
+            return {self.redact_data(k): self.redact_data(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.redact_data(v) for v in value]
+        return value
+
+    @classmethod
+    def for_context(cls, ctx: RunContext, *, show_tokens: bool = False) -> Redactor:
+        """Every secret of the run; with ``show_tokens`` only the client secret and password."""
+        if show_tokens:
+            return cls([ctx.config.client_secret, ctx.settings.password])
+        return cls([ctx.config.client_secret, ctx.settings.password, *ctx.secrets()])
+
+
+class _Index:
+    """Where secrets may start (``starts``), and the secrets by prefix, longest first."""
+
+    __slots__ = ("by_prefix", "prefix_lengths", "starts")
+
+    def __init__(
+        self, starts: re.Pattern[str], by_prefix: dict[str, list[str]], lengths: tuple[int, ...]
+    ) -> None:
+        self.starts = starts
+        self.by_prefix = by_prefix
+        self.prefix_lengths = lengths
+
+    def longest_at(self, text: str, at: int) -> int:
+        """The length of the longest secret at ``text[at:]``, 0 if none."""
+        best = 0
+        for length in self.prefix_lengths:
+            for secret in self.by_prefix.get(text[at : at + length], ()):
+                if len(secret) <= best:
+                    break
+                if text.startswith(secret, at):
+                    best = len(secret)
+                    break
+        return best
+
+
+def _json_escaped(secret: str) -> str:
+    import json
+
+    return json.dumps(secret)[1:-1]
+
+
+def redact_report(report: Report, redactor: Redactor) -> Report:
+    """A copy of ``report`` with every free-form value passed through ``redactor``."""
+    return report.map_text(redactor.redact_data)

@@ -1,0 +1,131 @@
+"""Probe several users in one run: one discovery, one JWKS fetch, concurrent logins.
+
+The discovery and JWKS stages run once; their checks (config, discovery, JWKS)
+judge that shared context once. Each user then gets a context seeded with the
+shared fetches, its own HTTP client (its own cookie jar) and the login stages,
+in a thread pool of ``concurrency`` workers. A JWKS refetch for an unknown ``kid``
+happens at most once per run, whichever user meets the kid first.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+import httpx2
+
+from oidc_probe.checks.registry import all_checks, run_checks
+from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.model import Finding, Stage
+from oidc_probe.core.settings import RunSettings
+from oidc_probe.login.base import LoginDriver
+from oidc_probe.plumbing.http import make_client
+from oidc_probe.run import pipeline
+from oidc_probe.run.users import UserSpec
+from oidc_probe.stages.jwks import fetch_jwks
+
+SHARED_STAGES = frozenset({Stage.CONFIG, Stage.DISCOVERY, Stage.JWKS})
+# Builds the login driver of one user from the config and that user's settings.
+DriverFactory = Callable[[ProbeConfig, RunSettings], LoginDriver]
+
+
+class SharedRefetch:
+    """A JWKS refetch done at most once, whatever the number of users and threads asking."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = False
+        self._result: HttpExchange | None = None
+        self.fetches = 0
+
+    def __call__(self, ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:
+        with self._lock:
+            if not self._done:
+                self._result = fetch_jwks(ctx, client)
+                self.fetches += 1
+                self._done = True
+            return self._result
+
+
+@dataclass(frozen=True)
+class UserRun:
+    username: str
+    ctx: RunContext
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class MultiRun:
+    shared: RunContext
+    findings: tuple[Finding, ...]  # the run-wide checks
+    users: tuple[UserRun, ...]
+
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *(f for u in self.users for f in u.findings)]
+
+    def contexts(self) -> list[RunContext]:
+        return [self.shared, *(u.ctx for u in self.users)]
+
+
+def _headless_driver(config: ProbeConfig, settings: RunSettings) -> LoginDriver:
+    """The login mode's driver, as for a single-user ``check``."""
+    from oidc_probe.login.initiate_auth import headless_driver
+
+    return headless_driver(config, settings)
+
+
+def run_users(
+    config: ProbeConfig,
+    settings: RunSettings,
+    users: Sequence[UserSpec],
+    passwords: dict[str, str],
+    *,
+    concurrency: int = 4,
+    driver_factory: DriverFactory = _headless_driver,
+    transport: httpx2.BaseTransport | None = None,
+    now: Callable[[], float] = time.time,
+) -> MultiRun:
+    """Run the shared stages once and every user's login stages; checks included."""
+    shared = RunContext(config=config, settings=settings, now=now)
+    with make_client(settings, transport=transport) as client:
+        pipeline.run_discovery_stages(shared, client)
+    catalogue = all_checks()
+    shared_findings = run_checks(shared, [c for c in catalogue if c.stage in SHARED_STAGES])
+    user_checks = [c for c in catalogue if c.stage not in SHARED_STAGES]
+    refetch = SharedRefetch()
+
+    def one(user: UserSpec) -> UserRun:
+        user_settings = replace(
+            settings,
+            username=user.username,
+            password=passwords[user.username],
+            expectations=settings.expectations + user.expect,
+        )
+        ctx = RunContext(
+            config=config,
+            settings=user_settings,
+            now=now,
+            discovery_fetch=shared.discovery_fetch,
+            jwks_fetch=shared.jwks_fetch,
+            timings_ms=dict(shared.timings_ms),
+            stopped=dict(shared.stopped),
+            jwks_refetcher=refetch,
+        )
+        driver = driver_factory(config, user_settings)
+        with make_client(user_settings, transport=transport) as client:
+            pipeline.run_login_stages(ctx, client, driver)
+        findings = run_checks(ctx, user_checks)
+        return UserRun(user.username, ctx, tuple(replace(f, user=user.username) for f in findings))
+
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe")
+    try:
+        runs = tuple(pool.map(one, users))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not log the rest in
+        raise
+    pool.shutdown()
+    return MultiRun(shared, tuple(shared_findings), runs)
