@@ -33,6 +33,7 @@ from oidc_probe.core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
+    from oidc_probe.run.runner import ProbeRunner
 
 
 def discovery_url_for(args: argparse.Namespace) -> tuple[str, str]:
@@ -65,8 +66,43 @@ def domain_base(domain: str, region: str) -> str:
     return f"https://{value}.auth.{region}.amazoncognito.com"
 
 
-def cloudflare_config_command(args: argparse.Namespace, console: Console) -> int:
-    from oidc_probe.cli.check import checked_ca_bundle, writable_output
+def add_options(cf: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli.argtypes import positive_float
+
+    cf.add_argument("--region", required=True, help="AWS region, e.g. eu-west-1")
+    cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
+    cf.add_argument(
+        "--domain",
+        required=True,
+        help="the pool domain: a prefix (myapp), a host (auth.example.com) or a base URL",
+    )
+    cf.add_argument("--client-id", required=True, metavar="ID")
+    cf.add_argument("--name", help="the identity provider's name in Cloudflare")
+    cf.add_argument(
+        "--scopes", action="append", metavar="SCOPES", help="default: openid email profile"
+    )
+    cf.add_argument("--claims", action="append", metavar="CLAIMS", help="custom claims for Access")
+    cf.add_argument(
+        "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=False
+    )
+    cf.add_argument("--email-claim-name", metavar="CLAIM", default="email")
+    cf.add_argument("--issuer", help="fetch discovery for this issuer instead (testing)")
+    cf.add_argument("--discovery-url", metavar="URL", help="fetch this discovery document instead")
+    cf.add_argument("--output", metavar="FILE", help="write the JSON here (created with mode 0600)")
+    cf.add_argument(
+        "--show-secret", action="store_true", help="print the client secret on stdout too"
+    )
+    cf.add_argument(
+        "--omit-secret",
+        action="store_true",
+        help="leave client_secret out (for review, or for 'check' with OIDC_PROBE_CLIENT_SECRET)",
+    )
+    cf.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
+    cf.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+
+
+def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from oidc_probe.cli.inputs import checked_ca_bundle, writable_output
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.plumbing.http import fetch, make_client
 
@@ -123,7 +159,7 @@ def cloudflare_config_command(args: argparse.Namespace, console: Console) -> int
 def _config(
     args: argparse.Namespace, document: dict[str, Any], base: str, console: Console
 ) -> dict[str, Any]:
-    from oidc_probe.cli.check import split_words
+    from oidc_probe.cli.inputs import split_words
 
     jwks_uri = document.get("jwks_uri")
     if not isinstance(jwks_uri, str) or not jwks_uri:

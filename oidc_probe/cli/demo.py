@@ -13,19 +13,36 @@ from typing import TYPE_CHECKING, Any
 from oidc_probe.core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from oidc_probe.cli.check import ProbeRunner
     from oidc_probe.cli.console import Console
     from oidc_probe.core.config import ProbeConfig
+    from oidc_probe.run.runner import ProbeRunner
 
 DEMO_USER = "demo"
 
 
-def demo_command(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    from oidc_probe.cli.check import OutputOptions, default_probe, emit_report
+def add_options(demo: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli.output import add_output_options
+
+    demo.add_argument(
+        "--fault", action="append", metavar="NAME", help="make the emulator misbehave (repeatable)"
+    )
+    demo.add_argument(
+        "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=None
+    )
+    demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
+    demo.add_argument(
+        "--active", action="store_true", help="also run the active checks TOK004, TOK005, AUT005"
+    )
+    add_output_options(demo)
+
+
+def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from oidc_probe.cli.output import OutputOptions, emit_report
     from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.fake_cognito import create_app, load_pool, parse_faults
     from oidc_probe.fake_cognito.server import start_in_thread
+    from oidc_probe.run.runner import default_probe
 
     options = OutputOptions.from_args(args)
     pool = load_pool()

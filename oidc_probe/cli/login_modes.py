@@ -20,7 +20,6 @@ from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import LoginMode
 
 if TYPE_CHECKING:
-    from oidc_probe.cli.check import ProbeRunner
     from oidc_probe.cli.console import Console
     from oidc_probe.core.config import ProbeConfig
     from oidc_probe.core.context import RunContext
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.login.base import LoginDriver
     from oidc_probe.login.callback_server import CallbackServer
+    from oidc_probe.run.runner import ProbeRunner
 
 DEFAULT_LOGIN_TIMEOUT = 300.0
 # After the report, how long the probe keeps serving for the tab to fetch the results page.
@@ -150,13 +150,12 @@ class LoginSession:
 
 def results_page(ctx: RunContext, findings: Sequence[Finding]) -> str:
     """The redacted results page; tokens are never included, whatever --show-tokens says."""
-    from oidc_probe.plumbing.redact import Redactor, redact_report
-    from oidc_probe.report.base import Report
+    from oidc_probe.plumbing.redact import Redactor
     from oidc_probe.report.html import render_results_page
+    from oidc_probe.report.model import Report
 
-    report = redact_report(
-        Report.from_run(ctx, findings, show_tokens=False),
-        Redactor.for_context(ctx, show_tokens=False),
+    report = Report.from_run(ctx, findings, show_tokens=False).redacted(
+        Redactor.for_context(ctx, show_tokens=False)
     )
     header = ctx.id_token.header if ctx.id_token is not None else None
     return render_results_page(report, id_token_header=header)

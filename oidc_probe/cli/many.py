@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from oidc_probe.cli.check import CiInputs
     from oidc_probe.cli.console import Console
+    from oidc_probe.cli.inputs import CiInputs
     from oidc_probe.cli.output import OutputOptions
     from oidc_probe.core.config import ProbeConfig
     from oidc_probe.core.settings import RunSettings

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Finding
     from oidc_probe.plumbing.redact import Redactor
-    from oidc_probe.report.base import Format, Report
+    from oidc_probe.report.formats import Format
+    from oidc_probe.report.model import Report
     from oidc_probe.run.baseline import Baseline
     from oidc_probe.run.multirun import MultiRun
 
@@ -116,8 +117,8 @@ class OutputOptions:
 
 def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destination, ...]:
     """Resolve ``--format`` and ``--output`` into where each format goes (see the module doc)."""
-    from oidc_probe.cli.check import writable_output
-    from oidc_probe.report.base import Format
+    from oidc_probe.cli.inputs import writable_output
+    from oidc_probe.report.formats import Format
 
     files: dict[Format, Path] = {}
     plain: list[str] = []
@@ -162,7 +163,7 @@ def emit_report(
 ) -> int:
     """Render, redact and write the report of a single run; returns the exit code."""
     from oidc_probe.plumbing.redact import Redactor
-    from oidc_probe.report.base import Report
+    from oidc_probe.report.model import Report
 
     findings = _baselined(findings, options, console)
     if not options.show_tokens:
@@ -175,7 +176,7 @@ def emit_report(
 def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -> int:
     """The report of a ``--users`` run: run-wide findings, then one section per user."""
     from oidc_probe.plumbing.redact import Redactor
-    from oidc_probe.report.base import AccessView, ClaimView, Report, UserSection
+    from oidc_probe.report.model import AccessView, ClaimView, Report, UserSection
 
     findings = _baselined(run.all_findings(), options, console)
     secrets: list[str | None] = []
@@ -211,10 +212,10 @@ def _baselined(
 
 
 def _emit(report: Report, redactor: Redactor, options: OutputOptions, console: Console) -> int:
-    from oidc_probe.plumbing.redact import redact_report
-    from oidc_probe.report.base import Format, Result, render, summary_line
+    from oidc_probe.report.formats import Format, render
+    from oidc_probe.report.model import Result, summary_line
 
-    report = redact_report(replace(report, fail_on_warn=options.fail_on_warn), redactor)
+    report = replace(report, fail_on_warn=options.fail_on_warn).redacted(redactor)
     for dest in options.destinations:
         color = dest.path is None and dest.fmt is Format.TEXT
         color = color and console.color(disabled=options.no_color)

@@ -120,3 +120,16 @@ def top_level_help() -> str:
     lines += [f"  {flag:<{width}}{text}" for flag, text in _OPTIONS]
     lines += ["", f"Run '{PROG} COMMAND --help' for the options of a command.", "", EXIT_CODES]
     return "\n".join(lines)
+
+
+# The module under oidc_probe.cli that holds each subcommand's options and its run().
+COMMANDS_MODULES = {
+    "check": "check",
+    "discover": "discover",
+    "verify": "verify",
+    "cloudflare-config": "cloudflare_config",
+    "demo": "demo",
+    "fake-cognito": "fake_cognito",
+    "checks": "checks",
+    "explain": "explain",
+}

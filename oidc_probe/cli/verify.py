@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from oidc_probe.core.context import HttpExchange, RunContext
     from oidc_probe.core.model import Finding
     from oidc_probe.core.settings import RunSettings
+    from oidc_probe.run.runner import ProbeRunner
     from oidc_probe.stages.verify import LoadedKeys
 
 # Why a check cannot judge a token given on the command line (replaces its SKIP message).
@@ -96,8 +97,39 @@ def _no_refetch(ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:
     return None
 
 
-def verify_command(args: argparse.Namespace, console: Console) -> int:
-    from oidc_probe.cli.check import (
+def add_options(verify: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli.argtypes import non_negative_int, positive_float
+    from oidc_probe.cli.options import add_config_options
+    from oidc_probe.cli.output import add_output_options
+
+    verify.add_argument(
+        "token",
+        nargs="?",
+        metavar="TOKEN|-",
+        help="the ID token, or '-' to read it from standard input (safer: not in the shell "
+        "history)",
+    )
+    verify.add_argument(
+        "--tokens", metavar="FILE", help="verify many tokens: one per line ('-': stdin)"
+    )
+    verify.add_argument(
+        "--jwks", metavar="FILE", help="verify offline with this JWKS file instead of certs_url"
+    )
+    add_config_options(verify)
+    options = verify.add_argument_group("verification")
+    options.add_argument(
+        "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+    )
+    options.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
+    options.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    options.add_argument(
+        "--expect", action="append", metavar="EXPR", help="claim expectation (as for check)"
+    )
+    add_output_options(verify)
+
+
+def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from oidc_probe.cli.inputs import (
         checked_ca_bundle,
         field_overrides,
     )

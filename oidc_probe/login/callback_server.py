@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from oidc_probe.core.errors import UsageError
-from oidc_probe.report.html import SECURITY_HEADERS, message_page
+from oidc_probe.plumbing.html_page import SECURITY_HEADERS, message_page
 
 if TYPE_CHECKING:
     import uvicorn

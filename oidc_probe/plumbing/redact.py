@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
-    from oidc_probe.report.base import Report
 
 REDACTED = "[redacted]"
 MIN_LENGTH = 4
@@ -151,8 +150,3 @@ def _json_escaped(secret: str) -> str:
     import json
 
     return json.dumps(secret)[1:-1]
-
-
-def redact_report(report: Report, redactor: Redactor) -> Report:
-    """A copy of ``report`` with every free-form value passed through ``redactor``."""
-    return report.map_text(redactor.redact_data)

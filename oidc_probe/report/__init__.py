@@ -1,16 +1,22 @@
-"""Reports: formatters over the findings of a run (text and JSON)."""
+"""Reports: pure formatters over the findings of a run.
+
+``model`` holds the :class:`Report` every format is rendered from; each renderer
+(``text``, ``json``, ``junit``, ``github``, ``markdown``, ``html``) imports the model
+only; ``formats`` is the one table from a :class:`Format` to its renderer.
+May import: ``core``, ``plumbing`` (redaction, the HTML shell), ``checks.registry`` (the
+catalogue); never a stage or a login driver.
+"""
 
 from __future__ import annotations
 
-from oidc_probe.report.base import (
+from oidc_probe.report.formats import Format, render
+from oidc_probe.report.model import (
     AccessView,
     ClaimView,
     Counts,
-    Format,
     Report,
     Result,
     Target,
-    render,
     summary_line,
 )
 

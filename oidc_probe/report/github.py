@@ -11,8 +11,8 @@ The Markdown summary for ``GITHUB_STEP_SUMMARY`` is written by the CLI (see
 from __future__ import annotations
 
 from oidc_probe.core.model import Finding, Status
-from oidc_probe.report.base import Report, summary_line
 from oidc_probe.report.lines import finding_details, finding_title
+from oidc_probe.report.model import Report, summary_line
 
 
 def escape_data(text: str) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 
 from oidc_probe.core.model import Finding
 from oidc_probe.core.refs import UnknownReference, ref_url
-from oidc_probe.report.base import AccessView, Report, UserSection, json_safe
+from oidc_probe.report.model import AccessView, Report, UserSection, json_safe
 
 SCHEMA_VERSION = 1
 

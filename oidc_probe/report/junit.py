@@ -20,8 +20,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from oidc_probe.core.model import Finding, Status
-from oidc_probe.report.base import Report
 from oidc_probe.report.lines import finding_details, finding_title
+from oidc_probe.report.model import Report
 
 # Characters XML 1.0 does not allow, even escaped.
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from oidc_probe.core.model import Finding
-from oidc_probe.report.base import json_safe
+from oidc_probe.report.model import json_safe
 
 EVIDENCE_LIMIT = 400
 

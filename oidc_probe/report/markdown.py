@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 
 from oidc_probe.core.model import Finding, Status
-from oidc_probe.report.base import AccessView, Report
 from oidc_probe.report.lines import evidence_text
+from oidc_probe.report.model import AccessView, Report
 
 _ICON = {
     Status.PASS: "pass",

@@ -48,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     new = synced(text)
     if "--check" in args:
         if new != text:
-            print("README.md catalogue is out of date: run python -m oidc_probe.report.readme_catalogue")
+            print(
+                "README.md catalogue is out of date: run python -m oidc_probe.report.readme_catalogue"
+            )
             return 1
         return 0
     if new != text:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
-from oidc_probe.report.base import AccessView, ClaimView, Report, json_safe
+from oidc_probe.report.model import AccessView, ClaimView, Report, json_safe
 
 EVIDENCE_LIMIT = 400
 WIDTH = 100

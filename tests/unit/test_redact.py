@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from oidc_probe.core.model import Status
-from oidc_probe.plumbing.redact import REDACTED, Redactor, redact_report
+from oidc_probe.plumbing.redact import REDACTED, Redactor
 from oidc_probe.report import Format, Report, render
 from tests.unit.report.builders import (
     ACCESS_TOKEN,
@@ -92,7 +92,7 @@ def _leaky_report(show_tokens: bool = False) -> Report:
 
 def test_a_secret_in_a_finding_comes_out_redacted_in_every_format() -> None:
     ctx = full_context()
-    report = redact_report(_leaky_report(), Redactor.for_context(ctx))
+    report = _leaky_report().redacted(Redactor.for_context(ctx))
     for fmt in Format:
         out = render(report, fmt, color=False)
         for secret in ALL_SECRETS:
@@ -102,7 +102,7 @@ def test_a_secret_in_a_finding_comes_out_redacted_in_every_format() -> None:
 
 def test_with_show_tokens_the_tokens_section_survives_but_secrets_do_not() -> None:
     ctx = full_context()
-    report = redact_report(_leaky_report(True), Redactor.for_context(ctx, show_tokens=True))
+    report = _leaky_report(True).redacted(Redactor.for_context(ctx, show_tokens=True))
     data = json.loads(render(report, Format.JSON))
     assert data["tokens"]["id_token"] == ID_TOKEN
     out = json.dumps(data)
@@ -113,7 +113,7 @@ def test_with_show_tokens_the_tokens_section_survives_but_secrets_do_not() -> No
 def test_json_redaction_keeps_fixed_vocabulary_and_syntax() -> None:
     """A password equal to a status word does not corrupt the status fields."""
     report = Report.from_run(full_context(), [finding(status=Status.PASS, message="pass ok")])
-    out = render(redact_report(report, Redactor(["pass"])), Format.JSON)
+    out = render(report.redacted(Redactor(["pass"])), Format.JSON)
     data = json.loads(out)
     assert data["checks"][0]["status"] == "pass"
     assert data["checks"][0]["message"] == f"{REDACTED} ok"

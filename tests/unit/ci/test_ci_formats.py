@@ -9,10 +9,11 @@ import pytest
 from oidc_probe.cli.output import Destination, destinations
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.model import Stage, Status
-from oidc_probe.report.base import Format, Report, UserSection
+from oidc_probe.report.formats import Format
 from oidc_probe.report.github import command, escape_data, escape_property, render_github
 from oidc_probe.report.junit import render_junit
 from oidc_probe.report.markdown import cell, render_markdown
+from oidc_probe.report.model import Report, UserSection
 from tests.unit.ci.junit_schema import SchemaError, validate
 from tests.unit.report.builders import finding, full_context, sample_findings
 

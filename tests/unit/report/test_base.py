@@ -5,7 +5,7 @@ import math
 from oidc_probe.core.context import SignatureResult
 from oidc_probe.core.model import Status
 from oidc_probe.report import Counts, Format, Report, Result, render, summary_line
-from oidc_probe.report.base import json_safe
+from oidc_probe.report.model import json_safe
 from tests.factories import ISSUER, make_context
 from tests.unit.report.builders import (
     ID_TOKEN,

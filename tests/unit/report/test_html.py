@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 
 from oidc_probe.cli.login_modes import results_page
 from oidc_probe.core.model import Stage, Status
-from oidc_probe.report.base import Report
-from oidc_probe.report.html import message_page, render_results_page
+from oidc_probe.plumbing.html_page import message_page
+from oidc_probe.report.html import render_results_page
+from oidc_probe.report.model import Report
 
 from .builders import (
     ACCESS_TOKEN,

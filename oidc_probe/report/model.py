@@ -14,17 +14,10 @@ from oidc_probe.core.model import Finding, Status
 
 if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
+    from oidc_probe.plumbing.redact import Redactor
 
 TOOL_NAME = "oidc-probe"
 TOKEN_FIELDS = ("id_token", "access_token", "refresh_token")
-
-
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    JUNIT = "junit"
-    GITHUB = "github"
-    MARKDOWN = "markdown"
 
 
 class Result(StrEnum):
@@ -204,6 +197,10 @@ class Report:
             tokens=_tokens(ctx) if show_tokens else None,
         )
 
+    def redacted(self, redactor: Redactor) -> Report:
+        """A copy with every free-form value passed through ``redactor``."""
+        return self.map_text(redactor.redact_data)
+
     def map_text(self, fn: Callable[[Any], Any]) -> Report:
         """A copy with ``fn`` applied to every free-form value (used for redaction).
 
@@ -300,26 +297,3 @@ def summary_line(report: Report) -> str:
         f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped{accepted}: "
         f"result {report.result.value.upper()}{users}"
     )
-
-
-def render(report: Report, fmt: Format, *, color: bool = False) -> str:
-    """The report in ``fmt``. ``color`` only affects the text format."""
-    if fmt is Format.JSON:
-        from oidc_probe.report.json import render_json
-
-        return render_json(report)
-    if fmt is Format.JUNIT:
-        from oidc_probe.report.junit import render_junit
-
-        return render_junit(report)
-    if fmt is Format.GITHUB:
-        from oidc_probe.report.github import render_github
-
-        return render_github(report)
-    if fmt is Format.MARKDOWN:
-        from oidc_probe.report.markdown import render_markdown
-
-        return render_markdown(report)
-    from oidc_probe.report.text import render_text
-
-    return render_text(report, color=color)

@@ -1,0 +1,49 @@
+"""How a command runs one probe: the pipeline, then the checks.
+
+:class:`ProbeRunner` is the seam ``check`` and ``demo`` take (tests pass their own);
+:func:`default_probe` is the real pipeline with a headless login.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from oidc_probe.core.config import ProbeConfig
+    from oidc_probe.core.context import RunContext
+    from oidc_probe.core.model import Finding
+    from oidc_probe.core.settings import RunSettings
+    from oidc_probe.login.base import LoginDriver
+
+
+class ProbeRunner(Protocol):
+    """Runs the pipeline and the checks. ``login`` False stops after discovery and JWKS."""
+
+    def __call__(
+        self, config: ProbeConfig, settings: RunSettings, *, login: bool
+    ) -> tuple[RunContext, list[Finding]]: ...
+
+
+def default_probe(
+    config: ProbeConfig,
+    settings: RunSettings,
+    *,
+    login: bool,
+    driver: LoginDriver | None = None,
+) -> tuple[RunContext, list[Finding]]:
+    """The real pipeline with ``driver`` (default: the headless form login), then the checks."""
+    from oidc_probe.checks.registry import run_checks
+    from oidc_probe.run import pipeline
+
+    if login:
+        from oidc_probe.login.initiate_auth import headless_driver
+
+        if driver is None:
+            driver = headless_driver(config, settings)
+        ctx = pipeline.run_probe(config, settings, driver=driver)
+        return ctx, run_checks(ctx)
+    from oidc_probe.checks.registry import all_checks
+    from oidc_probe.run.multirun import SHARED_STAGES
+
+    ctx = pipeline.run_discovery_only(config, settings)
+    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in SHARED_STAGES])
