@@ -10,11 +10,10 @@ from collections.abc import Iterator
 
 from oidc_probe.checks._support import redact, without_query
 from oidc_probe.checks.registry import check
-from oidc_probe.core.active import ActiveResults, UnregisteredRedirectAttempt
+from oidc_probe.core.active import SIGN_IN_PAGE, ActiveResults, UnregisteredRedirectAttempt
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
-from oidc_probe.login.callback import same_endpoint
-from oidc_probe.stages.active import SIGN_IN_PAGE
+from oidc_probe.plumbing.urls import same_endpoint
 
 _ASK = {
     "TOK004": "run with --active to test it (one more token request with the code already "

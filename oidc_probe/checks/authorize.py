@@ -11,7 +11,16 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core.context import AuthorizeError, LoginResult, RunContext
 from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped
 from oidc_probe.core.settings import LoginMode
-from oidc_probe.login import initiate_auth
+
+# Said once (AUT002, INFO) on every --login initiate-auth run.
+INITIATE_AUTH_DIFFERENCE = (
+    "these tokens come from Cognito's InitiateAuth API, not from the authorization-code "
+    "flow Access uses: the login pages, the redirect URI, state, nonce and the token "
+    "endpoint were not exercised, the claims are not filtered by the OAuth scopes Access "
+    "requests, and a pre token generation Lambda sees trigger source "
+    "TokenGeneration_Authentication instead of TokenGeneration_HostedAuth"
+)
+
 
 # error code -> (generic hint, Cognito addition)
 _AUTHORIZE_HINTS = {
@@ -177,7 +186,7 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
         return
     if login.token_fetch is not None:
         yield passed("the login completed: Cognito's InitiateAuth API returned tokens")
-        yield info(initiate_auth.DIFFERENCE)
+        yield info(INITIATE_AUTH_DIFFERENCE)
         return
     params = login.callback_params
     if params is None:

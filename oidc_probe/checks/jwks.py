@@ -14,7 +14,7 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
-from oidc_probe.stages.verify import load_keys
+from oidc_probe.plumbing.jose import load_keys
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")

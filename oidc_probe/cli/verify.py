@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from oidc_probe.core.context import HttpExchange, RunContext
     from oidc_probe.core.model import Finding
     from oidc_probe.core.settings import RunSettings
+    from oidc_probe.plumbing.jose import LoadedKeys
     from oidc_probe.run.runner import ProbeRunner
-    from oidc_probe.stages.verify import LoadedKeys
 
 # Why a check cannot judge a token given on the command line (replaces its SKIP message).
 VERIFY_SKIPS = {
@@ -170,9 +170,9 @@ def _verify_all(
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Stage
     from oidc_probe.plumbing.http import make_client
+    from oidc_probe.plumbing.jose import load_keys
     from oidc_probe.run.multirun import MultiRun, SharedRefetch, UserRun
     from oidc_probe.stages import jwks as jwks_stage
-    from oidc_probe.stages.verify import load_keys
 
     shared = RunContext(config=config, settings=settings)
     refetcher = _no_refetch if jwks_file is not None else SharedRefetch()
@@ -210,7 +210,8 @@ def _verify_all(
 def _verify_one(
     ctx: RunContext, client: httpx2.Client, token: Token, keys: LoadedKeys, console: Console
 ) -> None:
-    from oidc_probe.stages.verify import decode_jwt, verify_signature
+    from oidc_probe.plumbing.jose import decode_jwt
+    from oidc_probe.stages.verify import verify_signature
 
     ctx.id_token = decode_jwt(token.raw)
     ctx.signature = verify_signature(ctx, client, ctx.id_token, keys)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from oidc_probe.core.context import HttpExchange, LoginResult
 
+# The outcome of an attempt that stopped at the provider's sign-in page on purpose.
+SIGN_IN_PAGE = "stopped at the sign-in page"
+
 
 @dataclass(frozen=True)
 class WrongVerifierAttempt:

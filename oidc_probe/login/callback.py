@@ -14,27 +14,9 @@ import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, LoginResult
 from oidc_probe.plumbing.http import fetch, strip_query
+from oidc_probe.plumbing.urls import same_endpoint
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-def same_endpoint(url: str, redirect_uri: str) -> bool:
-    """Whether ``url`` targets the redirect URI (scheme, host, port and path; query ignored)."""
-    a, b = urlsplit(url), urlsplit(redirect_uri)
-    try:
-        ports = (a.port or _default_port(a.scheme), b.port or _default_port(b.scheme))
-    except ValueError:
-        return False
-    return (
-        a.scheme.lower() == b.scheme.lower()
-        and (a.hostname or "").lower() == (b.hostname or "").lower()
-        and ports[0] == ports[1]
-        and (a.path or "/") == (b.path or "/")
-    )
-
-
-def _default_port(scheme: str) -> int | None:
-    return {"http": 80, "https": 443}.get(scheme.lower())
 
 
 def callback_result(url: str) -> LoginResult:

@@ -14,9 +14,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
-from oidc_probe.login.callback import callback_result, same_endpoint
+from oidc_probe.login.callback import callback_result
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
 from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
+from oidc_probe.plumbing.urls import same_endpoint
 
 MAX_CONSENT_PAGES = 3
 COGNITO_FORM_NAME = "cognitoSignInForm"

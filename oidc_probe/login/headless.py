@@ -24,9 +24,10 @@ import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, LoginResult
 from oidc_probe.core.errors import UsageError
-from oidc_probe.login.callback import callback_result, error_page_result, same_endpoint
+from oidc_probe.login.callback import callback_result, error_page_result
 from oidc_probe.login.html_forms import USERNAME_NAMES
 from oidc_probe.plumbing.http import strip_query
+from oidc_probe.plumbing.urls import same_endpoint
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, CDPSession, Locator, Page

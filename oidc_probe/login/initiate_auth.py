@@ -45,13 +45,6 @@ ENDPOINT_UNKNOWN = (
     "--login initiate-auth needs the Cognito API: certs_url names no Cognito pool to take "
     "the region from, so pass --cognito-endpoint URL"
 )
-DIFFERENCE = (
-    "these tokens come from Cognito's InitiateAuth API, not from the authorization-code "
-    "flow Access uses: the login pages, the redirect URI, state, nonce and the token "
-    "endpoint were not exercised, the claims are not filtered by the OAuth scopes Access "
-    "requests, and a pre token generation Lambda sees trigger source "
-    "TokenGeneration_Authentication instead of TokenGeneration_HostedAuth"
-)
 _MFA_HINT = (
     "the user must answer a multi-factor challenge, which initiate-auth cannot do; use a test "
     "user without MFA (or with MFA optional and not set up)"

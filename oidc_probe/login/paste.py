@@ -20,13 +20,9 @@ from urllib.parse import urlsplit
 import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, LoginResult
-from oidc_probe.login.callback import (
-    callback_result,
-    error_page_result,
-    preflight,
-    same_endpoint,
-)
+from oidc_probe.login.callback import callback_result, error_page_result, preflight
 from oidc_probe.plumbing.http import strip_query
+from oidc_probe.plumbing.urls import same_endpoint
 
 _QUOTES = "\"'<> \t\r\n"
 

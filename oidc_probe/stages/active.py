@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import httpx2
 
 from oidc_probe.core.active import (
+    SIGN_IN_PAGE,
     ActiveResults,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
@@ -27,14 +28,13 @@ from oidc_probe.core.active import (
 from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult, RunContext
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.login.base import LoginDriver
-from oidc_probe.login.callback import same_endpoint
 from oidc_probe.plumbing.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
+from oidc_probe.plumbing.urls import same_endpoint
 from oidc_probe.stages.authorize import VERIFIER_BYTES, build_request
 from oidc_probe.stages.token import exchange_code
 
 KEY = "active"
 UNREGISTERED_SUFFIX = "/oidc-probe-unregistered"
-SIGN_IN_PAGE = "stopped at the sign-in page"
 # Login modes whose driver signs in through the provider's pages without a person.
 CODE_FLOW_MODES = frozenset({LoginMode.FORM})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

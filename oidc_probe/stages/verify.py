@@ -8,115 +8,18 @@ JWKS refetch when the ``kid`` is unknown. Claims are left to the checks.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
-import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 import httpx2
 from joserfc import jws
-from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
-from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey, import_key
+from joserfc.errors import BadSignatureError, JoseError
 
 from oidc_probe.core.context import DecodedJwt, RunContext, SignatureResult
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import ACCESS_ALGORITHMS
+from oidc_probe.plumbing.jose import LoadedKeys, decode_jwt, describe_error, load_keys
 from oidc_probe.stages.jwks import fetch_jwks
 
 KEY = Stage.ID_TOKEN.key
-_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _KTY_FOR_ALG = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
-
-Key = RSAKey | ECKey | OctKey | OKPKey
-
-
-def _b64url_json(segment: str, part: str) -> tuple[dict[str, Any] | None, str | None]:
-    if not segment:
-        return None, f"the {part} segment is empty"
-    if not _B64URL.match(segment) or len(segment) % 4 == 1:
-        return None, f"the {part} is not valid base64url"
-    try:
-        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
-        return None, f"the {part} is not valid base64url"
-    try:
-        value = json.loads(data)
-    except (ValueError, RecursionError):
-        return None, f"the {part} is not JSON"
-    if not isinstance(value, dict):
-        return None, f"the {part} is not a JSON object"
-    return value, None
-
-
-def decode_jwt(raw: str) -> DecodedJwt:
-    """Split a compact JWS into header and claims, without verifying anything."""
-    segments = raw.strip().split(".")
-    if len(segments) == 5:
-        return DecodedJwt(
-            raw=raw, error="five segments: an encrypted token (JWE), not a signed JWT"
-        )
-    if len(segments) != 3:
-        return DecodedJwt(
-            raw=raw, error=f"not three dot-separated segments (found {len(segments)})"
-        )
-    header, error = _b64url_json(segments[0], "header")
-    if header is None:
-        return DecodedJwt(raw=raw, error=error)
-    claims, error = _b64url_json(segments[1], "payload")
-    if claims is None:
-        return DecodedJwt(raw=raw, header=header, error=error)
-    if not _B64URL.match(segments[2]) or len(segments[2]) % 4 == 1:
-        return DecodedJwt(
-            raw=raw, header=header, claims=claims, error="the signature is not valid base64url"
-        )
-    return DecodedJwt(raw=raw, header=header, claims=claims)
-
-
-@dataclass(frozen=True)
-class LoadedKeys:
-    """Keys of a JWKS imported one by one; broken entries are kept aside with the reason."""
-
-    keys: tuple[Key, ...]
-    broken: Mapping[str, str]  # kid (or "#index") -> why it could not be imported
-
-    @property
-    def kids(self) -> tuple[str, ...]:
-        found = [k.kid for k in self.keys if k.kid] + list(self.broken)
-        return tuple(k for k in found if not k.startswith("#"))
-
-    def by_kid(self, kid: str) -> Key | None:
-        return next((k for k in self.keys if k.kid == kid), None)
-
-
-def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
-    entries = jwks.get("keys") if jwks is not None else None
-    if not isinstance(entries, list):
-        return LoadedKeys((), {})
-    keys: list[Key] = []
-    broken: dict[str, str] = {}
-    for index, entry in enumerate(entries):
-        label = entry.get("kid") if isinstance(entry, dict) else None
-        label = label if isinstance(label, str) else f"#{index}"
-        if not isinstance(entry, dict):
-            broken[label] = "not a JSON object"
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SecurityWarning)  # weak keys are judged by checks
-                keys.append(import_key(entry))
-        except (JoseError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            broken[label] = _describe(exc)
-    return LoadedKeys(tuple(keys), broken)
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, JoseError):
-        return exc.description or exc.error or type(exc).__name__
-    return str(exc) or type(exc).__name__
 
 
 def run(ctx: RunContext, client: httpx2.Client) -> None:
@@ -178,7 +81,7 @@ def verify_signature(
         return result(True, False, "the signature does not match the key")
     except (JoseError, ValueError, TypeError) as exc:
         return result(
-            True, False, f"cannot verify with key {key.kid or '(no kid)'}: {_describe(exc)}"
+            True, False, f"cannot verify with key {key.kid or '(no kid)'}: {describe_error(exc)}"
         )
     return result(True, True, f"signature verified with key {key.kid or '(no kid)'} ({alg})")
 

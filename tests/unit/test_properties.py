@@ -28,8 +28,8 @@ from oidc_probe.core.context import DecodedJwt, RunContext
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.core.settings import ACCESS_ALGORITHMS
 from oidc_probe.plumbing.http import make_client
+from oidc_probe.plumbing.jose import decode_jwt, load_keys
 from oidc_probe.stages import verify
-from oidc_probe.stages.verify import decode_jwt, load_keys
 from tests.factories import ISSUER, json_exchange
 from tests.unit.checks.token_fixtures import (
     ACCESS_TOKEN,

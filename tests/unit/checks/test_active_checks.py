@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from oidc_probe.core.active import (
+    SIGN_IN_PAGE,
     ActiveResults,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
@@ -12,7 +13,6 @@ from oidc_probe.core.active import (
 from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import LoginMode, RunSettings
-from oidc_probe.stages.active import SIGN_IN_PAGE
 from tests.factories import ISSUER, failed_exchange, json_exchange, make_context
 from tests.unit.checks.helpers import only
 

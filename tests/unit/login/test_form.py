@@ -8,8 +8,8 @@ import pytest
 
 from oidc_probe.core.context import AuthorizationRequest, LoginResult
 from oidc_probe.login import FormLogin
-from oidc_probe.login.callback import same_endpoint
 from oidc_probe.plumbing.http import make_client
+from oidc_probe.plumbing.urls import same_endpoint
 from oidc_probe.stages.authorize import build_request
 from tests.unit.stages.idp import (
     BASE,

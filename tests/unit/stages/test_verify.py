@@ -13,8 +13,8 @@ from joserfc.jwk import ECKey
 
 from oidc_probe.core.context import RunContext
 from oidc_probe.plumbing.http import make_client
+from oidc_probe.plumbing.jose import decode_jwt, load_keys
 from oidc_probe.stages import verify
-from oidc_probe.stages.verify import decode_jwt, load_keys
 from tests.factories import json_exchange, make_context
 from tests.unit.stages.idp import ISSUER, make_config, make_settings, public_jwk, rsa_key, sign
 
