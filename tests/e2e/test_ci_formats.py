@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Emulator, probe
-from tests.unit.ci.junit_schema import validate
+from tests.unit.report.junit_schema import validate
 
 pytestmark = pytest.mark.e2e
 

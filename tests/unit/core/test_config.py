@@ -8,7 +8,7 @@ import pytest
 from oidc_probe.core.config import SECRET_ENV, derive_issuer, load_config
 from oidc_probe.core.errors import ConfigError
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "configs"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "configs"
 INNER = {
     "client_id": "abc",
     "client_secret": "shh",

@@ -9,7 +9,7 @@ import pytest
 
 from oidc_probe.core.settings import LoginMode
 from tests.factories import DOMAIN, ISSUER
-from tests.unit.test_cli import ENV, FakeProbe, run
+from tests.unit.cli.test_main import ENV, FakeProbe, run
 
 
 def config(tmp_path: Path, certs_url: str = f"{ISSUER}/.well-known/jwks.json") -> Path:
