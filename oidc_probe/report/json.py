@@ -11,6 +11,7 @@ Shape::
                  "refs", "evidence", "user", "accepted"}],
      "id_token_claims": {...} | null,
      "timings_ms": {...},
+     "timeline_ms": {"<stage>": {"start", "end"}},
      "access_view": {"email_claim_name", "email", "oidc_fields", "missing", "note"},
      "tokens": {...},            # only with --show-tokens
      "users": [{"username", "result", "counts", "id_token_claims", "access_view",
@@ -24,6 +25,10 @@ Shape::
 - ``access_view.oidc_fields`` maps each configured claim present in the ID token to
   its value; ``access_view.missing`` lists the configured claims that are absent;
   ``access_view.email`` is null when the email claim is absent.
+- ``timings_ms`` maps each stage key to its duration; ``timeline_ms`` to when it
+  started and ended, in ms since the run began. Stages overlap (discovery and the JWKS
+  are fetched during the login, userinfo while the ID token is verified), so the
+  durations can add up to more than the run took.
 - ``user`` is the username a finding is about in a multi-user run, else null.
 - ``accepted`` is the baseline's reason when a failure or warning is accepted
   (``--baseline``), else null; accepted findings keep their ``status`` but count
@@ -66,6 +71,10 @@ def report_data(report: Report) -> dict[str, Any]:
         "checks": [_check(f) for f in report.findings],
         "id_token_claims": json_safe(report.id_token_claims),
         "timings_ms": {k: round(v, 1) for k, v in report.timings_ms.items()},
+        "timeline_ms": {
+            k: {"start": round(a, 1), "end": round(b, 1)}
+            for k, (a, b) in report.timeline_ms.items()
+        },
         "access_view": _access_view(report),
     }
     if report.tokens is not None:

@@ -149,6 +149,7 @@ class Report:
     access_view: AccessView
     id_token_claims: Mapping[str, Any] | None = None
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    timeline_ms: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     tokens: Mapping[str, str] | None = field(default=None, repr=False)
     tool_name: str = TOOL_NAME
     tool_version: str = __version__
@@ -194,6 +195,7 @@ class Report:
             access_view=AccessView.of(ctx),
             id_token_claims=dict(claims) if claims is not None else None,
             timings_ms=dict(ctx.timings_ms),
+            timeline_ms=dict(ctx.timeline_ms),
             tokens=_tokens(ctx) if show_tokens else None,
         )
 

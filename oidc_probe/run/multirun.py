@@ -112,6 +112,8 @@ def run_users(
             discovery_fetch=shared.discovery_fetch,
             jwks_fetch=shared.jwks_fetch,
             timings_ms=dict(shared.timings_ms),
+            timeline_ms=dict(shared.timeline_ms),
+            clock_start=shared.clock_start,
             stopped=dict(shared.stopped),
             jwks_refetcher=refetch,
         )
