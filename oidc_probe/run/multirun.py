@@ -121,7 +121,7 @@ def run_users(
         with make_client(user_settings, transport=transport) as client:
             pipeline.run_login_stages(ctx, client, driver)
         findings = run_checks(ctx, user_checks)
-        return UserRun(user.username, ctx, tuple(replace(f, user=user.username) for f in findings))
+        return UserRun(user.username, ctx, tuple(f.for_user(user.username) for f in findings))
 
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe")
     try:
