@@ -53,7 +53,8 @@ from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
-from oidc_probe.stages import active, authorize, discover, jwks, token, userinfo, verify
+from oidc_probe.plumbing.warmup import import_quietly
+from oidc_probe.stages import authorize, discover, jwks, token, userinfo
 
 Step = Callable[[RunContext, httpx2.Client], None]
 BackgroundFetch = tuple[str, Step]
@@ -62,7 +63,11 @@ BACKGROUND_FETCHES: tuple[BackgroundFetch, ...] = (
     (Stage.JWKS.key, jwks.run),
 )
 INTERRUPT_GRACE = 0.5  # seconds to wait for background threads after Ctrl-C
-_KEY_ORDER = [s.key for s in Stage] + [active.KEY]
+ACTIVE_KEY = "active"  # oidc_probe.stages.active.KEY
+# Imported while the first requests are in flight (see oidc_probe.plumbing.warmup).
+LATE_MODULES = ("oidc_probe.stages.verify", "oidc_probe.stages.active", "oidc_probe.checks")
+WARMUP_KEY = "warmup"
+_KEY_ORDER = [s.key for s in Stage] + [ACTIVE_KEY]
 _V = TypeVar("_V")
 
 
@@ -167,16 +172,20 @@ def run_probe(
     transport: httpx2.BaseTransport | None = None,
     now: Callable[[], float] = time.time,
     background: Sequence[BackgroundFetch] = (),
+    warm: Sequence[str] = (),
 ) -> RunContext:
     """discover | jwks | authorize + login -> token -> verify | userinfo, then --active.
 
     ``background`` adds fetches started with discovery and JWKS (see the module
-    docstring). With ``driver=None`` the authorization request is built but no login
+    docstring). :data:`LATE_MODULES` and ``warm`` (module names, e.g. the report
+    renderers the caller will use) are imported while the requests are in flight. With ``driver=None`` the authorization request is built but no login
     happens, so the stages after it record why they did not run.
     """
     ctx = RunContext(config=config, settings=settings, now=now)
     with make_client(settings, transport=transport) as client, Background(ctx, client) as bg:
         _start_all(bg, (*BACKGROUND_FETCHES, *background))
+        modules = (*LATE_MODULES, *warm)
+        bg.start(WARMUP_KEY, lambda c, cl: import_quietly(modules), timed=False)
         run_login_stages(ctx, client, driver, bg)
     _order_timings(ctx)
     return ctx
@@ -218,11 +227,15 @@ def run_login_stages(
 
         local.start(Stage.USERINFO.key, userinfo_after_discovery, timed=False)
         prior.join(Stage.JWKS.key)
+        from oidc_probe.stages import verify  # late: joserfc is not needed before a request
+
         _timed(ctx, Stage.ID_TOKEN.key, verify.run, client)
         local.join(Stage.USERINFO.key)
         prior.join_all()
     if ctx.settings.active:
-        with span(ctx, active.KEY, timing=False):
+        from oidc_probe.stages import active
+
+        with span(ctx, ACTIVE_KEY, timing=False):
             active.run(ctx, client, driver)
     _order_timings(ctx)
 
