@@ -112,7 +112,9 @@ def bench_one_probe(runs: int, work: Path, rows: list[Row], latency_ms: int) -> 
         interleave(runs, probe, floor)
     probe_requests, floor_requests = counts[probe.name], counts[floor.name]
     r = ratio(probe, floor)
-    same = probe_requests == floor_requests
+    # the same requests; the probe sends discovery and the JWKS during the login, so in
+    # another order than the floor's one after another
+    same = sorted(probe_requests) == sorted(floor_requests)
     rows.append(
         row(f"one full probe{at(latency_ms)}", probe, floor, r, f"<= {target}x", r <= target)
     )
@@ -121,8 +123,8 @@ def bench_one_probe(runs: int, work: Path, rows: list[Row], latency_ms: int) -> 
             "what": "  HTTP requests (probe / floor)",
             "value": f"{len(probe_requests)} / {len(floor_requests)}",
             "floor": "",
-            "ratio": "equal" if same else "DIFFERENT",
-            "target": "equal",
+            "ratio": "same set" if same else "DIFFERENT",
+            "target": "same set",
             "holds": same,
         }
     )

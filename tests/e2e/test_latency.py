@@ -111,7 +111,9 @@ def test_fake_cognito_latency_option_delays_every_response(tmp_path: Path) -> No
         assert time.perf_counter() - start >= 0.25
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=10)
+        proc.wait(10)
+    assert proc.stdout is not None
+    out = proc.stdout.read()  # the same buffered reader that read the first line
     assert "latency: 250 ms + up to 10 ms of jitter" in out
     assert log.read_text().splitlines() == ["GET /us-east-1_Fake1Demo/.well-known/jwks.json"]
 
