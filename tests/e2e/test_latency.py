@@ -6,12 +6,14 @@ request logged when it arrives and when its response has been sent), not from ti
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -82,8 +84,8 @@ def test_the_same_verdicts_with_and_without_latency(
         slow = probe(Emulator(server, pool, tmp_path))
     fast = probe(emulator)
 
-    def verdicts(data: dict[str, object]) -> list[tuple[str, str, str]]:
-        return sorted((c["id"], c["subject"], c["status"]) for c in data["checks"])  # type: ignore[attr-defined, index]
+    def verdicts(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+        return sorted((c["id"], c["subject"], c["status"]) for c in data["checks"])
 
     assert slow.code == fast.code == 0
     assert verdicts(slow.json()) == verdicts(fast.json())
@@ -124,3 +126,38 @@ def test_bad_latency_is_a_usage_error(value: str) -> None:
     assert result.code == 2
     assert "--latency" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_during_overlapping_requests_exits_130_promptly(
+    tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    """Ctrl-C while discovery, the JWKS and the login wait on a slow pool: 130, at once."""
+    pool = load_pool()
+    log: list[str] = []
+    with start_in_thread(BothEnds(create_app(pool, keys=pool_keys, latency=5.0), log)) as server:
+        emu = Emulator(server, pool, tmp_path)
+        argv = ["check", "--config", str(emu.config_file()), "--login", "form"]
+        argv += ["--username", "demo", "--format", "json"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_PROBE_")}
+        env |= {
+            "OIDC_PROBE_CLIENT_SECRET": emu.secret(),
+            "OIDC_PROBE_PASSWORD": emu.password("demo"),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "oidc_probe", *argv],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while sum(e.startswith(">") for e in log) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)  # discovery, the JWKS and the authorization request in flight
+        assert sum(e.startswith(">") for e in log) >= 3, log
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        waited = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert waited < 3, waited
+    assert "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import httpx2
 import pytest
@@ -129,7 +130,7 @@ def test_background_fetches_extension_point() -> None:
     def extra(ctx: RunContext, client: httpx2.Client) -> None:
         seen.append(threading.current_thread().name)
 
-    for run in (
+    runs: list[Callable[[], RunContext]] = [
         lambda: run_probe(
             make_config(),
             make_settings(),
@@ -143,7 +144,8 @@ def test_background_fetches_extension_point() -> None:
             transport=FakeIdp().transport(),
             background=[("aws", extra)],
         ),
-    ):
+    ]
+    for run in runs:
         ctx = run()
         assert "aws" in ctx.timings_ms
         assert "aws" in ctx.timeline_ms
