@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import httpx2
 
     from oidc_probe.core.active import ActiveResults
+    from oidc_probe.core.pool import PoolAudit
 
 # Refetches the JWKS for an unknown kid; several runs can share one (see oidc_probe.run.multirun).
 JwksRefetcher = Callable[["RunContext", "httpx2.Client"], "HttpExchange | None"]
@@ -149,6 +150,7 @@ class RunContext:
     stopped: dict[str, str] = field(default_factory=dict)
     jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
     active: ActiveResults | None = None  # --active only
+    pool_audit: PoolAudit | None = None  # --aws and audit only
 
     @property
     def discovery(self) -> dict[str, Any] | None:
