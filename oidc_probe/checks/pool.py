@@ -143,7 +143,9 @@ def client_has_secret(ctx: RunContext) -> Iterator[Outcome]:
         yield passed("the app client has a client secret")
 
 
-@check("AWS004", "code-flow-enabled", Stage.POOL, refs=(*_REFS_CLIENT, "COGNITO-authorize-endpoint"))
+@check(
+    "AWS004", "code-flow-enabled", Stage.POOL, refs=(*_REFS_CLIENT, "COGNITO-authorize-endpoint")
+)
 def code_flow_enabled(ctx: RunContext) -> Iterator[Outcome]:
     """The app client allows the ``code`` grant and has OAuth turned on for the user pool.
 
@@ -429,7 +431,9 @@ def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
                 subject=name,
             )
         elif version == 1:
-            yield passed(f"the domain {name} serves this pool with the classic hosted UI", subject=name)
+            yield passed(
+                f"the domain {name} serves this pool with the classic hosted UI", subject=name
+            )
         else:
             yield passed(
                 f"the domain {name} serves this pool (the API did not say which login it serves)",
@@ -437,9 +441,7 @@ def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
             )
 
 
-@check(
-    "AWS011", "pre-token-trigger", Stage.POOL, refs=("COGNITO-pre-token", "COGNITO-id-token")
-)
+@check("AWS011", "pre-token-trigger", Stage.POOL, refs=("COGNITO-pre-token", "COGNITO-id-token"))
 def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
     """Whether a pre token generation Lambda trigger runs, and its version (INFO when it does).
 

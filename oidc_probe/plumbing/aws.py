@@ -33,12 +33,11 @@ def cognito_client(
         from botocore.config import Config
     except ImportError:
         raise AwsUnavailable(INSTALL_HINT) from None
-    config = Config(
-        connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2}
-    )
-    return boto3.client(
+    config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2})
+    client: CognitoIdentityProviderClient = boto3.client(
         "cognito-idp", region_name=region, endpoint_url=endpoint_url or None, config=config
     )
+    return client
 
 
 def call(action: str, fn: Callable[..., T], **params: Any) -> T | ApiFailure:

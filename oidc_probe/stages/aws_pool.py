@@ -87,10 +87,12 @@ def read_pool(
         audit = _with(audit, failures=tuple(failures), elapsed=start)
         ctx.pool_audit = audit
         return audit
-    client = request.described_client or describe_client(api, ref.pool_id, client_id)
-    if isinstance(client, ApiFailure):
-        failures.append(client)
-        client = None
+    described = request.described_client or describe_client(api, ref.pool_id, client_id)
+    client: Mapping[str, Any] | None = None
+    if isinstance(described, ApiFailure):
+        failures.append(described)
+    else:
+        client = described
     domain_name = domain_of(ctx.config.auth_url)
     domain: Mapping[str, Any] | None = None
     if domain_name is not None:
