@@ -302,4 +302,5 @@ def test_check_aws_names_the_cause_of_missing_claims(
         "pool audit: the app client's ReadAttributes do not include custom:department"
     )
     assert ("AWS009", "fail") in not_passing(result)
-    assert pool.client_secret and pool.client_secret not in result.stdout + result.stderr
+    assert pool.client_secret
+    assert pool.client_secret not in result.stdout + result.stderr
