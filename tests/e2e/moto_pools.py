@@ -26,7 +26,14 @@ TEAM = "acme"
 TEAM_CALLBACK = f"https://{TEAM}.cloudflareaccess.com/cdn-cgi/access/callback"
 PASSWORD = "Alice-Passw0rd!"
 # moto accepts any credentials unless it enforces IAM (INITIAL_NO_AUTH_ACTION_COUNT).
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# ~/.aws and instance metadata stay out of the tests.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
 _READY = re.compile(r"Running on (?P<url>http://127\.0\.0\.1:\d+)")
 
 

@@ -229,6 +229,7 @@ def test_access_denied_names_the_action(tmp_path: Path) -> None:
             token_url="http://127.0.0.1:1/oauth2/token",
         )
         env = {
+            **FAKE_CREDENTIALS,
             "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
             "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
             "OIDC_PROBE_CLIENT_SECRET": "unused-secret",
@@ -304,3 +305,52 @@ def test_check_aws_names_the_cause_of_missing_claims(
     assert ("AWS009", "fail") in not_passing(result)
     assert pool.client_secret
     assert pool.client_secret not in result.stdout + result.stderr
+
+
+def test_cloudflare_config_from_aws(moto_url: str, tmp_path: Path) -> None:
+    spec = GOOD.but(
+        read_attributes=("email", "custom:department"),
+        custom_attributes=("department", "cost_centre"),
+    )
+    pool = build(api(moto_url), spec)
+    output = tmp_path / "idp.json"
+    args = ["cloudflare-config", "--from-aws", "--pool-id", pool.pool_id, "--client-id"]
+    args += [
+        pool.client_id,
+        "--team-name",
+        TEAM,
+        "--aws-endpoint",
+        moto_url,
+        "--output",
+        str(output),
+    ]
+    result = run_cli(args, env=FAKE_CREDENTIALS)
+    assert result.code == 0, result.stderr
+    assert output.stat().st_mode & 0o777 == 0o600
+    config = json.loads(output.read_text())["config"]
+    host = f"{pool.domain}.auth.eu-west-1.amazoncognito.com"
+    assert config["auth_url"] == f"https://{host}/oauth2/authorize"
+    assert config["token_url"] == f"https://{host}/oauth2/token"
+    assert config["certs_url"].endswith(f"/{pool.pool_id}/.well-known/jwks.json")
+    assert config["scopes"] == ["openid", "email", "profile"]
+    assert config["claims"] == ["custom:department"]  # readable; custom:cost_centre is not
+    assert config["client_secret"] == pool.client_secret
+    assert pool.client_secret not in result.stdout + result.stderr
+    # the file it wrote passes the audit's client checks
+    again = audit(moto_url, pool, output, "--team-name", TEAM)
+    assert not {i for i, _ in not_passing(again)} & {"AWS002", "AWS003", "AWS005", "AWS007"}
+
+
+def test_no_credentials_is_one_line(moto_url: str, tmp_path: Path) -> None:
+    pool = BuiltPool("eu-west-1_NoSuchPool0", "nosuchclient00000000000000", None, "x")
+    env = {
+        "OIDC_PROBE_CLIENT_SECRET": "unused-secret",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    args = ["audit", "--config", str(pool.cloudflare_config(tmp_path)), "--aws-endpoint", moto_url]
+    result = run_cli(args, env=env)
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1
+    assert "no AWS credentials found" in result.stderr
