@@ -108,8 +108,9 @@ def aws_inputs(
 ) -> tuple[ProbeConfig, AuditRequest | None]:
     """``--aws`` and ``--client-secret-from-aws``: the audit request, and the config with the
     client secret from AWS when asked for and not given otherwise."""
-    if not (args.aws or args.client_secret_from_aws):
-        if args.aws_endpoint:
+    wanted, from_aws = getattr(args, "aws", False), getattr(args, "client_secret_from_aws", False)
+    if not (wanted or from_aws):
+        if getattr(args, "aws_endpoint", None):
             raise UsageError("--aws-endpoint is for --aws or --client-secret-from-aws")
         return config, None
     from dataclasses import replace
@@ -119,10 +120,10 @@ def aws_inputs(
 
     team = checked_team_name(args.team_name) if args.team_name else None
     request = audit_request(args, (), team)
-    if args.client_secret_from_aws:
+    if from_aws:
         config, described = secret_from_aws(config, request, args.timeout, console)
         request = replace(request, described_client=described)  # type: ignore[arg-type]
-    return config, request if args.aws else None
+    return config, request if wanted else None
 
 
 def users_login_mode(args: argparse.Namespace, ci: CiInputs) -> LoginMode | None:
