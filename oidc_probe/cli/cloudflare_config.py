@@ -21,12 +21,10 @@ The client secret comes from ``OIDC_PROBE_CLIENT_SECRET`` only. It is written to
 from __future__ import annotations
 
 import argparse
-import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from oidc_probe.cli.idp_output import domain_base, emit_body
 from oidc_probe.core.cognito import POOL_ID
 from oidc_probe.core.config import DEFAULT_SCOPES, SECRET_ENV
 from oidc_probe.core.errors import ConfigError, UsageError
@@ -49,21 +47,6 @@ def discovery_url_for(args: argparse.Namespace) -> tuple[str, str]:
         )
     issuer = args.issuer or f"https://cognito-idp.{args.region}.amazonaws.com/{args.pool_id}"
     return args.discovery_url or discovery_url(issuer), issuer
-
-
-def domain_base(domain: str, region: str) -> str:
-    """``https://host`` (or the given base URL) for a prefix, host or URL."""
-    value = domain.strip().rstrip("/")
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
-        return f"{parts.scheme}://{parts.netloc}"
-    if not value or "/" in value:
-        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
-    if "." in value or ":" in value:
-        return f"https://{value}"
-    return f"https://{value}.auth.{region}.amazoncognito.com"
 
 
 def add_options(cf: argparse.ArgumentParser) -> None:
@@ -164,32 +147,6 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     return emit_body(body, secret, output, args.show_secret, console)
 
 
-def emit_body(
-    body: dict[str, Any],
-    secret: str | None,
-    output: Path | None,
-    show_secret: bool,
-    console: Console,
-) -> int:
-    """``--output FILE`` (mode 0600), or stdout without the secret unless ``--show-secret``."""
-    config = body["config"]
-    text = json.dumps(body, indent=2) + "\n"
-    if output is not None:
-        write_private(output, text)
-        console.err(f"oidc-probe: identity-provider JSON written to {output} (mode 0600)")
-        return 0
-    if secret is not None and not show_secret:
-        shown = {**body, "config": {k: v for k, v in config.items() if k != "client_secret"}}
-        console.out(json.dumps(shown, indent=2) + "\n")
-        console.warn(
-            "client_secret left out of stdout: use --output FILE (written with mode 0600) "
-            "or --show-secret"
-        )
-        return 0
-    console.out(text, redacted=True)
-    return 0
-
-
 def _config(
     args: argparse.Namespace, document: dict[str, Any], base: str, console: Console
 ) -> dict[str, Any]:
@@ -223,14 +180,3 @@ def _config(
         "pkce_enabled": bool(args.pkce_enabled),
         "email_claim_name": args.email_claim_name,
     }
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by its owner only (it holds the client secret)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None

@@ -23,7 +23,7 @@ _FIRST_SCOPES = ("openid", "email", "profile")
 
 def run_from_aws(args: argparse.Namespace, console: Console) -> int:
     from oidc_probe.cli.aws_options import audit_request
-    from oidc_probe.cli.cloudflare_config import domain_base, emit_body
+    from oidc_probe.cli.idp_output import domain_base, emit_body
     from oidc_probe.cli.inputs import split_words, writable_output
     from oidc_probe.cli.login_modes import checked_team_name
     from oidc_probe.core.cognito import POOL_ID
