@@ -8,7 +8,7 @@ from ``certs_url``; the domain from ``auth_url``. The result is ``ctx.pool_audit
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -124,16 +124,6 @@ def read_pool(
     audit = _with(audit, elapsed=start)
     ctx.pool_audit = audit
     return audit
-
-
-def read_users(
-    ctx: RunContext, audit: PoolAudit, usernames: Iterable[str], request: AuditRequest
-) -> PoolAudit:
-    """``audit`` with the user calls for ``usernames`` added (``--users``: per user)."""
-    api = make_client(ctx, request)
-    users = dict(audit.users)
-    users.update({n: read_user(api, audit.pool_id, n) for n in usernames if n not in users})
-    return _replace(audit, users=users)
 
 
 def read_user(api: CognitoIdentityProviderClient, pool_id: str, username: str) -> UserFacts:

@@ -269,6 +269,44 @@ def _mirror(pool: BuiltPool, keys: PoolKeys) -> Any:
     return start_in_thread(create_app(parse_pool(json.dumps(body), "mirror"), keys=keys))
 
 
+def _mirrored_config(pool: BuiltPool, base: str, tmp_path: Path) -> Path:
+    return pool.cloudflare_config(
+        tmp_path,
+        auth_url=f"{base}/oauth2/authorize",
+        token_url=f"{base}/oauth2/token",
+        certs_url=f"{base}/{pool.pool_id}/.well-known/jwks.json",
+    )
+
+
+def test_check_aws_with_users_reads_the_pool_once(
+    moto_url: str, tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    pool = build(
+        api(moto_url), GOOD.but(read_attributes=("email", "email_verified"), user_groups=())
+    )
+    users = tmp_path / "users.toml"
+    users.write_text('[[users]]\nusername = "alice"\npassword_env = "ALICE_PW"\n')
+    server = _mirror(pool, pool_keys)
+    try:
+        config = _mirrored_config(pool, server.base_url, tmp_path)
+        env = {
+            **FAKE_CREDENTIALS,
+            "ALICE_PW": PASSWORD,
+            "OIDC_PROBE_CLIENT_SECRET": pool.client_secret or "",
+        }
+        args = ["check", "--config", str(config), "--aws", "--aws-endpoint", moto_url]
+        result = run_cli([*args, "--users", str(users), "--format", "json"], env=env)
+    finally:
+        server.stop()
+    assert result.code == 1, result.stderr
+    checks = result.json()["checks"]
+    assert [c["subject"] for c in checks if c["id"] == "AWS012"] == ["alice"]
+    assert len([c for c in checks if c["id"] == "AWS001"]) == 1
+    groups = [c for c in checks if c["id"] == "CLM003" and c["subject"] == "cognito:groups"]
+    assert groups[0]["user"] == "alice"
+    assert "pool audit: alice is in no group" in groups[0]["message"]
+
+
 def test_check_aws_names_the_cause_of_missing_claims(
     moto_url: str, tmp_path: Path, pool_keys: PoolKeys
 ) -> None:
@@ -277,13 +315,7 @@ def test_check_aws_names_the_cause_of_missing_claims(
     pool = build(api(moto_url), spec)
     server = _mirror(pool, pool_keys)
     try:
-        base = server.base_url
-        config = pool.cloudflare_config(
-            tmp_path,
-            auth_url=f"{base}/oauth2/authorize",
-            token_url=f"{base}/oauth2/token",
-            certs_url=f"{base}/{pool.pool_id}/.well-known/jwks.json",
-        )
+        config = _mirrored_config(pool, server.base_url, tmp_path)
         env = {**FAKE_CREDENTIALS, "OIDC_PROBE_PASSWORD": PASSWORD}
         args = ["check", "--config", str(config), "--aws", "--client-secret-from-aws"]
         args += ["--aws-endpoint", moto_url, "--login", "form", "--username", "alice"]
