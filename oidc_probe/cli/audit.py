@@ -40,12 +40,20 @@ def add_options(audit: argparse.ArgumentParser) -> None:
         metavar="URL",
         help=f"the redirect URI 'oidc-probe check' will use (default {DEFAULT_REDIRECT_URI})",
     )
+    group.add_argument(
+        "--client-secret-from-aws",
+        action="store_true",
+        help="judge the client secret DescribeUserPoolClient returns (CFG001, CFG005) when "
+        "neither the config nor OIDC_PROBE_CLIENT_SECRET gives one",
+    )
     group.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
     add_endpoint_option(group)
     add_output_options(audit)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from dataclasses import replace
+
     from oidc_probe.checks.registry import all_checks, run_checks
     from oidc_probe.cli.aws_options import audit_request
     from oidc_probe.cli.inputs import checked_redirect_uri, field_overrides
@@ -76,6 +84,9 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     ctx = RunContext(config=config, settings=settings)
     audit = read_pool(ctx, request)
     ctx.timings_ms[Stage.POOL.key] = audit.elapsed_ms
+    if args.client_secret_from_aws and not config.client_secret and audit.client_secret:
+        console.redactor.add(audit.client_secret)
+        ctx.config = replace(config, client_secret=audit.client_secret)
     denied = audit.denied()
     if denied:
         raise UsageError("; ".join(f.describe() for f in denied))

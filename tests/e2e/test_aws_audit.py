@@ -386,3 +386,16 @@ def test_no_credentials_is_one_line(moto_url: str, tmp_path: Path) -> None:
     assert result.code == 2
     assert result.stderr.count("\n") == 1
     assert "no AWS credentials found" in result.stderr
+
+
+def test_audit_judges_the_secret_from_aws(moto_url: str, tmp_path: Path) -> None:
+    pool = build(api(moto_url), GOOD)
+    args = ["audit", "--config", str(pool.cloudflare_config(tmp_path)), "--aws-endpoint", moto_url]
+    without = run_cli([*args, "--format", "json"], env=FAKE_CREDENTIALS)
+    assert ("CFG001", "client_secret") in {
+        (c["id"], c["subject"]) for c in without.json()["checks"] if c["status"] == "fail"
+    }
+    result = run_cli([*args, "--client-secret-from-aws", "--format", "json"], env=FAKE_CREDENTIALS)
+    assert result.statuses("CFG001") == ["pass"]
+    assert pool.client_secret
+    assert pool.client_secret not in result.stdout + result.stderr
