@@ -117,7 +117,9 @@ def aws_inputs(
 
     from oidc_probe.cli.aws_options import audit_request, secret_from_aws
     from oidc_probe.cli.login_modes import checked_team_name
+    from oidc_probe.stages.aws_pool import pool_ref
 
+    pool_ref(config.certs_url)  # a usage error now, not after the login
     team = checked_team_name(args.team_name) if args.team_name else None
     request = audit_request(args, (), team)
     if from_aws:

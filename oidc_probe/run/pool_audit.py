@@ -2,7 +2,7 @@
 
 The AWS calls take a few hundred milliseconds; overlapping them with the HTTP stages
 keeps ``check --aws`` about as fast as ``check``. An error that stops the audit (no
-credentials, boto3 missing) is raised again when the thread is joined.
+credentials, boto3 missing, a bug) is raised again when the thread is joined.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass, field
 
 from oidc_probe.core.context import RunContext
-from oidc_probe.core.errors import ProbeError
 from oidc_probe.core.model import Stage
 
 
@@ -19,7 +18,7 @@ from oidc_probe.core.model import Stage
 class PoolAuditThread:
     ctx: RunContext
     thread: threading.Thread | None = None
-    error: ProbeError | None = field(default=None, repr=False)
+    error: Exception | None = field(default=None, repr=False)
 
     def _run(self) -> None:
         from oidc_probe.stages.aws_pool import read_pool
@@ -29,7 +28,7 @@ class PoolAuditThread:
         try:
             audit = read_pool(self.ctx, request)
             self.ctx.timings_ms[Stage.POOL.key] = audit.elapsed_ms
-        except ProbeError as exc:
+        except Exception as exc:  # raised again in the caller's thread by join()
             self.error = exc
 
     def join(self) -> None:
