@@ -32,11 +32,18 @@ class PoolAuditThread:
             self.error = exc
 
     def join(self) -> None:
-        """Wait for the audit; re-raise what stopped it."""
-        if self.thread is not None:
-            self.thread.join()
+        """Wait for the audit; re-raise what stopped it. Then, when no username was given,
+        read the user the ID token names (one AdminGetUser, one AdminListGroupsForUser)."""
+        if self.thread is None:
+            return
+        self.thread.join()
         if self.error is not None:
             raise self.error
+        from oidc_probe.stages.aws_pool import read_token_user
+
+        request = self.ctx.settings.aws
+        assert request is not None
+        read_token_user(self.ctx, request)
 
 
 def start_pool_audit(ctx: RunContext) -> PoolAuditThread:

@@ -126,6 +126,17 @@ def read_pool(
     return audit
 
 
+def read_token_user(ctx: RunContext, request: AuditRequest) -> None:
+    """After the login: the user calls for the token's ``cognito:username`` when no username
+    was given (``--login browser`` or ``paste``), so the claim checks can name causes."""
+    audit = ctx.pool_audit
+    name = (ctx.id_token_claims or {}).get("cognito:username")
+    if audit is None or audit.pool is None or audit.users or not isinstance(name, str):
+        return
+    api = make_client(ctx, request)
+    ctx.pool_audit = _replace(audit, users={name: read_user(api, audit.pool_id, name)})
+
+
 def read_user(api: CognitoIdentityProviderClient, pool_id: str, username: str) -> UserFacts:
     user = call("AdminGetUser", api.admin_get_user, UserPoolId=pool_id, Username=username)
     if isinstance(user, ApiFailure):
