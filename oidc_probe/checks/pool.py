@@ -247,8 +247,9 @@ def probe_redirect_registered(ctx: RunContext) -> Iterator[Outcome]:
 
 @check("AWS007", "access-callback-registered", Stage.POOL, refs=_REFS_CLIENT)
 def access_callback_registered(ctx: RunContext) -> Iterator[Outcome]:
-    """Access's callback URL (``https://<team>.cloudflareaccess.com/cdn-cgi/access/callback``)
-    is one of the app client's CallbackURLs.
+    """Access's callback URL (``https://<team>.cloudflareaccess.com/...``) is a CallbackURL.
+
+    The URL is ``https://<team>.cloudflareaccess.com/cdn-cgi/access/callback``.
 
     Why it matters: Access sends its own callback as the redirect URI; if it is not
     registered, Cognito shows ``redirect_mismatch`` and no one can log in through Access.
@@ -329,8 +330,10 @@ def identity_provider_enabled(ctx: RunContext) -> Iterator[Outcome]:
     refs=(*_REFS_CLIENT, "COGNITO-attributes"),
 )
 def claim_attribute_readable(ctx: RunContext) -> Iterator[Outcome]:
-    """Each claim Access needs that is a user attribute is readable by the app client and,
-    for ``custom:*``, defined in the pool's schema (one finding per claim).
+    """Each attribute claim Access needs is readable by the app client and in the schema.
+
+    One finding per claim that is a user attribute (``email``, ``name``, ``custom:*``, ...);
+    a ``custom:*`` attribute must also be defined in the pool's schema.
 
     Why it matters: Cognito puts an attribute in the ID token only if the app client may
     read it (ReadAttributes; empty means every attribute). A ``custom:`` attribute that the
@@ -573,8 +576,10 @@ def user_has_email(ctx: RunContext) -> Iterator[Outcome]:
 
 @check("AWS014", "user-attributes-set", Stage.POOL, refs=("COGNITO-attributes", "CF-generic-oidc"))
 def user_attributes_set(ctx: RunContext) -> Iterator[Outcome]:
-    """With ``--username``: the user has a value for each configured attribute claim, and which
-    groups they are in (``cognito:groups`` configured: at least one).
+    """With ``--username``: the user has a value for each attribute claim, and their groups.
+
+    With ``cognito:groups`` among the configured claims the user must be in at least one
+    group; otherwise the groups are listed.
 
     Why it matters: Cognito leaves an unset attribute out of the ID token, and leaves
     ``cognito:groups`` out for a user in no group; Access policies that read them deny.
