@@ -399,3 +399,27 @@ def test_audit_judges_the_secret_from_aws(moto_url: str, tmp_path: Path) -> None
     assert result.statuses("CFG001") == ["pass"]
     assert pool.client_secret
     assert pool.client_secret not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["audit"], "audit needs --config FILE"),
+        (
+            [
+                "check",
+                "--discovery-only",
+                "--config",
+                "fixtures/configs/cloudflare-cognito-example.json",
+                "--aws-endpoint",
+                "http://127.0.0.1:1",
+            ],
+            "--aws-endpoint is for --aws",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], words: str) -> None:
+    result = run_cli(args, env=FAKE_CREDENTIALS)
+    assert result.code == 2
+    assert words in result.stderr
+    assert result.stderr.count("\n") == 1
