@@ -31,7 +31,6 @@ from .moto_pools import (
     start_moto,
 )
 
-pytest.importorskip("boto3")
 GOOD = PoolSpec()
 
 
