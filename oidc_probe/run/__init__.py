@@ -1,1 +1,9 @@
-"""TODO"""
+"""The run: stages in order, checks over what they gathered, and the CI features.
+
+``pipeline`` runs one probe (stages, then ``checks.catalogue.run_checks``);
+``multirun`` runs several users sharing discovery and the JWKS; ``runner`` is the
+seam commands call (and tests replace); ``users`` and ``baseline`` load the
+``--users`` and ``--baseline`` files.
+
+May import: ``checks``, ``stages``, ``login``, ``plumbing``, ``core``.
+"""
