@@ -129,4 +129,4 @@ def test_the_command_line_offers_every_report_format() -> None:
     # cli/output.py spells the names out so that `--help` needs no renderer import.
     from oidc_probe.cli.output import FORMATS
 
-    assert FORMATS == tuple(f.value for f in Format)
+    assert tuple(f.value for f in Format) == FORMATS
