@@ -54,7 +54,7 @@ def add_options(audit: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from dataclasses import replace
 
-    from oidc_probe.checks.registry import all_checks, run_checks
+    from oidc_probe.checks.catalogue import all_checks, run_checks
     from oidc_probe.cli.aws_options import audit_request
     from oidc_probe.cli.inputs import checked_redirect_uri, field_overrides
     from oidc_probe.cli.login_modes import checked_team_name

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import httpx2
 
-from oidc_probe.checks.registry import all_checks, run_checks
+from oidc_probe.checks.catalogue import all_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Finding, Stage

@@ -1,7 +1,7 @@
 """Run the stages in order with one HTTP client and return what they gathered.
 
 Checks are not run here: the caller passes the context to
-``oidc_probe.checks.registry.run_checks``.
+``oidc_probe.checks.catalogue.run_checks``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.checks.registry import all_checks
+from oidc_probe.checks.catalogue import all_checks
 
 from . import catalogue_coverage
 from .conftest import REPO, CliResult, Emulator, run_cli

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from oidc_probe import __version__
-from oidc_probe.checks.registry import all_checks
+from oidc_probe.checks.catalogue import all_checks
 from oidc_probe.cli.main import main
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import RunContext
