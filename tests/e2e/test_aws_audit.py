@@ -234,6 +234,16 @@ def test_access_denied_names_the_action(tmp_path: Path) -> None:
             "OIDC_PROBE_CLIENT_SECRET": "unused-secret",
         }
         result = run_cli(["audit", "--config", str(config), "--aws-endpoint", url], env=env)
+        # check --aws: the report is still made; the denied action is one warning line
+        # (discovery goes to a closed loopback port: no network beyond this machine)
+        loopback = pool.cloudflare_config(
+            tmp_path,
+            auth_url="http://127.0.0.1:1/oauth2/authorize",
+            token_url="http://127.0.0.1:1/oauth2/token",
+            certs_url=f"http://127.0.0.1:1/{pool_id}/.well-known/jwks.json",
+        )
+        args = ["check", "--config", str(loopback), "--discovery-only", "--aws"]
+        checked = run_cli([*args, "--aws-endpoint", url, "--format", "json"], env=env)
     finally:
         process.stop()
     assert result.code == 2
@@ -241,6 +251,10 @@ def test_access_denied_names_the_action(tmp_path: Path) -> None:
     assert len(lines) == 1, result.stderr
     assert "AWS denied cognito-idp:ListGroups" in lines[0]
     assert "Traceback" not in result.stderr
+    assert "warning: AWS denied cognito-idp:ListGroups" in checked.stderr
+    assert checked.statuses("AWS001") == ["pass"]
+    assert checked.statuses("AWS003") == ["fail"]  # the locked pool's client has no secret
+    assert checked.statuses("DSC001") == ["fail"]  # nothing listens on port 1
 
 
 def _mirror(pool: BuiltPool, keys: PoolKeys) -> Any:
