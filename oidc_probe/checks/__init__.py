@@ -3,8 +3,8 @@
 ``registry`` is how a check registers; ``catalogue`` imports every check module and
 answers "which checks are there" (``all_checks``, ``get_check``, ``run_checks``). One module per stage
 (``config``, ``discovery``, ``jwks``, ``authorize``, ``token``, ``id_token``,
-``claims``, ``userinfo``, ``active``, ``expect``); shared helpers are ``_support``,
-``_inputs``, ``_claims`` and ``hints``; ``applicability`` says which checks a login
+``claims``, ``userinfo``, ``active``, ``expect``, ``pool``); shared helpers are ``_support``,
+``_inputs``, ``_claims``, ``_pool_causes`` and ``hints``; ``applicability`` says which checks a login
 mode cannot judge.
 
 May import: ``core`` and the pure parts of ``plumbing`` (``jose``, ``urls``,

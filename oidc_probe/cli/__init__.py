@@ -4,8 +4,9 @@
 ``table`` names the subcommands (and imports nothing, for a fast ``--help``). Each
 subcommand lives in its own module with ``add_options(parser)`` and
 ``run(args, console, probe) -> int`` (``check``, ``discover``, ``verify``,
-``cloudflare_config``, ``demo``, ``fake_cognito``, ``checks``, ``explain``); the
-pieces they share are ``options``, ``inputs``, ``output``, ``login_modes``,
+``cloudflare_config``, ``audit``, ``demo``, ``fake_cognito``, ``checks``, ``explain``);
+the pieces they share are ``options``, ``inputs``, ``output``, ``login_modes``,
+``aws_options``, ``idp_output``, ``cloudflare_from_aws``,
 ``console``, ``parser`` and ``argtypes``. Each module is imported only when its
 command runs.
 

@@ -21,6 +21,7 @@ from oidc_probe.core.artefacts import (
     SignatureResult,
 )
 from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.pool import PoolAudit
 from oidc_probe.core.settings import RunSettings
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class RunContext:
     stopped: dict[str, str] = field(default_factory=dict)
     jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
     active: ActiveResults | None = None  # --active only
+    pool_audit: PoolAudit | None = None  # --aws and audit only
 
     @property
     def discovery(self) -> dict[str, Any] | None:

@@ -43,7 +43,9 @@ def default_probe(
         ctx = pipeline.run_probe(config, settings, driver=driver)
         return ctx, run_checks(ctx)
     from oidc_probe.checks.catalogue import all_checks
+    from oidc_probe.core.model import Stage
     from oidc_probe.run.multirun import SHARED_STAGES
 
     ctx = pipeline.run_discovery_only(config, settings)
-    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in SHARED_STAGES])
+    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
+    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in stages])

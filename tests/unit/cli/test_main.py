@@ -201,7 +201,8 @@ def test_secrets_as_arguments_are_refused_without_echo(argv: list[str], advice: 
 
 def test_help_does_not_offer_secret_options() -> None:
     out = run(["check", "--help"]).out
-    assert "--client-secret" not in out
+    # --client-secret-from-aws takes no value: the secret comes from the AWS API
+    assert "--client-secret" not in out.replace("--client-secret-from-aws", "")
     assert "--password " not in out
 
 
