@@ -19,6 +19,7 @@ from oidc_probe.checks._claims import (
     missing_claim_hint,
 )
 from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._pool_causes import pool_cause
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -60,7 +61,7 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     if not found.in_id_token:
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
         yield failed(
-            f"the ID token has no '{name}' claim{where}",
+            f"the ID token has no '{name}' claim{where}{_cause(ctx, name)}",
             hint=email_missing_hint(ctx, found.in_userinfo),
             subject=name,
             expected="an email address",
@@ -89,6 +90,12 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
         )
     else:
         yield passed(f"the ID token has an email address in '{name}'", subject=name)
+
+
+def _cause(ctx: RunContext, name: str) -> str:
+    """``: <cause>`` when the pool audit found why ``name`` is missing (``check --aws``)."""
+    cause = pool_cause(ctx, name)
+    return f"; pool audit: {cause}" if cause else ""
 
 
 def _email_verified_state(value: Any) -> bool | None:
@@ -210,7 +217,7 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
         state = "is null" if claims is not None and name in claims else "is missing"
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
         yield failed(
-            f"'{name}' {state} from the ID token{where}",
+            f"'{name}' {state} from the ID token{where}{_cause(ctx, name)}",
             hint=missing_claim_hint(ctx, name, found.in_userinfo),
             subject=name,
             expected="present",

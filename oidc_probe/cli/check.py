@@ -12,6 +12,8 @@ from oidc_probe.core.settings import LoginMode
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
     from oidc_probe.cli.inputs import CiInputs
+    from oidc_probe.core.config import ProbeConfig
+    from oidc_probe.core.pool import AuditRequest
     from oidc_probe.run.runner import ProbeRunner
 
 
@@ -25,9 +27,14 @@ def add_options(check: argparse.ArgumentParser) -> None:
     add_login_options(check)
     add_output_options(check)
     add_expect_options(check)
+    from oidc_probe.cli.aws_options import add_check_aws_options
+
+    add_check_aws_options(check)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from dataclasses import replace
+
     from oidc_probe.cli.api_login import api_login_options
     from oidc_probe.cli.inputs import (
         checked_ca_bundle,
@@ -57,6 +64,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         )
     config = load_config(args.config, field_overrides(args), console.environ)
     console.redactor.add(config.client_secret)
+    config, aws = aws_inputs(args, config, console)
     for warning in config.warnings:
         console.warn(warning)
     options = OutputOptions.from_args(args)
@@ -81,6 +89,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         expectations=ci.expectations,
         active=api.active,
         cognito_endpoint=api.cognito_endpoint,
+        aws=aws and replace(aws, usernames=(username,) if username else ()),
     )
     if ci.users:
         from oidc_probe.cli.many import run_many
@@ -92,7 +101,35 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         ctx, findings = (probe or session.runner(default))(config, settings, login=login)
         code = emit_report(ctx, findings, options, console)
         session.finish(ctx, findings)
+    from oidc_probe.cli.aws_options import warn_denied
+
+    warn_denied(ctx.pool_audit, console)
     return code
+
+
+def aws_inputs(
+    args: argparse.Namespace, config: ProbeConfig, console: Console
+) -> tuple[ProbeConfig, AuditRequest | None]:
+    """``--aws`` and ``--client-secret-from-aws``: the audit request, and the config with the
+    client secret from AWS when asked for and not given otherwise."""
+    wanted, from_aws = getattr(args, "aws", False), getattr(args, "client_secret_from_aws", False)
+    if not (wanted or from_aws):
+        if getattr(args, "aws_endpoint", None):
+            raise UsageError("--aws-endpoint is for --aws or --client-secret-from-aws")
+        return config, None
+    from dataclasses import replace
+
+    from oidc_probe.cli.aws_options import audit_request, secret_from_aws
+    from oidc_probe.cli.login_modes import checked_team_name
+    from oidc_probe.stages.aws_pool import pool_ref
+
+    pool_ref(config.certs_url)  # a usage error now, not after the login
+    team = checked_team_name(args.team_name) if args.team_name else None
+    request = audit_request(args, (), team)
+    if from_aws:
+        config, described = secret_from_aws(config, request, args.timeout, console)
+        request = replace(request, described_client=described)  # type: ignore[arg-type]
+    return config, request if wanted else None
 
 
 def users_login_mode(args: argparse.Namespace, ci: CiInputs) -> LoginMode | None:

@@ -64,6 +64,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "the token is only decoded and the report says that nothing was verified.",
         EXIT_CODES,
     ),
+    "audit": (
+        "check the user pool's configuration through the AWS API (no login)",
+        "Read the user pool, app client, domain, groups and (with --username) users through "
+        "the AWS API, read-only, and check what Access needs, with the config checks. No "
+        "login, no password; AWS credentials from boto3's chain. Needs pip install "
+        "'oidc-probe[aws]'.",
+        EXIT_CODES,
+    ),
     "cloudflare-config": (
         "write Cloudflare's identity-provider JSON for a Cognito user pool",
         "Fetch the user pool's discovery document and write the JSON body for "
@@ -127,6 +135,7 @@ COMMANDS_MODULES = {
     "check": "check",
     "discover": "discover",
     "verify": "verify",
+    "audit": "audit",
     "cloudflare-config": "cloudflare_config",
     "demo": "demo",
     "fake-cognito": "fake_cognito",

@@ -165,7 +165,7 @@ def _verify_all(
     options: OutputOptions,
     console: Console,
 ) -> int:
-    from oidc_probe.checks.registry import all_checks, run_checks
+    from oidc_probe.checks.catalogue import all_checks, run_checks
     from oidc_probe.cli.output import emit_multi_report, emit_report
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Stage

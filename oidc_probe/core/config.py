@@ -37,7 +37,6 @@ KNOWN_FIELDS = frozenset(
 )
 # Fields Cloudflare's API accepts for other identity-provider types or as extras; not warned about.
 TOLERATED_FIELDS = frozenset({"redirect_url", "sign_in_endpoint", "conditional_access_enabled"})
-TOP_LEVEL_FIELDS = frozenset({"name", "type", "config", "id", "scim_config"})
 _PLACEHOLDER = re.compile(r"<[^<>]*>")
 
 

@@ -21,6 +21,7 @@ class Stage(Enum):
     """Pipeline stages in run order; checks are grouped by the stage whose artefacts they judge."""
 
     CONFIG = ("config", "Configuration")
+    POOL = ("pool", "Pool configuration (AWS API)")
     DISCOVERY = ("discovery", "Discovery document")
     JWKS = ("jwks", "Signing keys (JWKS)")
     AUTHORIZE = ("authorize", "Authorization and login")

@@ -43,6 +43,10 @@ COGNITO_PAGES = {
     "scopes": _AWS + "cognito-user-pools-define-resource-servers.html",
     "error-endpoint": _AWS + "error-endpoint.html",
     "hosted-ui": _AWS + "cognito-user-pools-app-integration.html",
+    "user-pools": _AWS + "cognito-user-pools.html",
+    "iam": _AWS + "security-iam.html",
+    "pre-token": _AWS + "user-pool-lambda-pre-token-generation.html",
+    "users": _AWS + "how-to-manage-user-accounts.html",
 }
 
 

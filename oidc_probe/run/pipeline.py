@@ -1,7 +1,7 @@
 """Run the stages with one HTTP client, overlapping what does not depend on each other.
 
 Checks are not run here: the caller passes the context to
-``oidc_probe.checks.registry.run_checks``.
+``oidc_probe.checks.catalogue.run_checks``.
 
 Overlap
 -------
@@ -54,6 +54,7 @@ from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
 from oidc_probe.plumbing.warmup import import_quietly
+from oidc_probe.run.pool_audit import start_pool_audit
 from oidc_probe.stages import authorize, discover, jwks, token, userinfo
 
 Step = Callable[[RunContext, httpx2.Client], None]
@@ -178,15 +179,17 @@ def run_probe(
 
     ``background`` adds fetches started with discovery and JWKS (see the module
     docstring). :data:`LATE_MODULES` and ``warm`` (module names, e.g. the report
-    renderers the caller will use) are imported while the requests are in flight. With ``driver=None`` the authorization request is built but no login
-    happens, so the stages after it record why they did not run.
+    renderers the caller will use) are imported while the requests are in flight.
+    With ``driver=None`` the authorization request is built but no login happens, so the stages after it record why they did not run.
     """
     ctx = RunContext(config=config, settings=settings, now=now)
+    audit = start_pool_audit(ctx)  # --aws: the AWS reads run beside the HTTP stages
     with make_client(settings, transport=transport) as client, Background(ctx, client) as bg:
         _start_all(bg, (*BACKGROUND_FETCHES, *background))
         modules = (*LATE_MODULES, *warm)
         bg.start(WARMUP_KEY, lambda c, cl: import_quietly(modules), timed=False)
         run_login_stages(ctx, client, driver, bg)
+    audit.join()
     _order_timings(ctx)
     return ctx
 
@@ -271,6 +274,9 @@ def run_discovery_only(
 ) -> RunContext:
     """discover | jwks: what can be learnt without logging in."""
     ctx = RunContext(config=config, settings=settings, now=now)
+    audit = start_pool_audit(ctx)
     with make_client(settings, transport=transport) as client:
         run_discovery_stages(ctx, client, background)
+    audit.join()
+    _order_timings(ctx)
     return ctx

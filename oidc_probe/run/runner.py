@@ -47,11 +47,13 @@ def default_probe(
         if driver is None:
             driver = headless_driver(config, settings)
         ctx = pipeline.run_probe(config, settings, driver=driver, warm=warm)
-        from oidc_probe.checks.registry import run_checks
+        from oidc_probe.checks.catalogue import run_checks
 
         return ctx, run_checks(ctx)
     ctx = pipeline.run_discovery_only(config, settings)
-    from oidc_probe.checks.registry import all_checks, run_checks
+    from oidc_probe.checks.catalogue import all_checks, run_checks
+    from oidc_probe.core.model import Stage
     from oidc_probe.run.multirun import SHARED_STAGES
 
-    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in SHARED_STAGES])
+    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
+    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in stages])

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.checks.registry import get_check
+from oidc_probe.checks.catalogue import get_check
 from oidc_probe.core.model import Status
 from oidc_probe.fake_cognito import Fault
 

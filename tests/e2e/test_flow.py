@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.checks.registry import all_checks
+from oidc_probe.checks.catalogue import all_checks
 from oidc_probe.core.model import Status
 
 from .conftest import REPO, CliResult, Emulator, probe, run_cli
