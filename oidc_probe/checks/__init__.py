@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oidc_probe.checks import (  # noqa: F401  (imported for registration)
+    access_policies,
     active,
     authorize,
     claims,

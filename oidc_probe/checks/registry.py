@@ -68,6 +68,11 @@ def all_checks() -> list[Check]:
     return sorted(_REGISTRY.values(), key=lambda c: (c.stage.order, c.id))
 
 
+def probe_checks() -> list[Check]:
+    """The checks of a probe run: all but the ones only ``verify-access`` runs."""
+    return [c for c in all_checks() if c.stage is not Stage.ACCESS_JWT]
+
+
 def get_check(check_id: str) -> Check | None:
     all_checks()
     return _REGISTRY.get(check_id.upper())
@@ -95,7 +100,7 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
 
 def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for spec in all_checks() if checks is None else checks:
+    for spec in probe_checks() if checks is None else checks:
         findings.extend(run_check(spec, ctx))
     return findings
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import httpx2
 
-from oidc_probe.checks.registry import all_checks, run_checks
+from oidc_probe.checks.registry import probe_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Finding, Stage
@@ -93,7 +93,7 @@ def run_users(
     shared = RunContext(config=config, settings=settings, now=now)
     with make_client(settings, transport=transport) as client:
         pipeline.run_discovery_stages(shared, client)
-    catalogue = all_checks()
+    catalogue = probe_checks()
     shared_findings = run_checks(shared, [c for c in catalogue if c.stage in SHARED_STAGES])
     user_checks = [c for c in catalogue if c.stage not in SHARED_STAGES]
     refetch = SharedRefetch()
@@ -104,6 +104,7 @@ def run_users(
             username=user.username,
             password=passwords[user.username],
             expectations=settings.expectations + user.expect,
+            expect_access=user.access or settings.expect_access,
         )
         ctx = RunContext(
             config=config,
