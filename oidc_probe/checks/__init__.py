@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from oidc_probe.checks import (  # noqa: F401  (imported for registration)
     access_policies,
+    access_token,
     active,
     authorize,
     claims,

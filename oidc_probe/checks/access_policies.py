@@ -62,7 +62,11 @@ def evidence(decision: Decision) -> dict[str, Any]:
         if result.deciding is not None:
             body["rule"] = result.deciding.text
             body["compared"] = result.deciding.compared
-    body["evaluated"] = [f"{p.policy.name}: {_verdict(p.matched)}" for p in decision.trace]
+    body["evaluated"] = [
+        f"{p.policy.name}: {_verdict(p.matched)}"
+        + (f" ({p.deciding.text})" if p.deciding is not None else "")
+        for p in decision.trace
+    ]
     if decision.unsettled:
         body["unsettled"] = list(decision.unsettled)
     return body

@@ -49,8 +49,12 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.run.runner import default_probe
 
-    if args.config is None and not uses_cloudflare_idp(args) and not any(
-        getattr(args, name) for name in ("client_id", "auth_url", "token_url", "certs_url")
+    if (
+        args.config is None
+        and not uses_cloudflare_idp(args)
+        and not any(
+            getattr(args, name) for name in ("client_id", "auth_url", "token_url", "certs_url")
+        )
     ):
         raise UsageError(
             "check needs the identity-provider settings: pass --config FILE (Cloudflare's "

@@ -129,6 +129,21 @@ class SignatureResult:
     known_kids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class AccessJwt:
+    """An Access application token given to ``verify-access``, with what it is judged against.
+
+    ``team_domain`` is ``https://<team>.cloudflareaccess.com``; ``certs`` the team's
+    certs endpoint (or ``--certs FILE``) as an exchange.
+    """
+
+    token: DecodedJwt
+    signature: SignatureResult
+    team_domain: str
+    audiences: tuple[str, ...]
+    certs: HttpExchange
+
+
 @dataclass
 class RunContext:
     """Everything one run gathered. ``None`` means the stage did not produce it."""
@@ -149,6 +164,7 @@ class RunContext:
     stopped: dict[str, str] = field(default_factory=dict)
     jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
     active: ActiveResults | None = None  # --active only
+    access_jwt: AccessJwt | None = None  # verify-access only
 
     @property
     def discovery(self) -> dict[str, Any] | None:
@@ -191,4 +207,6 @@ class RunContext:
             ]
         if self.id_token is not None:
             values.append(self.id_token.raw)
+        if self.access_jwt is not None:
+            values.append(self.access_jwt.token.raw)
         return [v for v in values if v and len(v) >= 4]

@@ -69,7 +69,8 @@ def test_policies_decide_per_user_with_the_deciding_rule(
         ("demo", "nogroup", "special"), "pass"
     )
     demo = decisions["demo"]["evidence"]["actual"]
-    assert demo["decision"] == "allow" and demo["policy"] == "Admins"
+    assert demo["decision"] == "allow"
+    assert demo["policy"] == "Admins"
     assert demo["rule"] == "include oidc cognito:groups = admins matched ['admins']"
     assert demo["compared"] == ["admins"]
     special = decisions["special"]["evidence"]["actual"]
@@ -77,7 +78,8 @@ def test_policies_decide_per_user_with_the_deciding_rule(
     nogroup = decisions["nogroup"]
     assert nogroup["evidence"]["actual"]["decision"] == "no_match"
     assert "no policy matched" in nogroup["message"]
-    assert "no Cognito group" in nogroup["hint"] and "cognito:groups" in nogroup["hint"]
+    assert "no Cognito group" in nogroup["hint"]
+    assert "cognito:groups" in nogroup["hint"]
     # special is expected allow but the Block policy (precedence 2) denies it first.
     expectations = by_user(result, "ACC002")
     assert {u: c["status"] for u, c in expectations.items()} == {
@@ -102,7 +104,8 @@ def test_expect_access_fails_ci_naming_the_rule(emulator: Emulator) -> None:
     assert result.code == 1
     (finding,) = [c for c in result.json()["checks"] if c["id"] == "ACC002"]
     assert finding["status"] == "fail"
-    assert "Admins" in finding["message"] and "cognito:groups = admins" in finding["message"]
+    assert "Admins" in finding["message"]
+    assert "cognito:groups = admins" in finding["message"]
     ok = probe(
         emulator,
         "--policy",
@@ -119,7 +122,8 @@ def test_request_dependent_rules_are_undetermined(emulator: Emulator) -> None:
     result = probe(emulator, "--policy", str(OFFICE), "--expect-access", "allow", fmt="text")
     assert result.code == 1
     assert "WARN  ACC001" in result.stdout
-    assert "undetermined" in result.stdout and "depends on the request" in result.stdout
+    assert "undetermined" in result.stdout
+    assert "depends on the request" in result.stdout
 
 
 def test_missing_group_file_is_undetermined_not_silent(emulator: Emulator) -> None:
@@ -142,7 +146,8 @@ def test_trimming_that_drops_a_policy_claim_warns(emulator_factory) -> None:  # 
     result = probe(emu, "--policy", str(POLICIES), "--access-groups", str(GROUPS))
     assert result.statuses("ACC003") == ["warn"]
     (finding,) = [c for c in result.json()["checks"] if c["id"] == "ACC003"]
-    assert "cognito:groups" in finding["message"] and "approximate" in finding["hint"]
+    assert "cognito:groups" in finding["message"]
+    assert "approximate" in finding["hint"]
     passing = probe(emulator_factory(), "--policy", str(POLICIES), "--access-groups", str(GROUPS))
     assert passing.statuses("ACC003") == ["pass"]
 
