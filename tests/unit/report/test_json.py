@@ -104,7 +104,9 @@ def test_claims_and_access_view() -> None:
     data = _data(ctx=full_context(configured=("cognito:groups", "custom:team")))
     assert data["id_token_claims"]["cognito:groups"] == ["admins", "staff"]
     view = data["access_view"]
-    assert {k: view[k] for k in ("email_claim_name", "email", "oidc_fields", "missing", "note")} == {
+    assert {
+        k: view[k] for k in ("email_claim_name", "email", "oidc_fields", "missing", "note")
+    } == {
         "email_claim_name": "email",
         "email": "user@example.com",
         "oidc_fields": {"cognito:groups": ["admins", "staff"]},
