@@ -135,6 +135,8 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     _, decision = found
     message = decision.describe()
     hint = decision_hint(ctx, decision)
+    if hints.ACCESS_NO_GROUPS in hint:
+        message += " (the user is in no Cognito group, so cognito:groups is absent)"
     if decision.outcome == UNDETERMINED:
         yield failed(message, hint=hint, actual=evidence(decision))
         return

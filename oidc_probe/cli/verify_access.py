@@ -116,7 +116,6 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         token = decode_jwt(raw)
         signature = verify_signature(ctx, client, token)
     ctx.access_jwt = AccessJwt(token, signature, team_domain, tuple(args.aud or ()), certs)
-    ctx.stopped[Stage.DISCOVERY.key] = "verify-access judges an Access token only"
     findings = run_checks(ctx, [c for c in all_checks() if c.stage is Stage.ACCESS_JWT])
     return emit_report(ctx, findings, options, console)
 

@@ -190,3 +190,12 @@ def test_cft001_fails_a_bad_signature_and_a_broken_token() -> None:
 
 def test_cft_checks_skip_without_a_token() -> None:
     assert only("CFT001", make_context()).status is Status.SKIP
+
+
+def test_acc002_fails_an_undetermined_decision() -> None:
+    office = parse_policies(
+        {"name": "Office", "decision": "allow", "include": [{"geo": {"country_code": "US"}}]}, "t"
+    )
+    finding = only("ACC002", ctx_with(USER, policies=office, expect="allow"))
+    assert finding.status is Status.FAIL
+    assert "undetermined" in finding.message
