@@ -63,6 +63,14 @@ ASSUMED_IDP = (
     "ASSUMED: the probed identity provider is Cloudflare identity provider {} "
     "(give --idp-id or --cloudflare-idp to check)"
 )
+UNSETTLED_SERVICE_AUTH = (
+    "UNSETTLED: Cloudflare does not say what a Service Auth match means for a user's login "
+    "(it admits service tokens and mTLS); counted as deny"
+)
+ORDER_NOTE = (
+    "'top to bottom' is read as ascending precedence (inferred from the precedence field: "
+    "'The order of execution for this policy')"
+)
 UNSETTLED_SUBDOMAIN = (
     "UNSETTLED: Cloudflare does not document whether 'Emails ending in' matches subdomains"
 )
@@ -135,7 +143,10 @@ class Evaluator:
             if result.matched is None:
                 return Decision(UNDETERMINED, result, tuple(trace), _unsettled(trace))
             if result.matched:
-                return Decision(policy.decision, result, tuple(trace), _unsettled(trace))
+                notes = _unsettled(trace)
+                if policy.decision == "non_identity":
+                    notes += (UNSETTLED_SERVICE_AUTH,)
+                return Decision(policy.decision, result, tuple(trace), notes)
         return Decision(NO_MATCH, None, tuple(trace), _unsettled(trace))
 
     def policy(self, policy: Policy | AccessGroup) -> PolicyResult:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from oidc_probe.access.evaluate import UNDETERMINED, Decision, Evaluator, RuleResult
+from oidc_probe.access.evaluate import (
+    ORDER_NOTE,
+    UNDETERMINED,
+    Decision,
+    Evaluator,
+    RuleResult,
+)
 from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
@@ -67,6 +73,8 @@ def evidence(decision: Decision) -> dict[str, Any]:
         + (f" ({p.deciding.text})" if p.deciding is not None else "")
         for p in decision.trace
     ]
+    if len(decision.trace) > 1:
+        body["order"] = ORDER_NOTE
     if decision.unsettled:
         body["unsettled"] = list(decision.unsettled)
     return body
