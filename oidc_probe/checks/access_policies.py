@@ -80,8 +80,12 @@ def evidence(decision: Decision) -> dict[str, Any]:
     return body
 
 
-def decision_hint(ctx: RunContext, decision: Decision) -> str:
-    """Why the user is denied, when a group rule or an unconfigured claim explains it."""
+def decision_hint(ctx: RunContext, decision: Decision, fallback: str = "") -> str:
+    """Why the user is denied, when a group rule or an unconfigured claim explains it.
+
+    ``fallback`` stands in when nothing specific explains the decision; the notes on
+    what no source settles (UNSETTLED, ASSUMED) always follow.
+    """
     parts: list[str] = []
     if decision.access == "deny":
         claims = ctx.id_token_claims or {}
@@ -93,6 +97,8 @@ def decision_hint(ctx: RunContext, decision: Decision) -> str:
                 parts.append(f"{name}: {hints.ACCESS_CLAIM_NOT_CONFIGURED}")
     if decision.outcome == UNDETERMINED:
         parts.append(hints.ACCESS_UNDETERMINED)
+    if not parts and fallback:
+        parts.append(fallback)
     parts += list(decision.unsettled)
     return "; ".join(dict.fromkeys(parts))
 
@@ -186,8 +192,12 @@ def access_expectation_met(ctx: RunContext) -> Iterator[Outcome]:
         return
     yield failed(
         f"expected {expected}, got {message}",
-        hint=decision_hint(ctx, decision)
-        or "fix the user in Cognito, the policy, or the expectation",
+        hint=decision_hint(
+            ctx,
+            decision,
+            "the rule named decided: change the user's groups or attributes in Cognito, "
+            "the policy, or the expectation",
+        ),
         expected=expected,
         actual=evidence(decision),
     )
