@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oidc_probe.core.errors import UsageError
 
@@ -97,41 +97,46 @@ def uses_cloudflare_idp(args: argparse.Namespace) -> bool:
 def access_inputs(
     args: argparse.Namespace, console: Console, settings: RunSettings
 ) -> AccessInputs:
-    """Read the files and the API; every problem is one :class:`UsageError` line."""
+    """Read the files and the API; every problem is one :class:`UsageError` line.
+
+    Options a command does not define (``discover`` has none of them) count as not given.
+    """
     from oidc_probe.access.setup import AccessSetup
 
     if uses_cloudflare_idp(args) and args.config is not None:
         raise UsageError("--cloudflare-idp and --config exclude each other: give one of them")
-    needs_api = uses_cloudflare_idp(args) or args.cloudflare_app is not None
-    if not needs_api and args.cloudflare_account is not None:
+    app, idp = _opt(args, "cloudflare_app"), _opt(args, "cloudflare_idp")
+    needs_api = idp is not None or app is not None
+    if not needs_api and _opt(args, "cloudflare_account") is not None:
         raise UsageError("--cloudflare-account needs --cloudflare-idp or --cloudflare-app")
     policies, groups = _files(args)
     idp_json = idp_source = None
-    idp_id = args.idp_id
+    idp_id = _opt(args, "idp_id")
     if needs_api:
         from oidc_probe.plumbing.http import make_client
 
         with make_client(settings) as client:
             api = _api(args, console, client)
-            if uses_cloudflare_idp(args):
-                idp_json, idp_source = _idp(api, args.cloudflare_idp)
-                idp_id = idp_id or args.cloudflare_idp
-            if args.cloudflare_app is not None:
-                more, more_groups = _app(api, args.cloudflare_app, len(policies))
+            if idp is not None:
+                idp_json, idp_source = _idp(api, idp)
+                idp_id = idp_id or idp
+            if app is not None:
+                more, more_groups = _app(api, app, len(policies))
                 policies += more
                 groups = {**more_groups, **groups}
     setup = None
     if policies:
-        sources = [
-            *(args.policy or []),
-            *([f"app {args.cloudflare_app}"] if args.cloudflare_app else []),
-        ]
+        sources = [*(_opt(args, "policy") or []), *([f"app {app}"] if app else [])]
         setup = AccessSetup(tuple(policies), groups, idp_id, ", ".join(sources))
-    elif args.access_groups:
+    elif _opt(args, "access_groups"):
         raise UsageError("--access-groups needs policies: give --policy FILE or --cloudflare-app")
-    if args.expect_access is not None and setup is None:
+    if _opt(args, "expect_access") is not None and setup is None:
         raise UsageError("--expect-access needs policies: give --policy FILE or --cloudflare-app")
-    return AccessInputs(idp_json, idp_source, setup, args.expect_access)
+    return AccessInputs(idp_json, idp_source, setup, _opt(args, "expect_access"))
+
+
+def _opt(args: argparse.Namespace, name: str) -> Any:
+    return getattr(args, name, None)
 
 
 def _files(args: argparse.Namespace) -> tuple[list[Policy], dict[str, AccessGroup]]:
@@ -139,11 +144,11 @@ def _files(args: argparse.Namespace) -> tuple[list[Policy], dict[str, AccessGrou
     from oidc_probe.plumbing.datafile import parse_document, read_option_file
 
     policies: list[Policy] = []
-    for path in args.policy or []:
+    for path in _opt(args, "policy") or []:
         doc = parse_document(read_option_file(path, "--policy"), f"--policy {path}", toml=False)
         policies += parse_policies(doc, f"--policy {path}", start=len(policies))
     groups: dict[str, AccessGroup] = {}
-    for path in args.access_groups or []:
+    for path in _opt(args, "access_groups") or []:
         source = f"--access-groups {path}"
         doc = parse_document(read_option_file(path, "--access-groups"), source, toml=False)
         groups.update(parse_groups(doc, source))

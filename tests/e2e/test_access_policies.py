@@ -173,3 +173,30 @@ def test_a_bad_policy_file_is_one_line_exit_2(
     assert result.code == 2
     assert result.stderr.strip().count("\n") == 0
     assert message in result.stderr
+
+
+def test_verify_an_id_token_with_policies(emulator: Emulator) -> None:
+    shown = probe(emulator, "--show-tokens", username="special")
+    token = str(shown.json()["tokens"]["id_token"])
+    result = run_cli(
+        [
+            "verify",
+            "-",
+            "--config",
+            str(emulator.config_file()),
+            "--format",
+            "json",
+            "--policy",
+            str(POLICIES),
+            "--access-groups",
+            str(GROUPS),
+            "--expect-access",
+            "deny",
+        ],
+        stdin=token + "\n",
+    )
+    assert result.code == 0, result.stdout
+    (decision,) = [c for c in result.json()["checks"] if c["id"] == "ACC001"]
+    assert decision["evidence"]["actual"]["policy"] == "Block beta testers"
+    assert result.statuses("ACC002") == ["pass"]
+    assert token not in result.stdout + result.stderr
