@@ -146,15 +146,16 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(found, str):
         yield skipped(found)
         return
-    _, decision = found
+    setup, decision = found
     message = decision.describe()
     hint = decision_hint(ctx, decision)
+    actual = {**evidence(decision), "policies_from": setup.source}
     if hints.ACCESS_NO_GROUPS in hint:
         message += " (the user is in no Cognito group, so cognito:groups is absent)"
     if decision.outcome == UNDETERMINED:
-        yield failed(message, hint=hint, actual=evidence(decision))
+        yield failed(message, hint=hint, actual=actual)
         return
-    yield Outcome(Status.PASS, message, hint, actual=evidence(decision))
+    yield Outcome(Status.PASS, message, hint, actual=actual)
 
 
 @check("ACC002", "access-expectation-met", Stage.ACCESS, refs=REFS)

@@ -48,6 +48,10 @@ def test_a_good_token_passes(signer: AccessSigner, tmp_path: Path) -> None:
     result = verify(token, signer.certs_file(tmp_path), "--claims", CLAIMS)
     assert result.code == 0, result.stdout
     assert statuses(result) == {f"CFT00{n}": "pass" for n in range(1, 7)}
+    # "What Access will see" shows what reached the application: the token's custom claim.
+    view = result.json()["access_view"]
+    assert view["email"] == "demo@example.com"
+    assert view["oidc_fields"]["cognito:groups"] == ["admins"]
     assert token not in result.stdout + result.stderr
 
 
