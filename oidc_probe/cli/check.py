@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     ):
         raise UsageError(
             "check needs the identity-provider settings: pass --config FILE (Cloudflare's "
-            "identity-provider JSON) or --client-id, --auth-url, --token-url and --certs-url"
+            "identity-provider JSON), --cloudflare-account ID with --cloudflare-idp ID, or --client-id, "
+            "--auth-url, --token-url and --certs-url"
         )
     api_settings = RunSettings(
         issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
