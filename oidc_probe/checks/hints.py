@@ -187,3 +187,19 @@ def with_cognito(generic: str, cognito: str, is_cognito: bool) -> str:
     if not is_cognito or not cognito:
         return generic
     return f"{generic.rstrip('.')}. {cognito}"
+
+
+# Access policies (ACC checks)
+ACCESS_NO_GROUPS = (
+    "the user is in no Cognito group, so Cognito leaves cognito:groups out of the ID token "
+    "and no rule on it can match: add the user to the group in Cognito, or give the policy "
+    "another include rule"
+)
+ACCESS_CLAIM_NOT_CONFIGURED = (
+    "add the claim to the claims list of the Cloudflare identity-provider config: Access "
+    "puts only the configured claims in oidc_fields, which OIDC Claim rules match"
+)
+ACCESS_UNDETERMINED = (
+    "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
+    "when the user connects; the verdict here is neither allow nor deny"
+)

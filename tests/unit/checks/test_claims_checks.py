@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from oidc_probe.checks.claims import access_custom_claim, serialized_size
+from oidc_probe.access.identity import access_custom_claim, serialized_size
 from oidc_probe.core.context import DecodedJwt, RunContext
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
