@@ -87,8 +87,38 @@ def _scopes_text(config: ProbeConfig) -> str:
 
 
 def _limited_scopes(config: ProbeConfig, scope: str) -> bool:
-    """Whether the scopes miss ``scope`` and are not ``openid`` alone (Cognito: every attribute)."""
-    return scope not in config.scopes and set(config.scopes) != {"openid"}
+    """Whether the scopes miss ``scope`` and release less than every attribute.
+
+    With Cognito, ``openid`` alone or any list with ``profile`` releases every attribute
+    the app client can read; only ``email``/``phone`` without ``profile`` limit the claims.
+    """
+    scopes = set(config.scopes)
+    return scope not in scopes and scopes != {"openid"} and "profile" not in scopes
+
+
+def federated_provider(ctx: RunContext) -> str | None:
+    """The provider a federated user signed in with: the primary entry of ``identities``.
+
+    Cognito serializes ``identities`` with ``primary`` as the string "true"/"false".
+    """
+    identities = (ctx.id_token_claims or {}).get("identities")
+    if not isinstance(identities, list):
+        return None
+    entries = [i for i in identities if isinstance(i, dict)]
+    primary = [i for i in entries if str(i.get("primary")).lower() == "true"] or entries
+    name = primary[0].get("providerName") if primary else None
+    return name if isinstance(name, str) and name else None
+
+
+def _federated_advice(ctx: RunContext, attribute: str) -> list[str]:
+    provider = federated_provider(ctx)
+    if provider is None:
+        return []
+    return [
+        f"the user signed in through the federated provider {provider!r} (see identities): "
+        f"map the provider's attribute to the user pool attribute '{attribute}' in that "
+        "identity provider's attribute mapping in Cognito (unmapped attributes stay empty)"
+    ]
 
 
 def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
@@ -111,6 +141,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
             f"the scopes ({_scopes_text(config)}) do not include 'email': add it to scopes in "
             "the Cloudflare config"
         )
+    parts.extend(_federated_advice(ctx, "email"))
     if is_cognito_issuer(ctx.settings.issuer):
         parts.append(
             "in Cognito: request the 'email' scope (or 'openid' alone, which returns every "
@@ -159,8 +190,10 @@ def _claim_advice(ctx: RunContext, name: str) -> str:
         )
     if name == "groups" and cognito:
         return (
-            "Cognito names this claim 'cognito:groups', not 'groups': configure 'cognito:groups' "
-            "in the Cloudflare claims list"
+            "Cognito names its claim 'cognito:groups', not 'groups': configure 'cognito:groups' "
+            "in the Cloudflare claims list, or add a literal 'groups' claim with a pre token "
+            "generation Lambda (V2_0 or later for an array; Access treats only 'groups' as "
+            "IdP groups)"
         )
     if name in ALWAYS_PRESENT:
         return (
@@ -171,6 +204,9 @@ def _claim_advice(ctx: RunContext, name: str) -> str:
     if name in PROFILE_CLAIMS or name in _SCOPE_OF:
         scope = _SCOPE_OF.get(name, "profile")
         advice = f"set the '{name}' attribute for the user"
+        federated = _federated_advice(ctx, name)
+        if federated:
+            advice = federated[0] + "; or " + advice
         if _limited_scopes(config, scope):
             advice += f", add the '{scope}' scope (scopes are: {_scopes_text(config)})"
         else:

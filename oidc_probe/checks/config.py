@@ -106,14 +106,20 @@ def scopes_usable(ctx: RunContext) -> Iterator[Outcome]:
     """The configured scopes include ``openid`` (required) and ``email`` (needed by Access).
 
     Why it matters: without ``openid`` the provider returns no ID token, and Access
-    reads the user's identity from the ID token only. Access also needs an email
-    address; with Cognito, requesting scopes other than ``openid`` limits the ID
-    token to the claims of those scopes, so leaving out ``email`` drops the email.
+    reads the user's identity from the ID token only (Cognito also grants ``email``,
+    ``phone`` and ``profile`` only together with ``openid``). Access also needs an
+    email address. With Cognito, ``openid`` alone, or any list with ``profile``,
+    releases every attribute the app client can read, email included; a list with
+    ``email`` or ``phone`` but without ``profile`` releases only those scopes'
+    attributes, so ``["openid", "phone"]`` drops the email. The warning for a missing
+    ``email`` scope is therefore harmless with ``openid`` alone or with ``profile``.
 
     How to fix: set ``"scopes": ["openid", "email", "profile"]`` in the Cloudflare
     config and allow the same scopes on the Cognito app client.
 
-    References: OpenID Connect Core 3.1.2.1 and 5.4.
+    References: OpenID Connect Core 3.1.2.1 and 5.4; AWS: the authorize endpoint
+    (scope) and "Understanding the identity (ID) token" (which attributes each scope
+    releases).
     """
     scopes = ctx.config.scopes
     ok = True

@@ -101,14 +101,18 @@ class HostedUI:
         now = self.emu.now()
         session = None if signed_in else self._session(request)
         auth_time = int(now) if session is None else session.auth_time
+        adjusted = self.emu.minter.adjust_user(user)
+        roles, preferred = self.emu.pool.roles(adjusted.groups)
         grant = Grant(
             client=checked.client,
-            user=self.emu.minter.adjust_user(user),
+            user=adjusted,
             scopes=checked.scopes,
             redirect_uri=checked.redirect_uri,
             auth_time=auth_time,
             nonce=checked.nonce,
             code_challenge=checked.code_challenge,
+            roles=tuple(roles),
+            preferred_role=preferred,
         )
         code = str(uuid.uuid4())
         self.emu.state.codes[code] = IssuedCode(grant=grant, issued_at=now)

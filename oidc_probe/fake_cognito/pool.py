@@ -10,7 +10,19 @@ Pool file shape::
                   "read_attributes": [...] (optional; absent = every attribute)}],
      "users": [{"username": "...", "password": "...", "sub": "<uuid>" (optional),
                 "attributes": {"email": "...", "email_verified": true, "custom:x": 1, ...},
-                "groups": ["admins"]}]}
+                "groups": ["admins"],
+                "identities": [{"providerName": "Google", "providerType": "Google",
+                                "userId": "1234", "issuer": null, "primary": true,
+                                "dateCreated": 1700000000000}] (optional: a federated user)}],
+     "groups": [{"name": "admins", "role_arn": "arn:aws:iam::...:role/x", "precedence": 1}]
+               (optional: groups with IAM roles)}
+
+A client may carry ``"pre_token_generation"`` (see ``triggers``). A federated user's
+username defaults to ``<providerName>_<userId>`` of its first identity, as Cognito names
+users it creates on a federated sign-in (AWS, "Adding user pool sign-in through a third
+party": the user name is the provider name and the user's ID at the provider joined by
+``_``). The emulator lets federated users sign in with the form and their pool-file
+password instead of at the provider (a simplification).
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from typing import Any, NoReturn
 
 from oidc_probe.core.cognito import POOL_ID
 from oidc_probe.core.errors import ConfigError
+from oidc_probe.fake_cognito.triggers import PreTokenGeneration, parse_trigger
 
 DEFAULT_POOL_RESOURCE = "default_pool.json"
 CLOUDFLARE_SCOPES = ("openid", "email", "profile")
@@ -43,6 +56,7 @@ class AppClient:
     allowed_scopes: tuple[str, ...] = CLOUDFLARE_SCOPES
     allowed_flows: tuple[str, ...] = ("code",)
     read_attributes: tuple[str, ...] | None = None
+    pre_token_generation: PreTokenGeneration | None = None
 
     def can_read(self, attribute: str) -> bool:
         return self.read_attributes is None or attribute in self.read_attributes
@@ -55,6 +69,14 @@ class User:
     sub: str
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     groups: tuple[str, ...] = ()
+    identities: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    role_arn: str | None = None
+    precedence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,25 @@ class Pool:
     clients: tuple[AppClient, ...]
     users: tuple[User, ...]
     source: str = "<packaged default pool>"
+    groups: tuple[Group, ...] = ()
+
+    def roles(self, group_names: tuple[str, ...]) -> tuple[list[str], str | None]:
+        """``cognito:roles`` and ``cognito:preferred_role`` for a user in ``group_names``.
+
+        AWS, "Adding groups to a user pool": the ID token's cognito:roles lists the IAM
+        roles of the user's groups, and cognito:preferred_role is the role of the group
+        with the lowest precedence value. UNCERTAIN: with a tie between different roles
+        (or no precedence), the emulator sets no preferred role.
+        """
+        mine = [g for g in self.groups if g.name in group_names and g.role_arn]
+        roles = list(dict.fromkeys(g.role_arn for g in mine if g.role_arn))
+        ranked = sorted(
+            (g for g in mine if g.precedence is not None), key=lambda g: g.precedence or 0
+        )
+        if not ranked:
+            return roles, None
+        best = [g.role_arn for g in ranked if g.precedence == ranked[0].precedence]
+        return roles, best[0] if len(set(best)) == 1 else None
 
     @property
     def region(self) -> str:
@@ -141,10 +182,59 @@ def parse_pool(text: str, source: str) -> Pool:
         _user(reader, reader.obj(item, f"users[{i}]"), i)
         for i, item in enumerate(reader.array(root, "users", required=False))
     )
+    groups = tuple(
+        _group(reader, reader.obj(item, f"groups[{i}]"), i)
+        for i, item in enumerate(reader.array(root, "groups", required=False))
+    )
     _unique(reader, "client_id", [c.client_id for c in clients])
     _unique(reader, "username", [u.username.casefold() for u in users])
     _unique(reader, "sub", [u.sub for u in users])
-    return Pool(pool_id=pool_id, clients=clients, users=users, source=source)
+    _unique(reader, "group", [g.name for g in groups])
+    return Pool(pool_id=pool_id, clients=clients, users=users, source=source, groups=groups)
+
+
+def _group(reader: _Reader, raw: dict[str, Any], index: int) -> Group:
+    where = f"groups[{index}]"
+    role = raw.get("role_arn")
+    if role is not None and not (isinstance(role, str) and role.startswith("arn:")):
+        reader.fail(f"{where}.role_arn must be an IAM role ARN (arn:aws:iam::...:role/...)")
+    precedence = raw.get("precedence")
+    if precedence is not None and (
+        isinstance(precedence, bool) or not isinstance(precedence, int) or precedence < 0
+    ):
+        reader.fail(f"{where}.precedence must be a non-negative integer")
+    return Group(reader.string(raw, "name", where), role, precedence)
+
+
+def _identities(reader: _Reader, raw: dict[str, Any], where: str) -> tuple[dict[str, Any], ...]:
+    """Identities as Cognito serializes them in the ID token.
+
+    AWS, "Understanding the identity (ID) token": ``identities`` holds objects with
+    userId, providerName, providerType, issuer (null for some providers), primary as the
+    string "true"/"false" and dateCreated as a string of epoch milliseconds.
+    """
+    result = []
+    for i, item in enumerate(reader.array(raw, "identities", required=False)):
+        at = f"{where}.identities[{i}]"
+        entry = reader.obj(item, at)
+        issuer = entry.get("issuer")
+        if issuer is not None and not isinstance(issuer, str):
+            reader.fail(f"{at}.issuer must be a string or null")
+        created = entry.get("dateCreated", 1_700_000_000_000)
+        if isinstance(created, bool) or not isinstance(created, int | str):
+            reader.fail(f"{at}.dateCreated must be epoch milliseconds")
+        primary = entry.get("primary", i == 0)
+        result.append(
+            {
+                "dateCreated": str(created),
+                "userId": reader.string(entry, "userId", at),
+                "providerName": reader.string(entry, "providerName", at),
+                "providerType": reader.string(entry, "providerType", at, default="OIDC"),
+                "issuer": issuer,
+                "primary": "true" if primary in (True, "true") else "false",
+            }
+        )
+    return tuple(result)
 
 
 def _client(reader: _Reader, raw: dict[str, Any], index: int) -> AppClient:
@@ -161,6 +251,9 @@ def _client(reader: _Reader, raw: dict[str, Any], index: int) -> AppClient:
     secret = raw.get("client_secret")
     if secret is not None and not isinstance(secret, str):
         reader.fail(f"{where}.client_secret must be a string or absent")
+    trigger = raw.get("pre_token_generation")
+    if trigger is not None:
+        trigger = parse_trigger(trigger, f"{where}.pre_token_generation", reader.fail)
     return AppClient(
         client_id=reader.string(raw, "client_id", where),
         client_secret=secret,
@@ -170,6 +263,7 @@ def _client(reader: _Reader, raw: dict[str, Any], index: int) -> AppClient:
         allowed_scopes=scopes,
         allowed_flows=flows,
         read_attributes=read,
+        pre_token_generation=trigger,
     )
 
 
@@ -179,7 +273,11 @@ def _user(reader: _Reader, raw: dict[str, Any], index: int) -> User:
     for name, value in attributes.items():
         if not isinstance(value, str | bool | int | float):
             reader.fail(f"{where}.attributes.{name} must be a string, number or boolean")
-    username = reader.string(raw, "username", where)
+    identities = _identities(reader, raw, where)
+    default_name = (
+        f"{identities[0]['providerName']}_{identities[0]['userId']}" if identities else None
+    )
+    username = reader.string(raw, "username", where, default=default_name)
     sub = raw.get("sub")
     if sub is None:
         sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-cognito:{username}"))
@@ -191,6 +289,7 @@ def _user(reader: _Reader, raw: dict[str, Any], index: int) -> User:
         sub=sub,
         attributes=dict(attributes),
         groups=reader.strings(raw, "groups", where, ()),
+        identities=identities,
     )
 
 
