@@ -66,6 +66,7 @@ class Fault(StrEnum):
     # Issue 13: Cognito behaviours that sources disagree on (see scopes.py, hosted_ui.py).
     UNALLOWED_SCOPE_ERROR_PAGE = "unallowed-scope-error-page"
     UNALLOWED_SCOPE_IGNORED = "unallowed-scope-ignored"
+    UNALLOWED_SCOPE_INVALID_REQUEST = "unallowed-scope-invalid-request"
     NO_SESSION = "no-session"
 
     @property
@@ -199,6 +200,12 @@ _INFO: dict[Fault, _Info] = {
     Fault.UNALLOWED_SCOPE_IGNORED: _Info(
         "a scope the app client does not allow is silently left out instead of an "
         "invalid_scope redirect (nothing should fail: the login goes on without it)"
+    ),
+    Fault.UNALLOWED_SCOPE_INVALID_REQUEST: _Info(
+        "a scope the app client does not allow redirects with error=invalid_request and "
+        "error_description=invalid_scope, as users report (seen when the probe requests such "
+        "a scope)",
+        ("AUT001",),
     ),
     Fault.NO_SESSION: _Info(
         "the hosted UI keeps no session cookie: every authorization shows the sign-in form "

@@ -21,11 +21,13 @@ from oidc_probe.fake_cognito.scopes import ScopeRefusal, granted_scopes
 from oidc_probe.fake_cognito.tokens import Grant
 
 CSRF_COOKIE = "XSRF-TOKEN"
-# The hosted UI's session cookie. AWS, "Managed login" / "User pool managed login"
-# (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html):
-# managed login sets a browser cookie valid for one hour, so that a user who signs in again
-# within that hour is not asked for credentials. The cookie's name is not documented
-# (real pools use "cognito"); the emulator's value is an opaque random handle.
+# The hosted UI's session cookie. AWS, "Understanding the identity (ID) token"
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html):
+# "When your user signs in with managed login, Amazon Cognito sets session cookies that are
+# valid for 1 hour"; the 2023 text says the same of the classic hosted UI. The authorize page
+# (prompt): "users must sign in unless their browser has a valid managed login session
+# cookie". UNCERTAIN: the cookie's name (no AWS page names it) and whether the session is
+# per pool or per app client (the emulator: per pool, since the cookie is the domain's).
 SESSION_COOKIE = "cognito"
 SESSION_LIFETIME = 3600
 
@@ -50,19 +52,40 @@ def with_query(url: str, params: Mapping[str, str | None]) -> str:
 
 
 class HostedUI:
-    def __init__(self, emulator: Emulator, render_login: Renderer = pages.login_page) -> None:
+    def __init__(
+        self,
+        emulator: Emulator,
+        render_login: Renderer = pages.login_page,
+        *,
+        managed_login: bool = False,
+    ) -> None:
         self.emu = emulator
         self.render_login = render_login
+        self.managed_login = managed_login
+
+    def _prompts(self, checked: AuthRequest) -> frozenset[str]:
+        """The ``prompt`` values that have an effect: ``login`` and ``none``, managed login only.
+
+        AWS authorize page: prompt is "Available in the managed login branding version only,
+        not in the classic hosted UI"; "The values none and login have an effect on user
+        pool authentication behavior"; values combine space-separated ("login consent").
+        ``prompt=login`` forces the sign-in form (a new session cookie after it); ``prompt=none``
+        without a session redirects with ``error=login_required``.
+        """
+        if not self.managed_login or not checked.prompt:
+            return frozenset()
+        return frozenset(checked.prompt.split()) & {"login", "none"}
 
     async def authorize(self, request: Request) -> Response:
         checked = self._validate(request)
         if isinstance(checked, Response):
             return checked
+        prompts = self._prompts(checked)
         user = self._session_user(request)
-        if user is not None and checked.prompt != "login":
+        if user is not None and "login" not in prompts:
             return self._issue_code(request, checked, user, signed_in=False)
-        if checked.prompt == "none":
-            return _callback_error(checked, "login_required", "the user is not signed in")
+        if "none" in prompts and user is None:
+            return _callback_error(checked, "login_required", None)
         return RedirectResponse(f"/login?{checked.query}", status_code=302)
 
     async def login(self, request: Request) -> Response:
@@ -217,8 +240,16 @@ class HostedUI:
         scopes = granted_scopes(client, requested, self.emu.faults)
         if isinstance(scopes, ScopeRefusal):
             if scopes.error_page:
-                return _error_redirect("invalid_scope", scopes.description)
-            return fail("invalid_scope", scopes.description)
+                return RedirectResponse(
+                    with_query("/error", {"error": "invalid_scope", "client_id": client.client_id}),
+                    status_code=302,
+                )
+            if scopes.as_invalid_request:
+                return fail("invalid_request", "invalid_scope")
+            return RedirectResponse(
+                with_query(redirect_uri, {"error": "invalid_scope", "state": state}),
+                status_code=302,
+            )
         challenge = params.get("code_challenge")
         method = params.get("code_challenge_method")
         if (challenge is not None or method is not None) and method != "S256":
@@ -244,7 +275,7 @@ def _redirect_mismatch(client_id: str | None) -> Response:
     )
 
 
-def _callback_error(checked: AuthRequest, error: str, description: str) -> Response:
+def _callback_error(checked: AuthRequest, error: str, description: str | None) -> Response:
     target = with_query(
         checked.redirect_uri,
         {"error": error, "error_description": description, "state": checked.state},

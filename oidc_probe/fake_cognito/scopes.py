@@ -11,12 +11,19 @@ authorization-endpoint.html, .../cognito-user-pools-define-resource-servers.html
   they are not granted (left out of the access token's ``scope``; no attribute is
   released by them). UNCERTAIN: whether Cognito refuses such a request instead; no
   AWS page says so, so the emulator grants what it can.
-- A scope the app client does not allow: the authorize endpoint page lists
-  ``invalid_scope`` among the errors it redirects to the callback with, which the
-  emulator does by default. Community reports disagree (some see the scope silently
-  dropped, some Cognito's own ``/error`` page); the faults ``unallowed-scope-ignored``
-  and ``unallowed-scope-error-page`` reproduce those. UNCERTAIN which one a given pool
-  (classic hosted UI or managed login) shows.
+- A scope the app client does not allow: the sources disagree. The authorize page's
+  scope parameter says "Any scope used must be associated with the client, or it will be
+  ignored at runtime", while its "Examples of negative responses" say a scope "that is
+  unknown, malformed, or not valid" gets ``invalid_scope`` on the redirect URI
+  (``Location: https://client_redirect_uri?error=invalid_scope``). The emulator follows that
+  example (the most specific primary text for the authorize endpoint). Users report the
+  other forms, offered as faults: ``error=invalid_request&error_description=invalid_scope``
+  on the redirect URI (github.com/aws-samples/cloudfront-authorization-at-edge/issues/82,
+  github.com/mlops-club/awscdk-minecraft/issues/40), Cognito's own
+  ``/error?error=invalid_scope&client_id=...`` page
+  (github.com/python-social-auth/social-app-django/issues/538), and the scope silently
+  dropped (the "ignored at runtime" sentence; no report shows it). UNCERTAIN which form a
+  given pool shows.
 """
 
 from __future__ import annotations
@@ -34,11 +41,8 @@ class ScopeRefusal:
     """The request is refused: an ``invalid_scope`` redirect, or Cognito's error page."""
 
     not_allowed: tuple[str, ...]
-    error_page: bool
-
-    @property
-    def description(self) -> str:
-        return f"scopes not allowed for this client: {' '.join(self.not_allowed)}"
+    error_page: bool = False
+    as_invalid_request: bool = False
 
 
 def granted_scopes(
@@ -47,7 +51,11 @@ def granted_scopes(
     """The scopes a code will carry, or why the request is refused."""
     not_allowed = tuple(s for s in requested if s not in client.allowed_scopes)
     if not_allowed and Fault.UNALLOWED_SCOPE_IGNORED not in faults:
-        return ScopeRefusal(not_allowed, Fault.UNALLOWED_SCOPE_ERROR_PAGE in faults)
+        return ScopeRefusal(
+            not_allowed,
+            error_page=Fault.UNALLOWED_SCOPE_ERROR_PAGE in faults,
+            as_invalid_request=Fault.UNALLOWED_SCOPE_INVALID_REQUEST in faults,
+        )
     granted = tuple(s for s in requested if s in client.allowed_scopes)
     if "openid" not in granted:
         granted = tuple(s for s in granted if s not in NEEDS_OPENID)

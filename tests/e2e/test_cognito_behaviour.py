@@ -75,6 +75,17 @@ def test_unallowed_scope_error_page_variant(emulator_factory: Callable[..., Emul
     assert "allowed OAuth scopes" in finding["hint"]
 
 
+def test_unallowed_scope_invalid_request_variant(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    result = probe(emulator_factory("unallowed-scope-invalid-request"), "--scopes", UNALLOWED)
+    (finding,) = _findings(result, "AUT001")
+    assert finding["status"] == "fail"
+    assert finding["evidence"]["actual"]["error"] == "invalid_request"
+    assert "allowed OAuth scopes" in finding["hint"]
+    assert "aws.cognito.signin.user.admin" in finding["hint"]
+
+
 def test_unallowed_scope_ignored_variant(emulator_factory: Callable[..., Emulator]) -> None:
     result = probe(emulator_factory("unallowed-scope-ignored"), "--scopes", UNALLOWED)
     assert [f["status"] for f in _findings(result, "AUT001")] == ["pass"]
