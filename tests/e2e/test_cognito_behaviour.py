@@ -48,7 +48,8 @@ def test_without_openid_there_is_no_id_token_and_tok002_names_the_scope(
     assert result.code == 1
     tok002 = [f for f in _findings(result, "TOK002") if f["status"] == "fail"]
     assert [f["subject"] for f in tok002] == ["id_token"]
-    assert '"openid"' in tok002[0]["hint"] and "email profile" in tok002[0]["hint"]
+    assert '"openid"' in tok002[0]["hint"]
+    assert "email profile" in tok002[0]["hint"]
     assert {"CFG003", "TOK002"} <= result.failing()
 
 
@@ -57,10 +58,8 @@ def test_unallowed_scope_is_an_invalid_scope_redirect(emulator: Emulator) -> Non
     result = probe(emulator, "--scopes", UNALLOWED)
     (finding,) = _findings(result, "AUT001")
     assert finding["status"] == "fail"
-    assert (
-        finding["evidence"]["actual"]["via"] == "redirect"
-        and finding["evidence"]["actual"]["error"] == "invalid_scope"
-    )
+    assert finding["evidence"]["actual"]["via"] == "redirect"
+    assert finding["evidence"]["actual"]["error"] == "invalid_scope"
     assert "allowed OAuth scopes" in finding["hint"]
 
 
@@ -68,10 +67,8 @@ def test_unallowed_scope_error_page_variant(emulator_factory: Callable[..., Emul
     result = probe(emulator_factory("unallowed-scope-error-page"), "--scopes", UNALLOWED)
     (finding,) = _findings(result, "AUT001")
     assert finding["status"] == "fail"
-    assert (
-        finding["evidence"]["actual"]["via"] == "error_page"
-        and finding["evidence"]["actual"]["error"] == "invalid_scope"
-    )
+    assert finding["evidence"]["actual"]["via"] == "error_page"
+    assert finding["evidence"]["actual"]["error"] == "invalid_scope"
     assert "allowed OAuth scopes" in finding["hint"]
 
 
@@ -120,7 +117,8 @@ def test_federated_user_without_mapped_email_names_the_provider(
     result = _probe_client(emu, PLAIN_CLIENT, "Okta_00u1abcd", claims=["identities"])
     (finding,) = _findings(result, "CLM001")
     assert finding["status"] == "fail"
-    assert "'Okta'" in finding["hint"] and "attribute mapping" in finding["hint"]
+    assert "'Okta'" in finding["hint"]
+    assert "attribute mapping" in finding["hint"]
     assert [f["status"] for f in _findings(result, "CLM003")] == ["pass"]
     assert "fail" not in {f["status"] for f in _findings(result, "CLM005")}
 
@@ -150,7 +148,8 @@ def test_open_redirect_is_caught_through_the_session(
 ) -> None:
     result = probe(emulator_factory("open-redirect"), "--active")
     (finding,) = _findings(result, "AUT005")
-    assert finding["status"] == "fail" and "authorization code" in finding["message"]
+    assert finding["status"] == "fail"
+    assert "authorization code" in finding["message"]
 
 
 # 6. token endpoint: refresh_token grant on a real loopback server

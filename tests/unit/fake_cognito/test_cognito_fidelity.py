@@ -137,7 +137,8 @@ def test_refresh_token_grant(driver: Driver) -> None:
     new = refreshed.json()
     assert "refresh_token" not in new
     claims = segment(new["id_token"], 1)
-    assert "nonce" not in claims and claims["sub"] == segment(body["id_token"], 1)["sub"]
+    assert "nonce" not in claims
+    assert claims["sub"] == segment(body["id_token"], 1)["sub"]
 
 
 def test_unknown_refresh_token_is_invalid_grant(driver: Driver) -> None:
@@ -241,4 +242,5 @@ def test_preferred_role_tie_with_different_roles_is_unset() -> None:
         group["precedence"] = 3
     pool = parse_pool(json.dumps(doc), "pool.json")
     roles, preferred = pool.roles(("admins", "staff"))
-    assert len(roles) == 2 and preferred is None
+    assert len(roles) == 2
+    assert preferred is None
