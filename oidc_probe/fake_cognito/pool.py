@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -182,6 +182,7 @@ def parse_pool(text: str, source: str) -> Pool:
         _user(reader, reader.obj(item, f"users[{i}]"), i)
         for i, item in enumerate(reader.array(root, "users", required=False))
     )
+    users = tuple(_with_provider_group(pool_id, u) for u in users)
     groups = tuple(
         _group(reader, reader.obj(item, f"groups[{i}]"), i)
         for i, item in enumerate(reader.array(root, "groups", required=False))
@@ -191,6 +192,20 @@ def parse_pool(text: str, source: str) -> Pool:
     _unique(reader, "sub", [u.sub for u in users])
     _unique(reader, "group", [g.name for g in groups])
     return Pool(pool_id=pool_id, clients=clients, users=users, source=source, groups=groups)
+
+
+def _with_provider_group(pool_id: str, user: User) -> User:
+    """A federated user is in the group ``<poolId>_<providerName>`` that Cognito creates.
+
+    PROBABLE (AWS, "Adding user pool sign-in through a third party", quoted second-hand:
+    a group "named [user pool ID]_[IdP name]"; real tokens show e.g.
+    ``us-east-2_ytLIDC5V6_Merck``). Linked users are not added, per the same page; the
+    emulator does not model linking.
+    """
+    if not user.identities:
+        return user
+    group = f"{pool_id}_{user.identities[0]['providerName']}"
+    return user if group in user.groups else replace(user, groups=(*user.groups, group))
 
 
 def _group(reader: _Reader, raw: dict[str, Any], index: int) -> Group:

@@ -29,16 +29,24 @@ What the emulator models from that page:
   booleans, arrays or JSON objects. (V3_0 adds machine-to-machine tokens, which the
   emulator does not issue.) ``scopesToAdd``/``scopesToSuppress`` change the access
   token's ``scope``.
-- Some claims cannot be changed (the page lists them: acr, amr, aud, auth_time, azp, exp,
-  iat, identities, iss, sub, token_use, nonce, at_hash, cognito:username, event_id, jti,
-  origin_jti and the group/role claims, which change through ``groupOverrideDetails``);
-  the pool file refuses them.
-- ``groupOverrideDetails`` replaces ``cognito:groups`` (in both tokens), ``cognito:roles``
-  and ``cognito:preferred_role`` (ID token).
+- Some claims cannot be changed. The 2023 text of the page (github.com/awsdocs/
+  amazon-cognito-developer-guide, doc_source/user-pool-lambda-pre-token-generation.md)
+  lists acr, amr, aud, at_hash, auth_time, azp, cognito:username, exp, iat, identities,
+  iss, jti, nbf, nonce, origin_jti, sub and token_use; the group and role claims change
+  through ``groupOverrideDetails`` ("For group-related claims, use groupOverrideDetails
+  instead"). The emulator also refuses the access token's client_id, scope, username and
+  version (UNCERTAIN: the current V2/V3 list was not retrievable).
+- ``groupOverrideDetails`` "replaces the cognito:groups claim in access tokens and ID
+  tokens" (V1 too); ``iamRolesToOverride`` and ``preferredRole`` replace cognito:roles and
+  cognito:preferred_role in the ID token.
+- "If your function both suppresses and replaces a claim value, then Amazon Cognito
+  suppresses the claim."
 
-UNCERTAIN: the order when one claim is both added and suppressed (the emulator suppresses),
-and whether an empty ``groupsToOverride`` removes ``cognito:groups`` (the emulator removes
-it, as Cognito leaves the claim out for users in no group).
+UNCERTAIN: whether Cognito refuses or drops a V1 claim literally named ``groups`` (the
+emulator emits it, as a string); whether an empty ``groupsToOverride`` removes
+``cognito:groups`` (the emulator removes it, as Cognito leaves the claim out for users in
+no group). V2/V3 value types (strings, numbers, booleans, arrays, JSON) come from the
+translated pages; the English text was not retrievable.
 """
 
 from __future__ import annotations
@@ -65,6 +73,7 @@ PROTECTED_CLAIMS = frozenset(
         "cognito:username",
         "event_id",
         "jti",
+        "nbf",
         "origin_jti",
         "client_id",
         "scope",

@@ -224,6 +224,7 @@ def test_federated_user_identities_and_username(lambda_pool: Pool, keys: PoolKey
     assert identity["dateCreated"] == "1700000000000"
     assert identity["issuer"] is None
     assert claims["cognito:roles"] == ["arn:aws:iam::123456789012:role/PoolStaff"]
+    assert claims["cognito:groups"] == ["staff", "us-west-2_Lambda0Fed_Google"]
 
 
 def test_roles_and_preferred_role(lambda_pool: Pool, keys: PoolKeys) -> None:
