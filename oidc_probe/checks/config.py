@@ -157,7 +157,10 @@ def cognito_urls_consistent(ctx: RunContext) -> Iterator[Outcome]:
     What it checks: auth_url and token_url are on the same host under ``/oauth2/``;
     certs_url has the form
     ``https://cognito-idp.<region>.amazonaws.com/<region>_<id>/.well-known/jwks.json``
-    with the same region twice; a pool domain's region equals the pool's region.
+    (or ``issuer-cognito-idp.<region>.amazonaws.com``, the host of pools with the
+    "UPDATED" issuer configuration) with the same region twice; a pool domain's region
+    equals the pool's region. The pool domain is never the issuer's host: the issuer
+    (and so certs_url) is on the ``cognito-idp`` host, the endpoints on the pool domain.
 
     Why it matters: mixing the URLs of two pools (or two regions) lets the login run
     against one pool while Access verifies tokens with another pool's keys, which
@@ -167,7 +170,9 @@ def cognito_urls_consistent(ctx: RunContext) -> Iterator[Outcome]:
     integration / Domain, the pool ID (which starts with the region) from the pool
     overview.
 
-    References: Cognito user pool endpoints; verifying a Cognito JWT.
+    References: Cognito user pool endpoints; verifying a Cognito JWT; AWS API reference,
+    IssuerConfigurationType (ORIGINAL ``https://cognito-idp.[region].amazonaws.com/
+    [userPoolId]``, UPDATED ``https://issuer-cognito-idp.[region].amazonaws.com/[userPoolId]``).
     """
     config = ctx.config
     usable = {name: config.usable(name) for name in URL_FIELDS}
@@ -263,6 +268,7 @@ def _certs_form(ctx: RunContext) -> Iterator[Outcome]:
                 actual=config.certs_url,
             )
         return
+    idp_host = (parts.hostname or "").split(".", 1)[0]  # cognito-idp or issuer-cognito-idp
     if host_region != pool_region or parts.scheme != "https":
         yield failed(
             f"certs_url host region {host_region} differs from the pool ID's region {pool_region}"
@@ -270,11 +276,11 @@ def _certs_form(ctx: RunContext) -> Iterator[Outcome]:
             else "certs_url does not use https",
             hint=hints.CERTS_URL_FORM,
             subject=subject,
-            expected=f"https://cognito-idp.{pool_region}.amazonaws.com/{pool}/.well-known/jwks.json",
+            expected=f"https://{idp_host}.{pool_region}.amazonaws.com/{pool}/.well-known/jwks.json",
             actual=config.certs_url,
         )
         return
-    yield passed(f"certs_url is the JWKS URL of pool {pool}", subject=subject)
+    yield passed(f"certs_url is the JWKS URL of pool {pool} on {parts.hostname}", subject=subject)
 
 
 def _regions(ctx: RunContext) -> Iterator[Outcome]:

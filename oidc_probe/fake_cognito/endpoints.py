@@ -45,13 +45,15 @@ class MachineEndpoints:
         self.emu = emulator
 
     async def discovery(self, request: Request) -> Response:
+        served = self.emu.base_url(request)
         if (
             request.path_params["pool_id"] != self.emu.pool.pool_id
             or Fault.DISCOVERY_404 in self.emu.faults
+            or not self.emu.pool.serves_issuer(served)
         ):
             return _not_found()
-        base = self.emu.base_url(request)
-        issuer = self.emu.pool.issuer(base)
+        base = self.emu.pool.domain(served)
+        issuer = self.emu.pool.issuer(served)
         doc: dict[str, Any] = {
             "authorization_endpoint": f"{base}/oauth2/authorize",
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -77,7 +79,9 @@ class MachineEndpoints:
         return JSONResponse(doc)
 
     async def jwks(self, request: Request) -> Response:
-        if request.path_params["pool_id"] != self.emu.pool.pool_id:
+        if request.path_params[
+            "pool_id"
+        ] != self.emu.pool.pool_id or not self.emu.pool.serves_issuer(self.emu.base_url(request)):
             return _not_found()
         faults = self.emu.faults
         self.emu.state.jwks_fetches += 1

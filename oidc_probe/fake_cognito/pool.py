@@ -15,7 +15,8 @@ Pool file shape::
                                 "userId": "1234", "issuer": null, "primary": true,
                                 "dateCreated": 1700000000000}] (optional: a federated user)}],
      "groups": [{"name": "admins", "role_arn": "arn:aws:iam::...:role/x", "precedence": 1}]
-               (optional: groups with IAM roles)}
+               (optional: groups with IAM roles),
+     "issuer_host": "localhost", "domain_host": "127.0.0.1" (optional, see Pool.issuer)}
 
 A client may carry ``"pre_token_generation"`` (see ``triggers``). A federated user's
 username defaults to ``<providerName>_<userId>`` of its first identity, as Cognito names
@@ -28,11 +29,13 @@ password instead of at the provider (a simplification).
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 from oidc_probe.core.cognito import POOL_ID
 from oidc_probe.core.errors import ConfigError
@@ -86,6 +89,8 @@ class Pool:
     users: tuple[User, ...]
     source: str = "<packaged default pool>"
     groups: tuple[Group, ...] = ()
+    issuer_host: str | None = None
+    domain_host: str | None = None
 
     def roles(self, group_names: tuple[str, ...]) -> tuple[list[str], str | None]:
         """``cognito:roles`` and ``cognito:preferred_role`` for a user in ``group_names``.
@@ -118,14 +123,34 @@ class Pool:
         return next((u for u in self.users if u.username.casefold() == wanted), None)
 
     def issuer(self, base_url: str) -> str:
-        return f"{base_url.rstrip('/')}/{self.pool_id}"
+        """The issuer, on ``issuer_host`` when the pool file sets one (else the served host).
+
+        In Cognito the pool domain (``<prefix>.auth.<region>.amazoncognito.com`` or a custom
+        domain) never hosts the issuer: discovery and JWKS live on
+        ``cognito-idp.<region>.amazonaws.com/<poolId>`` (original issuer) or
+        ``issuer-cognito-idp.<region>.amazonaws.com/<poolId>`` (the "UPDATED" issuer
+        configuration; AWS API reference, IssuerConfigurationType). On loopback the
+        emulator models the split with two names of one server, e.g. ``localhost`` for the
+        issuer and ``127.0.0.1`` for the pool domain.
+        """
+        return f"{_on_host(base_url, self.issuer_host)}/{self.pool_id}"
+
+    def domain(self, base_url: str) -> str:
+        """The pool domain's base URL (authorize, login, token, userInfo)."""
+        return _on_host(base_url, self.domain_host)
+
+    def serves_issuer(self, base_url: str) -> bool:
+        """Whether discovery and JWKS answer on this host (only the issuer's, when split)."""
+        return self.issuer_host is None or urlsplit(base_url).hostname == self.issuer_host.strip(
+            "[]"
+        )
 
     def probe_config(self, base_url: str, client_id: str | None = None) -> dict[str, Any]:
         """Cloudflare's identity-provider JSON body pointing at the emulator at ``base_url``."""
         client = self.clients[0] if client_id is None else self.client(client_id)
         if client is None:
             raise ConfigError(f"pool {self.pool_id} has no app client {client_id!r}")
-        base = base_url.rstrip("/")
+        base = self.domain(base_url)
         config: dict[str, Any] = {"client_id": client.client_id}
         if client.client_secret is not None:
             config["client_secret"] = client.client_secret
@@ -133,7 +158,7 @@ class Pool:
             {
                 "auth_url": f"{base}/oauth2/authorize",
                 "token_url": f"{base}/oauth2/token",
-                "certs_url": f"{self.issuer(base)}/.well-known/jwks.json",
+                "certs_url": f"{self.issuer(base_url)}/.well-known/jwks.json",
                 "scopes": [s for s in CLOUDFLARE_SCOPES if s in client.allowed_scopes],
                 "claims": list(CLOUDFLARE_CLAIMS),
                 "pkce_enabled": False,
@@ -191,7 +216,28 @@ def parse_pool(text: str, source: str) -> Pool:
     _unique(reader, "username", [u.username.casefold() for u in users])
     _unique(reader, "sub", [u.sub for u in users])
     _unique(reader, "group", [g.name for g in groups])
-    return Pool(pool_id=pool_id, clients=clients, users=users, source=source, groups=groups)
+    hosts = {}
+    for key in ("issuer_host", "domain_host"):
+        value = root.get(key)
+        if value is not None and (not isinstance(value, str) or not _HOST.match(value)):
+            reader.fail(f"{key} must be a host name such as localhost or 127.0.0.1")
+        hosts[key] = value
+    return Pool(
+        pool_id=pool_id, clients=clients, users=users, source=source, groups=groups, **hosts
+    )
+
+
+_HOST = re.compile(r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$")
+
+
+def _on_host(base_url: str, host: str | None) -> str:
+    """``base_url`` (scheme://host:port) with its host replaced by ``host``."""
+    base = base_url.rstrip("/")
+    if host is None:
+        return base
+    parts = urlsplit(base)
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{host}{port}", parts.path, "", ""))
 
 
 def _with_provider_group(pool_id: str, user: User) -> User:
