@@ -194,3 +194,33 @@ def test_refresh_token_grant_over_http(emulator: Emulator) -> None:
     assert refreshed.status_code == 200
     assert set(refreshed.json()) == {"id_token", "access_token", "expires_in", "token_type"}
     assert other.json() == {"error": "unsupported_grant_type"}
+
+
+# 7. issuer variants: the issuer on a host other than the pool domain
+SPLIT_POOL = str(REPO / "fixtures" / "pools" / "split_hosts_pool.json")
+SPLIT_CLIENT = "9splithostclient0000000009"
+
+
+def test_issuer_on_another_host_than_the_pool_domain(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=SPLIT_POOL)
+    result = _probe_client(emu, SPLIT_CLIENT, "frank")
+    assert result.code == 0, result.failing()
+    cfg004 = {f["subject"]: f for f in _findings(result, "CFG004")}
+    assert cfg004["auth_url/token_url"]["status"] == "pass"
+    assert cfg004["certs_url"]["status"] == "pass"
+    assert emu.pool.pool_id in cfg004["certs_url"]["message"]
+    for check_id in ("DSC002", "DSC003", "IDT005"):
+        assert {f["status"] for f in _findings(result, check_id)} == {"pass"}, check_id
+
+
+def test_certs_url_on_the_pool_domain_is_caught(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=SPLIT_POOL)
+    pool_id = emu.pool.pool_id
+    wrong = f"{emu.pool.domain(emu.base_url)}/{pool_id}/.well-known/jwks.json"
+    result = _probe_client(emu, SPLIT_CLIENT, "frank", "--certs-url", wrong)
+    assert result.code == 1
+    assert {"DSC001", "JWK001"} <= result.failing()
