@@ -109,7 +109,9 @@ def scopes_usable(ctx: RunContext) -> Iterator[Outcome]:
     reads the user's identity from the ID token only (Cognito also grants ``email``,
     ``phone`` and ``profile`` only together with ``openid``). Access also needs an
     email address. With Cognito, ``openid`` alone, or any list with ``profile``,
-    releases every attribute the app client can read, email included; a list with
+    releases every attribute the app client can read, email included (AWS's app client
+    page; its userInfo page describes ``profile`` more narrowly, as the OpenID profile
+    claims plus custom attributes); a list with
     ``email`` or ``phone`` but without ``profile`` releases only those scopes'
     attributes, so ``["openid", "phone"]`` drops the email. The warning for a missing
     ``email`` scope is therefore harmless with ``openid`` alone or with ``profile``.

@@ -182,7 +182,7 @@ def no_id_token(scopes: tuple[str, ...]) -> str:
     return (
         f'the configured scopes ({shown}) lack "openid": add "openid" to scopes in the '
         "Cloudflare config (and allow it on the app client); without it the provider returns "
-        "no ID token (Cognito: and grants no email, phone or profile scope either)"
+        "no ID token, and Cognito grants the email, phone and profile scopes only with openid"
     )
 
 
