@@ -11,6 +11,7 @@ from oidc_probe.checks import (  # noqa: F401  (imported for registration)
     expect,
     id_token,
     jwks,
+    scopes,
     token,
     userinfo,
 )

@@ -199,7 +199,9 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.UNALLOWED_SCOPE_IGNORED: _Info(
         "a scope the app client does not allow is silently left out instead of an "
-        "invalid_scope redirect (nothing should fail: the login goes on without it)"
+        "invalid_scope redirect (the login goes on without it; seen when the probe requests "
+        "such a scope)",
+        ("CLM007",),
     ),
     Fault.UNALLOWED_SCOPE_INVALID_REQUEST: _Info(
         "a scope the app client does not allow redirects with error=invalid_request and "
