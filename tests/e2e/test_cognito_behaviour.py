@@ -51,6 +51,9 @@ def test_without_openid_there_is_no_id_token_and_tok002_names_the_scope(
     assert '"openid"' in tok002[0]["hint"]
     assert "email profile" in tok002[0]["hint"]
     assert {"CFG003", "TOK002"} <= result.failing()
+    (granted,) = _findings(result, "CLM007")  # email and profile need openid too
+    assert granted["status"] == "warn"
+    assert "did not grant email profile" in granted["message"]
 
 
 # 2. scopes the app client does not allow
@@ -86,6 +89,9 @@ def test_unallowed_scope_invalid_request_variant(
 def test_unallowed_scope_ignored_variant(emulator_factory: Callable[..., Emulator]) -> None:
     result = probe(emulator_factory("unallowed-scope-ignored"), "--scopes", UNALLOWED)
     assert [f["status"] for f in _findings(result, "AUT001")] == ["pass"]
+    (granted,) = _findings(result, "CLM007")
+    assert granted["status"] == "warn"
+    assert "did not grant aws.cognito.signin.user.admin" in granted["message"]
     assert result.code == 0, result.failing()
 
 
