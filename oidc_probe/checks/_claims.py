@@ -45,6 +45,11 @@ _SCOPE_OF = {
     "phone_number_verified": "phone",
     "address": "address",
 }
+# userInfo returns the user's attributes; a pre token generation Lambda edits only tokens.
+_SUPPRESSED = (
+    " (in Cognito, a pre token generation Lambda that lists it in claimsToSuppress removes "
+    "it from the ID token but not from userinfo)"
+)
 _NO_GROUP_HINT = (
     "the user is in no group: add the user to a group in Cognito, or write Access policies "
     "that do not rely on it (Cognito leaves cognito:groups out for users in no group)"
@@ -130,6 +135,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
         parts.append(
             f"userinfo returns '{name}' but the ID token does not, and Access reads only the "
             "ID token: make the identity provider put it in the ID token"
+            + (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "")
         )
     if name != "email":
         parts.append(
@@ -160,7 +166,8 @@ def missing_claim_hint(ctx: RunContext, name: str, in_userinfo: bool) -> str:
     """What to change when a configured claim is not in the ID token."""
     prefix = ""
     if in_userinfo:
-        prefix = f"userinfo returns '{name}' but Access reads only the ID token (see CLM004); "
+        prefix = f"userinfo returns '{name}' but Access reads only the ID token (see CLM004)"
+        prefix += (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "") + "; "
     if name == ctx.config.email_claim_name:
         return prefix + email_missing_hint(ctx, in_userinfo=False)
     return prefix + _claim_advice(ctx, name)

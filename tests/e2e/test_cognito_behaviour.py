@@ -230,3 +230,16 @@ def test_certs_url_on_the_pool_domain_is_caught(
     result = _probe_client(emu, SPLIT_CLIENT, "frank", "--certs-url", wrong)
     assert result.code == 1
     assert {"DSC001", "JWK001"} <= result.failing()
+
+
+def test_lambda_suppressed_claim_hint_names_the_trigger(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(emu, V2_CLIENT, "carol", claims=["custom:department"])
+    (finding,) = _findings(result, "CLM003")
+    assert finding["status"] == "fail"
+    assert "claimsToSuppress" in finding["hint"]
+    assert {f["subject"] for f in _findings(result, "CLM004") if f["status"] == "fail"} == {
+        "custom:department"
+    }
