@@ -72,8 +72,11 @@ def describe(pool: Pool, base_url: str, faults: Sequence[str], out: TextIO) -> N
         secret = "with secret" if client.client_secret else "no secret"
         scopes = " ".join(client.allowed_scopes)
         callbacks = ", ".join(client.callback_urls) or "(none)"
+        trigger = client.pre_token_generation
+        lambda_note = f", pre token generation {trigger.version}" if trigger else ""
         lines.append(
-            f"  {client.client_id}  {client.name}, {secret}, scopes {scopes}, callbacks {callbacks}"
+            f"  {client.client_id}  {client.name}, {secret}, scopes {scopes}, "
+            f"callbacks {callbacks}{lambda_note}"
         )
     lines.append("users (password: see the pool file):")
     for user in pool.users:
