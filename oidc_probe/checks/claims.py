@@ -311,6 +311,8 @@ def _type_hint(name: str, expected: str) -> str:
         return (
             "Access splits an array claim into values for policies; a single string (such as "
             "'admins,users') only matches as a whole: the provider must send an array of strings"
+            " (with Cognito, a pre token generation Lambda of version V1_0 can add string claims "
+            "only: use V2_0 or later to return an array)"
         )
     if name.startswith("custom:"):
         return (

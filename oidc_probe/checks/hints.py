@@ -174,6 +174,18 @@ NO_STORE = (
 )
 
 
+def no_id_token(scopes: tuple[str, ...]) -> str:
+    """Why there is no ID token: names the missing ``openid`` scope when it is missing."""
+    if "openid" in scopes:
+        return NO_ID_TOKEN
+    shown = " ".join(scopes) or "none"
+    return (
+        f'the configured scopes ({shown}) lack "openid": add "openid" to scopes in the '
+        "Cloudflare config (and allow it on the app client); without it the provider returns "
+        "no ID token, and Cognito grants the email, phone and profile scopes only with openid"
+    )
+
+
 def redirect_mismatch(redirect_uri: str) -> str:
     """The redirect-mismatch hint, naming the exact URI to register."""
     return (
