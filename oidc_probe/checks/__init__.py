@@ -3,7 +3,8 @@
 ``registry`` is how a check registers; ``catalogue`` imports every check module and
 answers "which checks are there" (``all_checks``, ``get_check``, ``run_checks``). One module per stage
 (``config``, ``discovery``, ``jwks``, ``authorize``, ``token``, ``id_token``,
-``claims``, ``userinfo``, ``active``, ``expect``, ``pool``); shared helpers are ``_support``,
+``claims``, ``scopes``, ``userinfo``, ``active``, ``expect``, ``pool``, ``access_policies``,
+``access_token``); shared helpers are ``_support``,
 ``_inputs``, ``_claims``, ``_pool_causes`` and ``hints``; ``applicability`` says which checks a login
 mode cannot judge.
 

@@ -72,6 +72,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "'oidc-probe[aws]'.",
         EXIT_CODES,
     ),
+    "verify-access": (
+        "verify an Access application token (CF_Authorization / Cf-Access-Jwt-Assertion)",
+        "Verify the application token Cloudflare Access issued (the CF_Authorization cookie "
+        "or the Cf-Access-Jwt-Assertion header) with the CFT checks: signature with the team's "
+        "certs (matched by kid), iss the team domain, aud the application's AUD tag, "
+        "exp/iat/nbf, type app, and the custom claim compared with the configured claims.",
+        EXIT_CODES,
+    ),
     "cloudflare-config": (
         "write Cloudflare's identity-provider JSON for a Cognito user pool",
         "Fetch the user pool's discovery document and write the JSON body for "
@@ -136,6 +144,7 @@ COMMANDS_MODULES = {
     "discover": "discover",
     "verify": "verify",
     "audit": "audit",
+    "verify-access": "verify_access",
     "cloudflare-config": "cloudflare_config",
     "demo": "demo",
     "fake-cognito": "fake_cognito",

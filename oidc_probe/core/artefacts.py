@@ -119,3 +119,18 @@ class SignatureResult:
     reason: str = ""
     refetched: bool = False
     known_kids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessJwt:
+    """An Access application token given to ``verify-access``, with what it is judged against.
+
+    ``team_domain`` is ``https://<team>.cloudflareaccess.com``; ``certs`` the team's
+    certs endpoint (or ``--certs FILE``) as an exchange.
+    """
+
+    token: DecodedJwt
+    signature: SignatureResult
+    team_domain: str
+    audiences: tuple[str, ...]
+    certs: HttpExchange

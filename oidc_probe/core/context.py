@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from oidc_probe.core.active import ActiveResults
 from oidc_probe.core.artefacts import (
+    AccessJwt,
     AuthorizationRequest,
     AuthorizeError,
     DecodedJwt,
@@ -55,6 +56,7 @@ class RunContext:
     stopped: dict[str, str] = field(default_factory=dict)
     jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
     active: ActiveResults | None = None  # --active only
+    access_jwt: AccessJwt | None = None  # verify-access only
     pool_audit: PoolAudit | None = None  # --aws and audit only
 
     @property
@@ -98,10 +100,15 @@ class RunContext:
             ]
         if self.id_token is not None:
             values.append(self.id_token.raw)
+        if self.access_jwt is not None:
+            values.append(self.access_jwt.token.raw)
+        if self.access_jwt is not None:
+            values.append(self.access_jwt.token.raw)
         return [v for v in values if v and len(v) >= 4]
 
 
 __all__ = [
+    "AccessJwt",
     "AuthorizationRequest",
     "AuthorizeError",
     "DecodedJwt",

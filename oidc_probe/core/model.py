@@ -28,7 +28,10 @@ class Stage(Enum):
     TOKEN = ("token", "Token exchange")
     ID_TOKEN = ("id_token", "ID token")
     CLAIMS = ("claims", "Claims Access will see")
+    ACCESS = ("access", "What Access will do")
     USERINFO = ("userinfo", "Userinfo endpoint")
+    # Judged only by `verify-access`, never by a probe run (see checks.catalogue.probe_checks).
+    ACCESS_JWT = ("access_jwt", "Access application token")
 
     def __init__(self, key: str, title: str) -> None:
         self.key = key

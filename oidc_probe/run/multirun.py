@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import httpx2
 
-from oidc_probe.checks.catalogue import all_checks, run_checks
+from oidc_probe.checks.catalogue import probe_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Finding, Stage
@@ -99,7 +99,7 @@ def run_users(
     with make_client(settings, transport=transport) as client:
         pipeline.run_discovery_stages(shared, client)
     audit.join()
-    catalogue = all_checks()
+    catalogue = probe_checks()
     stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
     shared_findings = run_checks(shared, [c for c in catalogue if c.stage in stages])
     user_checks = [c for c in catalogue if c.stage not in stages]
@@ -111,6 +111,7 @@ def run_users(
             username=user.username,
             password=passwords[user.username],
             expectations=settings.expectations + user.expect,
+            expect_access=user.access or settings.expect_access,
         )
         ctx = RunContext(
             config=config,
