@@ -38,6 +38,10 @@ import fixtures
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("startup", "probe", "users", "verify")
 USER_COUNTS = (1, 10, 50)
+LATENCY_MS = 50  # the remote-pool runs: every emulator response this much later
+# one probe / its sequential floor: on loopback, and with LATENCY_MS per response
+PROBE_TARGETS = {0: 1.3, LATENCY_MS: 0.75}
+USERS_TARGETS = {0: 6.0, LATENCY_MS: 8.0}  # most users / one user
 CONCURRENCY = 10
 VERIFY_TOKENS = 1000
 PROBE_FLAGS = ("--login", "form", "--username", "demo", "--format", "json")
@@ -77,7 +81,16 @@ def interleave(runs: int, *measurements: Measurement) -> None:
 
 
 def bench_probe(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
-    with EmulatorProcess(work) as emu:
+    return {f"{ms}ms": bench_one_probe(runs, work, rows, ms) for ms in PROBE_TARGETS}
+
+
+def at(latency_ms: int) -> str:
+    return f" at {latency_ms} ms latency" if latency_ms else " (loopback)"
+
+
+def bench_one_probe(runs: int, work: Path, rows: list[Row], latency_ms: int) -> dict[str, Any]:
+    target = PROBE_TARGETS[latency_ms]
+    with EmulatorProcess(work, latency_ms=latency_ms) as emu:
         config = work / "demo-config.json"
         config.write_text(json.dumps(demo_config(emu.base_url)))
         env = child_env({"OIDC_PROBE_PASSWORD": "Demo-Passw0rd!"})
@@ -99,24 +112,29 @@ def bench_probe(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
         interleave(runs, probe, floor)
     probe_requests, floor_requests = counts[probe.name], counts[floor.name]
     r = ratio(probe, floor)
-    same = probe_requests == floor_requests
-    rows.append(row("one full probe", probe, floor, r, "<= 1.3x", r <= 1.3))
+    # the same requests; the probe sends discovery and the JWKS during the login, so in
+    # another order than the floor's one after another
+    same = sorted(probe_requests) == sorted(floor_requests)
+    rows.append(
+        row(f"one full probe{at(latency_ms)}", probe, floor, r, f"<= {target}x", r <= target)
+    )
     rows.append(
         {
             "what": "  HTTP requests (probe / floor)",
             "value": f"{len(probe_requests)} / {len(floor_requests)}",
             "floor": "",
-            "ratio": "equal" if same else "DIFFERENT",
-            "target": "equal",
+            "ratio": "same set" if same else "DIFFERENT",
+            "target": "same set",
             "holds": same,
         }
     )
     return {
         "probe": fig(probe),
         "floor": fig(floor),
+        "latency_ms": latency_ms,
         "ratio": r,
-        "target": 1.3,
-        "holds": r <= 1.3,
+        "target": target,
+        "holds": r <= target,
         "requests": {
             "probe": [" ".join(x) for x in probe_requests],
             "floor": [" ".join(x) for x in floor_requests],
@@ -132,15 +150,27 @@ def demo_config(base_url: str) -> dict[str, Any]:
 
 
 def bench_users(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
-    most = max(USER_COUNTS)
+    return {
+        "0ms": bench_users_at(runs, work, rows, 0, USER_COUNTS),
+        f"{LATENCY_MS}ms": bench_users_at(
+            runs, work, rows, LATENCY_MS, (USER_COUNTS[0], USER_COUNTS[-1])
+        ),
+    }
+
+
+def bench_users_at(
+    runs: int, work: Path, rows: list[Row], latency_ms: int, counts: tuple[int, ...]
+) -> dict[str, Any]:
+    most = max(counts)
+    target = USERS_TARGETS[latency_ms]
     pool = fixtures.write_pool(work / "pool.json", most)
     env = child_env(fixtures.password_environ(most))
-    out: dict[str, Any] = {"concurrency": CONCURRENCY}
+    out: dict[str, Any] = {"concurrency": CONCURRENCY, "latency_ms": latency_ms}
     measured: dict[int, Measurement] = {}
-    with EmulatorProcess(work, pool) as emu:
+    with EmulatorProcess(work, pool, latency_ms=latency_ms) as emu:
         config = work / "bench-config.json"
         config.write_text(json.dumps(fixtures.probe_config(emu.base_url)))
-        for n in USER_COUNTS:
+        for n in counts:
             users = fixtures.write_users(work / f"users-{n}.json", n)
             argv = [PROBE, "check", "--config", str(config), "--login", "form"]
             argv += ["--users", str(users), "--concurrency", str(CONCURRENCY)]
@@ -168,12 +198,13 @@ def bench_users(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
         fetches_ok = entry["discovery_fetches"] == 1 and entry["jwks_fetches"] == 1
         rows.append(
             {
-                "what": f"{n} user{'s' if n > 1 else ''} at --concurrency {CONCURRENCY}",
+                "what": f"{n} user{'s' if n > 1 else ''} at --concurrency {CONCURRENCY}"
+                + (at(latency_ms) if latency_ms else ""),
                 "value": seconds(m),
                 "floor": seconds(one) + " (1 user)",
                 "ratio": f"{entry['wall_ratio_to_1']:.2f}x",
-                "target": "<= 6x" if n == most else "",
-                "holds": entry["wall_ratio_to_1"] <= 6 if n == most else None,
+                "target": f"<= {target:g}x" if n == most else "",
+                "holds": entry["wall_ratio_to_1"] <= target if n == most else None,
             }
         )
         rows.append(
@@ -197,7 +228,11 @@ def bench_users(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
             }
         )
     out["targets"] = {
-        "wall_50_over_1": {"value": ratio(many, one), "target": 6, "holds": ratio(many, one) <= 6},
+        "wall_most_over_1": {
+            "value": ratio(many, one),
+            "target": target,
+            "holds": ratio(many, one) <= target,
+        },
         "rss_growth_mib_per_user": {
             "value": out[str(most)]["rss_growth_mib_per_user"],
             "target": 1,

@@ -108,16 +108,20 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 class EmulatorProcess:
     """``oidc-probe fake-cognito`` on a free loopback port, in its own process.
 
+    ``latency_ms`` delays every response (``--latency``), to model a remote pool.
+
     Every request it serves is appended to ``request_log`` (``--request-log``);
     :meth:`requests_since` reads the ``(method, path)`` pairs served after a mark.
     """
 
-    def __init__(self, workdir: Path, pool: Path | None = None) -> None:
+    def __init__(self, workdir: Path, pool: Path | None = None, latency_ms: float = 0) -> None:
         self.request_log = workdir / "requests.log"
         self.request_log.write_text("")
         argv = [PROBE, "fake-cognito", "--port", "0", "--request-log", str(self.request_log)]
         if pool is not None:
             argv += ["--pool", str(pool)]
+        if latency_ms:
+            argv += ["--latency", f"{latency_ms:g}"]
         self.proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=child_env(), text=True
         )

@@ -5,7 +5,8 @@ Fixtures:
 - ``fake_cognito``: the emulator on a loopback port for one test. Configure it with
   ``@pytest.mark.fake_cognito(pool=..., faults=[...], users=[...])``: ``pool`` is a
   pool file path or a dict in the pool-file shape (default: the packaged demo pool),
-  ``users`` adds users (dicts as in the pool file), ``faults`` names emulator faults.
+  ``users`` adds users (dicts as in the pool file), ``faults`` names emulator faults,
+  ``latency`` (seconds) delays every response.
   ``fake_cognito.tokens("alice")`` logs in through the hosted UI and returns the
   tokens; ``fake_cognito.cloudflare_config()`` is Cloudflare's JSON for it.
 - ``fake_cognito_factory``: start several emulators, each with its own options.
@@ -43,7 +44,7 @@ DEFAULT_REDIRECT = "http://localhost:8765/callback"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_cognito(pool=None, faults=(), users=()): options of the fake_cognito emulator",
+        "fake_cognito(pool=None, faults=(), users=(), latency=0.0): options of the emulator",
     )
     config.addinivalue_line(
         "markers",
@@ -208,17 +209,23 @@ StartFn = Callable[..., FakeCognito]
 
 @pytest.fixture
 def fake_cognito_factory(fake_cognito_keys: PoolKeys) -> Iterator[StartFn]:
-    """``start(pool=None, faults=(), users=())`` -> a running :class:`FakeCognito`."""
+    """``start(pool=None, faults=(), users=(), latency=0.0)`` -> a running :class:`FakeCognito`.
+
+    ``latency`` (seconds) delays every response, to model a pool in another region.
+    """
     started: list[FakeCognito] = []
 
     def start(
-        pool: Any = None, faults: Sequence[str] = (), users: Sequence[Mapping[str, Any]] = ()
+        pool: Any = None,
+        faults: Sequence[str] = (),
+        users: Sequence[Mapping[str, Any]] = (),
+        latency: float = 0.0,
     ) -> FakeCognito:
         from oidc_probe.fake_cognito import create_app
         from oidc_probe.fake_cognito.server import start_in_thread
 
         loaded = _pool(pool, users)
-        app = create_app(loaded, faults=faults, keys=fake_cognito_keys)
+        app = create_app(loaded, faults=faults, keys=fake_cognito_keys, latency=latency)
         emulator = FakeCognito(start_in_thread(app), loaded, app)
         started.append(emulator)
         return emulator

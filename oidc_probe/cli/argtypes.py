@@ -61,3 +61,11 @@ def positive_float(value: str) -> float:
 def positive_seconds(value: str) -> float:
     """:func:`positive_float` for durations, named so in the error."""
     return _positive(value, "a number of seconds")
+
+
+def milliseconds(value: str) -> float:
+    """A duration in milliseconds: a finite number, zero included, at most one hour."""
+    number = _parse(value, float, "a number of milliseconds")
+    if not 0 <= number <= 3_600_000:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600000 ms, got {value}")
+    return number

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.cli.output import OutputOptions, emit_report
     from oidc_probe.core.config import derive_issuer, load_config
     from oidc_probe.core.settings import ClientAuth, RunSettings
+    from oidc_probe.report.formats import RENDERER_MODULES
     from oidc_probe.run.runner import default_probe
 
     if (
@@ -117,7 +119,9 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
 
         return run_many(config, settings, ci, options, console)
     with login_session(args, settings, console, enabled=login and probe is None) as session:
-        ctx, findings = (probe or session.runner(default_probe))(config, settings, login=login)
+        warm = [RENDERER_MODULES[d.fmt] for d in options.destinations]
+        default = functools.partial(default_probe, warm=warm)
+        ctx, findings = (probe or session.runner(default))(config, settings, login=login)
         code = emit_report(ctx, findings, options, console)
         session.finish(ctx, findings)
     from oidc_probe.cli.aws_options import warn_denied

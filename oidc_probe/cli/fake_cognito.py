@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from oidc_probe.cli.argtypes import port
+from oidc_probe.cli.argtypes import milliseconds, port
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
@@ -32,6 +32,20 @@ def add_options(fake: argparse.ArgumentParser) -> None:
         help="append 'METHOD PATH' of every request to FILE (no query, headers or body)",
     )
     fake.add_argument(
+        "--latency",
+        type=milliseconds,
+        default=0.0,
+        metavar="MS",
+        help="delay every response by MS milliseconds, to model a pool in another region",
+    )
+    fake.add_argument(
+        "--jitter",
+        type=milliseconds,
+        default=0.0,
+        metavar="MS",
+        help="add a uniformly random 0..MS milliseconds to every delay (default 0)",
+    )
+    fake.add_argument(
         "--write-config",
         metavar="FILE",
         help="write Cloudflare's identity-provider JSON for this emulator to FILE (mode 0600)",
@@ -53,4 +67,6 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         login_page=args.login_page,
         request_log=args.request_log,
         write_config=args.write_config,
+        latency_ms=args.latency,
+        jitter_ms=args.jitter,
     )

@@ -218,7 +218,7 @@ def _verify_all(
         _, ctx, findings = runs[0]
         return emit_report(ctx, [*run_wide, *findings], options, console)
     users = tuple(
-        UserRun(t.label, ctx, tuple(replace(f, user=t.label) for f in findings))
+        UserRun(t.label, ctx, tuple(f.for_user(t.label) for f in findings))
         for t, ctx, findings in runs
     )
     return emit_multi_report(MultiRun(shared, tuple(run_wide), users), options, console)

@@ -50,6 +50,9 @@ class RunContext:
     signature: SignatureResult | None = None
     userinfo_fetch: HttpExchange | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # key -> (start, end) in ms since ``clock_start`` (stages overlap; see run.pipeline)
+    timeline_ms: dict[str, tuple[float, float]] = field(default_factory=dict)
+    clock_start: float = field(default_factory=time.perf_counter, repr=False)
     stopped: dict[str, str] = field(default_factory=dict)
     jwks_refetcher: JwksRefetcher | None = field(default=None, repr=False)
     active: ActiveResults | None = None  # --active only

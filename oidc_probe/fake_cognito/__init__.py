@@ -40,10 +40,19 @@ def create_app(
     keys: PoolKeys | None = None,
     base_url: str | None = None,
     login_page: str = "classic",
+    latency: float = 0.0,
+    jitter: float = 0.0,
 ) -> Starlette:
     """Build the emulator app; see :func:`oidc_probe.fake_cognito.app.create_app`."""
     from oidc_probe.fake_cognito.app import create_app as _create_app
 
     return _create_app(
-        pool, faults=faults, now=now, keys=keys, base_url=base_url, login_page=login_page
+        pool,
+        faults=faults,
+        now=now,
+        keys=keys,
+        base_url=base_url,
+        login_page=login_page,
+        latency=latency,
+        jitter=jitter,
     )

@@ -16,6 +16,7 @@ from oidc_probe.fake_cognito.faults import Fault, parse_faults
 from oidc_probe.fake_cognito.hosted_ui import HostedUI
 from oidc_probe.fake_cognito.js_page import page_renderer
 from oidc_probe.fake_cognito.keys import PoolKeys, SigningKey
+from oidc_probe.fake_cognito.latency import Latency
 from oidc_probe.fake_cognito.minting import Minter
 from oidc_probe.fake_cognito.pool import Pool
 
@@ -41,6 +42,8 @@ def create_app(
     keys: PoolKeys | None = None,
     base_url: str | None = None,
     login_page: str = "classic",
+    latency: float = 0.0,
+    jitter: float = 0.0,
 ) -> Starlette:
     """Build the emulator for ``pool``.
 
@@ -50,6 +53,8 @@ def create_app(
     ``app.state.request_log`` lists ``(method, path)`` of every request served and
     ``app.state.emulator`` holds the emulator's state, for tests and benchmarks.
     ``login_page`` ``"js"`` serves a sign-in page that needs JavaScript (see ``js_page``).
+    ``latency`` and ``jitter`` (seconds) delay every response by ``latency`` plus a
+    uniformly random ``[0, jitter]`` (see ``latency.Latency``), to model a remote pool.
     Unknown fault names raise :class:`oidc_probe.core.errors.ConfigError`.
     """
     active = parse_faults(str(f) for f in faults)
@@ -81,7 +86,10 @@ def create_app(
         Route("/logout", ui.logout, methods=["GET"]),
         Route("/error", ui.error, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(RequestLog, log=state.request_log)])
+    middleware = [Middleware(RequestLog, log=state.request_log)]
+    if latency > 0 or jitter > 0:
+        middleware.append(Middleware(Latency, latency=latency, jitter=jitter))
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.request_log = state.request_log
     app.state.emulator = emulator
     return app

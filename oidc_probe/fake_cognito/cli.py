@@ -20,12 +20,15 @@ def run_fake_cognito(
     login_page: str = "classic",
     request_log: str | None = None,
     write_config: str | None = None,
+    latency_ms: float = 0.0,
+    jitter_ms: float = 0.0,
 ) -> int:
     """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError.
 
     ``request_log`` names a file that gets ``METHOD PATH`` of every request (see request_file).
     ``write_config`` names a file that gets Cloudflare's identity-provider JSON for the
     pool's first app client, pointing at this emulator (mode 0600: it holds the secret).
+    ``latency_ms`` and ``jitter_ms`` delay every response (see ``latency``).
     """
     from oidc_probe.fake_cognito.app import create_app
     from oidc_probe.fake_cognito.request_file import RequestLogFile, open_request_log
@@ -36,12 +39,21 @@ def run_fake_cognito(
     log_file = open_request_log(request_log) if request_log is not None else None
     sock = bind_loopback(host, port)
     try:
-        app = create_app(pool, faults=sorted(active), login_page=login_page)
+        app = create_app(
+            pool,
+            faults=sorted(active),
+            login_page=login_page,
+            latency=latency_ms / 1000,
+            jitter=jitter_ms / 1000,
+        )
         served = app if log_file is None else RequestLogFile(app, log_file)
         base_url = base_url_of(sock)
         if write_config is not None:
             _write_config(write_config, pool.probe_config(base_url), out)
         describe(pool, base_url, [f.value for f in sorted(active)], out)
+        if latency_ms or jitter_ms:
+            jittered = f" + up to {jitter_ms:g} ms of jitter" if jitter_ms else ""
+            out.write(f"latency: {latency_ms:g} ms{jittered} before every response\n")
         if login_page != "classic":
             out.write(f"sign-in page: {login_page} (the form is rendered with JavaScript)\n")
         out.flush()

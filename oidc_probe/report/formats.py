@@ -1,4 +1,4 @@
-"""The report formats and the one table that maps each to its renderer.
+"""The report formats and the one table that maps each to its renderer (imported lazily).
 
 Renderers are pure functions over a :class:`~oidc_probe.report.model.Report`; they
 import the model, never this table, so the dependencies point one way.
@@ -6,15 +6,13 @@ import the model, never this table, so the dependencies point one way.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from oidc_probe.report.github import render_github
-from oidc_probe.report.json import render_json
-from oidc_probe.report.junit import render_junit
-from oidc_probe.report.markdown import render_markdown
-from oidc_probe.report.model import Report
-from oidc_probe.report.text import render_text
+if TYPE_CHECKING:
+    from oidc_probe.report.model import Report
 
 
 class Format(StrEnum):
@@ -25,16 +23,20 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
-_RENDERERS: dict[Format, Callable[[Report], str]] = {
-    Format.JSON: render_json,
-    Format.JUNIT: render_junit,
-    Format.GITHUB: render_github,
-    Format.MARKDOWN: render_markdown,
-}
+# Each format's renderer, ``render_<format>`` in ``oidc_probe.report.<format>``; imported on
+# first use, so choosing a format (while parsing options, before any request) costs nothing.
+RENDERER_MODULES: dict[Format, str] = {f: f"oidc_probe.report.{f.value}" for f in Format}
+
+
+def renderer(fmt: Format) -> Callable[..., str]:
+    renderer_fn: Callable[..., str] = getattr(
+        importlib.import_module(RENDERER_MODULES[fmt]), f"render_{fmt.value}"
+    )
+    return renderer_fn
 
 
 def render(report: Report, fmt: Format, *, color: bool = False) -> str:
     """The report in ``fmt``. ``color`` only affects the text format."""
     if fmt is Format.TEXT:
-        return render_text(report, color=color)
-    return _RENDERERS[fmt](report)
+        return renderer(fmt)(report, color=color)
+    return renderer(fmt)(report)

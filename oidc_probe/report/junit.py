@@ -41,7 +41,10 @@ def render_junit(report: Report) -> str:
         for u in report.users
     ]
     totals = [0, 0, 0]
-    time_s = sum(report.timings_ms.values()) / 1000
+    spans = report.timeline_ms.values()
+    # stages overlap, so the run took from the first start to the last end, not the sum
+    elapsed_ms = max(e for _, e in spans) - min(s for s, _ in spans) if spans else None
+    time_s = (elapsed_ms if elapsed_ms is not None else sum(report.timings_ms.values())) / 1000
     for name, user, findings in groups:
         if not findings and user == "" and report.users:
             continue

@@ -120,6 +120,8 @@ def run_users(
             discovery_fetch=shared.discovery_fetch,
             jwks_fetch=shared.jwks_fetch,
             timings_ms=dict(shared.timings_ms),
+            timeline_ms=dict(shared.timeline_ms),
+            clock_start=shared.clock_start,
             stopped=dict(shared.stopped),
             jwks_refetcher=refetch,
             pool_audit=shared.pool_audit,
@@ -128,7 +130,7 @@ def run_users(
         with make_client(user_settings, transport=transport) as client:
             pipeline.run_login_stages(ctx, client, driver)
         findings = run_checks(ctx, user_checks)
-        return UserRun(user.username, ctx, tuple(replace(f, user=user.username) for f in findings))
+        return UserRun(user.username, ctx, tuple(f.for_user(user.username) for f in findings))
 
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe")
     try:

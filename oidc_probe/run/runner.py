@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from oidc_probe.core.config import ProbeConfig
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Finding
@@ -30,22 +32,28 @@ def default_probe(
     *,
     login: bool,
     driver: LoginDriver | None = None,
+    warm: Sequence[str] = (),
 ) -> tuple[RunContext, list[Finding]]:
-    """The real pipeline with ``driver`` (default: the headless form login), then the checks."""
-    from oidc_probe.checks.catalogue import run_checks
+    """The real pipeline with ``driver`` (default: the headless form login), then the checks.
+
+    ``warm`` names modules the caller needs after the run, imported during the login.
+    """
     from oidc_probe.run import pipeline
 
+    # The checks are imported after the run: during it, in the background (pipeline.LATE_MODULES).
     if login:
         from oidc_probe.login.initiate_auth import headless_driver
 
         if driver is None:
             driver = headless_driver(config, settings)
-        ctx = pipeline.run_probe(config, settings, driver=driver)
+        ctx = pipeline.run_probe(config, settings, driver=driver, warm=warm)
+        from oidc_probe.checks.catalogue import run_checks
+
         return ctx, run_checks(ctx)
-    from oidc_probe.checks.catalogue import all_checks
+    ctx = pipeline.run_discovery_only(config, settings)
+    from oidc_probe.checks.catalogue import all_checks, run_checks
     from oidc_probe.core.model import Stage
     from oidc_probe.run.multirun import SHARED_STAGES
 
-    ctx = pipeline.run_discovery_only(config, settings)
     stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
     return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in stages])

@@ -131,7 +131,7 @@ TOP_KEYS = {
     "id_token_claims",
     "timings_ms",
 }
-TOP_ADDED = {"access_view", "tokens", "users"}
+TOP_ADDED = {"access_view", "tokens", "users", "timeline_ms"}
 STATUSES = {s.value for s in Status}
 COUNT_ADDED = {"accepted"}  # baseline-accepted failures and warnings
 CHECK_KEYS = {"id", "slug", "stage", "status", "subject", "message", "hint", "refs", "evidence"}
@@ -154,6 +154,10 @@ def assert_schema(data: dict[str, Any]) -> None:
     assert set(data["target"]) == {"issuer", "client_id", "auth_url", "token_url", "certs_url"}
     assert all(isinstance(v, str) for v in data["target"].values())
     assert data["result"] in ("pass", "fail")
+    assert set(data["timeline_ms"]) <= set(data["timings_ms"]) | {"active"}
+    for span in data["timeline_ms"].values():
+        assert set(span) == {"start", "end"}
+        assert 0 <= span["start"] <= span["end"]
     assert_keys(data["counts"], STATUSES, COUNT_ADDED)
     assert all(type(v) is int and v >= 0 for v in data["counts"].values())
     checks = data["checks"]

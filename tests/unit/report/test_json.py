@@ -26,6 +26,7 @@ TOP_KEYS = {
     "checks",
     "id_token_claims",
     "timings_ms",
+    "timeline_ms",
     "access_view",
 }
 CHECK_KEYS = {

@@ -11,6 +11,7 @@ import base64
 import html
 import json
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,15 +36,17 @@ CSRF = "csrf-token-123"
 COOKIE = "XSRF-TOKEN"
 
 _KEYS: dict[str, RSAKey] = {}
+_KEYS_LOCK = threading.Lock()  # the pipeline serves the JWKS and the token from two threads
 
 
 def rsa_key(kid: str) -> RSAKey:
     """An RSA signing key, generated once per test session per kid."""
-    if kid not in _KEYS:
-        _KEYS[kid] = RSAKey.generate_key(
-            2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"}
-        )
-    return _KEYS[kid]
+    with _KEYS_LOCK:
+        if kid not in _KEYS:
+            _KEYS[kid] = RSAKey.generate_key(
+                2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"}
+            )
+        return _KEYS[kid]
 
 
 def public_jwk(key: RSAKey) -> dict[str, Any]:
