@@ -39,9 +39,22 @@ def findings(result: CliResult) -> Findings:
     return {check_id: tuple(sorted(found)) for check_id, found in statuses.items()}
 
 
+# Stages of opt-in features (--aws, --policy) no peer test asks for: their checks
+# skip saying so, and are left out of the exact summaries unless they did anything else.
+OPT_IN_STAGES = frozenset({"pool", "access"})
+
+
 def not_passing(result: CliResult) -> Findings:
-    """Like :func:`findings`, without the checks whose findings all passed."""
-    return {k: v for k, v in findings(result).items() if set(v) != {"pass"}}
+    """Like :func:`findings`, without the checks whose findings all passed.
+
+    Also without the checks of :data:`OPT_IN_STAGES` that only skipped.
+    """
+    opt_in = {item["id"] for item in result.json()["checks"] if item["stage"] in OPT_IN_STAGES}
+    return {
+        k: v
+        for k, v in findings(result).items()
+        if set(v) != {"pass"} and not (k in opt_in and set(v) == {"skip"})
+    }
 
 
 def finding(result: CliResult, check_id: str, status: str | None = None) -> dict[str, Any]:

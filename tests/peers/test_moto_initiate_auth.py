@@ -38,6 +38,7 @@ NOT_APPLICABLE = dict.fromkeys(
         "IDT009",
         "IDT010",
         "CLM004",
+        "CLM007",
         "USR001",
         "USR002",
     ],
