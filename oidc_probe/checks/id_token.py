@@ -1,8 +1,9 @@
 """ID-token checks, part one (IDT001-IDT004): structure, algorithm, key and signature.
 
 IDT005-IDT012 (the claims every ID token must carry) live in
-:mod:`oidc_probe.checks.id_token_claims`, imported here so that importing this
-module registers the whole IDT series. The raw ID token is never quoted in findings.
+:mod:`oidc_probe.checks.id_token_claims` and IDT013-IDT017 (nbf, crit, typ, unique
+names, lifetime) in :mod:`oidc_probe.checks.id_token_rules`, imported here so that
+importing this module registers the whole IDT series. The raw ID token is never quoted in findings.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import id_token_claims  # noqa: F401  (registers IDT005-IDT012)
+from oidc_probe.checks import id_token_rules  # noqa: F401  (registers IDT013-IDT017)
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext, SignatureResult

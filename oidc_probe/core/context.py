@@ -104,12 +104,18 @@ class LoginResult:
 
 @dataclass(frozen=True)
 class DecodedJwt:
-    """A compact JWS split and decoded without verification."""
+    """A compact JWS split and decoded without verification.
+
+    ``repeated_header`` and ``repeated_claims`` name the members that appear more than
+    once in the header or payload object (the last value is the one kept).
+    """
 
     raw: str = field(repr=False)
     header: Mapping[str, Any] | None = None
     claims: Mapping[str, Any] | None = None
     error: str | None = None
+    repeated_header: tuple[str, ...] = ()
+    repeated_claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,22 +25,56 @@ _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 Key = RSAKey | ECKey | OctKey | OKPKey
 
 
-def _b64url_json(segment: str, part: str) -> tuple[dict[str, Any] | None, str | None]:
+class _Members:
+    """An ``object_pairs_hook`` that keeps the last value of a repeated name, as
+    :func:`json.loads` does, and notes the names of the top-level object that repeat."""
+
+    def __init__(self) -> None:
+        self.repeated: list[str] = []
+        self.last: dict[str, Any] | None = None
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        repeated = []
+        for name, _ in pairs:
+            if name in seen and name not in repeated:
+                repeated.append(name)
+            seen.add(name)
+        self.repeated, self.last = repeated, dict(pairs)  # the outermost object comes last
+        return self.last
+
+
+def loads_noting_repeats(data: str | bytes) -> tuple[Any, tuple[str, ...]]:
+    """``json.loads`` (last value wins) and the names the top-level object repeats.
+
+    RFC 7519 4 and RFC 7515 4 require unique member names; parsers differ on which
+    duplicate they keep, so a repeated name is a finding even though the last one is used.
+    Raises what :func:`json.loads` raises.
+    """
+    members = _Members()
+    value = json.loads(data, object_pairs_hook=members)
+    return value, tuple(members.repeated) if value is members.last else ()
+
+
+def _b64url_json(
+    segment: str, part: str
+) -> tuple[dict[str, Any] | None, str | None, tuple[str, ...]]:
+    """The decoded JSON object, or why not, and the member names that appear twice in it."""
     if not segment:
-        return None, f"the {part} segment is empty"
+        return None, f"the {part} segment is empty", ()
     if not _B64URL.match(segment) or len(segment) % 4 == 1:
-        return None, f"the {part} is not valid base64url"
+        return None, f"the {part} is not valid base64url", ()
     try:
         data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError):
-        return None, f"the {part} is not valid base64url"
+        return None, f"the {part} is not valid base64url", ()
     try:
-        value = json.loads(data)
+        value, repeated = loads_noting_repeats(data)
     except (ValueError, RecursionError):
-        return None, f"the {part} is not JSON"
+        return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):
-        return None, f"the {part} is not a JSON object"
-    return value, None
+        return None, f"the {part} is not a JSON object", ()
+    return value, None, repeated
 
 
 def decode_jwt(raw: str) -> DecodedJwt:
@@ -54,17 +88,23 @@ def decode_jwt(raw: str) -> DecodedJwt:
         return DecodedJwt(
             raw=raw, error=f"not three dot-separated segments (found {len(segments)})"
         )
-    header, error = _b64url_json(segments[0], "header")
+    header, error, header_repeats = _b64url_json(segments[0], "header")
     if header is None:
         return DecodedJwt(raw=raw, error=error)
-    claims, error = _b64url_json(segments[1], "payload")
+    claims, error, claim_repeats = _b64url_json(segments[1], "payload")
     if claims is None:
-        return DecodedJwt(raw=raw, header=header, error=error)
+        return DecodedJwt(raw=raw, header=header, error=error, repeated_header=header_repeats)
+    signature_error = None
     if not _B64URL.match(segments[2]) or len(segments[2]) % 4 == 1:
-        return DecodedJwt(
-            raw=raw, header=header, claims=claims, error="the signature is not valid base64url"
-        )
-    return DecodedJwt(raw=raw, header=header, claims=claims)
+        signature_error = "the signature is not valid base64url"
+    return DecodedJwt(
+        raw=raw,
+        header=header,
+        claims=claims,
+        error=signature_error,
+        repeated_header=header_repeats,
+        repeated_claims=claim_repeats,
+    )
 
 
 @dataclass(frozen=True)
