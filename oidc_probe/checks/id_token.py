@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from oidc_probe.checks import id_token_claims  # noqa: F401  (registers IDT005-IDT012)
-from oidc_probe.checks import id_token_rules  # noqa: F401  (registers IDT013-IDT017)
+from oidc_probe.checks import (
+    id_token_claims,  # noqa: F401  (registers IDT005-IDT012)
+    id_token_rules,  # noqa: F401  (registers IDT013-IDT017)
+)
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext, SignatureResult

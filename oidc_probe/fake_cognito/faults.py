@@ -63,6 +63,13 @@ class Fault(StrEnum):
     DISCOVERY_PKCE_S256 = "discovery-pkce-s256"
     CALLBACK_ISS = "callback-iss"
     USERINFO_500 = "userinfo-500"
+    # The verifier, clause by clause (OIDC Core 3.1.3.7, RFC 7519, RFC 7515, RFC 8725).
+    NBF_IN_FUTURE = "nbf-in-future"
+    AZP_OTHER_CLIENT = "azp-other-client"
+    CRIT_B64_FALSE = "crit-b64-false"
+    TYP_AT_JWT = "typ-at-jwt"
+    DUPLICATE_CLAIMS = "duplicate-claims"
+    TEN_YEAR_LIFETIME = "ten-year-lifetime"
 
     @property
     def description(self) -> str:
@@ -187,6 +194,22 @@ _INFO: dict[Fault, _Info] = {
         "(nothing should fail)"
     ),
     Fault.USERINFO_500: _Info("the userinfo endpoint answers HTTP 500", ("USR001",)),
+    Fault.NBF_IN_FUTURE: _Info("the ID token's nbf is two hours in the future", ("IDT013",)),
+    Fault.AZP_OTHER_CLIENT: _Info(
+        "the ID token's aud is the client id alone, but azp names another client", ("IDT006",)
+    ),
+    Fault.CRIT_B64_FALSE: _Info(
+        "the ID token header lists b64 false in crit (RFC 7797), over an encoded payload",
+        ("IDT014",),
+    ),
+    Fault.TYP_AT_JWT: _Info("the ID token header says typ at+jwt (an access token)", ("IDT015",)),
+    Fault.DUPLICATE_CLAIMS: _Info(
+        "the ID token payload has iss twice: another issuer first, the real one last",
+        ("IDT016",),
+    ),
+    Fault.TEN_YEAR_LIFETIME: _Info(
+        "the ID token was issued ten years ago and expires in an hour", ("IDT017",)
+    ),
 }
 
 

@@ -96,11 +96,18 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.NO_KID_SINGLE_KEY: ("IDT003", "IDT004"),
     Fault.DISCOVERY_PKCE_S256: ("DSC008",),
     Fault.CALLBACK_ISS: ("AUT004",),
+    # The real issuer comes last, and the last value is the one the probe keeps.
+    Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
+    # These header parameters do not stop the signature from verifying: only IDT014/15 see them.
+    Fault.CRIT_B64_FALSE: ("IDT004",),
+    Fault.TYP_AT_JWT: ("IDT004",),
 }
 
 # Words the target finding's message must hold: how the probe got it right.
 MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
+    Fault.TEN_YEAR_LIFETIME: ("IDT017", "10.0 years"),
+    Fault.AZP_OTHER_CLIENT: ("IDT006", "azp names another party"),
 }
 
 # Checks that must never pass under the fault.

@@ -133,7 +133,8 @@ def test_idt016_fails_duplicate_iss_and_keeps_the_last() -> None:
     claims = json.dumps(healthy_claims())[:-1] + ', "iss": "' + ISSUER + '"}'
     claims = claims.replace(f'"iss": "{ISSUER}"', '"iss": "https://evil.example"', 1)
     token = decode_jwt(raw_token(json.dumps(HEADER), claims))
-    assert token.claims is not None and token.claims["iss"] == ISSUER
+    assert token.claims is not None
+    assert token.claims["iss"] == ISSUER
     assert token.repeated_claims == ("iss",)
     finding = only("IDT016", healthy_context(id_token=token))
     assert finding.status is Status.FAIL

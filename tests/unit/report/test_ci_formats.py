@@ -14,8 +14,8 @@ from oidc_probe.report.github import command, escape_data, escape_property, rend
 from oidc_probe.report.junit import render_junit
 from oidc_probe.report.markdown import cell, render_markdown
 from oidc_probe.report.model import Report, UserSection
-from tests.unit.report.junit_schema import SchemaError, validate
 from tests.unit.report.builders import finding, full_context, sample_findings
+from tests.unit.report.junit_schema import SchemaError, validate
 
 
 def _report(findings: list | None = None, **changes: object) -> Report:
