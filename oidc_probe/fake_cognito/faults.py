@@ -70,6 +70,10 @@ class Fault(StrEnum):
     TYP_AT_JWT = "typ-at-jwt"
     DUPLICATE_CLAIMS = "duplicate-claims"
     TEN_YEAR_LIFETIME = "ten-year-lifetime"
+    CALLBACK_CODE_AND_ERROR = "callback-code-and-error"
+    CALLBACK_REPEATED_STATE = "callback-repeated-state"
+    CALLBACK_IN_FRAGMENT = "callback-in-fragment"
+    STATE_CASE_CHANGED = "state-case-changed"
 
     @property
     def description(self) -> str:
@@ -209,6 +213,18 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.TEN_YEAR_LIFETIME: _Info(
         "the ID token was issued ten years ago and expires in an hour", ("IDT017",)
+    ),
+    Fault.CALLBACK_CODE_AND_ERROR: _Info(
+        "the callback carries a code and an error (server_error) at once", ("AUT006",)
+    ),
+    Fault.CALLBACK_REPEATED_STATE: _Info(
+        "the callback carries state twice: a decoy first, the real one last", ("AUT006",)
+    ),
+    Fault.CALLBACK_IN_FRAGMENT: _Info(
+        "the callback puts code and state in the URL fragment, not the query", ("AUT006",)
+    ),
+    Fault.STATE_CASE_CHANGED: _Info(
+        "the callback returns the state with its letter case swapped", ("AUT003",)
     ),
 }
 

@@ -88,6 +88,8 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.TOKEN_HTML: frozenset({warn("TOK003")}),
     # The only algorithm listed is HS256, which DSC007 also warns about by name.
     Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
+    # The error in the same callback is reported as the refusal it claims to be.
+    Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
 }
 
 # Checks that must pass under the fault: the behaviour the fault exists to prove.
@@ -108,6 +110,10 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
     Fault.TEN_YEAR_LIFETIME: ("IDT017", "10.0 years"),
     Fault.AZP_OTHER_CLIENT: ("IDT006", "azp names another party"),
+    Fault.STATE_CASE_CHANGED: ("AUT003", "only in letter case"),
+    Fault.CALLBACK_REPEATED_STATE: ("AUT006", "state appear more than once"),
+    Fault.CALLBACK_IN_FRAGMENT: ("AUT006", "fragment"),
+    Fault.CALLBACK_CODE_AND_ERROR: ("AUT006", "both code and error"),
 }
 
 # Checks that must never pass under the fault.
