@@ -3,7 +3,9 @@
 Only the signature is judged here (with joserfc): algorithms limited to
 :data:`~oidc_probe.core.settings.ACCESS_ALGORITHMS`, the key chosen from the JWKS by
 ``kid`` and never from ``jku``/``x5u``/``jwk``/``x5c`` header parameters, one
-JWKS refetch when the ``kid`` is unknown. Claims are left to the checks.
+JWKS refetch when the ``kid`` is unknown. A header with ``crit`` or ``b64`` (JWS
+extensions no ID token uses) is refused before any key is tried, since joserfc
+would verify an RFC 7797 unencoded-payload token. Claims are left to the checks.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ def verify_signature(
     if alg not in ACCESS_ALGORITHMS:
         shown = alg if alg is not None else repr(header.get("alg"))
         return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
+    extensions = [name for name in ("crit", "b64") if name in header]
+    if extensions:
+        return SignatureResult(
+            alg,
+            kid,
+            None,
+            None,
+            f"the header declares {' and '.join(extensions)}, JWS extensions an ID-token "
+            "verifier does not understand and must reject (see IDT014)",
+        )
     if ctx.jwks is None:
         return SignatureResult(alg, kid, None, None, "no JWKS to verify against")
     loaded = keys if keys is not None else load_keys(ctx.jwks)

@@ -100,8 +100,7 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.CALLBACK_ISS: ("AUT004",),
     # The real issuer comes last, and the last value is the one the probe keeps.
     Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
-    # These header parameters do not stop the signature from verifying: only IDT014/15 see them.
-    Fault.CRIT_B64_FALSE: ("IDT004",),
+    # typ does not stop the signature from verifying: only IDT015 sees it.
     Fault.TYP_AT_JWT: ("IDT004",),
 }
 
@@ -121,6 +120,10 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.HS256_KEY_CONFUSION: ("IDT004",),
     Fault.ALG_NONE: ("IDT004",),
     Fault.BAD_SIGNATURE: ("IDT004",),
+    # joserfc would verify an RFC 7797 token; the verify stage refuses crit/b64 first.
+    Fault.CRIT_B64_FALSE: ("IDT004",),
+    # RFC 9207: after a mix-up the code is not redeemed, so nothing downstream can pass.
+    Fault.WRONG_CALLBACK_ISS: ("TOK001", "IDT004"),
 }
 
 

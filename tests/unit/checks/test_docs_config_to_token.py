@@ -34,6 +34,7 @@ EXPECTED = {
     "AUT003": "state-echoed",
     "AUT004": "callback-iss-matches",
     "AUT005": "unregistered-redirect-rejected",
+    "AUT006": "callback-response-well-formed",
     "TOK001": "token-exchange-succeeded",
     "TOK002": "token-response-shape",
     "TOK003": "token-response-no-store",

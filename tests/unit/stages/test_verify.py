@@ -200,7 +200,20 @@ def test_an_unknown_critical_header_parameter_is_refused() -> None:
     token = _signed_with_header(key, {"crit": ["exp-only"], "exp-only": 1})
     ctx, _ = _run(token, _jwks(public_jwk(key)))
     assert ctx.signature is not None
-    assert ctx.signature.valid is False
+    assert ctx.signature.valid is None  # refused before any key is tried (IDT014 says why)
+    assert "IDT014" in ctx.signature.reason
+
+
+@pytest.mark.parametrize(
+    "extra", [{"b64": False, "crit": ["b64"]}, {"crit": []}, {"crit": ["alg"]}, {"b64": True}]
+)
+def test_crit_and_b64_headers_are_never_verified(extra: dict[str, Any]) -> None:
+    """joserfc would verify these (RFC 7797 over an encoded payload, an empty crit)."""
+    key = rsa_key("key-1")
+    ctx, seen = _run(_signed_with_header(key, extra), _jwks(public_jwk(key)))
+    assert ctx.signature is not None
+    assert (ctx.signature.valid, ctx.signature.key_found) == (None, None)
+    assert seen == []
 
 
 def test_broken_keys_are_skipped() -> None:
