@@ -23,6 +23,7 @@ _RFCS = (
     "RFC7515",
     "RFC7797",
     "RFC9068",
+    "RFC8259",
 )
 CF_PAGES = {
     "generic-oidc": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/generic-oidc/",

@@ -6,6 +6,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+import secrets
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -113,6 +115,8 @@ class MachineEndpoints:
         except TokenError as exc:
             return exc.response()
         headers = {} if Fault.TOKEN_CACHEABLE in faults else NO_STORE
+        if faults & _TOKEN_BODY_FAULTS:
+            return _odd_token_body(faults, body, headers)
         return JSONResponse(body, headers=headers)
 
     async def userinfo(self, request: Request) -> Response:
@@ -202,6 +206,12 @@ class MachineEndpoints:
         }
         if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults:
             del body["id_token"]
+        if Fault.TOKEN_TYPE_MAC in self.emu.faults:
+            body["token_type"] = "mac"
+        if Fault.TOKEN_TYPE_LOWERCASE in self.emu.faults:
+            body["token_type"] = "bearer"
+        if Fault.ID_TOKEN_NOT_STRING in self.emu.faults:
+            body["id_token"] = {"jwt": tokens.id_token}
         return body
 
     def _authenticate(self, request: Request, form: dict[str, str]) -> AppClient:
@@ -252,3 +262,23 @@ def _apply_metadata_faults(doc: dict[str, Any], faults: frozenset[Fault]) -> Non
 
 def _not_found() -> Response:
     return JSONResponse({"message": "User pool does not exist."}, status_code=404)
+
+
+_TOKEN_BODY_FAULTS = frozenset(
+    {Fault.TOKEN_DUPLICATE_KEYS, Fault.TOKEN_BOM, Fault.TOKEN_PADDED_JSON}
+)
+
+
+def _odd_token_body(
+    faults: frozenset[Fault], body: dict[str, Any], headers: dict[str, str]
+) -> Response:
+    """A token response whose JSON text is bent: a repeated id_token, a BOM, padding."""
+    text = json.dumps(body)
+    if Fault.TOKEN_DUPLICATE_KEYS in faults:
+        text = '{"id_token": "' + secrets.token_urlsafe(32) + '", ' + text[1:]
+    if Fault.TOKEN_PADDED_JSON in faults:
+        text = f"\n   {text}  \n"
+    data = text.encode("utf-8")
+    if Fault.TOKEN_BOM in faults:
+        data = b"\xef\xbb\xbf" + data
+    return Response(data, media_type="application/json", headers=headers)

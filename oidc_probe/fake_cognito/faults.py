@@ -74,6 +74,12 @@ class Fault(StrEnum):
     CALLBACK_REPEATED_STATE = "callback-repeated-state"
     CALLBACK_IN_FRAGMENT = "callback-in-fragment"
     STATE_CASE_CHANGED = "state-case-changed"
+    TOKEN_TYPE_MAC = "token-type-mac"
+    TOKEN_TYPE_LOWERCASE = "token-type-lowercase"
+    ID_TOKEN_NOT_STRING = "id-token-not-string"
+    TOKEN_DUPLICATE_KEYS = "token-duplicate-keys"
+    TOKEN_BOM = "token-bom"
+    TOKEN_PADDED_JSON = "token-padded-json"
 
     @property
     def description(self) -> str:
@@ -225,6 +231,23 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.STATE_CASE_CHANGED: _Info(
         "the callback returns the state with its letter case swapped", ("AUT003",)
+    ),
+    Fault.TOKEN_TYPE_MAC: _Info("the token response says token_type mac", ("TOK002",)),
+    Fault.TOKEN_TYPE_LOWERCASE: _Info(
+        "the token response says token_type bearer in lower case (nothing should fail)"
+    ),
+    Fault.ID_TOKEN_NOT_STRING: _Info(
+        "the token response's id_token is a JSON object holding the token", ("TOK002",)
+    ),
+    Fault.TOKEN_DUPLICATE_KEYS: _Info(
+        "the token response has id_token twice: a forged one first, the real one last",
+        ("TOK006",),
+    ),
+    Fault.TOKEN_BOM: _Info(
+        "the token response body starts with a UTF-8 byte order mark", ("TOK006", "TOK002")
+    ),
+    Fault.TOKEN_PADDED_JSON: _Info(
+        "the token response JSON is surrounded by whitespace (nothing should fail)"
     ),
 }
 

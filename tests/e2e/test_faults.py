@@ -102,6 +102,12 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
     # typ does not stop the signature from verifying: only IDT015 sees it.
     Fault.TYP_AT_JWT: ("IDT004",),
+    # token_type is compared case-insensitively (RFC 6749 5.1, 7.1).
+    Fault.TOKEN_TYPE_LOWERCASE: ("TOK002",),
+    # Whitespace around JSON is legal (RFC 8259).
+    Fault.TOKEN_PADDED_JSON: ("TOK002", "TOK006"),
+    # The last id_token (the real one) is the one used.
+    Fault.TOKEN_DUPLICATE_KEYS: ("TOK002", "IDT004"),
 }
 
 # Words the target finding's message must hold: how the probe got it right.
@@ -113,6 +119,9 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.CALLBACK_REPEATED_STATE: ("AUT006", "state appear more than once"),
     Fault.CALLBACK_IN_FRAGMENT: ("AUT006", "fragment"),
     Fault.CALLBACK_CODE_AND_ERROR: ("AUT006", "both code and error"),
+    Fault.TOKEN_DUPLICATE_KEYS: ("TOK006", "repeats id_token"),
+    Fault.TOKEN_BOM: ("TOK006", "byte order mark"),
+    Fault.TOKEN_PADDED_JSON: ("TOK006", "whitespace"),
 }
 
 # Checks that must never pass under the fault.

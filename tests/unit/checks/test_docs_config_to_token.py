@@ -40,6 +40,7 @@ EXPECTED = {
     "TOK003": "token-response-no-store",
     "TOK004": "code-single-use",
     "TOK005": "pkce-enforced",
+    "TOK006": "token-response-json-strict",
 }
 MINE = [c for c in registry.all_checks() if c.stage in STAGES]
 
