@@ -100,6 +100,11 @@ class MachineEndpoints:
             )
         if Fault.JWKS_MALFORMED_KEY in faults:
             keys.append({"kty": "RSA", "kid": "malformed-1", "alg": "RS256", "use": "sig"})
+        id_kid = self.emu.keys.id_key.kid
+        if faults & _SIGNING_KEY_FAULTS:
+            keys = [_bent_signing_key(faults, k) if k.get("kid") == id_kid else k for k in keys]
+        if Fault.DUPLICATE_KID in faults:  # another RSA key first, under the signing key's kid
+            keys.insert(0, {**self.emu.keys.access_key.public_jwk(), "kid": id_kid})
         return JSONResponse({"keys": keys})
 
     async def token(self, request: Request) -> Response:
@@ -282,3 +287,36 @@ def _odd_token_body(
     if Fault.TOKEN_BOM in faults:
         data = b"\xef\xbb\xbf" + data
     return Response(data, media_type="application/json", headers=headers)
+
+
+_SIGNING_KEY_FAULTS = frozenset(
+    {
+        Fault.SIGNING_KEY_USE_ENC,
+        Fault.SIGNING_KEY_ALG_MISMATCH,
+        Fault.SIGNING_KEY_OPS_ENCRYPT,
+        Fault.EC_KEY_FOR_RS_TOKEN,
+    }
+)
+# RFC 7517 appendix A.1's public P-256 key: a valid EC key that signed nothing here.
+_EC_PUBLIC_JWK = {
+    "kty": "EC",
+    "crv": "P-256",
+    "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+    "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+    "use": "sig",
+}
+
+
+def _bent_signing_key(faults: frozenset[Fault], jwk: dict[str, str]) -> dict[str, Any]:
+    """The ID-token signing key's JWK as the signing-key faults publish it."""
+    bent: dict[str, Any] = dict(jwk)
+    if Fault.SIGNING_KEY_USE_ENC in faults:
+        bent["use"] = "enc"
+    if Fault.SIGNING_KEY_ALG_MISMATCH in faults:
+        bent["alg"] = "RS512"
+    if Fault.SIGNING_KEY_OPS_ENCRYPT in faults:
+        bent.pop("use", None)
+        bent["key_ops"] = ["encrypt"]
+    if Fault.EC_KEY_FOR_RS_TOKEN in faults:
+        bent = {**_EC_PUBLIC_JWK, "kid": jwk["kid"]}
+    return bent

@@ -80,6 +80,11 @@ class Fault(StrEnum):
     TOKEN_DUPLICATE_KEYS = "token-duplicate-keys"
     TOKEN_BOM = "token-bom"
     TOKEN_PADDED_JSON = "token-padded-json"
+    DUPLICATE_KID = "duplicate-kid"
+    SIGNING_KEY_USE_ENC = "signing-key-use-enc"
+    SIGNING_KEY_ALG_MISMATCH = "signing-key-alg-mismatch"
+    SIGNING_KEY_OPS_ENCRYPT = "signing-key-ops-encrypt"
+    EC_KEY_FOR_RS_TOKEN = "ec-key-for-rs-token"
 
     @property
     def description(self) -> str:
@@ -248,6 +253,21 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.TOKEN_PADDED_JSON: _Info(
         "the token response JSON is surrounded by whitespace (nothing should fail)"
+    ),
+    Fault.DUPLICATE_KID: _Info(
+        "the JWKS lists another RSA key first under the signing key's kid", ("JWK002", "IDT004")
+    ),
+    Fault.SIGNING_KEY_USE_ENC: _Info(
+        "the JWKS publishes the ID-token signing key with use enc", ("IDT018", "JWK002")
+    ),
+    Fault.SIGNING_KEY_ALG_MISMATCH: _Info(
+        "the JWKS publishes the RS256 signing key with alg RS512", ("IDT018",)
+    ),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: _Info(
+        'the JWKS publishes the signing key with key_ops ["encrypt"]', ("IDT018",)
+    ),
+    Fault.EC_KEY_FOR_RS_TOKEN: _Info(
+        "the JWKS lists an EC key under the kid of the RS256 ID-token signing key", ("IDT018",)
     ),
 }
 

@@ -122,6 +122,10 @@ class LoadedKeys:
     def by_kid(self, kid: str) -> Key | None:
         return next((k for k in self.keys if k.kid == kid), None)
 
+    def all_by_kid(self, kid: str) -> tuple[Key, ...]:
+        """Every usable key with ``kid``, in JWKS order (several: an ambiguous set)."""
+        return tuple(k for k in self.keys if k.kid == kid)
+
 
 def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
     entries = jwks.get("keys") if jwks is not None else None
@@ -148,3 +152,32 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, JoseError):
         return exc.description or exc.error or type(exc).__name__
     return str(exc) or type(exc).__name__
+
+
+_KTY_FOR_ALG = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
+_CURVE_FOR_ALG = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}
+
+
+def key_misfit(jwk: Mapping[str, Any], alg: str) -> list[str]:
+    """Why the JWK may not verify a token signed with ``alg`` (RFC 7517 4.2-4.4, RFC 8725 3.1).
+
+    Its type and curve must suit ``alg``; ``use``, when present, is ``sig``; ``key_ops``,
+    when present, includes ``verify``; ``alg``, when present, is the token's.
+    """
+    problems = []
+    kty = jwk.get("kty")
+    wanted = _KTY_FOR_ALG.get(alg[:2])
+    if wanted is not None and kty != wanted:
+        problems.append(f"it is an {kty} key and {alg} needs an {wanted} key")
+    elif alg in _CURVE_FOR_ALG and jwk.get("crv") != _CURVE_FOR_ALG[alg]:
+        problems.append(f"its curve is {jwk.get('crv')} and {alg} needs {_CURVE_FOR_ALG[alg]}")
+    use = jwk.get("use")
+    if use is not None and use != "sig":
+        problems.append(f"its use is {use!r}, not 'sig'")
+    ops = jwk.get("key_ops")
+    if ops is not None and (not isinstance(ops, list) or "verify" not in ops):
+        problems.append(f"its key_ops {ops!r} do not include 'verify'")
+    key_alg = jwk.get("alg")
+    if key_alg is not None and key_alg != alg:
+        problems.append(f"its alg is {key_alg!r} and the token's is {alg}")
+    return problems

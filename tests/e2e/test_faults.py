@@ -90,6 +90,8 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
     # The error in the same callback is reported as the refusal it claims to be.
     Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
+    # The kid names two keys: IDT003 warns that the set is ambiguous.
+    Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
 }
 
 # Checks that must pass under the fault: the behaviour the fault exists to prove.
@@ -122,6 +124,11 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.TOKEN_DUPLICATE_KEYS: ("TOK006", "repeats id_token"),
     Fault.TOKEN_BOM: ("TOK006", "byte order mark"),
     Fault.TOKEN_PADDED_JSON: ("TOK006", "whitespace"),
+    Fault.DUPLICATE_KID: ("IDT004", "key 2 of them verifies it"),
+    Fault.SIGNING_KEY_USE_ENC: ("IDT018", "use is 'enc'"),
+    Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT018", "its alg is 'RS512'"),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT018", "do not include 'verify'"),
+    Fault.EC_KEY_FOR_RS_TOKEN: ("IDT018", "EC key"),
 }
 
 # Checks that must never pass under the fault.
@@ -133,6 +140,11 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.CRIT_B64_FALSE: ("IDT004",),
     # RFC 9207: after a mix-up the code is not redeemed, so nothing downstream can pass.
     Fault.WRONG_CALLBACK_ISS: ("TOK001", "IDT004"),
+    # A key that may not verify the alg is never tried.
+    Fault.SIGNING_KEY_USE_ENC: ("IDT004",),
+    Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT004",),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT004",),
+    Fault.EC_KEY_FOR_RS_TOKEN: ("IDT004",),
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from oidc_probe.core.context import SignatureResult
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing.jose import decode_jwt
@@ -188,3 +190,49 @@ def test_idt017_warns_exp_not_after_iat() -> None:
 def test_idt017_passes_one_hour_and_skips_without_numbers() -> None:
     assert only("IDT017", healthy_context()).status is Status.PASS
     assert only("IDT017", healthy_context(drop=["iat"])).status is Status.SKIP
+
+
+# IDT018 id-token-key-fits-alg, and IDT003/IDT004 on a kid shared by several keys
+
+
+def _signature(**changes: object) -> SignatureResult:
+    values: dict[str, Any] = {
+        "alg": "RS256",
+        "kid": KIDS[0],
+        "key_found": True,
+        "valid": True,
+        "reason": "signature verified",
+        "known_kids": KIDS,
+    }
+    values.update(changes)
+    return SignatureResult(**values)
+
+
+def test_idt018_fails_a_key_that_may_not_verify_the_alg() -> None:
+    problems = ("its use is 'enc', not 'sig'",)
+    ctx = healthy_context(signature=_signature(valid=None, key_problems=problems))
+    finding = only("IDT018", ctx)
+    assert finding.status is Status.FAIL
+    assert "use is 'enc'" in finding.message
+    assert only("IDT004", ctx).status is Status.SKIP
+
+
+def test_idt018_passes_a_fitting_key_and_skips_without_one() -> None:
+    assert only("IDT018", healthy_context()).status is Status.PASS
+    unknown = _signature(key_found=False, valid=None, reason="kid x is not in the JWKS")
+    assert only("IDT018", healthy_context(signature=unknown)).status is Status.SKIP
+
+
+def test_a_kid_naming_two_keys_warns_in_idt003_and_names_the_verifying_key() -> None:
+    first_fails = healthy_context(
+        signature=_signature(valid=False, reason="no match", same_kid=(False, True))
+    )
+    assert only("IDT003", first_fails).status is Status.WARN
+    finding = only("IDT004", first_fails)
+    assert finding.status is Status.FAIL
+    assert "key 2 of them verifies it" in finding.message
+    assert "ambiguous" in finding.message
+    first_verifies = healthy_context(signature=_signature(same_kid=(True, False)))
+    finding = only("IDT004", first_verifies)
+    assert finding.status is Status.WARN
+    assert "key 1 of them" in finding.message
