@@ -156,7 +156,9 @@ def id_token_typ(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks: no ``typ`` or ``JWT``/``application/jwt`` (case-insensitive) pass.
     A ``typ`` naming another kind of JWT fails: ``at+jwt`` (an RFC 9068 access token),
-    ``logout+jwt``, ``secevent+jwt``... Any other value is a warning.
+    ``logout+jwt``, ``secevent+jwt``... Any other value is a warning. A ``cty`` is a
+    warning too (RFC 7519 5.2: not recommended without nesting), and ``cty: JWT``, which
+    announces a nested JWT, fails.
 
     Why it matters: explicit typing (RFC 8725 3.11) exists so one kind of JWT cannot be
     taken for another; a relying party that honours it must refuse an access token
@@ -174,25 +176,49 @@ def id_token_typ(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(header, str):
         yield skipped(header)
         return
+    yield _typ_outcome(header)
+    if "cty" in header:
+        yield _cty_outcome(header.get("cty"))
+
+
+def _cty_outcome(cty: object) -> Outcome:
+    """RFC 7519 5.2: cty is NOT RECOMMENDED without nesting; cty JWT announces a nested JWT."""
+    if isinstance(cty, str) and cty.lower().removeprefix("application/") == "jwt":
+        return failed(
+            "cty JWT says the payload is another, nested JWT, but an ID token's payload is "
+            "its claims",
+            hint="the identity provider must not nest ID tokens or set cty",
+            subject="cty",
+            expected="no cty",
+            actual=cty,
+        )
+    return warned(
+        f"the ID token header sets cty ({cty if isinstance(cty, str) else json_type(cty)}), "
+        "which RFC 7519 does not recommend for a JWT that is not nested",
+        hint="ID tokens carry no cty",
+        subject="cty",
+        expected="no cty",
+        actual=cty if isinstance(cty, str) else json_type(cty),
+    )
+
+
+def _typ_outcome(header: dict[str, object]) -> Outcome:
     if "typ" not in header:
-        yield passed("the ID token header has no typ (allowed; Cognito sets none)")
-        return
+        return passed("the ID token header has no typ (allowed; Cognito sets none)")
     typ = header.get("typ")
     if not isinstance(typ, str):
-        yield failed(
+        return failed(
             f"typ is a {json_type(typ)}, not a string",
             hint="typ, when present, must be the string JWT",
             expected="JWT",
             actual=json_type(typ),
         )
-        return
     kind = typ.lower().removeprefix("application/")
-    if kind in ("jwt",):
-        yield passed(f"typ is {typ}", actual=typ)
-        return
+    if kind == "jwt":
+        return passed(f"typ is {typ}", actual=typ)
     if kind.endswith("+jwt"):
         what = "an OAuth access token (RFC 9068)" if kind == "at+jwt" else f"a {kind} token"
-        yield failed(
+        return failed(
             f"typ {typ} says this is {what}, not an ID token: explicit typing forbids "
             "accepting it as one",
             hint=(
@@ -202,8 +228,7 @@ def id_token_typ(ctx: RunContext) -> Iterator[Outcome]:
             expected="no typ, or JWT",
             actual=typ,
         )
-        return
-    yield warned(
+    return warned(
         f"typ {typ} is not JWT: an unusual type for an ID token",
         hint="ID tokens carry no typ or typ JWT",
         expected="no typ, or JWT",

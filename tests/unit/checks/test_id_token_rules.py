@@ -12,7 +12,7 @@ from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing.jose import decode_jwt
 from tests.factories import ISSUER, NOW
-from tests.unit.checks.helpers import only
+from tests.unit.checks.helpers import only, run
 from tests.unit.checks.token_fixtures import (
     CLIENT_ID,
     KIDS,
@@ -236,3 +236,15 @@ def test_a_kid_naming_two_keys_warns_in_idt003_and_names_the_verifying_key() -> 
     finding = only("IDT004", first_verifies)
     assert finding.status is Status.WARN
     assert "key 1 of them" in finding.message
+
+
+def test_idt015_fails_cty_jwt_and_warns_other_cty() -> None:
+    nested = {
+        f.subject: f.status for f in run("IDT015", healthy_context(header={**HEADER, "cty": "JWT"}))
+    }
+    assert nested == {"": Status.PASS, "cty": Status.FAIL}
+    other = {
+        f.subject: f.status
+        for f in run("IDT015", healthy_context(header={**HEADER, "cty": "json"}))
+    }
+    assert other == {"": Status.PASS, "cty": Status.WARN}
