@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oidc_probe.checks._inputs import claims_or_reason, no_header_reason
-from oidc_probe.checks.id_token_claims import _CLOCK_HINT, _number, _seconds, _when
+from oidc_probe.checks.id_token_claims import (
+    _CLOCK_HINT,
+    MILLISECONDS_THRESHOLD,
+    _number,
+    _seconds,
+    _when,
+)
 from oidc_probe.checks.registry import check
 from oidc_probe.core.cognito import is_cognito_issuer
 from oidc_probe.core.context import RunContext
@@ -320,8 +326,8 @@ def id_token_lifetime(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(claims)
         return
     iat, exp = _number(claims.get("iat")), _number(claims.get("exp"))
-    if iat is None or exp is None:
-        yield skipped("iat or exp is not a number (see IDT007, IDT008)")
+    if iat is None or exp is None or max(iat, exp) > MILLISECONDS_THRESHOLD:
+        yield skipped("iat or exp is not a number of seconds (see IDT007, IDT008)")
         return
     lifetime = exp - iat
     cognito = is_cognito_issuer(ctx.settings.issuer)

@@ -248,3 +248,8 @@ def test_idt015_fails_cty_jwt_and_warns_other_cty() -> None:
         for f in run("IDT015", healthy_context(header={**HEADER, "cty": "json"}))
     }
     assert other == {"": Status.PASS, "cty": Status.WARN}
+
+
+def test_idt017_leaves_milliseconds_to_idt007() -> None:
+    ctx = healthy_context(set_claims={"exp": (int(NOW) + 3600) * 1000})
+    assert only("IDT017", ctx).status is Status.SKIP
