@@ -267,9 +267,10 @@ def _how_state_differs(returned: str, sent: str) -> str:
 def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     """The callback's ``iss`` parameter, when present, equals the issuer (RFC 9207).
 
-    What it checks: a present ``iss`` equals the issuer; an absent one is information
-    only, unless the discovery document sets
-    ``authorization_response_iss_parameter_supported``, which promises it.
+    What it checks: a present ``iss`` equals the issuer, on a success and on an error
+    redirect alike; an absent one is information only, unless the discovery document
+    sets ``authorization_response_iss_parameter_supported``, which promises it. After a
+    mismatch the probe does not redeem the code (RFC 9207 2.4).
 
     Why it matters: ``iss`` on the callback defends a relying party such as Access
     against mix-up attacks between providers. A wrong value means the callback came
@@ -285,7 +286,7 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(login)
         return
     params = login.callback_params
-    if params is None or _error_from(login) is not None:
+    if params is None:  # an error redirect has params and is judged too (RFC 9207 2)
         yield skipped("the callback was not reached (see AUT001, AUT002)")
         return
     issuer = ctx.settings.issuer

@@ -67,3 +67,11 @@ def test_aut006_is_documented() -> None:
     from tests.unit.checks.token_fixtures import assert_documented
 
     assert_documented("AUT006")
+
+
+def test_aut004_judges_iss_on_an_error_redirect_too() -> None:
+    url = f"{REDIRECT}?error=access_denied&state={STATE}&iss=https%3A%2F%2Fevil.example"
+    assert only("AUT004", ctx_with(returned(url))).status is Status.FAIL
+    assert only("AUT004", ctx_with(returned(f"{REDIRECT}?error=access_denied"))).status is (
+        Status.INFO
+    )
