@@ -268,10 +268,15 @@ def _body_problems(text: str) -> list[str] | str:
             "the body starts with a byte order mark (RFC 8259 8.1: senders MUST NOT add one; "
             "strict JSON parsers reject the body)"
         )
+    body = text.removeprefix("\ufeff")
     try:
-        _, repeated = loads_noting_repeats(text.removeprefix("\ufeff"))
+        _, repeated = loads_noting_repeats(body, allow_constants=True)
     except (ValueError, RecursionError):  # not JSON, or cut short where the exchange capped it
         return problems or "the body could not be re-read as JSON (see TOK002)"
+    try:
+        loads_noting_repeats(body)
+    except ValueError:
+        problems.append("the body uses NaN or Infinity, which are not JSON (RFC 8259 6)")
     if repeated:
         problems.append(
             f"the JSON object repeats {', '.join(repeated)}: the probe used the last value, a "
@@ -287,7 +292,7 @@ def _body_problems(text: str) -> list[str] | str:
     refs=("RFC6749-5.1", "RFC8259-4", "RFC8259-8.1"),
 )
 def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
-    """The token response body is unambiguous JSON: no byte order mark, no repeated member names.
+    """The token response body is unambiguous JSON: no byte order mark, no repeated names, no NaN.
 
     What it checks: the body of a successful token response starts with JSON, not a
     UTF-8 byte order mark, and its object names each member once (``id_token`` twice

@@ -44,15 +44,23 @@ class _Members:
         return self.last
 
 
-def loads_noting_repeats(data: str | bytes) -> tuple[Any, tuple[str, ...]]:
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
+def loads_noting_repeats(
+    data: str, *, allow_constants: bool = False
+) -> tuple[Any, tuple[str, ...]]:
     """``json.loads`` (last value wins) and the names the top-level object repeats.
 
     RFC 7519 4 and RFC 7515 4 require unique member names; parsers differ on which
     duplicate they keep, so a repeated name is a finding even though the last one is used.
-    Raises what :func:`json.loads` raises.
+    ``NaN`` and ``Infinity``, which Python accepts, are refused unless ``allow_constants``.
+    Raises what :func:`json.loads` raises (``ValueError``, ``RecursionError``).
     """
     members = _Members()
-    value = json.loads(data, object_pairs_hook=members)
+    constant = None if allow_constants else _not_json
+    value = json.loads(data, object_pairs_hook=members, parse_constant=constant)
     return value, tuple(members.repeated) if value is members.last else ()
 
 
@@ -68,8 +76,12 @@ def _b64url_json(
         data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError):
         return None, f"the {part} is not valid base64url", ()
+    try:  # RFC 7519 7.2 and RFC 8725 3.7: UTF-8 only (json.loads would guess UTF-16 too)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"the {part} is not UTF-8", ()
     try:
-        value, repeated = loads_noting_repeats(data)
+        value, repeated = loads_noting_repeats(text)
     except (ValueError, RecursionError):
         return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):

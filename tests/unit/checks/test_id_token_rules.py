@@ -253,3 +253,18 @@ def test_idt015_fails_cty_jwt_and_warns_other_cty() -> None:
 def test_idt017_leaves_milliseconds_to_idt007() -> None:
     ctx = healthy_context(set_claims={"exp": (int(NOW) + 3600) * 1000})
     assert only("IDT017", ctx).status is Status.SKIP
+
+
+@pytest.mark.parametrize(
+    ("payload", "error"),
+    [
+        (json.dumps({"sub": "a"}).encode("utf-16"), "the payload is not UTF-8"),
+        (b"\xef\xbb\xbf" + json.dumps({"sub": "a"}).encode(), "the payload is not JSON"),
+        (b'{"sub": "a", "exp": NaN}', "the payload is not JSON"),
+    ],
+)
+def test_idt001_refuses_payloads_that_are_not_utf8_json(payload: bytes, error: str) -> None:
+    token = decode_jwt(".".join([b64url(json.dumps(HEADER).encode()), b64url(payload), "c2ln"]))
+    assert token.error == error
+    finding = only("IDT001", healthy_context(id_token=token))
+    assert finding.status is Status.FAIL

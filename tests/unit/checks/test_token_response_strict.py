@@ -81,3 +81,10 @@ def test_the_id_token_checks_point_at_tok002_for_a_body_that_is_not_an_object() 
     assert "TOK002" in only("IDT001", ctx_with(fetch)).message
     empty = token_fetch(token_body(id_token=""))
     assert "TOK002" in only("IDT001", ctx_with(empty)).message
+
+
+def test_tok006_fails_nan_which_python_would_accept() -> None:
+    fetch = with_text(json.dumps(token_body())[:-1] + ', "expires_at": NaN}')
+    finding = only("TOK006", ctx_with(fetch))
+    assert finding.status is Status.FAIL
+    assert "NaN" in finding.message
