@@ -120,6 +120,8 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
             "http": "an HTTP error from the authorization endpoint",
         }.get(error.via, "an error redirect")
         detail = f" ({description})" if description else ""
+        if (login.callback_params or {}).get("code"):
+            detail += "; a code came with the error (see AUT006)"
         yield failed(
             f"authorization refused with {where}: {error.error}{detail}",
             hint=_authorize_hint(ctx, error),

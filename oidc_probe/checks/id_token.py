@@ -302,7 +302,11 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     How to fix: make sure ``certs_url`` is the JWKS of the issuing pool (same region and
     pool id as the issuer), and that nothing between the provider and Access modifies
-    tokens. A token whose algorithm Access does not accept never passes here (see IDT002).
+    tokens. A token whose algorithm Access does not accept never passes here (see IDT002);
+    nor does one whose header declares ``crit`` or ``b64`` (not verified at all, see
+    IDT014) or whose key may not verify its algorithm (not tried, see IDT018). When the
+    ``kid`` names several keys, the first decides and the finding says which of them
+    verify: the probe never tries keys until one does.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.

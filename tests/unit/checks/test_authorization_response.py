@@ -75,3 +75,11 @@ def test_aut004_judges_iss_on_an_error_redirect_too() -> None:
     assert only("AUT004", ctx_with(returned(f"{REDIRECT}?error=access_denied"))).status is (
         Status.INFO
     )
+
+
+def test_aut001_points_at_aut006_when_a_code_came_with_the_error() -> None:
+    url = f"{REDIRECT}?code={CODE}&state={STATE}&error=server_error"
+    finding = only("AUT001", ctx_with(returned(url)))
+    assert finding.status is Status.FAIL
+    assert "see AUT006" in finding.message
+    assert CODE not in text_of(finding)
