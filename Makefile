@@ -56,6 +56,7 @@ lint: setup
 	$(VENV)/bin/ruff check oidc_probe tests
 	$(VENV)/bin/ruff format --check oidc_probe tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	$(VENV)/bin/ruff format oidc_probe tests

@@ -1,16 +1,13 @@
-"""The check catalogue. Importing this package registers every check."""
+"""The check catalogue: small pure functions over the run context, with stable IDs.
 
-from __future__ import annotations
+``registry`` is how a check registers; ``catalogue`` imports every check module and
+answers "which checks are there" (``all_checks``, ``get_check``, ``run_checks``). One module per stage
+(``config``, ``discovery``, ``jwks``, ``authorize``, ``token``, ``id_token``,
+``claims``, ``scopes``, ``userinfo``, ``active``, ``expect``, ``pool``, ``access_policies``,
+``access_token``); shared helpers are ``_support``,
+``_inputs``, ``_claims``, ``_pool_causes`` and ``hints``; ``applicability`` says which checks a login
+mode cannot judge.
 
-from oidc_probe.checks import (  # noqa: F401  (imported for registration)
-    active,
-    authorize,
-    claims,
-    config,
-    discovery,
-    expect,
-    id_token,
-    jwks,
-    token,
-    userinfo,
-)
+May import: ``core`` and the pure parts of ``plumbing`` (``jose``, ``urls``,
+``redact``); never a stage, a login driver or the HTTP client.
+"""

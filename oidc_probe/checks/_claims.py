@@ -45,6 +45,11 @@ _SCOPE_OF = {
     "phone_number_verified": "phone",
     "address": "address",
 }
+# userInfo returns the user's attributes; a pre token generation Lambda edits only tokens.
+_SUPPRESSED = (
+    " (in Cognito, a pre token generation Lambda that lists it in claimsToSuppress removes "
+    "it from the ID token but not from userinfo)"
+)
 _NO_GROUP_HINT = (
     "the user is in no group: add the user to a group in Cognito, or write Access policies "
     "that do not rely on it (Cognito leaves cognito:groups out for users in no group)"
@@ -87,8 +92,38 @@ def _scopes_text(config: ProbeConfig) -> str:
 
 
 def _limited_scopes(config: ProbeConfig, scope: str) -> bool:
-    """Whether the scopes miss ``scope`` and are not ``openid`` alone (Cognito: every attribute)."""
-    return scope not in config.scopes and set(config.scopes) != {"openid"}
+    """Whether the scopes miss ``scope`` and release less than every attribute.
+
+    With Cognito, ``openid`` alone or any list with ``profile`` releases every attribute
+    the app client can read; only ``email``/``phone`` without ``profile`` limit the claims.
+    """
+    scopes = set(config.scopes)
+    return scope not in scopes and scopes != {"openid"} and "profile" not in scopes
+
+
+def federated_provider(ctx: RunContext) -> str | None:
+    """The provider a federated user signed in with: the primary entry of ``identities``.
+
+    Cognito serializes ``identities`` with ``primary`` as the string "true"/"false".
+    """
+    identities = (ctx.id_token_claims or {}).get("identities")
+    if not isinstance(identities, list):
+        return None
+    entries = [i for i in identities if isinstance(i, dict)]
+    primary = [i for i in entries if str(i.get("primary")).lower() == "true"] or entries
+    name = primary[0].get("providerName") if primary else None
+    return name if isinstance(name, str) and name else None
+
+
+def _federated_advice(ctx: RunContext, attribute: str) -> list[str]:
+    provider = federated_provider(ctx)
+    if provider is None:
+        return []
+    return [
+        f"the user signed in through the federated provider {provider!r} (see identities): "
+        f"map the provider's attribute to the user pool attribute '{attribute}' in that "
+        "identity provider's attribute mapping in Cognito (unmapped attributes stay empty)"
+    ]
 
 
 def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
@@ -100,6 +135,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
         parts.append(
             f"userinfo returns '{name}' but the ID token does not, and Access reads only the "
             "ID token: make the identity provider put it in the ID token"
+            + (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "")
         )
     if name != "email":
         parts.append(
@@ -111,6 +147,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
             f"the scopes ({_scopes_text(config)}) do not include 'email': add it to scopes in "
             "the Cloudflare config"
         )
+    parts.extend(_federated_advice(ctx, "email"))
     if is_cognito_issuer(ctx.settings.issuer):
         parts.append(
             "in Cognito: request the 'email' scope (or 'openid' alone, which returns every "
@@ -129,7 +166,8 @@ def missing_claim_hint(ctx: RunContext, name: str, in_userinfo: bool) -> str:
     """What to change when a configured claim is not in the ID token."""
     prefix = ""
     if in_userinfo:
-        prefix = f"userinfo returns '{name}' but Access reads only the ID token (see CLM004); "
+        prefix = f"userinfo returns '{name}' but Access reads only the ID token (see CLM004)"
+        prefix += (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "") + "; "
     if name == ctx.config.email_claim_name:
         return prefix + email_missing_hint(ctx, in_userinfo=False)
     return prefix + _claim_advice(ctx, name)
@@ -159,8 +197,10 @@ def _claim_advice(ctx: RunContext, name: str) -> str:
         )
     if name == "groups" and cognito:
         return (
-            "Cognito names this claim 'cognito:groups', not 'groups': configure 'cognito:groups' "
-            "in the Cloudflare claims list"
+            "Cognito names its claim 'cognito:groups', not 'groups': configure 'cognito:groups' "
+            "in the Cloudflare claims list, or add a literal 'groups' claim with a pre token "
+            "generation Lambda (V2_0 or later for an array; Access treats only 'groups' as "
+            "IdP groups)"
         )
     if name in ALWAYS_PRESENT:
         return (
@@ -171,6 +211,9 @@ def _claim_advice(ctx: RunContext, name: str) -> str:
     if name in PROFILE_CLAIMS or name in _SCOPE_OF:
         scope = _SCOPE_OF.get(name, "profile")
         advice = f"set the '{name}' attribute for the user"
+        federated = _federated_advice(ctx, name)
+        if federated:
+            advice = federated[0] + "; or " + advice
         if _limited_scopes(config, scope):
             advice += f", add the '{scope}' scope (scopes are: {_scopes_text(config)})"
         else:

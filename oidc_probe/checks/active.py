@@ -127,8 +127,11 @@ def pkce_enforced(ctx: RunContext) -> Iterator[Outcome]:
     a ``code_challenge``. A failure points at a provider or proxy that accepts
     ``code_challenge`` but ignores ``code_verifier``; turn PKCE verification on there.
 
-    What it does to the pool: one more sign-in of the test user (a sign-in event, and a
-    session cookie on the probe's side) and one more code issued and never redeemed.
+    What it does to the pool: one more authorization of the test user and one more code
+    issued and never redeemed. The hosted UI's session from the main login (Cognito keeps
+    it an hour) usually lets that authorization skip the sign-in form, so there is no
+    second sign-in event; the test is the same either way, since it judges the token
+    endpoint's answer to the wrong verifier, not the login.
 
     References: RFC 7636 sections 4.6 and 4.4.1.
     """
@@ -182,7 +185,10 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
 
     What it does to the pool: one more authorization request, and with ``--login form``
     one more sign-in of the test user (a sign-in event) when the provider shows its
-    login page.
+    login page. A hosted UI session from the main login does not change the verdict: a
+    provider that checks redirect URIs refuses before looking at the session (Cognito
+    shows redirect_mismatch), and one that does not redirects the session's code to the
+    unregistered URI, which fails this check as a redirect after a sign-in would.
 
     References: RFC 6749 sections 3.1.2.4, 4.1.2.1 and 10.15; OpenID Connect Core 3.1.2.1.
     """

@@ -70,10 +70,15 @@ def _authorize_hint(ctx: RunContext, error: AuthorizeError) -> str:
     if error.error == "redirect_mismatch" or "redirect" in error.description.lower():
         generic = hints.redirect_mismatch(_redirect_uri(ctx))
         return hints.with_cognito(generic, hints.REDIRECT_MISMATCH_COGNITO, cognito)
+    code = error.error
+    if code == "invalid_request" and error.description.strip().lower() == "invalid_scope":
+        code = "invalid_scope"  # how Cognito is reported to refuse a scope (see the hint)
     generic, extra = _AUTHORIZE_HINTS.get(
-        error.error,
+        code,
         (f"the provider refused the request with {error.error}; see its description", ""),
     )
+    if code == "invalid_scope":
+        generic = f"{generic} (configured scopes: {' '.join(ctx.config.scopes) or 'none'})"
     return hints.with_cognito(generic, extra, cognito)
 
 

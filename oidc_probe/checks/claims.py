@@ -6,11 +6,15 @@ check here judges the ID token; userinfo is consulted only to explain a missing 
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
+from oidc_probe.access.identity import (
+    CUSTOM_CLAIM_BUDGET,
+    CUSTOM_CLAIM_BUDGET_NOTE,
+    trim_custom,
+)
 from oidc_probe.checks._claims import (
     access_claims,
     configured_claims,
@@ -19,14 +23,13 @@ from oidc_probe.checks._claims import (
     missing_claim_hint,
 )
 from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._pool_causes import pool_cause
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
 
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-# Cloudflare trims the JSON object in its application token's `custom` claim past this size.
-ACCESS_CUSTOM_CLAIM_LIMIT = 1000
 
 
 @check(
@@ -60,7 +63,7 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     if not found.in_id_token:
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
         yield failed(
-            f"the ID token has no '{name}' claim{where}",
+            f"the ID token has no '{name}' claim{where}{_cause(ctx, name)}",
             hint=email_missing_hint(ctx, found.in_userinfo),
             subject=name,
             expected="an email address",
@@ -89,6 +92,12 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
         )
     else:
         yield passed(f"the ID token has an email address in '{name}'", subject=name)
+
+
+def _cause(ctx: RunContext, name: str) -> str:
+    """``: <cause>`` when the pool audit found why ``name`` is missing (``check --aws``)."""
+    cause = pool_cause(ctx, name)
+    return f"; pool audit: {cause}" if cause else ""
 
 
 def _email_verified_state(value: Any) -> bool | None:
@@ -210,7 +219,7 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
         state = "is null" if claims is not None and name in claims else "is missing"
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
         yield failed(
-            f"'{name}' {state} from the ID token{where}",
+            f"'{name}' {state} from the ID token{where}{_cause(ctx, name)}",
             hint=missing_claim_hint(ctx, name, found.in_userinfo),
             subject=name,
             expected="present",
@@ -302,6 +311,8 @@ def _type_hint(name: str, expected: str) -> str:
         return (
             "Access splits an array claim into values for policies; a single string (such as "
             "'admins,users') only matches as a whole: the provider must send an array of strings"
+            " (with Cognito, a pre token generation Lambda of version V1_0 can add string claims "
+            "only: use V2_0 or later to return an array)"
         )
     if name.startswith("custom:"):
         return (
@@ -383,21 +394,11 @@ def _article(kind: str) -> str:
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
-def access_custom_claim(claims: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """The object Access puts in its JWT's ``custom`` claim: configured claims present, in order."""
-    return {name: claims[name] for name in names if claims.get(name) is not None}
-
-
-def serialized_size(custom: Mapping[str, Any]) -> int:
-    """Bytes of ``custom`` as compact UTF-8 JSON."""
-    return len(json.dumps(custom, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-
-
 @check(
     "CLM006",
     "custom-claims-fit-access-jwt",
     Stage.CLAIMS,
-    refs=("CF-access-jwt", "CF-generic-oidc", "COGNITO-groups"),
+    refs=("CF-access-jwt", "CF-custom-trimming", "CF-generic-oidc", "COGNITO-groups"),
     severity=Status.WARN,
 )
 def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
@@ -409,43 +410,41 @@ def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
     first. Policies still see every claim, but applications reading the token lose the
     dropped ones without any error. A user in many groups is the usual cause. The size
     is measured as compact UTF-8 JSON; Cloudflare's exact serialization may differ by a
-    few bytes.
+    few bytes. The budget is approximate: Cloudflare documents only "an internal size
+    budget" (docs pull request 31700), so the number is the one named constant
+    ``oidc_probe.access.identity.CUSTOM_CLAIM_BUDGET``.
 
     How to fix: list the claims applications need most first in the Cloudflare
     ``claims`` list, drop claims nobody reads, or reduce what the user carries (fewer
     Cognito groups, shorter group names).
 
-    References: Cloudflare: application token; Cloudflare generic OIDC; AWS: user pool
-    groups.
+    References: Cloudflare: application token; Cloudflare docs PR 31700 (the trimming of
+    ``custom``); Cloudflare generic OIDC; AWS: user pool groups.
     """
     claims = claims_or_reason(ctx)
     if isinstance(claims, str):
         yield skipped(claims)
         return
     names = configured_claims(ctx.config)
-    custom = access_custom_claim(claims, names)
-    size = serialized_size(custom)
-    limit = ACCESS_CUSTOM_CLAIM_LIMIT
-    if size <= limit:
+    trimmed = trim_custom(claims, names)
+    size = trimmed.size
+    limit = CUSTOM_CLAIM_BUDGET
+    if not trimmed.trimmed:
         yield passed(
             f"the configured claims serialize to {size} bytes (limit about {limit})",
             expected=f"<= {limit} bytes",
             actual=size,
         )
         return
-    kept = dict(custom)
-    dropped: list[str] = []
-    while kept and serialized_size(kept) > limit:
-        last = next(reversed(kept))
-        dropped.insert(0, last)
-        del kept[last]
+    dropped = trimmed.dropped
     yield failed(
         f"the configured claims serialize to {size} bytes, above the about {limit} Access keeps "
         f"in its JWT's custom claim; it would drop: {', '.join(dropped)}",
         hint=(
             "Access drops the last configured claims first: order the claims list by "
             "importance, remove claims nobody reads, or reduce the user's groups; policies "
-            "still see every claim, applications reading the Access JWT do not"
+            f"still see every claim, applications reading the Access JWT do not; "
+            f"{CUSTOM_CLAIM_BUDGET_NOTE}"
         ),
         expected=f"<= {limit} bytes",
         actual=size,

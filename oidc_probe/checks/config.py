@@ -106,14 +106,22 @@ def scopes_usable(ctx: RunContext) -> Iterator[Outcome]:
     """The configured scopes include ``openid`` (required) and ``email`` (needed by Access).
 
     Why it matters: without ``openid`` the provider returns no ID token, and Access
-    reads the user's identity from the ID token only. Access also needs an email
-    address; with Cognito, requesting scopes other than ``openid`` limits the ID
-    token to the claims of those scopes, so leaving out ``email`` drops the email.
+    reads the user's identity from the ID token only (Cognito also grants ``email``,
+    ``phone`` and ``profile`` only together with ``openid``). Access also needs an
+    email address. With Cognito, ``openid`` alone, or any list with ``profile``,
+    releases every attribute the app client can read, email included (AWS's app client
+    page; its userInfo page describes ``profile`` more narrowly, as the OpenID profile
+    claims plus custom attributes); a list with
+    ``email`` or ``phone`` but without ``profile`` releases only those scopes'
+    attributes, so ``["openid", "phone"]`` drops the email. The warning for a missing
+    ``email`` scope is therefore harmless with ``openid`` alone or with ``profile``.
 
     How to fix: set ``"scopes": ["openid", "email", "profile"]`` in the Cloudflare
     config and allow the same scopes on the Cognito app client.
 
-    References: OpenID Connect Core 3.1.2.1 and 5.4.
+    References: OpenID Connect Core 3.1.2.1 and 5.4; AWS: the authorize endpoint
+    (scope) and "Understanding the identity (ID) token" (which attributes each scope
+    releases).
     """
     scopes = ctx.config.scopes
     ok = True
@@ -151,7 +159,10 @@ def cognito_urls_consistent(ctx: RunContext) -> Iterator[Outcome]:
     What it checks: auth_url and token_url are on the same host under ``/oauth2/``;
     certs_url has the form
     ``https://cognito-idp.<region>.amazonaws.com/<region>_<id>/.well-known/jwks.json``
-    with the same region twice; a pool domain's region equals the pool's region.
+    (or ``issuer-cognito-idp.<region>.amazonaws.com``, the host of pools with the
+    "UPDATED" issuer configuration) with the same region twice; a pool domain's region
+    equals the pool's region. The pool domain is never the issuer's host: the issuer
+    (and so certs_url) is on the ``cognito-idp`` host, the endpoints on the pool domain.
 
     Why it matters: mixing the URLs of two pools (or two regions) lets the login run
     against one pool while Access verifies tokens with another pool's keys, which
@@ -161,7 +172,9 @@ def cognito_urls_consistent(ctx: RunContext) -> Iterator[Outcome]:
     integration / Domain, the pool ID (which starts with the region) from the pool
     overview.
 
-    References: Cognito user pool endpoints; verifying a Cognito JWT.
+    References: Cognito user pool endpoints; verifying a Cognito JWT; AWS API reference,
+    IssuerConfigurationType (ORIGINAL ``https://cognito-idp.[region].amazonaws.com/
+    [userPoolId]``, UPDATED ``https://issuer-cognito-idp.[region].amazonaws.com/[userPoolId]``).
     """
     config = ctx.config
     usable = {name: config.usable(name) for name in URL_FIELDS}
@@ -257,6 +270,7 @@ def _certs_form(ctx: RunContext) -> Iterator[Outcome]:
                 actual=config.certs_url,
             )
         return
+    idp_host = (parts.hostname or "").split(".", 1)[0]  # cognito-idp or issuer-cognito-idp
     if host_region != pool_region or parts.scheme != "https":
         yield failed(
             f"certs_url host region {host_region} differs from the pool ID's region {pool_region}"
@@ -264,11 +278,11 @@ def _certs_form(ctx: RunContext) -> Iterator[Outcome]:
             else "certs_url does not use https",
             hint=hints.CERTS_URL_FORM,
             subject=subject,
-            expected=f"https://cognito-idp.{pool_region}.amazonaws.com/{pool}/.well-known/jwks.json",
+            expected=f"https://{idp_host}.{pool_region}.amazonaws.com/{pool}/.well-known/jwks.json",
             actual=config.certs_url,
         )
         return
-    yield passed(f"certs_url is the JWKS URL of pool {pool}", subject=subject)
+    yield passed(f"certs_url is the JWKS URL of pool {pool} on {parts.hostname}", subject=subject)
 
 
 def _regions(ctx: RunContext) -> Iterator[Outcome]:

@@ -13,7 +13,6 @@ from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
 from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth
 
-DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 _REQUIRED_STRINGS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 _REQUIRED_LISTS = (
     "response_types_supported",

@@ -174,6 +174,18 @@ NO_STORE = (
 )
 
 
+def no_id_token(scopes: tuple[str, ...]) -> str:
+    """Why there is no ID token: names the missing ``openid`` scope when it is missing."""
+    if "openid" in scopes:
+        return NO_ID_TOKEN
+    shown = " ".join(scopes) or "none"
+    return (
+        f'the configured scopes ({shown}) lack "openid": add "openid" to scopes in the '
+        "Cloudflare config (and allow it on the app client); without it the provider returns "
+        "no ID token, and Cognito grants the email, phone and profile scopes only with openid"
+    )
+
+
 def redirect_mismatch(redirect_uri: str) -> str:
     """The redirect-mismatch hint, naming the exact URI to register."""
     return (
@@ -187,3 +199,19 @@ def with_cognito(generic: str, cognito: str, is_cognito: bool) -> str:
     if not is_cognito or not cognito:
         return generic
     return f"{generic.rstrip('.')}. {cognito}"
+
+
+# Access policies (ACC checks)
+ACCESS_NO_GROUPS = (
+    "the user is in no Cognito group, so Cognito leaves cognito:groups out of the ID token "
+    "and no rule on it can match: add the user to the group in Cognito, or give the policy "
+    "another include rule"
+)
+ACCESS_CLAIM_NOT_CONFIGURED = (
+    "add the claim to the claims list of the Cloudflare identity-provider config: Access "
+    "puts only the configured claims in oidc_fields, which OIDC Claim rules match"
+)
+ACCESS_UNDETERMINED = (
+    "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
+    "when the user connects; the verdict here is neither allow nor deny"
+)

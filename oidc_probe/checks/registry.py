@@ -39,7 +39,7 @@ class Check:
         return self.doc.splitlines()[0] if self.doc else self.slug
 
 
-_REGISTRY: dict[str, Check] = {}
+REGISTRY: dict[str, Check] = {}
 
 
 def check(
@@ -53,24 +53,12 @@ def check(
     """Register a check. ``severity`` is what a ``failed()`` outcome becomes (FAIL or WARN)."""
 
     def register(func: CheckFn) -> CheckFn:
-        if check_id in _REGISTRY:
+        if check_id in REGISTRY:
             raise ValueError(f"check ID {check_id} registered twice")
-        _REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func)
+        REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func)
         return func
 
     return register
-
-
-def all_checks() -> list[Check]:
-    """Every registered check, in stage order then ID order."""
-    import oidc_probe.checks  # noqa: F401  (importing the package registers the catalogue)
-
-    return sorted(_REGISTRY.values(), key=lambda c: (c.stage.order, c.id))
-
-
-def get_check(check_id: str) -> Check | None:
-    all_checks()
-    return _REGISTRY.get(check_id.upper())
 
 
 def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
@@ -91,13 +79,6 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
     if not outcomes:
         outcomes = [Outcome(Status.SKIP, "nothing to check")]
     return [_finding(spec, outcome) for outcome in outcomes]
-
-
-def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[Finding]:
-    findings: list[Finding] = []
-    for spec in all_checks() if checks is None else checks:
-        findings.extend(run_check(spec, ctx))
-    return findings
 
 
 def _finding(spec: Check, outcome: Outcome) -> Finding:

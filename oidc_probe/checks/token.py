@@ -175,7 +175,7 @@ def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     body: dict[str, Any] = fetch.json
-    problems = list(_shape_problems(body))
+    problems = list(_shape_problems(body, ctx.config.scopes))
     yield from problems
     if not problems:
         yield passed(
@@ -183,7 +183,7 @@ def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
         )
 
 
-def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
+def _shape_problems(body: dict[str, Any], scopes: tuple[str, ...]) -> Iterator[Outcome]:
     token_type = body.get("token_type")
     if not isinstance(token_type, str) or token_type.lower() != "bearer":
         yield failed(
@@ -194,7 +194,7 @@ def _shape_problems(body: dict[str, Any]) -> Iterator[Outcome]:
             actual=token_type if isinstance(token_type, str) else json_type(token_type),
         )
     for name, hint in (
-        ("id_token", hints.NO_ID_TOKEN),
+        ("id_token", hints.no_id_token(scopes)),
         ("access_token", "the token endpoint must return an access_token (RFC 6749 5.1)"),
     ):
         value = body.get(name)

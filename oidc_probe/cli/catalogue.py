@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def checks_command(fmt: str, console: Console) -> int:
-    from oidc_probe.checks.registry import all_checks
+    from oidc_probe.checks.catalogue import all_checks
 
     catalogue = all_checks()
     if fmt == "json":
@@ -37,7 +37,7 @@ def catalogue_table(catalogue: list[Check]) -> str:
 
 
 def explain_command(check_id: str, console: Console) -> int:
-    from oidc_probe.checks.registry import get_check
+    from oidc_probe.checks.catalogue import get_check
 
     spec = get_check(check_id)
     if spec is None:

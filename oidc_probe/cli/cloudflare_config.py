@@ -21,12 +21,10 @@ The client secret comes from ``OIDC_PROBE_CLIENT_SECRET`` only. It is written to
 from __future__ import annotations
 
 import argparse
-import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from oidc_probe.cli.idp_output import domain_base, emit_body
 from oidc_probe.core.cognito import POOL_ID
 from oidc_probe.core.config import DEFAULT_SCOPES, SECRET_ENV
 from oidc_probe.core.errors import ConfigError, UsageError
@@ -51,30 +49,15 @@ def discovery_url_for(args: argparse.Namespace) -> tuple[str, str]:
     return args.discovery_url or discovery_url(issuer), issuer
 
 
-def domain_base(domain: str, region: str) -> str:
-    """``https://host`` (or the given base URL) for a prefix, host or URL."""
-    value = domain.strip().rstrip("/")
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
-        return f"{parts.scheme}://{parts.netloc}"
-    if not value or "/" in value:
-        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
-    if "." in value or ":" in value:
-        return f"https://{value}"
-    return f"https://{value}.auth.{region}.amazoncognito.com"
-
-
 def add_options(cf: argparse.ArgumentParser) -> None:
     from oidc_probe.cli.argtypes import positive_float
 
-    cf.add_argument("--region", required=True, help="AWS region, e.g. eu-west-1")
+    cf.add_argument("--region", help="AWS region, e.g. eu-west-1 (with --from-aws: from --pool-id)")
     cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
     cf.add_argument(
         "--domain",
-        required=True,
-        help="the pool domain: a prefix (myapp), a host (auth.example.com) or a base URL",
+        help="the pool domain: a prefix (myapp), a host (auth.example.com) or a base URL "
+        "(with --from-aws: the pool's own domain)",
     )
     cf.add_argument("--client-id", required=True, metavar="ID")
     cf.add_argument("--name", help="the identity provider's name in Cloudflare")
@@ -98,6 +81,21 @@ def add_options(cf: argparse.ArgumentParser) -> None:
         help="leave client_secret out (for review, or for 'check' with OIDC_PROBE_CLIENT_SECRET)",
     )
     cf.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
+    from oidc_probe.cli.aws_options import add_endpoint_option
+
+    aws = cf.add_argument_group("from the AWS API (needs pip install 'oidc-probe[aws]')")
+    aws.add_argument(
+        "--from-aws",
+        action="store_true",
+        help="read the pool and app client through the AWS API (read-only): domain, URLs, the "
+        "scopes the client allows, the custom attributes it reads as claims, and its secret",
+    )
+    aws.add_argument(
+        "--team-name",
+        metavar="NAME",
+        help="with --from-aws: warn unless Access's callback for NAME is registered",
+    )
+    add_endpoint_option(aws)
     cf.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
 
 
@@ -106,6 +104,13 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.plumbing.http import fetch, make_client
 
+    if args.from_aws:
+        from oidc_probe.cli.cloudflare_from_aws import run_from_aws
+
+        return run_from_aws(args, console)
+    for name in ("region", "domain"):
+        if getattr(args, name) is None:
+            raise UsageError(f"cloudflare-config needs --{name} (or --from-aws)")
     url, issuer = discovery_url_for(args)
     base = domain_base(args.domain, args.region)
     secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
@@ -139,21 +144,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         "type": "oidc",
         "config": config,
     }
-    text = json.dumps(body, indent=2) + "\n"
-    if output is not None:
-        write_private(output, text)
-        console.err(f"oidc-probe: identity-provider JSON written to {output} (mode 0600)")
-        return 0
-    if secret is not None and not args.show_secret:
-        shown = {**body, "config": {k: v for k, v in config.items() if k != "client_secret"}}
-        console.out(json.dumps(shown, indent=2) + "\n")
-        console.warn(
-            "client_secret left out of stdout: use --output FILE (written with mode 0600) "
-            "or --show-secret"
-        )
-        return 0
-    console.out(text, redacted=True)
-    return 0
+    return emit_body(body, secret, output, args.show_secret, console)
 
 
 def _config(
@@ -189,14 +180,3 @@ def _config(
         "pkce_enabled": bool(args.pkce_enabled),
         "email_claim_name": args.email_claim_name,
     }
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by its owner only (it holds the client secret)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from oidc_probe.run.users import UserSpec
 
 USERNAME_ENV = "OIDC_PROBE_USERNAME"
-DEFAULT_PASSWORD_ENV = "OIDC_PROBE_PASSWORD"
 _SEPARATORS = re.compile(r"[\s,]+")
 
 

@@ -106,15 +106,21 @@ def redirect_uri_from(args: argparse.Namespace) -> str:
     team_name: str | None = getattr(args, "team_name", None)
     if team_name is None:
         return redirect_uri
+    name = checked_team_name(team_name)
+    if redirect_uri != DEFAULT_REDIRECT_URI and redirect_uri != cloudflare_callback(name):
+        raise UsageError("--team-name and --redirect-uri both set the redirect URI; give one")
+    return cloudflare_callback(name)
+
+
+def checked_team_name(team_name: str) -> str:
+    """The team name, lower-cased; a usage error when it is not a bare team name."""
     name = team_name.strip().lower()
     if not _TEAM_NAME.match(name):
         raise UsageError(
             f"--team-name {team_name!r}: expected the team name only (letters, digits and "
             "hyphens), as in <team-name>.cloudflareaccess.com"
         )
-    if redirect_uri != DEFAULT_REDIRECT_URI and redirect_uri != cloudflare_callback(name):
-        raise UsageError("--team-name and --redirect-uri both set the redirect URI; give one")
-    return cloudflare_callback(name)
+    return name
 
 
 @dataclass

@@ -28,4 +28,8 @@ def run_many(
     names = ", ".join(u.username for u in ci.users)
     console.err(f"oidc-probe: probing {len(ci.users)} users ({names}), {ci.concurrency} at a time")
     run = run_users(config, settings, ci.users, found, concurrency=ci.concurrency)
-    return emit_multi_report(run, options, console)
+    code = emit_multi_report(run, options, console)
+    from oidc_probe.cli.aws_options import warn_denied
+
+    warn_denied(run.shared.pool_audit, console)
+    return code

@@ -64,6 +64,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "the token is only decoded and the report says that nothing was verified.",
         EXIT_CODES,
     ),
+    "audit": (
+        "check the user pool's configuration through the AWS API (no login)",
+        "Read the user pool, app client, domain, groups and (with --username) users through "
+        "the AWS API, read-only, and check what Access needs, with the config checks. No "
+        "login, no password; AWS credentials from boto3's chain. Needs pip install "
+        "'oidc-probe[aws]'.",
+        EXIT_CODES,
+    ),
+    "verify-access": (
+        "verify an Access application token (CF_Authorization / Cf-Access-Jwt-Assertion)",
+        "Verify the application token Cloudflare Access issued (the CF_Authorization cookie "
+        "or the Cf-Access-Jwt-Assertion header) with the CFT checks: signature with the team's "
+        "certs (matched by kid), iss the team domain, aud the application's AUD tag, "
+        "exp/iat/nbf, type app, and the custom claim compared with the configured claims.",
+        EXIT_CODES,
+    ),
     "cloudflare-config": (
         "write Cloudflare's identity-provider JSON for a Cognito user pool",
         "Fetch the user pool's discovery document and write the JSON body for "
@@ -127,6 +143,8 @@ COMMANDS_MODULES = {
     "check": "check",
     "discover": "discover",
     "verify": "verify",
+    "audit": "audit",
+    "verify-access": "verify_access",
     "cloudflare-config": "cloudflare_config",
     "demo": "demo",
     "fake-cognito": "fake_cognito",

@@ -98,6 +98,7 @@ def _no_refetch(ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:
 
 
 def add_options(verify: argparse.ArgumentParser) -> None:
+    from oidc_probe.cli.access_inputs import add_access_options
     from oidc_probe.cli.argtypes import non_negative_int, positive_float
     from oidc_probe.cli.options import add_config_options
     from oidc_probe.cli.output import add_output_options
@@ -126,9 +127,11 @@ def add_options(verify: argparse.ArgumentParser) -> None:
         "--expect", action="append", metavar="EXPR", help="claim expectation (as for check)"
     )
     add_output_options(verify)
+    add_access_options(verify)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
+    from oidc_probe.cli.access_inputs import access_inputs, uses_cloudflare_idp
     from oidc_probe.cli.inputs import (
         checked_ca_bundle,
         field_overrides,
@@ -138,9 +141,18 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.core.expect import parse_expectations
     from oidc_probe.core.settings import RunSettings
 
-    if args.config is None and not args.client_id:
+    if args.config is None and not args.client_id and not uses_cloudflare_idp(args):
         raise UsageError("verify needs --config FILE (Cloudflare's identity-provider JSON)")
-    config = load_config(args.config, field_overrides(args), console.environ)
+    api_settings = RunSettings(
+        issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
+    )
+    access = access_inputs(args, console, api_settings)
+    config = load_config(
+        access.idp_source or args.config,
+        field_overrides(args),
+        console.environ,
+        text=access.idp_json,
+    )
     console.redactor.add(config.client_secret)
     options = OutputOptions.from_args(args)
     tokens = read_tokens(args, console)
@@ -153,6 +165,8 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         ca_bundle=checked_ca_bundle(args.ca_bundle),
         show_tokens=options.show_tokens,
         expectations=parse_expectations(args.expect),
+        access=access.setup,
+        expect_access=access.expect_access,
     )
     return _verify_all(config, settings, tokens, args.jwks, options, console)
 
@@ -165,7 +179,7 @@ def _verify_all(
     options: OutputOptions,
     console: Console,
 ) -> int:
-    from oidc_probe.checks.registry import all_checks, run_checks
+    from oidc_probe.checks.catalogue import all_checks, run_checks
     from oidc_probe.cli.output import emit_multi_report, emit_report
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Stage
@@ -184,7 +198,10 @@ def _verify_all(
         keys = load_keys(shared.jwks)
         catalogue = all_checks()
         run_wide = run_checks(shared, [c for c in catalogue if c.stage is Stage.JWKS])
-        token_checks = [c for c in catalogue if c.stage in (Stage.ID_TOKEN, Stage.CLAIMS)]
+        judged = {Stage.ID_TOKEN, Stage.CLAIMS}
+        if settings.access is not None:
+            judged.add(Stage.ACCESS)  # --policy: what Access will do with this token
+        token_checks = [c for c in catalogue if c.stage in judged]
         runs = []
         for token in tokens:
             ctx = RunContext(

@@ -1,1 +1,11 @@
-"""TODO"""
+"""The vocabulary of a run: what every other layer talks in.
+
+Findings, statuses and stages (``model``), the run context the stages fill
+(``context``, ``active``), the Cloudflare identity-provider config (``config``), the
+run's settings and defaults (``settings``, ``defaults``), user expectations
+(``expect``), reference prefixes (``refs``), JSON type names (``jsontypes``), Cognito
+URL facts (``cognito``), what the pool audit read through the AWS API (``pool``) and the typed errors the CLI turns into exit codes (``errors``).
+
+May import: the standard library only (and httpx2 for type annotations). Nothing
+here does I/O.
+"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from oidc_probe.core.context import HttpExchange, LoginResult
+from oidc_probe.core.artefacts import HttpExchange, LoginResult
 
 # The outcome of an attempt that stopped at the provider's sign-in page on purpose.
 SIGN_IN_PAGE = "stopped at the sign-in page"

@@ -37,7 +37,6 @@ KNOWN_FIELDS = frozenset(
 )
 # Fields Cloudflare's API accepts for other identity-provider types or as extras; not warned about.
 TOLERATED_FIELDS = frozenset({"redirect_url", "sign_in_endpoint", "conditional_access_enabled"})
-TOP_LEVEL_FIELDS = frozenset({"name", "type", "config", "id", "scim_config"})
 _PLACEHOLDER = re.compile(r"<[^<>]*>")
 
 
@@ -77,8 +76,12 @@ def load_config(
     path: str | Path | None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    text: str | None = None,
 ) -> ProbeConfig:
     """Read the Cloudflare JSON (if any), apply flag overrides and the secret from the environment.
+
+    ``text`` is the JSON itself (read from Cloudflare's API), with ``path`` naming its source.
 
     Raises :class:`ConfigError` with one line naming the field and, where possible,
     the position in the file.
@@ -86,11 +89,11 @@ def load_config(
     env = os.environ if environ is None else environ
     overrides = dict(overrides or {})
     raw: dict[str, Any] = {}
-    text = ""
     source = str(path) if path is not None else None
     if path is not None:
-        text = _read(Path(path))
+        text = _read(Path(path)) if text is None else text
         raw = _parse(text, str(path))
+    text = text or ""
     flat = {k: v for k, v in overrides.items() if v is not None}
     merged = {**raw, **flat}
     if merged.get("client_secret") is None and env.get(SECRET_ENV):

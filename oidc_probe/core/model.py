@@ -21,13 +21,17 @@ class Stage(Enum):
     """Pipeline stages in run order; checks are grouped by the stage whose artefacts they judge."""
 
     CONFIG = ("config", "Configuration")
+    POOL = ("pool", "Pool configuration (AWS API)")
     DISCOVERY = ("discovery", "Discovery document")
     JWKS = ("jwks", "Signing keys (JWKS)")
     AUTHORIZE = ("authorize", "Authorization and login")
     TOKEN = ("token", "Token exchange")
     ID_TOKEN = ("id_token", "ID token")
     CLAIMS = ("claims", "Claims Access will see")
+    ACCESS = ("access", "What Access will do")
     USERINFO = ("userinfo", "Userinfo endpoint")
+    # Judged only by `verify-access`, never by a probe run (see checks.catalogue.probe_checks).
+    ACCESS_JWT = ("access_jwt", "Access application token")
 
     def __init__(self, key: str, title: str) -> None:
         self.key = key

@@ -30,6 +30,11 @@ CF_PAGES = {
     "cognito": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/awscognito-oidc/",
     "idp-api": "https://developers.cloudflare.com/api/resources/zero_trust/subresources/identity_providers/",
     "access-jwt": "https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/application-token/",
+    "policies": "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/",
+    "validating-jwt": "https://developers.cloudflare.com/cloudflare-one/access-controls/applications/http-apps/authorization-cookie/validating-json/",
+    "custom-trimming": "https://github.com/cloudflare/cloudflare-docs/pull/31700",
+    "api-access-apps": "https://developers.cloudflare.com/api/resources/zero_trust/subresources/access/subresources/applications/",
+    "api-access-groups": "https://developers.cloudflare.com/api/resources/zero_trust/subresources/access/subresources/groups/",
 }
 _AWS = "https://docs.aws.amazon.com/cognito/latest/developerguide/"
 COGNITO_PAGES = {
@@ -46,6 +51,10 @@ COGNITO_PAGES = {
     "scopes": _AWS + "cognito-user-pools-define-resource-servers.html",
     "error-endpoint": _AWS + "error-endpoint.html",
     "hosted-ui": _AWS + "cognito-user-pools-app-integration.html",
+    "user-pools": _AWS + "cognito-user-pools.html",
+    "iam": _AWS + "security-iam.html",
+    "pre-token": _AWS + "user-pool-lambda-pre-token-generation.html",
+    "users": _AWS + "how-to-manage-user-accounts.html",
 }
 
 

@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from oidc_probe.access.setup import AccessSetup
     from oidc_probe.core.expect import Expectation
+    from oidc_probe.core.pool import AuditRequest
 
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
 
@@ -47,3 +49,9 @@ class RunSettings:
     # --cognito-endpoint: the Cognito API for --login initiate-auth (default: from certs_url).
     cognito_endpoint: str | None = None
     expectations: tuple[Expectation, ...] = ()
+    # --aws / audit: read the pool through the AWS API (oidc_probe.stages.aws_pool).
+    aws: AuditRequest | None = None
+    # --policy / --cloudflare-app: the Access policies to evaluate (ACC checks).
+    access: AccessSetup | None = None
+    # --expect-access, or a user's `access` in the users file: "allow" or "deny".
+    expect_access: str | None = None

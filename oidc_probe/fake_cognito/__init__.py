@@ -2,6 +2,8 @@
 
 The probe never imports this package; the demo, the ``fake-cognito`` command, the
 pytest plugin and the tests do. Starlette is imported only when an app is built.
+
+May import: ``core`` only (an import-linter contract keeps it apart).
 """
 
 from __future__ import annotations

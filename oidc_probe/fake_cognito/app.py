@@ -69,7 +69,7 @@ def create_app(
         rotated_key=rotated,
         fixed_base_url=base_url,
     )
-    ui = HostedUI(emulator, page_renderer(login_page))
+    ui = HostedUI(emulator, page_renderer(login_page), managed_login=login_page != "classic")
     api = MachineEndpoints(emulator)
     routes = [
         Route("/{pool_id}/.well-known/openid-configuration", api.discovery, methods=["GET"]),

@@ -62,18 +62,21 @@ def describe(pool: Pool, base_url: str, faults: Sequence[str], out: TextIO) -> N
         f"Fake Cognito pool {pool.pool_id} serving at {base_url}  (Ctrl-C to stop)",
         f"  issuer     {issuer}",
         f"  discovery  {issuer}/.well-known/openid-configuration",
-        f"  auth_url   {base_url}/oauth2/authorize",
-        f"  token_url  {base_url}/oauth2/token",
+        f"  auth_url   {pool.domain(base_url)}/oauth2/authorize",
+        f"  token_url  {pool.domain(base_url)}/oauth2/token",
         f"  certs_url  {issuer}/.well-known/jwks.json",
-        f"  userinfo   {base_url}/oauth2/userInfo",
+        f"  userinfo   {pool.domain(base_url)}/oauth2/userInfo",
         "app clients (client secret: see the pool file):",
     ]
     for client in pool.clients:
         secret = "with secret" if client.client_secret else "no secret"
         scopes = " ".join(client.allowed_scopes)
         callbacks = ", ".join(client.callback_urls) or "(none)"
+        trigger = client.pre_token_generation
+        lambda_note = f", pre token generation {trigger.version}" if trigger else ""
         lines.append(
-            f"  {client.client_id}  {client.name}, {secret}, scopes {scopes}, callbacks {callbacks}"
+            f"  {client.client_id}  {client.name}, {secret}, scopes {scopes}, "
+            f"callbacks {callbacks}{lambda_note}"
         )
     lines.append("users (password: see the pool file):")
     for user in pool.users:

@@ -48,6 +48,15 @@ class AccessGrant:
     expires_at: float
 
 
+@dataclass(frozen=True)
+class HostedSession:
+    """A signed-in browser session of the hosted UI (see ``hosted_ui.SESSION_COOKIE``)."""
+
+    username: str
+    auth_time: int
+    expires_at: float
+
+
 @dataclass
 class ServerState:
     """Codes, tokens and CSRF values issued so far; lost when the app stops."""
@@ -55,6 +64,8 @@ class ServerState:
     codes: dict[str, IssuedCode] = field(default_factory=dict)
     access_tokens: dict[str, AccessGrant] = field(default_factory=dict)
     csrf_tokens: set[str] = field(default_factory=set)
+    sessions: dict[str, HostedSession] = field(default_factory=dict)
+    refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     jwks_fetches: int = 0
     request_log: list[tuple[str, str]] = field(default_factory=list)
 

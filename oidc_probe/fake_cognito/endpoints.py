@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -18,10 +19,14 @@ from oidc_probe.fake_cognito import keys as jose
 from oidc_probe.fake_cognito.emulator import CODE_LIFETIME, AccessGrant, Emulator, read_form
 from oidc_probe.fake_cognito.faults import Fault
 from oidc_probe.fake_cognito.pool import AppClient
-from oidc_probe.fake_cognito.tokens import unreadable_in_scope, userinfo_claims
+from oidc_probe.fake_cognito.tokens import Grant, unreadable_in_scope, userinfo_claims
 
 NO_STORE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate", "Pragma": "no-cache"}
-_KNOWN_GRANTS = frozenset({"refresh_token", "client_credentials", "implicit"})
+# AWS, "The token issuer endpoint" (https://docs.aws.amazon.com/cognito/latest/developerguide/
+# token-endpoint.html): grant_type is authorization_code, refresh_token or client_credentials;
+# "unsupported_grant_type" answers any other value, and "unauthorized_client" a grant the app
+# client is not allowed to use. The emulator does not issue client_credentials tokens.
+_NOT_EMULATED_GRANTS = frozenset({"client_credentials"})
 
 
 class TokenError(Exception):
@@ -42,13 +47,15 @@ class MachineEndpoints:
         self.emu = emulator
 
     async def discovery(self, request: Request) -> Response:
+        served = self.emu.base_url(request)
         if (
             request.path_params["pool_id"] != self.emu.pool.pool_id
             or Fault.DISCOVERY_404 in self.emu.faults
+            or not self.emu.pool.serves_issuer(served)
         ):
             return _not_found()
-        base = self.emu.base_url(request)
-        issuer = self.emu.pool.issuer(base)
+        base = self.emu.pool.domain(served)
+        issuer = self.emu.pool.issuer(served)
         doc: dict[str, Any] = {
             "authorization_endpoint": f"{base}/oauth2/authorize",
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -74,7 +81,9 @@ class MachineEndpoints:
         return JSONResponse(doc)
 
     async def jwks(self, request: Request) -> Response:
-        if request.path_params["pool_id"] != self.emu.pool.pool_id:
+        if request.path_params[
+            "pool_id"
+        ] != self.emu.pool.pool_id or not self.emu.pool.serves_issuer(self.emu.base_url(request)):
             return _not_found()
         faults = self.emu.faults
         self.emu.state.jwks_fetches += 1
@@ -167,12 +176,14 @@ class MachineEndpoints:
         if not grant_type:
             raise TokenError("invalid_request", "grant_type is required")
         client = self._authenticate(request, form)
-        if grant_type != "authorization_code":
-            if grant_type in _KNOWN_GRANTS:
-                raise TokenError("unauthorized_client")
-            raise TokenError("unsupported_grant_type")
         if Fault.TOKEN_INVALID_CLIENT in self.emu.faults:
             raise TokenError("invalid_client")
+        if grant_type == "refresh_token":
+            return self._refresh(request, client, form)
+        if grant_type != "authorization_code":
+            if grant_type in _NOT_EMULATED_GRANTS:
+                raise TokenError("unauthorized_client")
+            raise TokenError("unsupported_grant_type")
         if "code" not in client.allowed_flows:
             raise TokenError("unauthorized_client")
         code = form.get("code")
@@ -198,6 +209,28 @@ class MachineEndpoints:
                 raise TokenError("invalid_grant")
         if unreadable_in_scope(client, grant.scopes):
             raise TokenError("invalid_grant")
+        return self._issue(request, grant, now, refresh=True)
+
+    def _refresh(self, request: Request, client: AppClient, form: dict[str, str]) -> dict[str, Any]:
+        """grant_type=refresh_token: new ID and access tokens for the grant behind the token.
+
+        AWS token endpoint page: the answer holds id_token, access_token, token_type and
+        expires_in and no new refresh_token (unless refresh token rotation is on, which the
+        emulator does not model). UNCERTAIN: whether Cognito echoes the original nonce in a
+        refreshed ID token (OpenID Connect Core 12.2 says it should not); the emulator
+        leaves nonce out. An unknown token, or one issued to another client, is invalid_grant.
+        """
+        token = form.get("refresh_token")
+        if not token:
+            raise TokenError("invalid_request", "refresh_token is required")
+        grant = self.emu.state.refresh_tokens.get(token)
+        if grant is None or grant.client.client_id != client.client_id:
+            raise TokenError("invalid_grant", "Invalid Refresh Token")
+        return self._issue(request, replace(grant, nonce=None), self.emu.now(), refresh=False)
+
+    def _issue(
+        self, request: Request, grant: Grant, now: float, *, refresh: bool
+    ) -> dict[str, Any]:
         tokens = self.emu.minter.mint(grant, self.emu.issuer(request), now)
         self.emu.state.access_tokens[tokens.access_token] = AccessGrant(
             grant=grant, expires_at=now + tokens.expires_in
@@ -205,11 +238,14 @@ class MachineEndpoints:
         body: dict[str, Any] = {
             "id_token": tokens.id_token,
             "access_token": tokens.access_token,
-            "refresh_token": tokens.refresh_token,
             "expires_in": tokens.expires_in,
             "token_type": "Bearer",
         }
-        if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults:
+        if refresh:
+            body["refresh_token"] = tokens.refresh_token
+            self.emu.state.refresh_tokens[tokens.refresh_token] = grant
+        # No ID token without the openid scope (see scopes.py for the source).
+        if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults or "openid" not in grant.scopes:
             del body["id_token"]
         if Fault.TOKEN_TYPE_MAC in self.emu.faults:
             body["token_type"] = "mac"
@@ -243,6 +279,10 @@ class MachineEndpoints:
         if client is None:
             raise TokenError("invalid_client")
         if client.client_secret is None:
+            # A public client that sends a secret. UNCERTAIN: the AWS token endpoint page
+            # documents invalid_client for "the client ... is not authorized" and for a
+            # client secret that does not match, not this case; reports show Cognito
+            # refusing it with invalid_client, which the emulator does.
             if any(candidates_secret):
                 raise TokenError("invalid_client")
             return client

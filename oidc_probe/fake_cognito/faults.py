@@ -63,6 +63,11 @@ class Fault(StrEnum):
     DISCOVERY_PKCE_S256 = "discovery-pkce-s256"
     CALLBACK_ISS = "callback-iss"
     USERINFO_500 = "userinfo-500"
+    # Issue 13: Cognito behaviours that sources disagree on (see scopes.py, hosted_ui.py).
+    UNALLOWED_SCOPE_ERROR_PAGE = "unallowed-scope-error-page"
+    UNALLOWED_SCOPE_IGNORED = "unallowed-scope-ignored"
+    UNALLOWED_SCOPE_INVALID_REQUEST = "unallowed-scope-invalid-request"
+    NO_SESSION = "no-session"
     # The verifier, clause by clause (OIDC Core 3.1.3.7, RFC 7519, RFC 7515, RFC 8725).
     NBF_IN_FUTURE = "nbf-in-future"
     AZP_OTHER_CLIENT = "azp-other-client"
@@ -209,6 +214,27 @@ _INFO: dict[Fault, _Info] = {
         "(nothing should fail)"
     ),
     Fault.USERINFO_500: _Info("the userinfo endpoint answers HTTP 500", ("USR001",)),
+    Fault.UNALLOWED_SCOPE_ERROR_PAGE: _Info(
+        "a scope the app client does not allow shows Cognito's /error page instead of an "
+        "invalid_scope redirect (seen when the probe requests such a scope)",
+        ("AUT001",),
+    ),
+    Fault.UNALLOWED_SCOPE_IGNORED: _Info(
+        "a scope the app client does not allow is silently left out instead of an "
+        "invalid_scope redirect (the login goes on without it; seen when the probe requests "
+        "such a scope)",
+        ("CLM007",),
+    ),
+    Fault.UNALLOWED_SCOPE_INVALID_REQUEST: _Info(
+        "a scope the app client does not allow redirects with error=invalid_request and "
+        "error_description=invalid_scope, as users report (seen when the probe requests such "
+        "a scope)",
+        ("AUT001",),
+    ),
+    Fault.NO_SESSION: _Info(
+        "the hosted UI keeps no session cookie: every authorization shows the sign-in form "
+        "(nothing should fail)"
+    ),
     Fault.NBF_IN_FUTURE: _Info("the ID token's nbf is two hours in the future", ("IDT013",)),
     Fault.AZP_OTHER_CLIENT: _Info(
         "the ID token's aud is the client id alone, but azp names another client", ("IDT006",)

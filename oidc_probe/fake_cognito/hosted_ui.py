@@ -13,13 +13,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from oidc_probe.fake_cognito import pages
-from oidc_probe.fake_cognito.emulator import Emulator, IssuedCode, read_form
+from oidc_probe.fake_cognito.emulator import Emulator, HostedSession, IssuedCode, read_form
 from oidc_probe.fake_cognito.faults import Fault
 from oidc_probe.fake_cognito.js_page import Renderer
-from oidc_probe.fake_cognito.pool import AppClient
+from oidc_probe.fake_cognito.pool import AppClient, User
+from oidc_probe.fake_cognito.scopes import ScopeRefusal, granted_scopes
 from oidc_probe.fake_cognito.tokens import Grant
 
 CSRF_COOKIE = "XSRF-TOKEN"
+# The hosted UI's session cookie. AWS, "Understanding the identity (ID) token"
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html):
+# "When your user signs in with managed login, Amazon Cognito sets session cookies that are
+# valid for 1 hour"; the 2023 text says the same of the classic hosted UI. The authorize page
+# (prompt): "users must sign in unless their browser has a valid managed login session
+# cookie". UNCERTAIN: the cookie's name (no AWS page names it) and whether the session is
+# per pool or per app client (the emulator: per pool, since the cookie is the domain's).
+SESSION_COOKIE = "cognito"
+SESSION_LIFETIME = 3600
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,7 @@ class AuthRequest:
     state: str | None = field(default=None, repr=False)
     nonce: str | None = field(default=None, repr=False)
     code_challenge: str | None = field(default=None, repr=False)
+    prompt: str | None = None
 
 
 def with_query(url: str, params: Mapping[str, str | None]) -> str:
@@ -57,14 +68,40 @@ def _malformed_response(
 
 
 class HostedUI:
-    def __init__(self, emulator: Emulator, render_login: Renderer = pages.login_page) -> None:
+    def __init__(
+        self,
+        emulator: Emulator,
+        render_login: Renderer = pages.login_page,
+        *,
+        managed_login: bool = False,
+    ) -> None:
         self.emu = emulator
         self.render_login = render_login
+        self.managed_login = managed_login
+
+    def _prompts(self, checked: AuthRequest) -> frozenset[str]:
+        """The ``prompt`` values that have an effect: ``login`` and ``none``, managed login only.
+
+        AWS authorize page: prompt is "Available in the managed login branding version only,
+        not in the classic hosted UI"; "The values none and login have an effect on user
+        pool authentication behavior"; values combine space-separated ("login consent").
+        ``prompt=login`` forces the sign-in form (a new session cookie after it); ``prompt=none``
+        without a session redirects with ``error=login_required``.
+        """
+        if not self.managed_login or not checked.prompt:
+            return frozenset()
+        return frozenset(checked.prompt.split()) & {"login", "none"}
 
     async def authorize(self, request: Request) -> Response:
         checked = self._validate(request)
         if isinstance(checked, Response):
             return checked
+        prompts = self._prompts(checked)
+        user = self._session_user(request)
+        if user is not None and "login" not in prompts:
+            return self._issue_code(request, checked, user, signed_in=False)
+        if "none" in prompts and user is None:
+            return _callback_error(checked, "login_required", None)
         return RedirectResponse(f"/login?{checked.query}", status_code=302)
 
     async def login(self, request: Request) -> Response:
@@ -90,18 +127,60 @@ class HostedUI:
         ):
             return self._login_page(checked, username, pages.INCORRECT_CREDENTIALS)
         self.emu.state.csrf_tokens.discard(csrf)
+        return self._issue_code(request, checked, user, signed_in=True)
+
+    def _issue_code(
+        self, request: Request, checked: AuthRequest, user: User, *, signed_in: bool
+    ) -> Response:
+        """Redirect to the callback with a code; a sign-in (not a session) starts a session.
+
+        auth_time is the time of the sign-in, so a code issued from the session carries
+        the session's auth_time (OpenID Connect Core 2: the time the user authenticated).
+        """
+        now = self.emu.now()
+        session = None if signed_in else self._session(request)
+        auth_time = int(now) if session is None else session.auth_time
+        adjusted = self.emu.minter.adjust_user(user)
+        roles, preferred = self.emu.pool.roles(adjusted.groups)
         grant = Grant(
             client=checked.client,
-            user=self.emu.minter.adjust_user(user),
+            user=adjusted,
             scopes=checked.scopes,
             redirect_uri=checked.redirect_uri,
-            auth_time=int(self.emu.now()),
+            auth_time=auth_time,
             nonce=checked.nonce,
             code_challenge=checked.code_challenge,
+            roles=tuple(roles),
+            preferred_role=preferred,
         )
         code = str(uuid.uuid4())
-        self.emu.state.codes[code] = IssuedCode(grant=grant, issued_at=self.emu.now())
-        return RedirectResponse(self._callback_url(request, checked, code), status_code=302)
+        self.emu.state.codes[code] = IssuedCode(grant=grant, issued_at=now)
+        response = RedirectResponse(self._callback_url(request, checked, code), status_code=302)
+        if signed_in and Fault.NO_SESSION not in self.emu.faults:
+            handle = secrets.token_urlsafe(32)
+            self.emu.state.sessions[handle] = HostedSession(
+                user.username, auth_time, now + SESSION_LIFETIME
+            )
+            response.set_cookie(
+                SESSION_COOKIE,
+                handle,
+                max_age=SESSION_LIFETIME,
+                path="/",
+                httponly=True,
+                samesite="lax",
+            )
+        return response
+
+    def _session(self, request: Request) -> HostedSession | None:
+        handle = request.cookies.get(SESSION_COOKIE, "")
+        session = self.emu.state.sessions.get(handle) if handle else None
+        if session is None or session.expires_at <= self.emu.now():
+            return None
+        return session
+
+    def _session_user(self, request: Request) -> User | None:
+        session = self._session(request)
+        return self.emu.pool.user(session.username) if session is not None else None
 
     async def logout(self, request: Request) -> Response:
         params = request.query_params
@@ -113,7 +192,9 @@ class HostedUI:
             if client is None or logout_uri not in client.logout_urls:
                 return _redirect_mismatch(params.get("client_id"))
             response = RedirectResponse(logout_uri, status_code=302)
+        self.emu.state.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
         response.delete_cookie(CSRF_COOKIE)
+        response.delete_cookie(SESSION_COOKIE)
         return response
 
     async def error(self, request: Request) -> Response:
@@ -172,8 +253,19 @@ class HostedUI:
         if flow == "implicit":
             return fail("invalid_request", "the emulator implements the code flow only")
         requested = tuple(params.get("scope", "").split()) or client.allowed_scopes
-        if any(scope not in client.allowed_scopes for scope in requested):
-            return fail("invalid_scope", "a requested scope is not allowed for this client")
+        scopes = granted_scopes(client, requested, self.emu.faults)
+        if isinstance(scopes, ScopeRefusal):
+            if scopes.error_page:
+                return RedirectResponse(
+                    with_query("/error", {"error": "invalid_scope", "client_id": client.client_id}),
+                    status_code=302,
+                )
+            if scopes.as_invalid_request:
+                return fail("invalid_request", "invalid_scope")
+            return RedirectResponse(
+                with_query(redirect_uri, {"error": "invalid_scope", "state": state}),
+                status_code=302,
+            )
         challenge = params.get("code_challenge")
         method = params.get("code_challenge_method")
         if (challenge is not None or method is not None) and method != "S256":
@@ -183,11 +275,12 @@ class HostedUI:
         return AuthRequest(
             client=client,
             redirect_uri=redirect_uri,
-            scopes=requested,
+            scopes=scopes,
             query=request.url.query,
             state=state,
             nonce=params.get("nonce"),
             code_challenge=challenge,
+            prompt=params.get("prompt"),
         )
 
 
@@ -196,6 +289,14 @@ def _redirect_mismatch(client_id: str | None) -> Response:
         with_query("/error", {"error": "redirect_mismatch", "client_id": client_id or ""}),
         status_code=302,
     )
+
+
+def _callback_error(checked: AuthRequest, error: str, description: str | None) -> Response:
+    target = with_query(
+        checked.redirect_uri,
+        {"error": error, "error_description": description, "state": checked.state},
+    )
+    return RedirectResponse(target, status_code=302)
 
 
 def _error_redirect(error: str, description: str) -> Response:

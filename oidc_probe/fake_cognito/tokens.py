@@ -52,6 +52,8 @@ class Grant:
     code_challenge: str | None = field(default=None, repr=False)
     origin_jti: str = field(default_factory=lambda: str(uuid.uuid4()))
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    roles: tuple[str, ...] = ()
+    preferred_role: str | None = None
 
 
 def released_attributes(client: AppClient, user: User, scopes: tuple[str, ...]) -> list[str]:
@@ -98,9 +100,23 @@ def userinfo_value(name: str, value: AttributeValue) -> Any:
 def id_token_claims(
     grant: Grant, issuer: str, now: int, jti: str, groups: tuple[str, ...]
 ) -> dict[str, Any]:
+    trigger = grant.client.pre_token_generation
+    override = trigger.groups if trigger is not None else None
+    if override is not None and override.groups is not None:
+        groups = override.groups
+    roles = list(override.roles) if override and override.roles is not None else list(grant.roles)
+    preferred = grant.preferred_role
+    if override is not None and override.preferred_role is not None:
+        preferred = override.preferred_role
     claims: dict[str, Any] = {"sub": grant.user.sub}
     if groups:
         claims["cognito:groups"] = list(groups)
+    if roles:
+        claims["cognito:roles"] = roles  # always an array, even with one role
+    if preferred:
+        claims["cognito:preferred_role"] = preferred
+    if grant.user.identities:
+        claims["identities"] = [dict(i) for i in grant.user.identities]
     for name in released_attributes(grant.client, grant.user, grant.scopes):
         claims[name] = token_value(name, grant.user.attributes[name])
     claims.update(
@@ -119,12 +135,21 @@ def id_token_claims(
     )
     if grant.nonce is not None:
         claims["nonce"] = grant.nonce
+    if trigger is not None:
+        trigger.id_token.apply(claims)
     return claims
 
 
 def access_token_claims(
     grant: Grant, issuer: str, now: int, jti: str, groups: tuple[str, ...]
 ) -> dict[str, Any]:
+    trigger = grant.client.pre_token_generation
+    if trigger is not None and trigger.groups.groups is not None:
+        groups = trigger.groups.groups
+    edit = trigger.access_token if trigger is not None else None
+    scopes = list(grant.scopes)
+    if edit is not None:
+        scopes = [s for s in (*scopes, *edit.scopes_to_add) if s not in edit.scopes_to_suppress]
     claims: dict[str, Any] = {"sub": grant.user.sub}
     if groups:
         claims["cognito:groups"] = list(groups)
@@ -136,7 +161,7 @@ def access_token_claims(
             "origin_jti": grant.origin_jti,
             "event_id": grant.event_id,
             "token_use": "access",
-            "scope": " ".join(grant.scopes),
+            "scope": " ".join(dict.fromkeys(scopes)),
             "auth_time": grant.auth_time,
             "exp": now + TOKEN_LIFETIME,
             "iat": now,
@@ -144,6 +169,8 @@ def access_token_claims(
             "username": grant.user.username,
         }
     )
+    if edit is not None:
+        edit.apply(claims)
     return claims
 
 

@@ -1,4 +1,12 @@
-"""Login drivers: each turns an authorization request into callback parameters."""
+"""Login drivers: each turns an authorization request into callback parameters.
+
+``form`` (the provider's pages over plain HTTP), ``browser`` (the user's browser and a
+loopback ``callback_server``), ``paste``, ``headless`` (Chromium through Playwright)
+and ``initiate_auth`` (Cognito's API, tokens without a callback); ``callback`` and
+``html_forms`` are what they share.
+
+May import: ``plumbing``, ``core``.
+"""
 
 from __future__ import annotations
 

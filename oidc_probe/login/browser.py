@@ -23,6 +23,11 @@ from oidc_probe.login.callback_server import CallbackServer
 
 Opener = Callable[[str], bool]
 DEFAULT_LOGIN_TIMEOUT = 300.0
+SESSION_NOTE = (
+    "note: a browser already signed in to the identity provider (Cognito keeps the session "
+    "for an hour) skips the sign-in form and logs in as that user; to log in as someone "
+    "else, use a private window or sign out at the provider first"
+)
 
 
 class Countdown:
@@ -83,6 +88,9 @@ class BrowserLogin:
             return refused
         self.server.expect(request.state)
         opened = self._open(request.url)
+        # Cognito's hosted UI keeps a session cookie for an hour: a browser signed in to
+        # the pool domain skips the form and logs in as that user (as with Access).
+        self.say(SESSION_NOTE)
         countdown = Countdown(self.stream, "waiting for the login in the browser")
         deadline = self.clock() + self.timeout
         url: str | None = None

@@ -11,7 +11,8 @@ Shape::
                  "refs", "evidence", "user", "accepted"}],
      "id_token_claims": {...} | null,
      "timings_ms": {...},
-     "access_view": {"email_claim_name", "email", "oidc_fields", "missing", "note"},
+     "access_view": {"email_claim_name", "email", "oidc_fields", "missing", "note",
+                     "identity", "custom"},
      "tokens": {...},            # only with --show-tokens
      "users": [{"username", "result", "counts", "id_token_claims", "access_view",
                 "tokens"}]}      # only for a multi-user run (--users)
@@ -24,6 +25,11 @@ Shape::
 - ``access_view.oidc_fields`` maps each configured claim present in the ID token to
   its value; ``access_view.missing`` lists the configured claims that are absent;
   ``access_view.email`` is null when the email claim is absent.
+- ``access_view.identity`` is the identity Access builds (get-identity's ``email``,
+  ``idp``, ``groups`` only from a claim named ``groups``, ``oidc_fields``);
+  ``access_view.custom`` is the application token's ``custom`` claim after trimming:
+  ``{"claims", "dropped", "size", "budget", "approximate", "note"}``. Both are null
+  without ID-token claims.
 - ``user`` is the username a finding is about in a multi-user run, else null.
 - ``accepted`` is the baseline's reason when a failure or warning is accepted
   (``--baseline``), else null; accepted findings keep their ``status`` but count
@@ -129,4 +135,20 @@ def _view(view: AccessView) -> dict[str, Any]:
         "oidc_fields": {c.name: json_safe(c.value) for c in view.oidc_fields if c.present},
         "missing": [c.name for c in view.oidc_fields if not c.present],
         "note": view.note or None,
+        "identity": json_safe(view.identity) if view.identity is not None else None,
+        "custom": _custom(view),
+    }
+
+
+def _custom(view: AccessView) -> dict[str, Any] | None:
+    custom = view.custom
+    if custom is None:
+        return None
+    return {
+        "claims": json_safe(custom.kept),
+        "dropped": list(custom.dropped),
+        "size": custom.size,
+        "budget": custom.budget,
+        "approximate": True,
+        "note": custom.note,
     }

@@ -110,4 +110,16 @@ def _access_view(username: str, view: AccessView) -> list[str]:
     ]:
         value = f"`{cell(evidence_text(claim.value))}`" if claim.present else "**missing**"
         lines.append(f"| {cell(label)} | {value} |")
+    if view.identity is not None:
+        groups = view.identity.get("groups")
+        shown = f"`{cell(evidence_text(groups))}`" if groups is not None else "none"
+        lines.append(f"| groups (only from a claim named `groups`) | {shown} |")
+    custom = view.custom
+    if custom is not None:
+        dropped = ", ".join(custom.dropped) or "nothing"
+        lines += [
+            "",
+            f"Access token `custom` claim: {custom.size} bytes (budget about {custom.budget}, "
+            f"approximate); dropped: {cell(dropped)}. _{cell(custom.note)}_",
+        ]
     return lines

@@ -83,21 +83,38 @@ class ClaimView:
 
 
 @dataclass(frozen=True)
+class CustomView:
+    """The ``custom`` claim of Access's application token after trimming, and what it dropped."""
+
+    kept: Mapping[str, Any]
+    dropped: tuple[str, ...]
+    size: int
+    budget: int
+    note: str
+
+
+@dataclass(frozen=True)
 class AccessView:
     """The identity Access builds from the ID token: the email and the ``oidc_fields``.
 
     ``note`` explains when Access would not get that far (no ID token, or one whose
-    signature did not verify).
+    signature did not verify). ``identity`` is the get-identity shape for a generic
+    OIDC identity provider and ``custom`` the application token's trimmed ``custom``
+    claim, when there are ID-token claims to build them from.
     """
 
     email: ClaimView
     oidc_fields: tuple[ClaimView, ...] = ()
     note: str = ""
+    identity: Mapping[str, Any] | None = None
+    custom: CustomView | None = None
 
     @classmethod
     def of(cls, ctx: RunContext) -> AccessView:
         config = ctx.config
         claims = ctx.id_token_claims
+        if claims is None and ctx.access_jwt is not None and ctx.access_jwt.token.claims:
+            return _from_access_token(ctx, ctx.access_jwt.token.claims)
         if claims is None:
             missing = tuple(ClaimView(name, False) for name in config.claims)
             attempted = ctx.authorization is not None or ctx.login is not None
@@ -115,11 +132,50 @@ class AccessView:
                 "from an InitiateAuth ID token (--login initiate-auth): the token Access gets "
                 "through the login pages may differ (see AUT002)"
             )
+        identity, custom = _identity_and_custom(ctx, claims)
         return cls(
             _claim(claims, config.email_claim_name),
             tuple(_claim(claims, name) for name in config.claims),
             note,
+            identity,
+            custom,
         )
+
+
+def _identity_and_custom(
+    ctx: RunContext, claims: Mapping[str, Any]
+) -> tuple[dict[str, Any], CustomView]:
+    from oidc_probe.access.identity import (
+        CUSTOM_CLAIM_BUDGET_NOTE,
+        build_identity,
+        trim_custom,
+    )
+
+    config = ctx.config
+    names = tuple(dict.fromkeys(config.claims))
+    idp_id = ctx.settings.access.idp_id if ctx.settings.access is not None else None
+    identity = build_identity(claims, names, config.email_claim_name, idp_id).as_json()
+    trimmed = trim_custom(claims, names)
+    why = (
+        f"dropped from the end of the claims list to fit the budget; {CUSTOM_CLAIM_BUDGET_NOTE}"
+        if trimmed.dropped
+        else CUSTOM_CLAIM_BUDGET_NOTE
+    )
+    return identity, CustomView(
+        dict(trimmed.kept), trimmed.dropped, trimmed.size, trimmed.budget, why
+    )
+
+
+def _from_access_token(ctx: RunContext, claims: Mapping[str, Any]) -> AccessView:
+    """verify-access: what reached the application, read from the token's ``custom`` claim."""
+    custom = claims.get("custom")
+    fields = custom if isinstance(custom, Mapping) else {}
+    names = tuple(dict.fromkeys((*ctx.config.claims, *fields)))
+    return AccessView(
+        _claim(claims, "email"),
+        tuple(_claim(fields, name) for name in names),
+        "from the Access application token: email and its custom claim (what the app receives)",
+    )
 
 
 def _claim(claims: Mapping[str, Any], name: str) -> ClaimView:
@@ -216,12 +272,7 @@ class Report:
             )
             for f in self.findings
         )
-        view = self.access_view
-        access_view = AccessView(
-            _map_claim(view.email, fn),
-            tuple(_map_claim(c, fn) for c in view.oidc_fields),
-            fn(view.note),
-        )
+        access_view = _map_view(self.access_view, fn)
         claims = self.id_token_claims
         return replace(
             self,
@@ -234,15 +285,23 @@ class Report:
         )
 
 
+def _map_view(view: AccessView, fn: Callable[[Any], Any]) -> AccessView:
+    custom = view.custom
+    return AccessView(
+        _map_claim(view.email, fn),
+        tuple(_map_claim(c, fn) for c in view.oidc_fields),
+        fn(view.note),
+        fn(dict(view.identity)) if view.identity is not None else None,
+        replace(custom, kept=fn(dict(custom.kept)), note=fn(custom.note))
+        if custom is not None
+        else None,
+    )
+
+
 def _map_user(user: UserSection, fn: Callable[[Any], Any]) -> UserSection:
-    view = user.access_view
     return UserSection(
         user.username,
-        AccessView(
-            _map_claim(view.email, fn),
-            tuple(_map_claim(c, fn) for c in view.oidc_fields),
-            fn(view.note),
-        ),
+        _map_view(user.access_view, fn),
         fn(dict(user.id_token_claims)) if user.id_token_claims is not None else None,
         fn(dict(user.tokens)) if user.tokens is not None else None,
     )

@@ -18,7 +18,7 @@ README = Path(__file__).parents[2] / "README.md"
 
 
 def catalogue_markdown() -> str:
-    from oidc_probe.checks.registry import all_checks
+    from oidc_probe.checks.catalogue import all_checks
 
     lines = [
         "| ID | Slug | Stage | Severity | What it checks |",

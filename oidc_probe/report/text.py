@@ -137,6 +137,22 @@ def _access_view(view: AccessView, style: _Style) -> list[str]:
         lines += [_claim_line(f"  {c.name}", c, style) for c in view.oidc_fields]
     else:
         lines.append("  oidc_fields: none configured")
+    if view.identity is not None:
+        groups = view.identity.get("groups")
+        shown = _compact(groups) if groups is not None else "none (no claim named 'groups')"
+        lines.append(f"  groups (IdP groups, only from a claim named 'groups'): {shown}")
+        lines.append(f"  identity (get-identity): {_compact(view.identity)}")
+    custom = view.custom
+    if custom is not None:
+        lines.append(
+            f"  custom claim of the Access token: {custom.size} bytes, budget about "
+            f"{custom.budget} (approximate)"
+        )
+        lines.append(f"    kept: {', '.join(custom.kept) or 'nothing'}")
+        if custom.dropped:
+            dropped = ", ".join(custom.dropped)
+            lines.append(f"    dropped: {style(dropped, _COLORS[Status.WARN])}")
+        lines.append(f"    why: {custom.note}")
     return lines
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import httpx2
 
-from oidc_probe.checks.registry import all_checks, run_checks
+from oidc_probe.checks.catalogue import probe_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Finding, Stage
@@ -25,6 +25,7 @@ from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
 from oidc_probe.run import pipeline
+from oidc_probe.run.pool_audit import start_pool_audit
 from oidc_probe.run.users import UserSpec
 from oidc_probe.stages.jwks import fetch_jwks
 
@@ -90,12 +91,18 @@ def run_users(
     now: Callable[[], float] = time.time,
 ) -> MultiRun:
     """Run the shared stages once and every user's login stages; checks included."""
+    if settings.aws is not None:  # --aws: pool calls once, user calls once per user
+        names = tuple(u.username for u in users)
+        settings = replace(settings, aws=replace(settings.aws, usernames=names))
     shared = RunContext(config=config, settings=settings, now=now)
+    audit = start_pool_audit(shared)
     with make_client(settings, transport=transport) as client:
         pipeline.run_discovery_stages(shared, client)
-    catalogue = all_checks()
-    shared_findings = run_checks(shared, [c for c in catalogue if c.stage in SHARED_STAGES])
-    user_checks = [c for c in catalogue if c.stage not in SHARED_STAGES]
+    audit.join()
+    catalogue = probe_checks()
+    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
+    shared_findings = run_checks(shared, [c for c in catalogue if c.stage in stages])
+    user_checks = [c for c in catalogue if c.stage not in stages]
     refetch = SharedRefetch()
 
     def one(user: UserSpec) -> UserRun:
@@ -104,6 +111,7 @@ def run_users(
             username=user.username,
             password=passwords[user.username],
             expectations=settings.expectations + user.expect,
+            expect_access=user.access or settings.expect_access,
         )
         ctx = RunContext(
             config=config,
@@ -114,6 +122,7 @@ def run_users(
             timings_ms=dict(shared.timings_ms),
             stopped=dict(shared.stopped),
             jwks_refetcher=refetch,
+            pool_audit=shared.pool_audit,
         )
         driver = driver_factory(config, user_settings)
         with make_client(user_settings, transport=transport) as client:

@@ -1,7 +1,7 @@
 """Run the stages in order with one HTTP client and return what they gathered.
 
 Checks are not run here: the caller passes the context to
-``oidc_probe.checks.registry.run_checks``.
+``oidc_probe.checks.catalogue.run_checks``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
+from oidc_probe.run.pool_audit import start_pool_audit
 from oidc_probe.stages import active, authorize, discover, jwks, token, userinfo, verify
 
 Step = Callable[[RunContext, httpx2.Client], None]
@@ -42,9 +43,11 @@ def run_probe(
     happens, so the stages after it record why they did not run.
     """
     ctx = RunContext(config=config, settings=settings, now=now)
+    audit = start_pool_audit(ctx)  # --aws: the AWS reads run beside the HTTP stages
     with make_client(settings, transport=transport) as client:
         run_discovery_stages(ctx, client)
         run_login_stages(ctx, client, driver)
+    audit.join()
     return ctx
 
 
@@ -71,6 +74,8 @@ def run_discovery_only(
 ) -> RunContext:
     """discover -> jwks: what can be learnt without logging in."""
     ctx = RunContext(config=config, settings=settings, now=now)
+    audit = start_pool_audit(ctx)
     with make_client(settings, transport=transport) as client:
         run_discovery_stages(ctx, client)
+    audit.join()
     return ctx

@@ -32,7 +32,7 @@ def default_probe(
     driver: LoginDriver | None = None,
 ) -> tuple[RunContext, list[Finding]]:
     """The real pipeline with ``driver`` (default: the headless form login), then the checks."""
-    from oidc_probe.checks.registry import run_checks
+    from oidc_probe.checks.catalogue import run_checks
     from oidc_probe.run import pipeline
 
     if login:
@@ -42,8 +42,10 @@ def default_probe(
             driver = headless_driver(config, settings)
         ctx = pipeline.run_probe(config, settings, driver=driver)
         return ctx, run_checks(ctx)
-    from oidc_probe.checks.registry import all_checks
+    from oidc_probe.checks.catalogue import all_checks
+    from oidc_probe.core.model import Stage
     from oidc_probe.run.multirun import SHARED_STAGES
 
     ctx = pipeline.run_discovery_only(config, settings)
-    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in SHARED_STAGES])
+    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
+    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in stages])

@@ -6,6 +6,7 @@ TOML::
     username = "alice"
     password_env = "ALICE_PASSWORD"
     expect = ["cognito:groups~=admins", "email_verified=true"]
+    access = "allow"        # what the Access policies (--policy) must decide for alice
 
     [[users]]
     username = "bob"
@@ -26,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from oidc_probe.access.setup import EXPECT_VALUES
 from oidc_probe.core.errors import ConfigError, UsageError
 from oidc_probe.core.expect import Expectation, parse_expectation
 from oidc_probe.plumbing.datafile import is_toml, parse_document, read_option_file
 
-FIELDS = frozenset({"username", "password_env", "expect"})
+FIELDS = frozenset({"username", "password_env", "expect", "access"})
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -39,6 +41,7 @@ class UserSpec:
     username: str
     password_env: str
     expect: tuple[Expectation, ...] = ()
+    access: str | None = None  # the Access decision expected for this user (ACC002)
 
 
 def load_users(path: str | Path) -> tuple[UserSpec, ...]:
@@ -87,7 +90,10 @@ def _user(item: Any, where: str, fail: Any) -> UserSpec:
         parsed = tuple(parse_expectation(e, where=f"{where}.expect") for e in expect)
     except UsageError as exc:
         fail(str(exc))
-    return UserSpec(username, env, parsed)
+    access = item.get("access")
+    if access is not None and access not in EXPECT_VALUES:
+        fail(f"{where}.access must be one of {', '.join(EXPECT_VALUES)}, got {access!r}")
+    return UserSpec(username, env, parsed, access)
 
 
 def passwords(users: tuple[UserSpec, ...], environ: Mapping[str, str]) -> dict[str, str]:

@@ -4,7 +4,8 @@ They run last, so they cannot disturb what the main login gathered (a provider m
 revoke the tokens of a code redeemed twice). Each does one more thing to the pool:
 
 - TOK004 sends the already-redeemed code of the main login to the token endpoint again;
-- TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier;
+- TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier (the
+  provider's session from the main login, if it keeps one, may skip the sign-in form);
 - AUT005 sends an authorization request with an unregistered redirect URI and, with a
   login mode that signs in through the provider's pages, signs in to see where it goes.
 """

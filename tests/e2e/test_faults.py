@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.checks.registry import get_check
+from oidc_probe.checks.catalogue import get_check
 from oidc_probe.core.model import Status
 from oidc_probe.fake_cognito import Fault
 
@@ -32,6 +32,8 @@ BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
 # issue allows "IDT003 or a clear warning"); we chose the warning.
 TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn"}
 
+UNALLOWED_SCOPES = "openid,email,profile,aws.cognito.signin.user.admin"
+
 # Extra CLI arguments a fault needs to be visible.
 EXTRA_ARGS: dict[Fault, tuple[str, ...]] = {
     Fault.DISCOVERY_PKCE_PLAIN_ONLY: ("--pkce",),  # DSC008 judges PKCE only when enabled
@@ -40,6 +42,12 @@ EXTRA_ARGS: dict[Fault, tuple[str, ...]] = {
     Fault.CODE_REUSABLE: ("--active",),
     Fault.PKCE_NOT_ENFORCED: ("--active", "--pkce"),
     Fault.OPEN_REDIRECT: ("--active",),
+    # Issue 13: a scope the demo client does not allow, refused (or dropped) three ways.
+    Fault.UNALLOWED_SCOPE_ERROR_PAGE: ("--scopes", UNALLOWED_SCOPES),
+    Fault.UNALLOWED_SCOPE_INVALID_REQUEST: ("--scopes", UNALLOWED_SCOPES),
+    Fault.UNALLOWED_SCOPE_IGNORED: ("--scopes", UNALLOWED_SCOPES),
+    # Without the hosted UI session the active checks' extra logins sign in again.
+    Fault.NO_SESSION: ("--active", "--pkce"),
 }
 
 
@@ -86,6 +94,15 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.JWKS_EMPTY: frozenset({fail("IDT003")}),
     # The HTML page comes without Cache-Control: no-store.
     Fault.TOKEN_HTML: frozenset({warn("TOK003")}),
+    # The extra scope is not in Cognito's scopes_supported, which DSC005 points out.
+    **{
+        fault: frozenset({warn("DSC005", "aws.cognito.signin.user.admin")})
+        for fault in (
+            Fault.UNALLOWED_SCOPE_ERROR_PAGE,
+            Fault.UNALLOWED_SCOPE_INVALID_REQUEST,
+            Fault.UNALLOWED_SCOPE_IGNORED,
+        )
+    },
     # The only algorithm listed is HS256, which DSC007 also warns about by name.
     Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
     # The error in the same callback is reported as the refusal it claims to be.
@@ -100,6 +117,8 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.NO_KID_SINGLE_KEY: ("IDT003", "IDT004"),
     Fault.DISCOVERY_PKCE_S256: ("DSC008",),
     Fault.CALLBACK_ISS: ("AUT004",),
+    Fault.UNALLOWED_SCOPE_IGNORED: ("AUT001", "TOK001", "CLM001"),
+    Fault.NO_SESSION: ("TOK004", "TOK005", "AUT005"),
     # The real issuer comes last, and the last value is the one the probe keeps.
     Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
     # typ does not stop the signature from verifying: only IDT015 sees it.

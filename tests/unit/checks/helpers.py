@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from oidc_probe.checks import registry
+from oidc_probe.checks import catalogue, registry
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Finding, Status
 
 
 def run(check_id: str, ctx: RunContext) -> list[Finding]:
-    spec = registry.get_check(check_id)
+    spec = catalogue.get_check(check_id)
     assert spec is not None, check_id
     findings = registry.run_check(spec, ctx)
     assert all(f.check_id == check_id for f in findings)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from oidc_probe.checks.applicability import NOT_APPLICABLE
-from oidc_probe.checks.registry import all_checks, run_check
+from oidc_probe.checks.catalogue import all_checks
+from oidc_probe.checks.registry import run_check
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import LoginMode, RunSettings
 from tests.factories import ISSUER, make_context

@@ -236,3 +236,10 @@ def test_aut_findings_never_show_the_code() -> None:
     for check_id in AUT_IDS:
         for finding in run(check_id, ctx_with(callback(iss="https://evil.example"))):
             assert "the-authorization-code" not in text_of(finding)
+
+
+def test_aut001_reads_invalid_request_with_invalid_scope_as_a_scope_refusal() -> None:
+    finding = only("AUT001", ctx_with(refused("invalid_request", "invalid_scope")))
+    assert finding.status is Status.FAIL
+    assert "allowed OAuth scopes" in finding.hint
+    assert "configured scopes:" in finding.hint

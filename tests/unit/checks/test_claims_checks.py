@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from oidc_probe.checks.claims import access_custom_claim, serialized_size
+from oidc_probe.access.identity import access_custom_claim, serialized_size
 from oidc_probe.core.context import DecodedJwt, RunContext
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
@@ -65,12 +65,21 @@ def test_clm001_says_when_email_is_only_in_userinfo() -> None:
 
 
 def test_clm001_names_scopes_without_email() -> None:
-    config = make_config(scopes=("openid", "profile"))
+    config = make_config(scopes=("openid", "phone"))
     finding = only("CLM001", healthy_context(drop=["email"], config=config))
     assert "do not include 'email'" in finding.hint
-    alone = make_config(scopes=("openid",))
-    finding = only("CLM001", healthy_context(drop=["email"], config=alone))
-    assert "do not include 'email'" not in finding.hint
+    # openid alone, or with profile, releases every readable attribute in Cognito.
+    for scopes in (("openid",), ("openid", "profile")):
+        finding = only("CLM001", healthy_context(drop=["email"], config=make_config(scopes=scopes)))
+        assert "do not include 'email'" not in finding.hint
+
+
+def test_clm001_names_the_federated_provider() -> None:
+    identities = [{"providerName": "Okta", "primary": "true", "userId": "1"}]
+    ctx = healthy_context(drop=["email"], set_claims={"identities": identities})
+    finding = only("CLM001", ctx)
+    assert "'Okta'" in finding.hint
+    assert "attribute mapping" in finding.hint
 
 
 def test_clm001_uses_email_claim_name() -> None:

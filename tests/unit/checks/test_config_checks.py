@@ -167,6 +167,32 @@ def test_cfg004_fails_when_pool_domain_and_pool_regions_differ() -> None:
     assert finding.evidence == {"expected": "us-east-1", "actual": "eu-west-1"}
 
 
+UPDATED_ISSUER = "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E"
+
+
+def test_cfg004_passes_for_the_updated_issuer_host() -> None:
+    config = make_config(certs_url=f"{UPDATED_ISSUER}/.well-known/jwks.json")
+    findings = by_subject(run("CFG004", make_context(config)))
+    assert {f.status for f in findings.values()} == {Status.PASS}
+    assert "issuer-cognito-idp.us-east-1.amazonaws.com" in findings["certs_url"].message
+
+
+def test_cfg004_keeps_the_updated_host_in_the_expected_url() -> None:
+    certs = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/us-east-1_Ab12Cd34E"
+    config = make_config(certs_url=f"{certs}/.well-known/jwks.json")
+    finding = by_subject(run("CFG004", make_context(config)))["certs_url"]
+    assert finding.status is Status.FAIL
+    assert finding.evidence["expected"] == f"{UPDATED_ISSUER}/.well-known/jwks.json"
+
+
+def test_derive_issuer_keeps_either_issuer_host() -> None:
+    from oidc_probe.core.config import derive_issuer
+
+    assert derive_issuer(f"{UPDATED_ISSUER}/.well-known/jwks.json") == UPDATED_ISSUER
+    original = UPDATED_ISSUER.replace("issuer-cognito-idp", "cognito-idp")
+    assert derive_issuer(f"{original}/.well-known/jwks.json") == original
+
+
 def test_cfg004_skips_for_other_providers() -> None:
     config = make_config(
         auth_url="https://login.example.com/authorize",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from oidc_probe.checks import registry
+from oidc_probe.checks import catalogue, registry
 from oidc_probe.core import refs
 from oidc_probe.core.model import Stage
 
@@ -42,7 +42,7 @@ EXPECTED = {
     "TOK005": "pkce-enforced",
     "TOK006": "token-response-json-strict",
 }
-MINE = [c for c in registry.all_checks() if c.stage in STAGES]
+MINE = [c for c in catalogue.all_checks() if c.stage in STAGES]
 
 
 def test_the_catalogue_has_exactly_these_ids_and_slugs() -> None:

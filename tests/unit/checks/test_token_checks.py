@@ -224,3 +224,14 @@ def test_tok003_warns_without_cache_control() -> None:
     finding = only("TOK003", ctx_with(token_fetch(headers={})))
     assert finding.status is Status.WARN
     assert finding.evidence["actual"] == "no Cache-Control header"
+
+
+def test_tok002_names_the_missing_openid_scope() -> None:
+    config = make_config(scopes=("email", "profile"))
+    findings = by_subject(
+        run("TOK002", ctx_with(token_fetch(token_body(id_token=None)), config=config))
+    )
+    hint = findings["id_token"].hint
+    assert findings["id_token"].status is Status.FAIL
+    assert 'lack "openid"' in hint
+    assert "(email profile)" in hint

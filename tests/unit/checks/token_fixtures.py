@@ -172,7 +172,7 @@ def secrets_in(ctx: RunContext) -> list[str]:
 
 def assert_documented(check_id: str) -> None:
     """The check's docstring has its four parts and every reference resolves to a URL."""
-    from oidc_probe.checks.registry import get_check
+    from oidc_probe.checks.catalogue import get_check
     from oidc_probe.core.refs import ref_url
 
     spec = get_check(check_id)

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
+from oidc_probe.checks.catalogue import get_check
 from oidc_probe.checks.expect import expectation_met
-from oidc_probe.checks.registry import get_check, run_check
+from oidc_probe.checks.registry import run_check
 from oidc_probe.core.context import DecodedJwt
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.expect import Expectation, Kind, evaluate, parse_expectation

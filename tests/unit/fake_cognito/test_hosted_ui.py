@@ -57,7 +57,6 @@ def test_unknown_client_or_unregistered_redirect_shows_redirect_mismatch(
         ({"code_challenge": "abc", "code_challenge_method": "plain"}, "invalid_request"),
         ({"code_challenge": "abc"}, "invalid_request"),
         ({"code_challenge_method": "S256"}, "invalid_request"),
-        ({"scope": "openid aws.cognito.signin.user.admin"}, "invalid_scope"),
     ],
 )
 def test_other_errors_redirect_back_with_state(

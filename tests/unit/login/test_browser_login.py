@@ -75,6 +75,7 @@ def test_no_open_prints_the_url_and_times_out_with_the_reason(server: CallbackSe
     result = driver.login(idp(), request_for(server))
     assert opened == []
     assert lines[0].startswith("open this URL in a browser")
+    assert any("keeps the session for an hour" in line for line in lines)  # Cognito's session
     assert result.callback_params is None
     assert result.login_error is not None
     assert "within 0.3 s (--login-timeout)" in result.login_error

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from joserfc.jwk import RSAKey
 
-from oidc_probe.checks.registry import run_checks
+from oidc_probe.checks.catalogue import run_checks
 from oidc_probe.core.context import DecodedJwt, RunContext
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.core.settings import ACCESS_ALGORITHMS

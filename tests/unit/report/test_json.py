@@ -103,13 +103,24 @@ def test_evidence_is_made_json_safe() -> None:
 def test_claims_and_access_view() -> None:
     data = _data(ctx=full_context(configured=("cognito:groups", "custom:team")))
     assert data["id_token_claims"]["cognito:groups"] == ["admins", "staff"]
-    assert data["access_view"] == {
+    view = data["access_view"]
+    assert {
+        k: view[k] for k in ("email_claim_name", "email", "oidc_fields", "missing", "note")
+    } == {
         "email_claim_name": "email",
         "email": "user@example.com",
         "oidc_fields": {"cognito:groups": ["admins", "staff"]},
         "missing": ["custom:team"],
         "note": None,
     }
+    # Additive keys: the identity Access builds and the trimmed custom claim of its token.
+    assert view["identity"]["email"] == "user@example.com"
+    assert view["identity"]["idp"] == {"id": None, "type": "oidc"}
+    assert "groups" not in view["identity"]  # cognito:groups is not a claim named groups
+    assert view["custom"]["claims"] == {"cognito:groups": ["admins", "staff"]}
+    assert view["custom"]["dropped"] == []
+    assert view["custom"]["approximate"] is True
+    assert "UNSETTLED" in view["custom"]["note"]
 
 
 def test_no_id_token_gives_null_claims() -> None:

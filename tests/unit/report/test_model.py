@@ -123,3 +123,10 @@ def test_json_safe_converts_what_json_cannot_take() -> None:
     assert safe["raw"] == "\ufffdx"
     assert safe["obj"] == str(object)
     assert safe["t"] == [1, 2.5]
+
+
+def test_the_command_line_offers_every_report_format() -> None:
+    # cli/output.py spells the names out so that `--help` needs no renderer import.
+    from oidc_probe.cli.output import FORMATS
+
+    assert tuple(f.value for f in Format) == FORMATS

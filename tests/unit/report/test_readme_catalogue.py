@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from oidc_probe.checks.registry import all_checks
+from oidc_probe.checks.catalogue import all_checks
 from oidc_probe.report.readme_catalogue import END, README, START, catalogue_markdown, synced
 
 

@@ -121,3 +121,11 @@ def test_baseline_errors(text: str, message: str) -> None:
 def test_baseline_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_baseline(tmp_path / "nope.json")
+
+
+def test_a_users_access_expectation() -> None:
+    text = '[[users]]\nusername = "a"\npassword_env = "A_PW"\naccess = "allow"\n'
+    (user,) = parse_users(text, "u.toml", toml=True)
+    assert user.access == "allow"
+    with pytest.raises(ConfigError, match="access must be one of allow, deny"):
+        parse_users(text.replace('"allow"', '"maybe"'), "u.toml", toml=True)

@@ -1,0 +1,20 @@
+"""What a run knows about the Access application: its policies, groups and identity provider."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from oidc_probe.access.policies import AccessGroup, Policy
+
+EXPECT_VALUES = ("allow", "deny")
+
+
+@dataclass(frozen=True)
+class AccessSetup:
+    """``--policy``/``--access-groups`` (or ``--cloudflare-app``) and the IdP's Cloudflare id."""
+
+    policies: tuple[Policy, ...] = ()
+    groups: Mapping[str, AccessGroup] = field(default_factory=dict)
+    idp_id: str | None = None
+    source: str = ""  # "--policy FILE" or "Cloudflare app ID", for messages

@@ -1,0 +1,279 @@
+"""Access policy checks (ACC001-ACC003): what Access will do with the identity the IdP gives.
+
+The policies come from ``--policy FILE`` (or ``--cloudflare-app ID``); the evaluation is
+:mod:`oidc_probe.access.evaluate`. Checks here read the run context only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from oidc_probe.access.evaluate import (
+    ORDER_NOTE,
+    UNDETERMINED,
+    Decision,
+    Evaluator,
+    RuleResult,
+)
+from oidc_probe.access.identity import (
+    CUSTOM_CLAIM_BUDGET,
+    CUSTOM_CLAIM_BUDGET_NOTE,
+    AccessIdentity,
+    build_identity,
+    trim_custom,
+)
+from oidc_probe.access.setup import AccessSetup
+from oidc_probe.checks import hints
+from oidc_probe.checks._claims import configured_claims
+from oidc_probe.checks._inputs import claims_or_reason
+from oidc_probe.checks.registry import check
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped
+
+NO_POLICIES = "no Access policies given (--policy FILE or --cloudflare-app ID)"
+GROUP_CLAIMS = ("cognito:groups", "groups")
+REFS = ("CF-policies", "CF-generic-oidc", "COGNITO-groups")
+
+
+def access_identity(ctx: RunContext) -> AccessIdentity | str:
+    """The identity Access builds from this run's ID token, or why there is none (a SKIP)."""
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        return claims
+    if ctx.signature is not None and ctx.signature.valid is False:
+        return "the ID token signature did not verify, so Access rejects the login (see IDT003)"
+    setup = ctx.settings.access
+    idp_id = setup.idp_id if setup is not None else None
+    config = ctx.config
+    return build_identity(claims, configured_claims(config), config.email_claim_name, idp_id)
+
+
+def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
+    setup = ctx.settings.access
+    if setup is None or not setup.policies:
+        return NO_POLICIES
+    identity = access_identity(ctx)
+    if isinstance(identity, str):
+        return identity
+    return setup, Evaluator(identity, setup.groups).decide(setup.policies)
+
+
+def evidence(decision: Decision) -> dict[str, Any]:
+    """The decision as report evidence: outcome, policy, the deciding rule and what it compared."""
+    result = decision.policy
+    body: dict[str, Any] = {"decision": decision.outcome, "access": decision.access}
+    if result is not None:
+        body["policy"] = result.policy.name
+        if result.deciding is not None:
+            body["rule"] = result.deciding.text
+            body["compared"] = result.deciding.compared
+    body["evaluated"] = [
+        f"{p.policy.name}: {_verdict(p.matched)}"
+        + (f" ({p.deciding.text})" if p.deciding is not None else "")
+        for p in decision.trace
+    ]
+    if len(decision.trace) > 1:
+        body["order"] = ORDER_NOTE
+    if decision.unsettled:
+        body["unsettled"] = list(decision.unsettled)
+    return body
+
+
+def decision_hint(ctx: RunContext, decision: Decision, fallback: str = "") -> str:
+    """Why the user is denied, when a group rule or an unconfigured claim explains it.
+
+    ``fallback`` stands in when nothing specific explains the decision; the notes on
+    what no source settles (UNSETTLED, ASSUMED) always follow.
+    """
+    parts: list[str] = []
+    if decision.access == "deny":
+        claims = ctx.id_token_claims or {}
+        for result in _oidc_results(decision):
+            name = str(result.rule.params.get("claim_name", ""))
+            if name in GROUP_CLAIMS and name not in claims and hints.ACCESS_NO_GROUPS not in parts:
+                parts.append(hints.ACCESS_NO_GROUPS)
+            elif name in claims and name not in ctx.config.claims:
+                parts.append(f"{name}: {hints.ACCESS_CLAIM_NOT_CONFIGURED}")
+    if decision.outcome == UNDETERMINED:
+        parts.append(hints.ACCESS_UNDETERMINED)
+    if not parts and fallback:
+        parts.append(fallback)
+    parts += list(decision.unsettled)
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _oidc_results(decision: Decision) -> Iterator[RuleResult]:
+    for policy in decision.trace:
+        for result in policy.results:
+            if result.rule.selector == "oidc" and result.matched is False:
+                yield result
+
+
+def _verdict(matched: bool | None) -> str:
+    return {True: "matched", False: "no match", None: "depends on the request"}[matched]
+
+
+@check("ACC001", "access-policy-decision", Stage.ACCESS, refs=REFS, severity=Status.WARN)
+def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
+    """The Access policies decide this user's access from the identity alone (the decision shown).
+
+    The identity Access builds for a generic OIDC identity provider (email, the
+    ``oidc_fields`` of the configured claims, IdP groups only from a claim named
+    ``groups``) is evaluated against the policies given with ``--policy`` (or read with
+    ``--cloudflare-app``). A pass reports the decision (allow, deny, bypass,
+    non_identity, or no policy matched, which is deny), the policy and the rule that
+    decided, and the values it compared. Semantics, from Cloudflare's policy page:
+    include rules are OR, require rules AND, exclude rules NOT; Bypass and Service Auth
+    policies run first, then Allow and Block by precedence, and the first that matches
+    decides; OIDC Claim rules match whole values, array claims split into values. What
+    no Cloudflare page settles (case of emails and claim values, subdomains for "Emails
+    ending in", non-string claim values, amr for generic OIDC) is marked UNSETTLED in
+    the finding, and such a rule gives "undetermined" rather than a guess.
+
+    Why it matters: "will alice get in, and why not?" is decided by these rules, not by
+    the ID token alone; the dashboard's Test shows no decision.
+
+    How to fix: a warning means a rule that could decide depends on the request (IP,
+    country, device posture, certificates, service tokens, WARP, an Access group or
+    list not given): Access decides when the user connects. Give ``--access-groups``
+    for group rules. A deny names the rule: fix the user's attributes or groups in
+    Cognito, or the policy.
+
+    References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups.
+    """
+    found = decide(ctx)
+    if isinstance(found, str):
+        yield skipped(found)
+        return
+    setup, decision = found
+    message = decision.describe()
+    hint = decision_hint(ctx, decision)
+    actual = {**evidence(decision), "policies_from": setup.source}
+    if hints.ACCESS_NO_GROUPS in hint:
+        message += " (the user is in no Cognito group, so cognito:groups is absent)"
+    if decision.outcome == UNDETERMINED:
+        yield failed(message, hint=hint, actual=actual)
+        return
+    yield Outcome(Status.PASS, message, hint, actual=actual)
+
+
+@check("ACC002", "access-expectation-met", Stage.ACCESS, refs=REFS)
+def access_expectation_met(ctx: RunContext) -> Iterator[Outcome]:
+    """The Access decision for the user is the one expected (``--expect-access`` or ``access``).
+
+    ``--expect-access allow|deny`` (or ``access = "allow"`` for a user of the ``--users``
+    file) states what the policies must decide. Allow and Bypass count as allow; Block,
+    Service Auth (it admits service tokens and mTLS, not a user login) and "no policy
+    matched" as deny. An undetermined decision fails: it cannot confirm the expectation.
+
+    Why it matters: a change in Cognito (a user leaves a group, an attribute is no
+    longer readable) or in a policy silently changes who gets in; a CI smoke test with
+    the expected decision per test user catches it, naming the rule that decided.
+
+    How to fix: read the deciding rule and the values it compared in the finding; fix
+    the user (groups, attributes) in Cognito, the policy, or the expectation.
+
+    References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups.
+    """
+    expected = ctx.settings.expect_access
+    if expected is None:
+        yield skipped("no Access decision expected (--expect-access or access in --users)")
+        return
+    found = decide(ctx)
+    if isinstance(found, str):
+        yield skipped(found)
+        return
+    _, decision = found
+    message = decision.describe()
+    if decision.access == expected:
+        yield passed(
+            f"expected {expected}, got {message}", expected=expected, actual=evidence(decision)
+        )
+        return
+    yield failed(
+        f"expected {expected}, got {message}",
+        hint=decision_hint(
+            ctx,
+            decision,
+            "the rule named decided: change the user's groups or attributes in Cognito, "
+            "the policy, or the expectation",
+        ),
+        expected=expected,
+        actual=evidence(decision),
+    )
+
+
+@check(
+    "ACC003",
+    "policy-claims-in-access-token",
+    Stage.ACCESS,
+    refs=("CF-custom-trimming", "CF-access-jwt", "CF-policies"),
+    severity=Status.WARN,
+)
+def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
+    """The claims the policies match on survive the trimming of the Access token's ``custom``.
+
+    Access copies the configured claims into the ``custom`` claim of the application
+    token it gives the protected application, and past an internal size budget drops
+    claims from the end of the configured list first (Cloudflare docs pull request
+    31700). This check takes the claims named by the policies' OIDC Claim rules and
+    says whether the trimmed ``custom`` claim still carries them for this user.
+
+    Why it matters: policies are judged on the full identity (get-identity always has
+    every claim), but an application that repeats the decision from the token (a role
+    check on ``custom["cognito:groups"]``) sees nothing for that user, without any
+    error. Whether policy evaluation itself ever uses the trimmed claims is UNSETTLED.
+    The budget is approximate (see CLM006).
+
+    How to fix: put the claims the policies use first in the Cloudflare claims list,
+    remove claims nobody reads, or reduce the user's groups.
+
+    References: Cloudflare docs PR 31700; Cloudflare: application token; Cloudflare:
+    Access policies.
+    """
+    setup = ctx.settings.access
+    if setup is None or not setup.policies:
+        yield skipped(NO_POLICIES)
+        return
+    names = _policy_claims(setup)
+    if not names:
+        yield skipped("the policies have no OIDC Claim rule")
+        return
+    claims = claims_or_reason(ctx)
+    if isinstance(claims, str):
+        yield skipped(claims)
+        return
+    custom = trim_custom(claims, configured_claims(ctx.config))
+    dropped = [n for n in names if n in custom.dropped]
+    limit = f"about {CUSTOM_CLAIM_BUDGET} bytes"
+    actual = {"size": custom.size, "dropped": list(custom.dropped)}
+    if not dropped:
+        yield passed(
+            f"the claims the policies use ({', '.join(names)}) stay in the token's custom claim "
+            f"({custom.size} bytes, budget {limit})",
+            expected=f"<= {limit}",
+            actual=actual,
+        )
+        return
+    yield failed(
+        f"the policies match on {', '.join(dropped)}, which Access trims from its token's "
+        f"custom claim for this user ({custom.size} bytes, budget {limit})",
+        hint=(
+            "list the claims the policies use first in the Cloudflare claims list, or reduce "
+            f"the user's groups; {CUSTOM_CLAIM_BUDGET_NOTE}"
+        ),
+        expected=f"<= {limit}",
+        actual=actual,
+    )
+
+
+def _policy_claims(setup: AccessSetup) -> list[str]:
+    names: list[str] = []
+    rules = [r for p in setup.policies for r in (*p.include, *p.require, *p.exclude)]
+    rules += [r for g in setup.groups.values() for r in (*g.include, *g.require, *g.exclude)]
+    for rule in rules:
+        name = rule.params.get("claim_name") if rule.selector == "oidc" else None
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return names

@@ -1,0 +1,113 @@
+"""``cloudflare-config --from-aws``: Cloudflare's identity-provider JSON from the real pool and
+app client, read through the AWS API (DescribeUserPool, DescribeUserPoolClient).
+
+The domain is the pool's custom domain, else its prefix domain; the scopes are those the
+client allows (``openid``, ``email``, ``profile`` first); the suggested ``claims`` are the
+custom attributes the client can read, plus ``cognito:groups`` when the pool has groups.
+The client secret is the client's own (or ``OIDC_PROBE_CLIENT_SECRET``), written only to
+``--output FILE`` (mode 0600) or stdout with ``--show-secret``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from oidc_probe.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from oidc_probe.cli.console import Console
+
+_FIRST_SCOPES = ("openid", "email", "profile")
+
+
+def run_from_aws(args: argparse.Namespace, console: Console) -> int:
+    from oidc_probe.cli.aws_options import audit_request
+    from oidc_probe.cli.idp_output import domain_base, emit_body
+    from oidc_probe.cli.inputs import split_words, writable_output
+    from oidc_probe.cli.login_modes import checked_team_name
+    from oidc_probe.core.cognito import POOL_ID
+    from oidc_probe.core.config import SECRET_ENV
+    from oidc_probe.core.pool import ApiFailure
+    from oidc_probe.plumbing.aws import call, cognito_client
+    from oidc_probe.stages.aws_pool import describe_client
+
+    match = POOL_ID.match(args.pool_id)
+    if match is None:
+        raise UsageError(f"--pool-id {args.pool_id!r} is not shaped like <region>_<id>")
+    region = match.group("region")
+    if args.region and args.region != region:
+        raise UsageError(f"--pool-id {args.pool_id} belongs to region {region}, not {args.region}")
+    request = audit_request(args, (), None)
+    output = writable_output(args.output)
+    api = cognito_client(region, request.endpoint_url, args.timeout)
+    described = call("DescribeUserPool", api.describe_user_pool, UserPoolId=args.pool_id)
+    if isinstance(described, ApiFailure):
+        raise UsageError(f"cloudflare-config --from-aws: {described.describe()}")
+    pool: dict[str, Any] = dict(described.get("UserPool", {}))
+    client = describe_client(api, args.pool_id, args.client_id)
+    if isinstance(client, ApiFailure):
+        raise UsageError(f"cloudflare-config --from-aws: {client.describe()}")
+    secret = None
+    if not args.omit_secret:
+        secret = client.get("ClientSecret") or console.environ.get(SECRET_ENV)
+        if not secret:
+            raise UsageError(
+                f"app client {args.client_id} has no client secret (Access needs a confidential "
+                "client; see AWS003), and OIDC_PROBE_CLIENT_SECRET is not set"
+            )
+        console.redactor.add(str(secret))
+    domain = args.domain or pool.get("CustomDomain") or pool.get("Domain")
+    if not domain:
+        raise UsageError(f"pool {args.pool_id} has no domain: create one, or pass --domain")
+    base = domain_base(str(domain), region)
+    allowed = list(client.get("AllowedOAuthScopes") or [])
+    scopes = list(split_words(args.scopes) or _ordered(allowed))
+    if "openid" not in allowed:
+        console.warn(f"app client {args.client_id} does not allow the openid scope (see AWS005)")
+    _warn_callback(client, args.team_name and checked_team_name(args.team_name), console)
+    config: dict[str, Any] = {"client_id": args.client_id}
+    if secret is not None:
+        config["client_secret"] = str(secret)
+    config.update(
+        {
+            "auth_url": f"{base}/oauth2/authorize",
+            "token_url": f"{base}/oauth2/token",
+            "certs_url": f"https://cognito-idp.{region}.amazonaws.com/{args.pool_id}"
+            "/.well-known/jwks.json",
+            "scopes": scopes,
+            "claims": list(split_words(args.claims) or _readable_customs(pool, client)),
+            "pkce_enabled": bool(args.pkce_enabled),
+            "email_claim_name": args.email_claim_name,
+        }
+    )
+    body = {
+        "name": args.name or f"Amazon Cognito ({pool.get('Name') or args.pool_id})",
+        "type": "oidc",
+        "config": config,
+    }
+    return emit_body(
+        body, None if secret is None else str(secret), output, args.show_secret, console
+    )
+
+
+def _ordered(allowed: list[str]) -> list[str]:
+    first = [s for s in _FIRST_SCOPES if s in allowed]
+    return first + [s for s in allowed if s not in first]
+
+
+def _readable_customs(pool: dict[str, Any], client: Any) -> list[str]:
+    schema = [a.get("Name", "") for a in pool.get("SchemaAttributes") or []]
+    customs = [n for n in schema if n.startswith("custom:")]
+    read = list(client.get("ReadAttributes") or [])
+    return [n for n in customs if not read or n in read]
+
+
+def _warn_callback(client: Any, team: str | None, console: Console) -> None:
+    callbacks = list(client.get("CallbackURLs") or [])
+    if team:
+        wanted = f"https://{team}.cloudflareaccess.com/cdn-cgi/access/callback"
+        if wanted not in callbacks:
+            console.warn(f"Access's callback {wanted} is not registered on the app client")
+    elif not any(".cloudflareaccess.com/" in url for url in callbacks):
+        console.warn("no *.cloudflareaccess.com callback URL is registered on the app client")

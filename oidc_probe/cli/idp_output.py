@@ -1,0 +1,68 @@
+"""Shared by ``cloudflare-config`` and ``cloudflare-config --from-aws``: the pool's base URL and
+writing the identity-provider JSON (``--output FILE`` with mode 0600, or stdout without
+the secret unless ``--show-secret``)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from oidc_probe.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from oidc_probe.cli.console import Console
+
+
+def domain_base(domain: str, region: str) -> str:
+    """``https://host`` (or the given base URL) for a prefix, host or URL."""
+    value = domain.strip().rstrip("/")
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
+        return f"{parts.scheme}://{parts.netloc}"
+    if not value or "/" in value:
+        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
+    if "." in value or ":" in value:
+        return f"https://{value}"
+    return f"https://{value}.auth.{region}.amazoncognito.com"
+
+
+def emit_body(
+    body: dict[str, Any],
+    secret: str | None,
+    output: Path | None,
+    show_secret: bool,
+    console: Console,
+) -> int:
+    """``--output FILE`` (mode 0600), or stdout without the secret unless ``--show-secret``."""
+    config = body["config"]
+    text = json.dumps(body, indent=2) + "\n"
+    if output is not None:
+        write_private(output, text)
+        console.err(f"oidc-probe: identity-provider JSON written to {output} (mode 0600)")
+        return 0
+    if secret is not None and not show_secret:
+        shown = {**body, "config": {k: v for k, v in config.items() if k != "client_secret"}}
+        console.out(json.dumps(shown, indent=2) + "\n")
+        console.warn(
+            "client_secret left out of stdout: use --output FILE (written with mode 0600) "
+            "or --show-secret"
+        )
+        return 0
+    console.out(text, redacted=True)
+    return 0
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (it holds the client secret)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None

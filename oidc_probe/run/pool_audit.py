@@ -1,0 +1,55 @@
+"""Run the pool audit (``check --aws``) in a background thread beside discovery and the login.
+
+The AWS calls take a few hundred milliseconds; overlapping them with the HTTP stages
+keeps ``check --aws`` about as fast as ``check``. An error that stops the audit (no
+credentials, boto3 missing, a bug) is raised again when the thread is joined.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Stage
+
+
+@dataclass
+class PoolAuditThread:
+    ctx: RunContext
+    thread: threading.Thread | None = None
+    error: Exception | None = field(default=None, repr=False)
+
+    def _run(self) -> None:
+        from oidc_probe.stages.aws_pool import read_pool
+
+        request = self.ctx.settings.aws
+        assert request is not None
+        try:
+            audit = read_pool(self.ctx, request)
+            self.ctx.timings_ms[Stage.POOL.key] = audit.elapsed_ms
+        except Exception as exc:  # raised again in the caller's thread by join()
+            self.error = exc
+
+    def join(self) -> None:
+        """Wait for the audit; re-raise what stopped it. Then, when no username was given,
+        read the user the ID token names (one AdminGetUser, one AdminListGroupsForUser)."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        from oidc_probe.stages.aws_pool import read_token_user
+
+        request = self.ctx.settings.aws
+        assert request is not None
+        read_token_user(self.ctx, request)
+
+
+def start_pool_audit(ctx: RunContext) -> PoolAuditThread:
+    """Start the audit when ``--aws`` asked for it (else a no-op to join)."""
+    running = PoolAuditThread(ctx)
+    if ctx.settings.aws is not None:
+        running.thread = threading.Thread(target=running._run, name="pool-audit", daemon=True)
+        running.thread.start()
+    return running

@@ -1,0 +1,245 @@
+"""Issue 13: the emulator as Cognito behaves (scopes, Lambda claims, federated users, sessions).
+
+Each test runs the real CLI in a subprocess against the emulator on a loopback port.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+
+from .conftest import REPO, CliResult, Emulator, probe, run_cli
+
+LAMBDA_POOL = str(REPO / "fixtures" / "pools" / "lambda_federated_pool.json")
+V2_CLIENT = "6lambdav2client00000000006"
+V1_CLIENT = "7lambdav1client00000000007"
+PLAIN_CLIENT = "8plainclient00000000000008"
+UNALLOWED = "openid,email,profile,aws.cognito.signin.user.admin"
+
+
+def _findings(result: CliResult, check_id: str) -> list[dict[str, Any]]:
+    assert "Traceback" not in result.stderr, result.stderr
+    return [c for c in result.json()["checks"] if c["id"] == check_id]
+
+
+def _probe_client(
+    emu: Emulator, client_id: str, username: str, *extra: str, claims: list[str] | None = None
+) -> CliResult:
+    body = emu.pool.probe_config(emu.base_url, client_id)
+    if claims is not None:
+        body["config"]["claims"] = claims
+    secret = body["config"].pop("client_secret")
+    path = emu.tmp_path / f"{client_id}.json"
+    path.write_text(json.dumps(body))
+    args = ["check", "--config", str(path), "--login", "form", "--username", username]
+    env = {"OIDC_PROBE_CLIENT_SECRET": secret, "OIDC_PROBE_PASSWORD": emu.password(username)}
+    return run_cli([*args, "--format", "json", *extra], env=env)
+
+
+# 1. openid
+def test_without_openid_there_is_no_id_token_and_tok002_names_the_scope(
+    emulator: Emulator,
+) -> None:
+    result = probe(emulator, config=emulator.config_file(scopes=["email", "profile"]))
+    assert result.code == 1
+    tok002 = [f for f in _findings(result, "TOK002") if f["status"] == "fail"]
+    assert [f["subject"] for f in tok002] == ["id_token"]
+    assert '"openid"' in tok002[0]["hint"]
+    assert "email profile" in tok002[0]["hint"]
+    assert {"CFG003", "TOK002"} <= result.failing()
+    (granted,) = _findings(result, "CLM007")  # email and profile need openid too
+    assert granted["status"] == "warn"
+    assert "did not grant email profile" in granted["message"]
+
+
+# 2. scopes the app client does not allow
+def test_unallowed_scope_is_an_invalid_scope_redirect(emulator: Emulator) -> None:
+    result = probe(emulator, "--scopes", UNALLOWED)
+    (finding,) = _findings(result, "AUT001")
+    assert finding["status"] == "fail"
+    assert finding["evidence"]["actual"]["via"] == "redirect"
+    assert finding["evidence"]["actual"]["error"] == "invalid_scope"
+    assert "allowed OAuth scopes" in finding["hint"]
+
+
+def test_unallowed_scope_error_page_variant(emulator_factory: Callable[..., Emulator]) -> None:
+    result = probe(emulator_factory("unallowed-scope-error-page"), "--scopes", UNALLOWED)
+    (finding,) = _findings(result, "AUT001")
+    assert finding["status"] == "fail"
+    assert finding["evidence"]["actual"]["via"] == "error_page"
+    assert finding["evidence"]["actual"]["error"] == "invalid_scope"
+    assert "allowed OAuth scopes" in finding["hint"]
+
+
+def test_unallowed_scope_invalid_request_variant(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    result = probe(emulator_factory("unallowed-scope-invalid-request"), "--scopes", UNALLOWED)
+    (finding,) = _findings(result, "AUT001")
+    assert finding["status"] == "fail"
+    assert finding["evidence"]["actual"]["error"] == "invalid_request"
+    assert "allowed OAuth scopes" in finding["hint"]
+    assert "aws.cognito.signin.user.admin" in finding["hint"]
+
+
+def test_unallowed_scope_ignored_variant(emulator_factory: Callable[..., Emulator]) -> None:
+    result = probe(emulator_factory("unallowed-scope-ignored"), "--scopes", UNALLOWED)
+    assert [f["status"] for f in _findings(result, "AUT001")] == ["pass"]
+    (granted,) = _findings(result, "CLM007")
+    assert granted["status"] == "warn"
+    assert "did not grant aws.cognito.signin.user.admin" in granted["message"]
+    assert result.code == 0, result.failing()
+
+
+# 3. pre token generation Lambda
+def test_v2_lambda_adds_a_literal_groups_array(emulator_factory: Callable[..., Emulator]) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(emu, V2_CLIENT, "carol", "--show-tokens", claims=["groups"])
+    assert result.code == 0, result.failing()
+    assert [f["status"] for f in _findings(result, "CLM003")] == ["pass"]
+    assert "fail" not in {f["status"] for f in _findings(result, "CLM005")}
+
+
+def test_v1_lambda_groups_string_fails_the_type_check(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(emu, V1_CLIENT, "carol", claims=["groups", "cognito:groups"])
+    bad = [f for f in _findings(result, "CLM005") if f["status"] == "fail"]
+    assert [f["subject"] for f in bad] == ["groups"]
+    assert "V2_0" in bad[0]["hint"]
+    assert result.code == 1
+
+
+# 4. federated users and roles
+def test_federated_user_without_mapped_email_names_the_provider(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(emu, PLAIN_CLIENT, "Okta_00u1abcd", claims=["identities"])
+    (finding,) = _findings(result, "CLM001")
+    assert finding["status"] == "fail"
+    assert "'Okta'" in finding["hint"]
+    assert "attribute mapping" in finding["hint"]
+    assert [f["status"] for f in _findings(result, "CLM003")] == ["pass"]
+    assert "fail" not in {f["status"] for f in _findings(result, "CLM005")}
+
+
+def test_roles_are_an_array_and_preferred_role_a_string(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(
+        emu, PLAIN_CLIENT, "carol", claims=["cognito:roles", "cognito:preferred_role"]
+    )
+    assert result.code == 0, result.failing()
+    assert {f["status"] for f in _findings(result, "CLM003")} == {"pass"}
+    assert "fail" not in {f["status"] for f in _findings(result, "CLM005")}
+
+
+# 5. sessions: the active checks' extra logins ride the session and still test their claim
+def test_active_checks_hold_with_the_hosted_ui_session(emulator: Emulator) -> None:
+    result = probe(emulator, "--active", "--pkce")
+    for check_id in ("TOK004", "TOK005", "AUT005"):
+        assert [f["status"] for f in _findings(result, check_id)] == ["pass"], check_id
+    assert result.code == 0
+
+
+def test_open_redirect_is_caught_through_the_session(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    result = probe(emulator_factory("open-redirect"), "--active")
+    (finding,) = _findings(result, "AUT005")
+    assert finding["status"] == "fail"
+    assert "authorization code" in finding["message"]
+
+
+# 6. token endpoint: refresh_token grant on a real loopback server
+def test_refresh_token_grant_over_http(emulator: Emulator) -> None:
+    secret = emulator.secret()
+    client_id = emulator.pool.clients[0].client_id
+    basic = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    with httpx2.Client(base_url=emulator.base_url, follow_redirects=False) as http:
+        page = http.get(
+            "/oauth2/authorize",
+            params={
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": "http://localhost:8765/callback",
+                "scope": "openid email",
+            },
+        )
+        login = http.get(page.headers["location"])
+        csrf = login.text.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
+        done = http.post(
+            page.headers["location"],
+            data={"_csrf": csrf, "username": "demo", "password": emulator.password("demo")},
+        )
+        code = done.headers["location"].split("code=", 1)[1].split("&", 1)[0]
+        first = http.post(
+            "/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": "http://localhost:8765/callback",
+            },
+            headers={"Authorization": basic},
+        ).json()
+        refreshed = http.post(
+            "/oauth2/token",
+            data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+            headers={"Authorization": basic},
+        )
+        other = http.post(
+            "/oauth2/token", data={"grant_type": "password"}, headers={"Authorization": basic}
+        )
+    assert refreshed.status_code == 200
+    assert set(refreshed.json()) == {"id_token", "access_token", "expires_in", "token_type"}
+    assert other.json() == {"error": "unsupported_grant_type"}
+
+
+# 7. issuer variants: the issuer on a host other than the pool domain
+SPLIT_POOL = str(REPO / "fixtures" / "pools" / "split_hosts_pool.json")
+SPLIT_CLIENT = "9splithostclient0000000009"
+
+
+def test_issuer_on_another_host_than_the_pool_domain(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=SPLIT_POOL)
+    result = _probe_client(emu, SPLIT_CLIENT, "frank")
+    assert result.code == 0, result.failing()
+    cfg004 = {f["subject"]: f for f in _findings(result, "CFG004")}
+    assert cfg004["auth_url/token_url"]["status"] == "pass"
+    assert cfg004["certs_url"]["status"] == "pass"
+    assert emu.pool.pool_id in cfg004["certs_url"]["message"]
+    for check_id in ("DSC002", "DSC003", "IDT005"):
+        assert {f["status"] for f in _findings(result, check_id)} == {"pass"}, check_id
+
+
+def test_certs_url_on_the_pool_domain_is_caught(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=SPLIT_POOL)
+    pool_id = emu.pool.pool_id
+    wrong = f"{emu.pool.domain(emu.base_url)}/{pool_id}/.well-known/jwks.json"
+    result = _probe_client(emu, SPLIT_CLIENT, "frank", "--certs-url", wrong)
+    assert result.code == 1
+    assert {"DSC001", "JWK001"} <= result.failing()
+
+
+def test_lambda_suppressed_claim_hint_names_the_trigger(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emu = emulator_factory(pool_path=LAMBDA_POOL)
+    result = _probe_client(emu, V2_CLIENT, "carol", claims=["custom:department"])
+    (finding,) = _findings(result, "CLM003")
+    assert finding["status"] == "fail"
+    assert "claimsToSuppress" in finding["hint"]
+    assert {f["subject"] for f in _findings(result, "CLM004") if f["status"] == "fail"} == {
+        "custom:department"
+    }

@@ -1,0 +1,201 @@
+"""ACC001-ACC003 (what Access will do) and CFT001-CFT006 (the Access application token)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from oidc_probe.access.policies import parse_groups, parse_policies
+from oidc_probe.access.setup import AccessSetup
+from oidc_probe.core.context import AccessJwt, DecodedJwt, RunContext, SignatureResult
+from oidc_probe.core.model import Status
+from oidc_probe.core.settings import RunSettings
+from tests.factories import ISSUER, NOW, json_exchange, make_config, make_context
+from tests.unit.checks.helpers import only
+
+ADMINS = {
+    "oidc": {"claim_name": "cognito:groups", "claim_value": "admins", "identity_provider_id": "i"}
+}
+POLICIES = parse_policies(
+    [{"name": "Admins", "decision": "allow", "precedence": 1, "include": [ADMINS]}], "test"
+)
+
+
+def ctx_with(
+    claims: dict[str, Any] | None,
+    *,
+    policies: Any = POLICIES,
+    expect: str | None = None,
+    claims_list: tuple[str, ...] = ("cognito:groups",),
+) -> RunContext:
+    setup = AccessSetup(policies, {}, None, "test") if policies is not None else None
+    settings = RunSettings(issuer=ISSUER, access=setup, expect_access=expect)
+    ctx = make_context(make_config(claims=claims_list), settings)
+    if claims is not None:
+        ctx.id_token = DecodedJwt(raw="h.p.s", header={"alg": "RS256"}, claims=claims)
+    return ctx
+
+
+USER = {"email": "a@example.com", "cognito:groups": ["admins"]}
+NOGROUP = {"email": "n@example.com"}
+
+
+def test_acc001_passes_with_the_decision_and_the_rule() -> None:
+    finding = only("ACC001", ctx_with(USER))
+    assert finding.status is Status.PASS
+    assert finding.message.startswith("allow: Allow policy 'Admins'")
+    assert finding.evidence["actual"]["compared"] == ["admins"]
+
+
+def test_acc001_warns_when_undetermined() -> None:
+    office = parse_policies(
+        {"name": "Office", "decision": "allow", "include": [{"ip": {"ip": "10.0.0.0/8"}}]}, "t"
+    )
+    finding = only("ACC001", ctx_with(USER, policies=office))
+    assert finding.status is Status.WARN
+    assert "undetermined" in finding.message
+    assert "depends on the request" in finding.hint
+
+
+def test_acc001_denied_user_in_no_group_gets_the_hint() -> None:
+    finding = only("ACC001", ctx_with(NOGROUP))
+    assert finding.status is Status.PASS
+    assert "no policy matched" in finding.message
+    assert "no Cognito group" in finding.hint
+
+
+def test_acc001_skips_without_policies_or_token() -> None:
+    assert "--policy" in only("ACC001", ctx_with(USER, policies=None)).message
+    skipped = only("ACC001", ctx_with(None))
+    assert skipped.status is Status.SKIP
+
+
+def test_acc001_skips_when_the_signature_failed() -> None:
+    ctx = ctx_with(USER)
+    ctx.signature = SignatureResult("RS256", "k", True, False, "bad")
+    finding = only("ACC001", ctx)
+    assert finding.status is Status.SKIP
+    assert "IDT003" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("claims", "expect", "status"),
+    [
+        (USER, "allow", Status.PASS),
+        (USER, "deny", Status.FAIL),
+        (NOGROUP, "deny", Status.PASS),
+        (NOGROUP, "allow", Status.FAIL),
+    ],
+)
+def test_acc002_compares_the_decision(claims: dict[str, Any], expect: str, status: Status) -> None:
+    finding = only("ACC002", ctx_with(claims, expect=expect))
+    assert finding.status is status
+    if status is Status.FAIL and claims is NOGROUP:
+        assert "no Cognito group" in finding.hint
+
+
+def test_acc002_skips_without_an_expectation() -> None:
+    assert only("ACC002", ctx_with(USER)).status is Status.SKIP
+
+
+def test_acc003_warns_when_trimming_drops_a_policy_claim() -> None:
+    many = [f"department-{n:02d}-engineering-staff-readers" for n in range(40)]
+    claims = {"email": "a@example.com", "name": "A", "cognito:groups": ["admins", *many]}
+    finding = only("ACC003", ctx_with(claims, claims_list=("name", "cognito:groups")))
+    assert finding.status is Status.WARN
+    assert "cognito:groups" in finding.message
+    assert "approximate" in finding.hint
+    ok = only("ACC003", ctx_with(USER))
+    assert ok.status is Status.PASS
+
+
+def test_acc003_skips_without_oidc_rules() -> None:
+    everyone = parse_policies(
+        {"name": "All", "decision": "allow", "include": [{"everyone": {}}]}, "t"
+    )
+    assert "no OIDC Claim rule" in only("ACC003", ctx_with(USER, policies=everyone)).message
+
+
+def test_acc_group_rules_from_access_groups() -> None:
+    groups = parse_groups([{"id": "g", "name": "Admins group", "include": [ADMINS]}], "g")
+    policies = parse_policies(
+        {"name": "P", "decision": "allow", "include": [{"group": {"id": "g"}}]}, "t"
+    )
+    ctx = ctx_with(USER, policies=policies)
+    ctx.settings = replace(ctx.settings, access=AccessSetup(policies, groups, None, "t"))
+    finding = only("ACC001", ctx)
+    assert "Admins group" in finding.message
+
+
+# --- CFT -----------------------------------------------------------------------------
+
+TEAM = "https://acme.cloudflareaccess.com"
+GOOD = {
+    "aud": ["tag"],
+    "iss": TEAM,
+    "type": "app",
+    "exp": NOW + 60,
+    "iat": NOW,
+    "nbf": NOW,
+    "custom": {"cognito:groups": ["admins"]},
+}
+VALID = SignatureResult("RS256", "k", True, True, "signature verified with key k (RS256)")
+
+
+def token_ctx(
+    claims: dict[str, Any], signature: SignatureResult = VALID, error: str | None = None
+) -> RunContext:
+    ctx = make_context()
+    certs = json_exchange("https://acme.cloudflareaccess.com/cdn-cgi/access/certs", {"keys": []})
+    token = DecodedJwt(
+        raw="h.p.s",
+        header={"alg": "RS256", "kid": "k"},
+        claims=None if error else claims,
+        error=error,
+    )
+    ctx.access_jwt = AccessJwt(token, signature, TEAM, ("tag",), certs)
+    return ctx
+
+
+@pytest.mark.parametrize(
+    ("check_id", "change"),
+    [
+        ("CFT002", {"iss": "https://other.cloudflareaccess.com"}),
+        ("CFT003", {"aud": ["other"]}),
+        ("CFT004", {"exp": NOW - 3600}),
+        ("CFT004", {"iat": NOW + 3600}),
+        ("CFT004", {"exp": "soon"}),
+        ("CFT005", {"type": "org"}),
+        ("CFT006", {"custom": {}}),
+    ],
+)
+def test_cft_checks_pass_a_good_token_and_fail_a_wrong_claim(
+    check_id: str, change: dict[str, Any]
+) -> None:
+    assert only(check_id, token_ctx(GOOD)).status is Status.PASS
+    bad = only(check_id, token_ctx({**GOOD, **change}))
+    assert bad.status is (Status.WARN if check_id == "CFT006" else Status.FAIL)
+
+
+def test_cft001_fails_a_bad_signature_and_a_broken_token() -> None:
+    assert only("CFT001", token_ctx(GOOD)).status is Status.PASS
+    bad = SignatureResult("RS256", "k", True, False, "the signature does not match the key")
+    assert only("CFT001", token_ctx(GOOD, bad)).status is Status.FAIL
+    broken = only("CFT001", token_ctx(GOOD, bad, error="not three dot-separated segments"))
+    assert broken.status is Status.FAIL
+    assert only("CFT002", token_ctx(GOOD, bad, error="x")).status is Status.SKIP
+
+
+def test_cft_checks_skip_without_a_token() -> None:
+    assert only("CFT001", make_context()).status is Status.SKIP
+
+
+def test_acc002_fails_an_undetermined_decision() -> None:
+    office = parse_policies(
+        {"name": "Office", "decision": "allow", "include": [{"geo": {"country_code": "US"}}]}, "t"
+    )
+    finding = only("ACC002", ctx_with(USER, policies=office, expect="allow"))
+    assert finding.status is Status.FAIL
+    assert "undetermined" in finding.message
