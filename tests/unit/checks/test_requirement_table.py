@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.checks.registry import get_check
+from oidc_probe.checks.catalogue import get_check
 
 REPO = Path(__file__).resolve().parents[3]
 TABLE = REPO / "docs" / "verifier-requirements.md"
