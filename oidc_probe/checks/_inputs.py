@@ -25,9 +25,11 @@ def no_id_token_reason(ctx: RunContext) -> str | None:
             return "no ID token: the login did not reach the redirect URI (see AUT001, AUT002)"
         return "no ID token: the token exchange did not run (see TOK001)"
     response = ctx.token_response
+    if response is None and ctx.token_fetch.ok:
+        return "no ID token: the token response is not a JSON object (see TOK002)"
     if response is None:
         return "no ID token: the token exchange failed (see TOK001)"
-    if not isinstance(response.get("id_token"), str):
+    if not isinstance(response.get("id_token"), str) or not response.get("id_token"):
         return "no ID token: the token response has no id_token (see TOK002)"
     return "no ID token: the verify stage did not run"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import is_cognito, not_run, redact, without_query
@@ -123,6 +125,8 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
             "http": "an HTTP error from the authorization endpoint",
         }.get(error.via, "an error redirect")
         detail = f" ({description})" if description else ""
+        if (login.callback_params or {}).get("code"):
+            detail += "; a code came with the error (see AUT006)"
         yield failed(
             f"authorization refused with {where}: {error.error}{detail}",
             hint=_authorize_hint(ctx, error),
@@ -248,7 +252,7 @@ def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
         return
     if not hmac.compare_digest(returned.encode(), sent.encode()):
         yield failed(
-            "the callback's state differs from the state sent",
+            "the callback's state differs from the state sent" + _how_state_differs(returned, sent),
             hint=hints.STATE_MISMATCH,
             expected={"length": len(sent)},
             actual={"length": len(returned)},
@@ -257,13 +261,23 @@ def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
     yield passed("the callback's state matches the state sent")
 
 
+def _how_state_differs(returned: str, sent: str) -> str:
+    """A clause naming a near miss (case, whitespace), which says nothing of the value itself."""
+    if returned.strip() == sent:
+        return " only by surrounding whitespace: state is compared exactly"
+    if returned.lower() == sent.lower():
+        return " only in letter case: state is compared exactly, case-sensitively"
+    return ""
+
+
 @check("AUT004", "callback-iss-matches", Stage.AUTHORIZE, refs=("RFC9207-2.4", "RFC9207-3"))
 def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     """The callback's ``iss`` parameter, when present, equals the issuer (RFC 9207).
 
-    What it checks: a present ``iss`` equals the issuer; an absent one is information
-    only, unless the discovery document sets
-    ``authorization_response_iss_parameter_supported``, which promises it.
+    What it checks: a present ``iss`` equals the issuer, on a success and on an error
+    redirect alike; an absent one is information only, unless the discovery document
+    sets ``authorization_response_iss_parameter_supported``, which promises it. After a
+    mismatch the probe does not redeem the code (RFC 9207 2.4).
 
     Why it matters: ``iss`` on the callback defends a relying party such as Access
     against mix-up attacks between providers. A wrong value means the callback came
@@ -279,7 +293,7 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(login)
         return
     params = login.callback_params
-    if params is None or _error_from(login) is not None:
+    if params is None:  # an error redirect has params and is judged too (RFC 9207 2)
         yield skipped("the callback was not reached (see AUT001, AUT002)")
         return
     issuer = ctx.settings.issuer
@@ -308,3 +322,87 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed("the callback's iss equals the issuer", actual=iss)
+
+
+def _response_problems(url: str) -> list[str]:
+    """What is wrong with the shape of an authorization response URL (RFC 6749 3.1, 4.1.2)."""
+    parts = urlsplit(url)
+    problems = []
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    fragment = parse_qsl(parts.fragment, keep_blank_values=True)
+    pairs = query or fragment
+    if not query and fragment:
+        problems.append(
+            "the response parameters came in the fragment (#...), not the query: the "
+            "authorization-code flow answers in the query (response_mode query)"
+        )
+    repeated = sorted(name for name, count in Counter(n for n, _ in pairs).items() if count > 1)
+    if repeated:
+        problems.append(
+            f"parameter(s) {', '.join(repeated)} appear more than once; RFC 6749 3.1 allows "
+            "each once (the probe used the last value, others may take the first)"
+        )
+    names = {name for name, _ in pairs}
+    if "code" in names and "error" in names:
+        problems.append(
+            "the callback carries both code and error: a response is either a success or an "
+            "error, never both"
+        )
+    return problems
+
+
+@check(
+    "AUT006",
+    "callback-response-well-formed",
+    Stage.AUTHORIZE,
+    refs=("RFC6749-3.1", "RFC6749-4.1.2", "RFC6749-4.1.2.1", "OIDCC-3.1.2.7"),
+)
+def callback_response_well_formed(ctx: RunContext) -> Iterator[Outcome]:
+    """The authorization response is well formed: in the query, each parameter once, code or error.
+
+    What it checks: the redirect back to the redirect URI carries its parameters in
+    the query string (not the fragment), no parameter more than once, and either
+    ``code`` or ``error``, not both.
+
+    Why it matters: a relying party must validate the authorization response (OIDC
+    Core 3.1.2.7). Repeated parameters are read differently by different parsers (one
+    takes the first ``state``, another the last), which is how state and code
+    injection hide; a response carrying both a code and an error is ambiguous; a
+    fragment never reaches a server-side relying party such as Access, so the login
+    fails there while a browser-based client would carry on.
+
+    Access: Access reads the query of its callback; a response in the fragment does
+    not reach it (stricter in effect). How Access treats repeated parameters or a code
+    with an error is unknown; the spec's verdict is kept.
+
+    How to fix: the identity provider must redirect to
+    ``<redirect_uri>?code=...&state=...`` (or ``?error=...&state=...``), each once.
+    Cognito does; anything else points at a proxy or a rewrite rule on the redirect.
+
+    References: RFC 6749 sections 3.1, 4.1.2 and 4.1.2.1; OpenID Connect Core 1.0
+    section 3.1.2.7.
+    """
+    login = _login(ctx)
+    if isinstance(login, str):
+        yield skipped(login)
+        return
+    if login.callback_params is None:
+        yield skipped("the callback was not reached (see AUT001, AUT002)")
+        return
+    if login.callback_url is None:
+        yield skipped("the login driver did not keep the callback URL to inspect")
+        return
+    problems = _response_problems(login.callback_url)
+    if problems:
+        yield failed(
+            "the authorization response is malformed: " + "; ".join(problems),
+            hint=(
+                "the provider must redirect to the redirect URI with its parameters in the "
+                "query, each once, and either code or error; look for a proxy or rewrite "
+                "rule that alters the redirect"
+            ),
+            expected="?code=...&state=... (each once, in the query)",
+            actual=problems,
+        )
+        return
+    yield passed("the authorization response is in the query, with each parameter once")

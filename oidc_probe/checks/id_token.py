@@ -1,8 +1,9 @@
 """ID-token checks, part one (IDT001-IDT004): structure, algorithm, key and signature.
 
 IDT005-IDT012 (the claims every ID token must carry) live in
-:mod:`oidc_probe.checks.id_token_claims`, imported here so that importing this
-module registers the whole IDT series. The raw ID token is never quoted in findings.
+:mod:`oidc_probe.checks.id_token_claims` and IDT013-IDT017 (nbf, crit, typ, unique
+names, lifetime) in :mod:`oidc_probe.checks.id_token_rules`, imported here so that
+importing this module registers the whole IDT series. The raw ID token is never quoted in findings.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from oidc_probe.checks import id_token_claims  # noqa: F401  (registers IDT005-IDT012)
+from oidc_probe.checks import (
+    id_token_claims,  # noqa: F401  (registers IDT005-IDT012)
+    id_token_rules,  # noqa: F401  (registers IDT013-IDT017)
+)
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext, SignatureResult
@@ -221,7 +225,20 @@ def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
     after = " after refetching certs_url" if signature.refetched else ""
     kid = signature.kid
     if kid is not None:
-        if signature.key_found is True:
+        if signature.key_found is True and len(signature.same_kid) > 1:
+            sharing = len(signature.same_kid)
+            yield warned(
+                f"kid '{kid}' names {sharing} keys in the JWKS{after}: the set is ambiguous, and "
+                "verifiers may pick different keys (the probe uses the first, never tries the "
+                "others until one verifies)",
+                hint=(
+                    "publish each key under its own kid (RFC 7517 4.5); remove the stale or "
+                    "foreign key that shares the signing key's kid"
+                ),
+                expected="one key per kid",
+                actual=f"{sharing} keys with kid {kid}",
+            )
+        elif signature.key_found is True:
             yield passed(f"kid '{kid}' is in the JWKS{after}", actual=kid)
         elif signature.key_found is False:
             yield failed(
@@ -285,7 +302,11 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     How to fix: make sure ``certs_url`` is the JWKS of the issuing pool (same region and
     pool id as the issuer), and that nothing between the provider and Access modifies
-    tokens. A token whose algorithm Access does not accept never passes here (see IDT002).
+    tokens. A token whose algorithm Access does not accept never passes here (see IDT002);
+    nor does one whose header declares ``crit`` or ``b64`` (not verified at all, see
+    IDT014) or whose key may not verify its algorithm (not tried, see IDT018). When the
+    ``kid`` names several keys, the first decides and the finding says which of them
+    verify: the probe never tries keys until one does.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.
@@ -297,10 +318,11 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     alg = header_alg(ctx)
     accepted = _alg_accepted(alg)
     where = f" with key '{signature.kid}'" if signature.kid else ""
+    ambiguity = _same_kid_note(signature)
     if signature.valid is False:
         detail = f": {signature.reason}" if signature.reason else ""
         yield failed(
-            f"the ID token signature does not verify{where}{detail}",
+            f"the ID token signature does not verify{where}{detail}{ambiguity}",
             hint=(
                 "the token was altered after signing or signed by a key certs_url does not "
                 "publish: check certs_url names the issuing pool, and that no proxy rewrites tokens"
@@ -313,9 +335,80 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(
             f"the signature is not judged: alg {shown} is not one Access accepts (see IDT002)"
         )
+    elif signature.valid is True and ambiguity:
+        yield warned(
+            f"the ID token signature verifies ({alg}{where}){ambiguity}",
+            hint="publish each key under its own kid, so every verifier picks the signing key",
+            expected="one key per kid",
+            actual=list(signature.same_kid),
+        )
     elif signature.valid is True:
         yield passed(f"the ID token signature verifies ({alg}{where})", actual=alg)
     else:
         yield skipped(
             f"the signature could not be verified: {signature.reason or 'no reason given'}"
         )
+
+
+def _same_kid_note(signature: SignatureResult) -> str:
+    """Which of several keys sharing the token's kid verify it, as a clause; empty if one key."""
+    if len(signature.same_kid) < 2:
+        return ""
+    count = len(signature.same_kid)
+    verifying = [str(n) for n, ok in enumerate(signature.same_kid, 1) if ok]
+    which = f"key {', '.join(verifying)} of them verifies it" if verifying else "none verifies it"
+    return (
+        f"; the kid names {count} keys (the probe judged the first only; {which}): "
+        "the set is ambiguous"
+    )
+
+
+@check(
+    "IDT018",
+    "id-token-key-fits-alg",
+    Stage.ID_TOKEN,
+    refs=("RFC8725-3.1", "RFC7517-4.2", "RFC7517-4.3", "RFC7517-4.4"),
+)
+def id_token_key_fits_alg(ctx: RunContext) -> Iterator[Outcome]:
+    """The JWKS key the token's ``kid`` selects may verify its ``alg``: type, use, key_ops, alg.
+
+    What it checks: the selected key's ``kty`` (and curve) suits the token's ``alg``
+    (RSA for RS*/PS*, EC P-256/P-384/P-521 for ES256/384/512); its ``use``, when
+    present, is ``sig``; its ``key_ops``, when present, include ``verify``; its ``alg``,
+    when present, is the token's. A key that does not fit is not tried.
+
+    Why it matters: RFC 8725 3.1 requires each key to be used with exactly one
+    algorithm; an encryption key, or a key published for another algorithm, must not
+    verify ID tokens. Verifiers that honour these members reject the token and the
+    login fails, with an error that looks like a bad signature.
+
+    Access: unknown whether Access honours ``use``, ``key_ops`` and the key's ``alg``;
+    the spec's verdict is kept.
+
+    How to fix: publish the signing key with ``use: sig`` (or no ``use``), ``alg``
+    equal to the signing algorithm (Cognito: RS256), and no ``key_ops`` or ones that
+    include ``verify``; sign with the algorithm the key is for.
+
+    References: RFC 8725 section 3.1; RFC 7517 sections 4.2 (use), 4.3 (key_ops) and
+    4.4 (alg).
+    """
+    signature = _signature(ctx)
+    if isinstance(signature, str):
+        yield skipped(signature)
+        return
+    if signature.key_problems:
+        yield failed(
+            f"the key{' ' + repr(signature.kid) if signature.kid else ''} may not verify "
+            f"{signature.alg} tokens: {'; '.join(signature.key_problems)}",
+            hint=(
+                "publish the signing key with use sig, the signing alg, and key_ops (if any) "
+                "including verify; an encryption key must not share the signing key's kid"
+            ),
+            expected=f"a signing key for {signature.alg}",
+            actual=list(signature.key_problems),
+        )
+        return
+    if signature.key_found is not True or signature.valid is None:
+        yield skipped(f"no key was selected: {signature.reason or 'no key selection'}")
+        return
+    yield passed(f"the selected key fits {signature.alg}")

@@ -134,11 +134,16 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     refs=("OIDCC-3.1.3.7", "RFC7519-4.1.3", "CF-generic-oidc"),
 )
 def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
-    """The ID token's ``aud`` is (or holds) the client id; with several audiences, so is ``azp``.
+    """The ID token's ``aud`` is (or holds) the client id; ``azp``, when present, is the client id.
+
+    What it checks: ``aud`` is the client id or an array holding it; with several
+    audiences ``azp`` must be present and be the client id; a present ``azp`` must be
+    the client id even with a single audience (OIDC Core 3.1.3.7 step 5).
 
     Why it matters: an ID token is meant for one client. Access must reject a token
     issued to another app client, or it would accept logins meant for other
-    applications.
+    applications. Whether Access itself compares ``azp`` with a single audience is not
+    documented (unknown); the spec's verdict is kept.
 
     How to fix: make ``client_id`` in the Cloudflare config the id of the app client that
     the authorization and token requests use. Cognito sets ``aud`` to that app client's id.
@@ -154,11 +159,14 @@ def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
     hint = (
         "client_id in the Cloudflare config must be the id of the app client that issued the token"
     )
+    azp = claims.get("azp")
     if isinstance(aud, str):
-        if aud == client_id:
-            yield passed("aud is the client id", actual=aud)
-        else:
+        if aud != client_id:
             yield failed("aud is not the client id", hint=hint, expected=client_id, actual=aud)
+        elif "azp" in claims and azp != client_id:
+            yield _azp_not_client(azp, client_id)
+        else:
+            yield passed("aud is the client id", actual=aud)
         return
     if not isinstance(aud, list) or not all(isinstance(a, str) for a in aud):
         yield failed(
@@ -176,9 +184,11 @@ def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     if len(set(aud)) == 1:
-        yield passed("aud is the client id", actual=aud)
+        if "azp" in claims and azp != client_id:
+            yield _azp_not_client(azp, client_id)
+        else:
+            yield passed("aud is the client id", actual=aud)
         return
-    azp = claims.get("azp")
     if azp == client_id:
         yield passed("aud contains the client id and azp names it", actual=aud)
     else:
@@ -189,6 +199,22 @@ def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
             expected=client_id,
             actual=azp if isinstance(azp, str) else json_type(azp),
         )
+
+
+def _azp_not_client(azp: Any, client_id: str) -> Outcome:
+    """OIDC Core 3.1.3.7 (5): a present azp must be the client id, whatever aud holds."""
+    return failed(
+        "azp names another party than the client id"
+        if isinstance(azp, str)
+        else f"azp is a {json_type(azp)}, not the client id",
+        hint=(
+            "azp (authorized party) must be the client id the token was issued to; a token "
+            "whose azp names another client was issued to that client"
+        ),
+        subject="azp",
+        expected=client_id,
+        actual=azp if isinstance(azp, str) else json_type(azp),
+    )
 
 
 @check("IDT007", "id-token-not-expired", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.4"))

@@ -20,6 +20,7 @@ from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 from oidc_probe.core.settings import ClientAuth
+from oidc_probe.plumbing.jose import loads_noting_repeats
 
 _UNRESERVED = re.compile(r"^[A-Za-z0-9\-._~]*$")
 
@@ -257,3 +258,80 @@ def token_response_no_store(ctx: RunContext) -> Iterator[Outcome]:
         expected="no-store",
         actual=value if value is not None else "no Cache-Control header",
     )
+
+
+def _body_problems(text: str) -> list[str] | str:
+    """What makes a token response body ambiguous JSON, or why it cannot be re-read."""
+    problems = []
+    if text.startswith("\ufeff"):
+        problems.append(
+            "the body starts with a byte order mark (RFC 8259 8.1: senders MUST NOT add one; "
+            "strict JSON parsers reject the body)"
+        )
+    body = text.removeprefix("\ufeff")
+    try:
+        _, repeated = loads_noting_repeats(body, allow_constants=True)
+    except (ValueError, RecursionError):  # not JSON, or cut short where the exchange capped it
+        return problems or "the body could not be re-read as JSON (see TOK002)"
+    try:
+        loads_noting_repeats(body)
+    except ValueError:
+        problems.append("the body uses NaN or Infinity, which are not JSON (RFC 8259 6)")
+    if repeated:
+        problems.append(
+            f"the JSON object repeats {', '.join(repeated)}: the probe used the last value, a "
+            "client that takes the first sees another"
+        )
+    return problems
+
+
+@check(
+    "TOK006",
+    "token-response-json-strict",
+    Stage.TOKEN,
+    refs=("RFC6749-5.1", "RFC8259-4", "RFC8259-8.1"),
+)
+def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
+    """The token response body is unambiguous JSON: no byte order mark, no repeated names, no NaN.
+
+    What it checks: the body of a successful token response starts with JSON, not a
+    UTF-8 byte order mark, and its object names each member once (``id_token`` twice
+    is the dangerous case). Whitespace around the JSON is allowed (RFC 8259) and noted
+    in the passing message only.
+
+    Why it matters: parsers disagree on both. One client rejects a BOM, another skips
+    it; one takes the first ``id_token``, another the last. A body that means different
+    things to different clients lets a proxy or an attacker smuggle a token past one of
+    them. The probe keeps the last value, like Python's parser.
+
+    Access: unknown how Access's parser treats a BOM or duplicate names; the spec's
+    verdict is kept.
+
+    How to fix: the token endpoint (or the proxy in front of it) must send plain
+    UTF-8 JSON without a BOM and write each member once. Cognito does.
+
+    References: RFC 6749 section 5.1; RFC 8259 sections 4 (names SHOULD be unique) and
+    8.1 (no byte order mark).
+    """
+    fetch = _successful_exchange(ctx)
+    if isinstance(fetch, str):
+        yield skipped(fetch)
+        return
+    problems = _body_problems(fetch.text)
+    if isinstance(problems, str):
+        yield skipped(problems)
+        return
+    if problems:
+        yield failed(
+            "the token response body is ambiguous JSON: " + "; ".join(problems),
+            hint=(
+                "the token endpoint must send UTF-8 JSON without a byte order mark, each "
+                "member once; look for a proxy that rewrites the response"
+            ),
+            expected="one JSON object, each member once, no BOM",
+            actual=problems,
+        )
+        return
+    padded = fetch.text != fetch.text.strip()
+    note = " (surrounded by whitespace, which JSON allows)" if padded else ""
+    yield passed("the token response is one JSON object with each member once" + note)

@@ -96,12 +96,18 @@ class LoginResult:
 
 @dataclass(frozen=True)
 class DecodedJwt:
-    """A compact JWS split and decoded without verification."""
+    """A compact JWS split and decoded without verification.
+
+    ``repeated_header`` and ``repeated_claims`` name the members that appear more than
+    once in the header or payload object (the last value is the one kept).
+    """
 
     raw: str = field(repr=False)
     header: Mapping[str, Any] | None = None
     claims: Mapping[str, Any] | None = None
     error: str | None = None
+    repeated_header: tuple[str, ...] = ()
+    repeated_claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,11 @@ class SignatureResult:
     """The verify stage's judgement of the ID token signature.
 
     ``valid`` is ``None`` when no verification could be attempted (``reason`` says why).
-    ``key_found`` is ``None`` when key selection was not attempted.
+    ``key_found`` is ``None`` when key selection was not attempted. ``key_problems``
+    says why the selected key may not verify this token (its use, key_ops, alg or type),
+    in which case it was not tried. ``same_kid`` holds, when the kid names several
+    keys, whether each of them (in JWKS order) verifies the token: for the report only,
+    ``valid`` is always the first key's verdict.
     """
 
     alg: str | None
@@ -119,6 +129,8 @@ class SignatureResult:
     reason: str = ""
     refetched: bool = False
     known_kids: tuple[str, ...] = ()
+    key_problems: tuple[str, ...] = ()
+    same_kid: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ _RFCS = (
     "RFC8725",
     "RFC9207",
     "RFC7515",
+    "RFC7797",
+    "RFC9068",
+    "RFC8259",
 )
 CF_PAGES = {
     "generic-oidc": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/generic-oidc/",

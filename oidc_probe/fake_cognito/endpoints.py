@@ -6,6 +6,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+import secrets
 from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote_plus
@@ -107,6 +109,11 @@ class MachineEndpoints:
             )
         if Fault.JWKS_MALFORMED_KEY in faults:
             keys.append({"kty": "RSA", "kid": "malformed-1", "alg": "RS256", "use": "sig"})
+        id_kid = self.emu.keys.id_key.kid
+        if faults & _SIGNING_KEY_FAULTS:
+            keys = [_bent_signing_key(faults, k) if k.get("kid") == id_kid else k for k in keys]
+        if Fault.DUPLICATE_KID in faults:  # another RSA key first, under the signing key's kid
+            keys.insert(0, {**self.emu.keys.access_key.public_jwk(), "kid": id_kid})
         return JSONResponse({"keys": keys})
 
     async def token(self, request: Request) -> Response:
@@ -122,6 +129,8 @@ class MachineEndpoints:
         except TokenError as exc:
             return exc.response()
         headers = {} if Fault.TOKEN_CACHEABLE in faults else NO_STORE
+        if faults & _TOKEN_BODY_FAULTS:
+            return _odd_token_body(faults, body, headers)
         return JSONResponse(body, headers=headers)
 
     async def userinfo(self, request: Request) -> Response:
@@ -238,6 +247,12 @@ class MachineEndpoints:
         # No ID token without the openid scope (see scopes.py for the source).
         if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults or "openid" not in grant.scopes:
             del body["id_token"]
+        if Fault.TOKEN_TYPE_MAC in self.emu.faults:
+            body["token_type"] = "mac"
+        if Fault.TOKEN_TYPE_LOWERCASE in self.emu.faults:
+            body["token_type"] = "bearer"
+        if Fault.ID_TOKEN_NOT_STRING in self.emu.faults:
+            body["id_token"] = {"jwt": tokens.id_token}
         return body
 
     def _authenticate(self, request: Request, form: dict[str, str]) -> AppClient:
@@ -292,3 +307,56 @@ def _apply_metadata_faults(doc: dict[str, Any], faults: frozenset[Fault]) -> Non
 
 def _not_found() -> Response:
     return JSONResponse({"message": "User pool does not exist."}, status_code=404)
+
+
+_TOKEN_BODY_FAULTS = frozenset(
+    {Fault.TOKEN_DUPLICATE_KEYS, Fault.TOKEN_BOM, Fault.TOKEN_PADDED_JSON}
+)
+
+
+def _odd_token_body(
+    faults: frozenset[Fault], body: dict[str, Any], headers: dict[str, str]
+) -> Response:
+    """A token response whose JSON text is bent: a repeated id_token, a BOM, padding."""
+    text = json.dumps(body)
+    if Fault.TOKEN_DUPLICATE_KEYS in faults:
+        text = '{"id_token": "' + secrets.token_urlsafe(32) + '", ' + text[1:]
+    if Fault.TOKEN_PADDED_JSON in faults:
+        text = f"\n   {text}  \n"
+    data = text.encode("utf-8")
+    if Fault.TOKEN_BOM in faults:
+        data = b"\xef\xbb\xbf" + data
+    return Response(data, media_type="application/json", headers=headers)
+
+
+_SIGNING_KEY_FAULTS = frozenset(
+    {
+        Fault.SIGNING_KEY_USE_ENC,
+        Fault.SIGNING_KEY_ALG_MISMATCH,
+        Fault.SIGNING_KEY_OPS_ENCRYPT,
+        Fault.EC_KEY_FOR_RS_TOKEN,
+    }
+)
+# RFC 7517 appendix A.1's public P-256 key: a valid EC key that signed nothing here.
+_EC_PUBLIC_JWK = {
+    "kty": "EC",
+    "crv": "P-256",
+    "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+    "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+    "use": "sig",
+}
+
+
+def _bent_signing_key(faults: frozenset[Fault], jwk: dict[str, str]) -> dict[str, Any]:
+    """The ID-token signing key's JWK as the signing-key faults publish it."""
+    bent: dict[str, Any] = dict(jwk)
+    if Fault.SIGNING_KEY_USE_ENC in faults:
+        bent["use"] = "enc"
+    if Fault.SIGNING_KEY_ALG_MISMATCH in faults:
+        bent["alg"] = "RS512"
+    if Fault.SIGNING_KEY_OPS_ENCRYPT in faults:
+        bent.pop("use", None)
+        bent["key_ops"] = ["encrypt"]
+    if Fault.EC_KEY_FOR_RS_TOKEN in faults:
+        bent = {**_EC_PUBLIC_JWK, "kid": jwk["kid"]}
+    return bent

@@ -68,6 +68,28 @@ class Fault(StrEnum):
     UNALLOWED_SCOPE_IGNORED = "unallowed-scope-ignored"
     UNALLOWED_SCOPE_INVALID_REQUEST = "unallowed-scope-invalid-request"
     NO_SESSION = "no-session"
+    # The verifier, clause by clause (OIDC Core 3.1.3.7, RFC 7519, RFC 7515, RFC 8725).
+    NBF_IN_FUTURE = "nbf-in-future"
+    AZP_OTHER_CLIENT = "azp-other-client"
+    CRIT_B64_FALSE = "crit-b64-false"
+    TYP_AT_JWT = "typ-at-jwt"
+    DUPLICATE_CLAIMS = "duplicate-claims"
+    TEN_YEAR_LIFETIME = "ten-year-lifetime"
+    CALLBACK_CODE_AND_ERROR = "callback-code-and-error"
+    CALLBACK_REPEATED_STATE = "callback-repeated-state"
+    CALLBACK_IN_FRAGMENT = "callback-in-fragment"
+    STATE_CASE_CHANGED = "state-case-changed"
+    TOKEN_TYPE_MAC = "token-type-mac"
+    TOKEN_TYPE_LOWERCASE = "token-type-lowercase"
+    ID_TOKEN_NOT_STRING = "id-token-not-string"
+    TOKEN_DUPLICATE_KEYS = "token-duplicate-keys"
+    TOKEN_BOM = "token-bom"
+    TOKEN_PADDED_JSON = "token-padded-json"
+    DUPLICATE_KID = "duplicate-kid"
+    SIGNING_KEY_USE_ENC = "signing-key-use-enc"
+    SIGNING_KEY_ALG_MISMATCH = "signing-key-alg-mismatch"
+    SIGNING_KEY_OPS_ENCRYPT = "signing-key-ops-encrypt"
+    EC_KEY_FOR_RS_TOKEN = "ec-key-for-rs-token"
 
     @property
     def description(self) -> str:
@@ -212,6 +234,66 @@ _INFO: dict[Fault, _Info] = {
     Fault.NO_SESSION: _Info(
         "the hosted UI keeps no session cookie: every authorization shows the sign-in form "
         "(nothing should fail)"
+    ),
+    Fault.NBF_IN_FUTURE: _Info("the ID token's nbf is two hours in the future", ("IDT013",)),
+    Fault.AZP_OTHER_CLIENT: _Info(
+        "the ID token's aud is the client id alone, but azp names another client", ("IDT006",)
+    ),
+    Fault.CRIT_B64_FALSE: _Info(
+        "the ID token header lists b64 false in crit (RFC 7797), over an encoded payload",
+        ("IDT014",),
+    ),
+    Fault.TYP_AT_JWT: _Info("the ID token header says typ at+jwt (an access token)", ("IDT015",)),
+    Fault.DUPLICATE_CLAIMS: _Info(
+        "the ID token payload has iss twice: another issuer first, the real one last",
+        ("IDT016",),
+    ),
+    Fault.TEN_YEAR_LIFETIME: _Info(
+        "the ID token was issued ten years ago and expires in an hour", ("IDT017",)
+    ),
+    Fault.CALLBACK_CODE_AND_ERROR: _Info(
+        "the callback carries a code and an error (server_error) at once", ("AUT006",)
+    ),
+    Fault.CALLBACK_REPEATED_STATE: _Info(
+        "the callback carries state twice: a decoy first, the real one last", ("AUT006",)
+    ),
+    Fault.CALLBACK_IN_FRAGMENT: _Info(
+        "the callback puts code and state in the URL fragment, not the query", ("AUT006",)
+    ),
+    Fault.STATE_CASE_CHANGED: _Info(
+        "the callback returns the state with its letter case swapped", ("AUT003",)
+    ),
+    Fault.TOKEN_TYPE_MAC: _Info("the token response says token_type mac", ("TOK002",)),
+    Fault.TOKEN_TYPE_LOWERCASE: _Info(
+        "the token response says token_type bearer in lower case (nothing should fail)"
+    ),
+    Fault.ID_TOKEN_NOT_STRING: _Info(
+        "the token response's id_token is a JSON object holding the token", ("TOK002",)
+    ),
+    Fault.TOKEN_DUPLICATE_KEYS: _Info(
+        "the token response has id_token twice: a forged one first, the real one last",
+        ("TOK006",),
+    ),
+    Fault.TOKEN_BOM: _Info(
+        "the token response body starts with a UTF-8 byte order mark", ("TOK006", "TOK002")
+    ),
+    Fault.TOKEN_PADDED_JSON: _Info(
+        "the token response JSON is surrounded by whitespace (nothing should fail)"
+    ),
+    Fault.DUPLICATE_KID: _Info(
+        "the JWKS lists another RSA key first under the signing key's kid", ("JWK002", "IDT004")
+    ),
+    Fault.SIGNING_KEY_USE_ENC: _Info(
+        "the JWKS publishes the ID-token signing key with use enc", ("IDT018", "JWK002")
+    ),
+    Fault.SIGNING_KEY_ALG_MISMATCH: _Info(
+        "the JWKS publishes the RS256 signing key with alg RS512", ("IDT018",)
+    ),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: _Info(
+        'the JWKS publishes the signing key with key_ops ["encrypt"]', ("IDT018",)
+    ),
+    Fault.EC_KEY_FOR_RS_TOKEN: _Info(
+        "the JWKS lists an EC key under the kid of the RS256 ID-token signing key", ("IDT018",)
     ),
 }
 

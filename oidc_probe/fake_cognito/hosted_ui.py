@@ -51,6 +51,22 @@ def with_query(url: str, params: Mapping[str, str | None]) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
+def _malformed_response(
+    faults: frozenset[Fault], redirect_uri: str, params: dict[str, str | None]
+) -> str:
+    """The callback URL, bent by the authorization-response faults (none: plain query)."""
+    if Fault.STATE_CASE_CHANGED in faults and params.get("state"):
+        params["state"] = str(params["state"]).swapcase()
+    if Fault.CALLBACK_CODE_AND_ERROR in faults:
+        params.update(error="server_error", error_description="internal error")
+    if Fault.CALLBACK_IN_FRAGMENT in faults:
+        return f"{redirect_uri}#{urlencode({k: v for k, v in params.items() if v is not None})}"
+    if Fault.CALLBACK_REPEATED_STATE in faults:
+        decoy = with_query(redirect_uri, {"state": secrets.token_urlsafe(24)})
+        return with_query(decoy, params)
+    return with_query(redirect_uri, params)
+
+
 class HostedUI:
     def __init__(
         self,
@@ -197,7 +213,7 @@ class HostedUI:
             params["iss"] = f"{self.emu.base_url(request)}/us-east-1_Wrong0Iss"
         elif Fault.CALLBACK_ISS in self.emu.faults:
             params["iss"] = self.emu.issuer(request)
-        return with_query(checked.redirect_uri, params)
+        return _malformed_response(self.emu.faults, checked.redirect_uri, params)
 
     def _login_page(
         self, checked: AuthRequest, username: str = "", error: str | None = None

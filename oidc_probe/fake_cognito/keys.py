@@ -89,7 +89,13 @@ def _segment(value: dict[str, Any]) -> str:
 
 
 def sign_rs256(header: dict[str, Any], claims: dict[str, Any], key: SigningKey) -> str:
-    signing_input = f"{_segment({'alg': 'RS256', **header})}.{_segment(claims)}"
+    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
+    return sign_rs256_payload(header, payload, key)
+
+
+def sign_rs256_payload(header: dict[str, Any], payload: str, key: SigningKey) -> str:
+    """RS256 over a payload given as JSON text, which may repeat names (a fault)."""
+    signing_input = f"{_segment({'alg': 'RS256', **header})}.{b64url(payload.encode('utf-8'))}"
     signature = key.private_key.sign(
         signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
     )

@@ -22,6 +22,7 @@ from oidc_probe.fake_cognito.tokens import (
     id_token_claims,
 )
 
+TEN_YEARS = 10 * 365 * 86_400
 MANY_GROUPS = tuple(f"department-{n:02d}-engineering-staff-readers" for n in range(40))
 WRONG_AUDIENCE = "0wrongaudienceclient000000"
 _REFRESH_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
@@ -103,6 +104,9 @@ class Minter:
             Fault.BAD_AT_HASH: lambda c: c.update(at_hash=jose.at_hash("not-the-access-token")),
             Fault.NO_SUB: lambda c: c.pop("sub", None),
             Fault.WRONG_AZP: lambda c: c.update(aud=[c["aud"], WRONG_AUDIENCE], azp=WRONG_AUDIENCE),
+            Fault.NBF_IN_FUTURE: lambda c: c.update(nbf=now + 2 * TOKEN_LIFETIME),
+            Fault.AZP_OTHER_CLIENT: lambda c: c.update(azp=WRONG_AUDIENCE),
+            Fault.TEN_YEAR_LIFETIME: lambda c: c.update(iat=now - TEN_YEARS),
         }
         broken = dict(claims)
         for fault, edit in edits.items():
@@ -121,10 +125,23 @@ class Minter:
             return jose.unsigned(header, claims)
         if Fault.HS256_KEY_CONFUSION in self.faults:
             return jose.sign_hs256(header, claims, key.public_pem())
+        if Fault.CRIT_B64_FALSE in self.faults:
+            header.update(b64=False, crit=["b64"])
+        if Fault.TYP_AT_JWT in self.faults:
+            header["typ"] = "at+jwt"
+        if Fault.DUPLICATE_CLAIMS in self.faults:
+            return jose.sign_rs256_payload(header, _iss_twice(claims), key)
         token = jose.sign_rs256(header, claims, key)
         if Fault.BAD_SIGNATURE in self.faults:
             return jose.replace_payload(token, {**claims, "jti": str(uuid.uuid4())})
         return token
+
+
+def _iss_twice(claims: dict[str, Any]) -> str:
+    """The claims as JSON with ``iss`` written twice: another pool's first, the real one last."""
+    first = f"{str(claims.get('iss', '')).rsplit('/', 1)[0]}/us-east-1_Wrong0Iss"
+    rest = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
+    return '{"iss":' + json.dumps(first) + "," + rest[1:]
 
 
 def _groups_as_string(claims: dict[str, Any]) -> None:

@@ -25,22 +25,68 @@ _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 Key = RSAKey | ECKey | OctKey | OKPKey
 
 
-def _b64url_json(segment: str, part: str) -> tuple[dict[str, Any] | None, str | None]:
+class _Members:
+    """An ``object_pairs_hook`` that keeps the last value of a repeated name, as
+    :func:`json.loads` does, and notes the names of the top-level object that repeat."""
+
+    def __init__(self) -> None:
+        self.repeated: list[str] = []
+        self.last: dict[str, Any] | None = None
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        repeated = []
+        for name, _ in pairs:
+            if name in seen and name not in repeated:
+                repeated.append(name)
+            seen.add(name)
+        self.repeated, self.last = repeated, dict(pairs)  # the outermost object comes last
+        return self.last
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
+def loads_noting_repeats(
+    data: str, *, allow_constants: bool = False
+) -> tuple[Any, tuple[str, ...]]:
+    """``json.loads`` (last value wins) and the names the top-level object repeats.
+
+    RFC 7519 4 and RFC 7515 4 require unique member names; parsers differ on which
+    duplicate they keep, so a repeated name is a finding even though the last one is used.
+    ``NaN`` and ``Infinity``, which Python accepts, are refused unless ``allow_constants``.
+    Raises what :func:`json.loads` raises (``ValueError``, ``RecursionError``).
+    """
+    members = _Members()
+    constant = None if allow_constants else _not_json
+    value = json.loads(data, object_pairs_hook=members, parse_constant=constant)
+    return value, tuple(members.repeated) if value is members.last else ()
+
+
+def _b64url_json(
+    segment: str, part: str
+) -> tuple[dict[str, Any] | None, str | None, tuple[str, ...]]:
+    """The decoded JSON object, or why not, and the member names that appear twice in it."""
     if not segment:
-        return None, f"the {part} segment is empty"
+        return None, f"the {part} segment is empty", ()
     if not _B64URL.match(segment) or len(segment) % 4 == 1:
-        return None, f"the {part} is not valid base64url"
+        return None, f"the {part} is not valid base64url", ()
     try:
         data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError):
-        return None, f"the {part} is not valid base64url"
+        return None, f"the {part} is not valid base64url", ()
+    try:  # RFC 7519 7.2 and RFC 8725 3.7: UTF-8 only (json.loads would guess UTF-16 too)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, f"the {part} is not UTF-8", ()
     try:
-        value = json.loads(data)
+        value, repeated = loads_noting_repeats(text)
     except (ValueError, RecursionError):
-        return None, f"the {part} is not JSON"
+        return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):
-        return None, f"the {part} is not a JSON object"
-    return value, None
+        return None, f"the {part} is not a JSON object", ()
+    return value, None, repeated
 
 
 def decode_jwt(raw: str) -> DecodedJwt:
@@ -54,17 +100,23 @@ def decode_jwt(raw: str) -> DecodedJwt:
         return DecodedJwt(
             raw=raw, error=f"not three dot-separated segments (found {len(segments)})"
         )
-    header, error = _b64url_json(segments[0], "header")
+    header, error, header_repeats = _b64url_json(segments[0], "header")
     if header is None:
         return DecodedJwt(raw=raw, error=error)
-    claims, error = _b64url_json(segments[1], "payload")
+    claims, error, claim_repeats = _b64url_json(segments[1], "payload")
     if claims is None:
-        return DecodedJwt(raw=raw, header=header, error=error)
+        return DecodedJwt(raw=raw, header=header, error=error, repeated_header=header_repeats)
+    signature_error = None
     if not _B64URL.match(segments[2]) or len(segments[2]) % 4 == 1:
-        return DecodedJwt(
-            raw=raw, header=header, claims=claims, error="the signature is not valid base64url"
-        )
-    return DecodedJwt(raw=raw, header=header, claims=claims)
+        signature_error = "the signature is not valid base64url"
+    return DecodedJwt(
+        raw=raw,
+        header=header,
+        claims=claims,
+        error=signature_error,
+        repeated_header=header_repeats,
+        repeated_claims=claim_repeats,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +133,10 @@ class LoadedKeys:
 
     def by_kid(self, kid: str) -> Key | None:
         return next((k for k in self.keys if k.kid == kid), None)
+
+    def all_by_kid(self, kid: str) -> tuple[Key, ...]:
+        """Every usable key with ``kid``, in JWKS order (several: an ambiguous set)."""
+        return tuple(k for k in self.keys if k.kid == kid)
 
 
 def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
@@ -108,3 +164,32 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, JoseError):
         return exc.description or exc.error or type(exc).__name__
     return str(exc) or type(exc).__name__
+
+
+_KTY_FOR_ALG = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
+_CURVE_FOR_ALG = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}
+
+
+def key_misfit(jwk: Mapping[str, Any], alg: str) -> list[str]:
+    """Why the JWK may not verify a token signed with ``alg`` (RFC 7517 4.2-4.4, RFC 8725 3.1).
+
+    Its type and curve must suit ``alg``; ``use``, when present, is ``sig``; ``key_ops``,
+    when present, includes ``verify``; ``alg``, when present, is the token's.
+    """
+    problems = []
+    kty = jwk.get("kty")
+    wanted = _KTY_FOR_ALG.get(alg[:2])
+    if wanted is not None and kty != wanted:
+        problems.append(f"it is an {kty} key and {alg} needs an {wanted} key")
+    elif alg in _CURVE_FOR_ALG and jwk.get("crv") != _CURVE_FOR_ALG[alg]:
+        problems.append(f"its curve is {jwk.get('crv')} and {alg} needs {_CURVE_FOR_ALG[alg]}")
+    use = jwk.get("use")
+    if use is not None and use != "sig":
+        problems.append(f"its use is {use!r}, not 'sig'")
+    ops = jwk.get("key_ops")
+    if ops is not None and (not isinstance(ops, list) or "verify" not in ops):
+        problems.append(f"its key_ops {ops!r} do not include 'verify'")
+    key_alg = jwk.get("alg")
+    if key_alg is not None and key_alg != alg:
+        problems.append(f"its alg is {key_alg!r} and the token's is {alg}")
+    return problems

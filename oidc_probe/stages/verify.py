@@ -3,10 +3,15 @@
 Only the signature is judged here (with joserfc): algorithms limited to
 :data:`~oidc_probe.core.settings.ACCESS_ALGORITHMS`, the key chosen from the JWKS by
 ``kid`` and never from ``jku``/``x5u``/``jwk``/``x5c`` header parameters, one
-JWKS refetch when the ``kid`` is unknown. Claims are left to the checks.
+JWKS refetch when the ``kid`` is unknown. A header with ``crit`` or ``b64`` (JWS
+extensions no ID token uses) is refused before any key is tried, since joserfc
+would verify an RFC 7797 unencoded-payload token. Claims are left to the checks.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import httpx2
 from joserfc import jws
@@ -15,7 +20,14 @@ from joserfc.errors import BadSignatureError, JoseError
 from oidc_probe.core.context import DecodedJwt, RunContext, SignatureResult
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import ACCESS_ALGORITHMS
-from oidc_probe.plumbing.jose import LoadedKeys, decode_jwt, describe_error, load_keys
+from oidc_probe.plumbing.jose import (
+    Key,
+    LoadedKeys,
+    decode_jwt,
+    describe_error,
+    key_misfit,
+    load_keys,
+)
 from oidc_probe.stages.jwks import fetch_jwks
 
 KEY = Stage.ID_TOKEN.key
@@ -47,6 +59,16 @@ def verify_signature(
     if alg not in ACCESS_ALGORITHMS:
         shown = alg if alg is not None else repr(header.get("alg"))
         return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
+    extensions = [name for name in ("crit", "b64") if name in header]
+    if extensions:
+        return SignatureResult(
+            alg,
+            kid,
+            None,
+            None,
+            f"the header declares {' and '.join(extensions)}, JWS extensions an ID-token "
+            "verifier does not understand and must reject (see IDT014)",
+        )
     if ctx.jwks is None:
         return SignatureResult(alg, kid, None, None, "no JWKS to verify against")
     loaded = keys if keys is not None else load_keys(ctx.jwks)
@@ -59,10 +81,27 @@ def verify_signature(
             loaded = load_keys(ctx.jwks)
     known = loaded.kids
 
-    def result(key_found: bool | None, valid: bool | None, reason: str) -> SignatureResult:
-        return SignatureResult(alg, kid, key_found, valid, reason, refetched, known)
+    def result(
+        key_found: bool | None,
+        valid: bool | None,
+        reason: str,
+        problems: tuple[str, ...] = (),
+        same_kid: tuple[bool, ...] = (),
+    ) -> SignatureResult:
+        return SignatureResult(
+            alg, kid, key_found, valid, reason, refetched, known, problems, same_kid
+        )
 
     if kid is not None:
+        entry = _entry(ctx.jwks, kid)
+        problems = tuple(key_misfit(entry, alg)) if entry else ()
+        if problems:
+            return result(
+                True,
+                None,
+                f"key {kid} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
+                problems,
+            )
         if kid in loaded.broken:
             return result(True, None, f"key {kid} in the JWKS cannot be used: {loaded.broken[kid]}")
         key = loaded.by_kid(kid)
@@ -75,15 +114,52 @@ def verify_signature(
         if len(candidates) != 1:
             return result(False, None, f"no kid and {len(candidates)} {kty} keys in the JWKS")
         key = candidates[0]
+        problems = tuple(key_misfit(key.as_dict(private=False), alg))
+        if problems:
+            return result(
+                True,
+                None,
+                f"the only {key.key_type} key may not verify {alg} tokens: "
+                f"{'; '.join(problems)} (see IDT018)",
+                problems,
+            )
+    same_kid = _each_verifies(token, loaded.all_by_kid(kid), alg) if kid is not None else ()
+    verified, why = _verify_with(token, key, alg)
+    if not verified:
+        return result(True, False, why, same_kid=same_kid)
+    return result(
+        True,
+        True,
+        f"signature verified with key {key.kid or '(no kid)'} ({alg})",
+        same_kid=same_kid,
+    )
+
+
+def _entry(jwks: Mapping[str, Any] | None, kid: str) -> Mapping[str, Any]:
+    """The first JWKS entry with ``kid``, as published (a key joserfc refused included)."""
+    entries = jwks.get("keys") if jwks is not None else None
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and entry.get("kid") == kid:
+            return entry
+    return {}
+
+
+def _verify_with(token: DecodedJwt, key: Key, alg: str) -> tuple[bool, str]:
+    """Whether ``key`` verifies the token, and if not, why."""
     try:
         jws.deserialize_compact(token.raw.strip(), key, registry=_registry(alg))
     except BadSignatureError:
-        return result(True, False, "the signature does not match the key")
+        return False, "the signature does not match the key"
     except (JoseError, ValueError, TypeError) as exc:
-        return result(
-            True, False, f"cannot verify with key {key.kid or '(no kid)'}: {describe_error(exc)}"
-        )
-    return result(True, True, f"signature verified with key {key.kid or '(no kid)'} ({alg})")
+        return False, f"cannot verify with key {key.kid or '(no kid)'}: {describe_error(exc)}"
+    return True, ""
+
+
+def _each_verifies(token: DecodedJwt, keys: tuple[Key, ...], alg: str) -> tuple[bool, ...]:
+    """For an ambiguous kid: which of its keys verify, to tell the user (never to accept)."""
+    if len(keys) < 2:
+        return ()
+    return tuple(_verify_with(token, key, alg)[0] for key in keys)
 
 
 def _registry(alg: str) -> jws.JWSRegistry:

@@ -105,6 +105,10 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     },
     # The only algorithm listed is HS256, which DSC007 also warns about by name.
     Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
+    # The error in the same callback is reported as the refusal it claims to be.
+    Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
+    # The kid names two keys: IDT003 warns that the set is ambiguous.
+    Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
 }
 
 # Checks that must pass under the fault: the behaviour the fault exists to prove.
@@ -115,11 +119,35 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.CALLBACK_ISS: ("AUT004",),
     Fault.UNALLOWED_SCOPE_IGNORED: ("AUT001", "TOK001", "CLM001"),
     Fault.NO_SESSION: ("TOK004", "TOK005", "AUT005"),
+    # The real issuer comes last, and the last value is the one the probe keeps.
+    Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
+    # typ does not stop the signature from verifying: only IDT015 sees it.
+    Fault.TYP_AT_JWT: ("IDT004",),
+    # token_type is compared case-insensitively (RFC 6749 5.1, 7.1).
+    Fault.TOKEN_TYPE_LOWERCASE: ("TOK002",),
+    # Whitespace around JSON is legal (RFC 8259).
+    Fault.TOKEN_PADDED_JSON: ("TOK002", "TOK006"),
+    # The last id_token (the real one) is the one used.
+    Fault.TOKEN_DUPLICATE_KEYS: ("TOK002", "IDT004"),
 }
 
 # Words the target finding's message must hold: how the probe got it right.
 MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
+    Fault.TEN_YEAR_LIFETIME: ("IDT017", "10.0 years"),
+    Fault.AZP_OTHER_CLIENT: ("IDT006", "azp names another party"),
+    Fault.STATE_CASE_CHANGED: ("AUT003", "only in letter case"),
+    Fault.CALLBACK_REPEATED_STATE: ("AUT006", "state appear more than once"),
+    Fault.CALLBACK_IN_FRAGMENT: ("AUT006", "fragment"),
+    Fault.CALLBACK_CODE_AND_ERROR: ("AUT006", "both code and error"),
+    Fault.TOKEN_DUPLICATE_KEYS: ("TOK006", "repeats id_token"),
+    Fault.TOKEN_BOM: ("TOK006", "byte order mark"),
+    Fault.TOKEN_PADDED_JSON: ("TOK006", "whitespace"),
+    Fault.DUPLICATE_KID: ("IDT004", "key 2 of them verifies it"),
+    Fault.SIGNING_KEY_USE_ENC: ("IDT018", "use is 'enc'"),
+    Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT018", "its alg is 'RS512'"),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT018", "do not include 'verify'"),
+    Fault.EC_KEY_FOR_RS_TOKEN: ("IDT018", "EC key"),
 }
 
 # Checks that must never pass under the fault.
@@ -127,6 +155,15 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.HS256_KEY_CONFUSION: ("IDT004",),
     Fault.ALG_NONE: ("IDT004",),
     Fault.BAD_SIGNATURE: ("IDT004",),
+    # joserfc would verify an RFC 7797 token; the verify stage refuses crit/b64 first.
+    Fault.CRIT_B64_FALSE: ("IDT004",),
+    # RFC 9207: after a mix-up the code is not redeemed, so nothing downstream can pass.
+    Fault.WRONG_CALLBACK_ISS: ("TOK001", "IDT004"),
+    # A key that may not verify the alg is never tried.
+    Fault.SIGNING_KEY_USE_ENC: ("IDT004",),
+    Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT004",),
+    Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT004",),
+    Fault.EC_KEY_FOR_RS_TOKEN: ("IDT004",),
 }
 
 

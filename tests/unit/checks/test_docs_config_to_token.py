@@ -34,11 +34,13 @@ EXPECTED = {
     "AUT003": "state-echoed",
     "AUT004": "callback-iss-matches",
     "AUT005": "unregistered-redirect-rejected",
+    "AUT006": "callback-response-well-formed",
     "TOK001": "token-exchange-succeeded",
     "TOK002": "token-response-shape",
     "TOK003": "token-response-no-store",
     "TOK004": "code-single-use",
     "TOK005": "pkce-enforced",
+    "TOK006": "token-response-json-strict",
 }
 MINE = [c for c in catalogue.all_checks() if c.stage in STAGES]
 

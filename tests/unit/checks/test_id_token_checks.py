@@ -23,7 +23,7 @@ from tests.unit.checks.token_fixtures import (
     secrets_in,
 )
 
-IDT_IDS = [f"IDT{n:03d}" for n in range(1, 13)]
+IDT_IDS = [f"IDT{n:03d}" for n in range(1, 19)]
 
 
 @pytest.mark.parametrize("check_id", IDT_IDS)

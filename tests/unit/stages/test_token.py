@@ -123,3 +123,23 @@ def test_placeholder_token_url() -> None:
     ctx = _ctx(token_url="https://<your user pool domain>/oauth2/token")
     assert _run(ctx) == []
     assert ctx.stopped["token"] == "token_url is not a usable URL"
+
+
+def test_a_callback_iss_naming_another_issuer_is_not_exchanged() -> None:
+    """RFC 9207 2.4: after a mix-up the client must not redeem the code."""
+    ctx = _ctx()
+    assert ctx.authorization is not None
+    params = {"code": "the-code", "state": ctx.authorization.state, "iss": "https://evil.test"}
+    ctx = _ctx(params=params)
+    assert ctx.authorization is not None
+    ctx.login = LoginResult(callback_params={**params, "state": ctx.authorization.state})
+    assert _run(ctx) == []
+    assert "RFC 9207" in ctx.stopped["token"]
+
+
+def test_a_callback_iss_equal_to_the_issuer_is_exchanged() -> None:
+    ctx = _ctx()
+    assert ctx.authorization is not None
+    params = {"code": "c", "state": ctx.authorization.state, "iss": ctx.settings.issuer}
+    ctx.login = LoginResult(callback_params=params)
+    assert len(_run(ctx)) == 1

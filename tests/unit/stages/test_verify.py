@@ -200,7 +200,20 @@ def test_an_unknown_critical_header_parameter_is_refused() -> None:
     token = _signed_with_header(key, {"crit": ["exp-only"], "exp-only": 1})
     ctx, _ = _run(token, _jwks(public_jwk(key)))
     assert ctx.signature is not None
-    assert ctx.signature.valid is False
+    assert ctx.signature.valid is None  # refused before any key is tried (IDT014 says why)
+    assert "IDT014" in ctx.signature.reason
+
+
+@pytest.mark.parametrize(
+    "extra", [{"b64": False, "crit": ["b64"]}, {"crit": []}, {"crit": ["alg"]}, {"b64": True}]
+)
+def test_crit_and_b64_headers_are_never_verified(extra: dict[str, Any]) -> None:
+    """joserfc would verify these (RFC 7797 over an encoded payload, an empty crit)."""
+    key = rsa_key("key-1")
+    ctx, seen = _run(_signed_with_header(key, extra), _jwks(public_jwk(key)))
+    assert ctx.signature is not None
+    assert (ctx.signature.valid, ctx.signature.key_found) == (None, None)
+    assert seen == []
 
 
 def test_broken_keys_are_skipped() -> None:
@@ -224,13 +237,52 @@ def test_es256_signature_verifies() -> None:
     assert ctx.signature.valid is True
 
 
-def test_key_of_the_wrong_type_is_invalid_not_a_crash() -> None:
+def test_key_of_the_wrong_type_is_not_tried_and_says_why() -> None:
     key = ECKey.generate_key("P-256", parameters={"kid": "key-1"})
     token = sign(CLAIMS, rsa_key("key-1"))
     ctx, _ = _run(token, _jwks(dict(key.as_dict(private=False))))
     assert ctx.signature is not None
-    assert ctx.signature.valid is False
-    assert ctx.signature.reason.startswith("cannot verify with key key-1")
+    assert ctx.signature.valid is None
+    assert ctx.signature.key_problems == ("it is an EC key and RS256 needs an RSA key",)
+    assert "IDT018" in ctx.signature.reason
+
+
+@pytest.mark.parametrize(
+    ("members", "words"),
+    [
+        ({"use": "enc"}, "use is 'enc'"),
+        ({"key_ops": ["encrypt"]}, "do not include 'verify'"),
+        ({"alg": "RS512"}, "its alg is 'RS512'"),
+    ],
+)
+def test_a_signing_key_that_may_not_verify_the_alg_is_not_tried(
+    members: dict[str, Any], words: str
+) -> None:
+    key = rsa_key("key-1")
+    ctx, _ = _run(sign(CLAIMS, key), _jwks({**public_jwk(key), **members}))
+    assert ctx.signature is not None
+    assert ctx.signature.valid is None
+    assert any(words in p for p in ctx.signature.key_problems), ctx.signature.key_problems
+
+
+def test_key_ops_with_verify_and_use_sig_are_fine() -> None:
+    key = rsa_key("key-1")
+    jwk = {**public_jwk(key), "use": "sig", "key_ops": ["verify"], "alg": "RS256"}
+    ctx, _ = _run(sign(CLAIMS, key), _jwks(jwk))
+    assert ctx.signature is not None
+    assert ctx.signature.valid is True
+
+
+@pytest.mark.parametrize("signer_first", [True, False])
+def test_two_keys_with_one_kid_judge_the_first_and_report_each(signer_first: bool) -> None:
+    """Never "try keys until one verifies": the first key with the kid decides."""
+    key, other = rsa_key("key-1"), rsa_key("key-1-other")
+    decoy = {**public_jwk(other), "kid": "key-1"}
+    keys = [public_jwk(key), decoy] if signer_first else [decoy, public_jwk(key)]
+    ctx, _ = _run(sign(CLAIMS, key), _jwks(*keys))
+    assert ctx.signature is not None
+    assert ctx.signature.valid is signer_first
+    assert ctx.signature.same_kid == ((True, False) if signer_first else (False, True))
 
 
 def test_no_jwks() -> None:
