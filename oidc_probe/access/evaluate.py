@@ -134,6 +134,8 @@ class Evaluator:
 
     identity: AccessIdentity
     groups: Mapping[str, AccessGroup] = field(default_factory=dict)
+    # Groups being evaluated right now: a group that includes itself is not followed again.
+    _visiting: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def decide(self, policies: Sequence[Policy]) -> Decision:
         trace: list[PolicyResult] = []
@@ -243,7 +245,13 @@ class Evaluator:
             return RuleResult(
                 rule, None, f"Access group {group_id}: not given (--access-groups FILE)"
             )
-        inner = self.policy(group)
+        if group_id in self._visiting:
+            return RuleResult(rule, None, f"Access group {group_id} includes itself")
+        self._visiting.add(group_id)
+        try:
+            inner = self.policy(group)
+        finally:
+            self._visiting.discard(group_id)
         detail = f" ({inner.deciding.text})" if inner.deciding is not None else ""
         verb = {True: "matched", False: "did not match", None: "cannot be judged"}[inner.matched]
         unsettled = next((r.unsettled for r in inner.results if r.unsettled), "")

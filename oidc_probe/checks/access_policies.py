@@ -41,8 +41,9 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
     claims = claims_or_reason(ctx)
     if isinstance(claims, str):
         return claims
-    if ctx.signature is not None and ctx.signature.valid is False:
-        return "the ID token signature did not verify, so Access rejects the login (see IDT003)"
+    if ctx.signature is None or ctx.signature.valid is not True:
+        # Access rejects a token it cannot verify; its claims decide nothing.
+        return "the ID token signature was not verified, so Access rejects the login (see IDT004)"
     setup = ctx.settings.access
     idp_id = setup.idp_id if setup is not None else None
     config = ctx.config

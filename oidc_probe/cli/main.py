@@ -120,6 +120,9 @@ def main(
         environ=os.environ if environ is None else environ,
     )
     arguments = list(sys.argv[1:] if argv is None else argv)
+    # A token given as an argument (verify TOKEN, verify-access TOKEN) is a secret from the
+    # start: a usage error quoting it must not print it.
+    console.redactor.add(*(a for a in arguments if _looks_like_jwt(a)))
     debug = "--debug" in arguments
     try:
         parser = build_parser(console, _selected_command(arguments))
@@ -152,6 +155,16 @@ def main(
                 "(rerun with --debug for the traceback)"
             )
         return EXIT_INTERNAL
+
+
+def _looks_like_jwt(argument: str) -> bool:
+    """A compact JWS/JWE: dot-separated base64url segments, the first a JSON header."""
+    parts = argument.split(".")
+    return (
+        len(parts) in (3, 5)
+        and parts[0].startswith("eyJ")
+        and all(part.replace("-", "").replace("_", "").isalnum() or not part for part in parts)
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -86,9 +86,21 @@ class RunContext:
         fetch = self.userinfo_fetch
         return fetch.json_object() if fetch is not None and fetch.ok else None
 
+    def credentials(self) -> list[str | None]:
+        """The client secret (also the one the pool audit read from AWS) and the password.
+
+        Redacted even with ``--show-tokens``.
+        """
+        audit = self.pool_audit
+        return [
+            self.config.client_secret,
+            self.settings.password,
+            audit.client_secret if audit is not None else None,
+        ]
+
     def secrets(self) -> list[str]:
         """Values that must never appear in output unless ``--show-tokens``."""
-        values = [self.config.client_secret, self.settings.password]
+        values = self.credentials()
         if self.authorization is not None:
             values += [self.authorization.code_verifier]
         if self.login is not None and self.login.callback_params:

@@ -33,10 +33,15 @@ def cognito_client(
         from botocore.config import Config
     except ImportError:
         raise AwsUnavailable(INSTALL_HINT) from None
+    from botocore.exceptions import BotoCoreError
+
     config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2})
-    client: CognitoIdentityProviderClient = boto3.client(
-        "cognito-idp", region_name=region, endpoint_url=endpoint_url or None, config=config
-    )
+    try:
+        client: CognitoIdentityProviderClient = boto3.client(
+            "cognito-idp", region_name=region, endpoint_url=endpoint_url or None, config=config
+        )
+    except (BotoCoreError, ValueError) as exc:  # unknown AWS_PROFILE, a malformed endpoint URL
+        raise AwsUnavailable(f"cannot set up the AWS client: {exc}") from None
     return client
 
 

@@ -117,8 +117,8 @@ class Redactor:
     def for_context(cls, ctx: RunContext, *, show_tokens: bool = False) -> Redactor:
         """Every secret of the run; with ``show_tokens`` only the client secret and password."""
         if show_tokens:
-            return cls([ctx.config.client_secret, ctx.settings.password])
-        return cls([ctx.config.client_secret, ctx.settings.password, *ctx.secrets()])
+            return cls(ctx.credentials())
+        return cls(ctx.secrets())
 
 
 class _Index:

@@ -95,10 +95,10 @@ def run_users(
         names = tuple(u.username for u in users)
         settings = replace(settings, aws=replace(settings.aws, usernames=names))
     shared = RunContext(config=config, settings=settings, now=now)
-    audit = start_pool_audit(shared)
-    with make_client(settings, transport=transport) as client:
-        pipeline.run_discovery_stages(shared, client)
-    audit.join()
+    with start_pool_audit(shared) as audit:
+        with make_client(settings, transport=transport) as client:
+            pipeline.run_discovery_stages(shared, client)
+        audit.join()
     catalogue = probe_checks()
     stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
     shared_findings = run_checks(shared, [c for c in catalogue if c.stage in stages])

@@ -183,13 +183,14 @@ def run_probe(
     With ``driver=None`` the authorization request is built but no login happens, so the stages after it record why they did not run.
     """
     ctx = RunContext(config=config, settings=settings, now=now)
-    audit = start_pool_audit(ctx)  # --aws: the AWS reads run beside the HTTP stages
-    with make_client(settings, transport=transport) as client, Background(ctx, client) as bg:
-        _start_all(bg, (*BACKGROUND_FETCHES, *background))
-        modules = (*LATE_MODULES, *warm)
-        bg.start(WARMUP_KEY, lambda c, cl: import_quietly(modules), timed=False)
-        run_login_stages(ctx, client, driver, bg)
-    audit.join()
+    # --aws: the AWS reads run beside the HTTP stages.
+    with start_pool_audit(ctx) as audit:
+        with make_client(settings, transport=transport) as client, Background(ctx, client) as bg:
+            _start_all(bg, (*BACKGROUND_FETCHES, *background))
+            modules = (*LATE_MODULES, *warm)
+            bg.start(WARMUP_KEY, lambda c, cl: import_quietly(modules), timed=False)
+            run_login_stages(ctx, client, driver, bg)
+        audit.join()
     _order_timings(ctx)
     return ctx
 
@@ -274,9 +275,9 @@ def run_discovery_only(
 ) -> RunContext:
     """discover | jwks: what can be learnt without logging in."""
     ctx = RunContext(config=config, settings=settings, now=now)
-    audit = start_pool_audit(ctx)
-    with make_client(settings, transport=transport) as client:
-        run_discovery_stages(ctx, client, background)
-    audit.join()
+    with start_pool_audit(ctx) as audit:
+        with make_client(settings, transport=transport) as client:
+            run_discovery_stages(ctx, client, background)
+        audit.join()
     _order_timings(ctx)
     return ctx

@@ -31,6 +31,18 @@ class PoolAuditThread:
         except Exception as exc:  # raised again in the caller's thread by join()
             self.error = exc
 
+    def __enter__(self) -> PoolAuditThread:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        """When the run failed before :meth:`join`, give the thread a moment to end.
+
+        It is a daemon doing read-only calls, so it never holds up the exit; its own
+        error, if any, is dropped in favour of the one already being raised.
+        """
+        if error is not None and self.thread is not None:
+            self.thread.join(timeout=0.5)
+
     def join(self) -> None:
         """Wait for the audit; re-raise what stopped it. Then, when no username was given,
         read the user the ID token names (one AdminGetUser, one AdminListGroupsForUser)."""

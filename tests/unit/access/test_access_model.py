@@ -238,3 +238,11 @@ def test_access_groups_are_resolved_and_unknown_ones_undetermined() -> None:
     unknown = Evaluator(built).decide([rule])
     assert unknown.outcome == UNDETERMINED
     assert "--access-groups" in unknown.describe()
+
+
+def test_an_access_group_that_includes_itself_is_undetermined_not_a_crash() -> None:
+    groups = parse_groups([{"id": "g1", "include": [{"group": {"id": "g1"}}]}], "g")
+    built = build_identity(CLAIMS, CONFIGURED)
+    decision = Evaluator(built, groups).decide([policy(include=[{"group": {"id": "g1"}}])])
+    assert decision.outcome == UNDETERMINED
+    assert "includes itself" in decision.describe()

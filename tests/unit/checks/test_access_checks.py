@@ -35,6 +35,7 @@ def ctx_with(
     ctx = make_context(make_config(claims=claims_list), settings)
     if claims is not None:
         ctx.id_token = DecodedJwt(raw="h.p.s", header={"alg": "RS256"}, claims=claims)
+        ctx.signature = SignatureResult("RS256", "k", True, True, "verified")
     return ctx
 
 
@@ -77,7 +78,21 @@ def test_acc001_skips_when_the_signature_failed() -> None:
     ctx.signature = SignatureResult("RS256", "k", True, False, "bad")
     finding = only("ACC001", ctx)
     assert finding.status is Status.SKIP
-    assert "IDT003" in finding.message
+    assert "IDT004" in finding.message
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, SignatureResult("none", None, None, None, "alg none is not accepted")],
+)
+def test_acc_checks_skip_when_the_signature_was_not_verified(
+    signature: SignatureResult | None,
+) -> None:
+    # Forged claims must not reach a policy decision: Access rejects such a token.
+    ctx = ctx_with(USER, expect="allow")
+    ctx.signature = signature
+    assert only("ACC001", ctx).status is Status.SKIP
+    assert only("ACC002", ctx).status is Status.SKIP
 
 
 @pytest.mark.parametrize(

@@ -668,3 +668,14 @@ def test_startup_imports_nothing_heavy(argv: list[str]) -> None:
         name for name in imported if name.split(".")[0] in HEAVY or name.startswith(HEAVY_OWN)
     )
     assert heavy == []
+
+
+@pytest.mark.parametrize("where", ["--leeway", "extra"])
+def test_a_token_given_as_an_argument_never_shows_in_a_usage_error(where: str) -> None:
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz"
+    argv = ["verify-access", "--team-name", "acme"]
+    argv += ["--leeway", token] if where == "--leeway" else [token, token]
+    result = run(argv)
+    assert result.code == 2
+    assert token not in result.err
+    assert "[redacted]" in result.err

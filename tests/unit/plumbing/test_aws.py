@@ -110,3 +110,15 @@ def test_pool_ref_needs_a_pool_id_in_certs_url() -> None:
     assert (ref.region, ref.pool_id) == ("eu-west-1", "eu-west-1_Ab12")
     with pytest.raises(UsageError, match="needs the user pool id in certs_url"):
         pool_ref("https://idp.example.com/jwks")
+
+
+def test_a_client_that_cannot_be_built_is_one_usage_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oidc_probe.plumbing.aws import cognito_client
+
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile-oidc-probe")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    with pytest.raises(AwsUnavailable, match="cannot set up the AWS client"):
+        cognito_client("eu-west-1", None, 5.0)
+    monkeypatch.delenv("AWS_PROFILE")
+    with pytest.raises(AwsUnavailable, match="cannot set up the AWS client"):
+        cognito_client("eu-west-1", "not a url", 5.0)

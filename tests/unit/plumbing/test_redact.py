@@ -5,6 +5,7 @@ import json
 from oidc_probe.core.model import Status
 from oidc_probe.plumbing.redact import REDACTED, Redactor
 from oidc_probe.report import Format, Report, render
+from tests.factories import make_context
 from tests.unit.report.builders import (
     ACCESS_TOKEN,
     CLIENT_SECRET,
@@ -118,3 +119,18 @@ def test_json_redaction_keeps_fixed_vocabulary_and_syntax() -> None:
     assert data["checks"][0]["status"] == "pass"
     assert data["checks"][0]["message"] == f"{REDACTED} ok"
     assert data["counts"]["pass"] == 1
+
+
+def test_the_client_secret_read_from_aws_is_redacted_even_with_show_tokens() -> None:
+    from oidc_probe.core.pool import PoolAudit
+
+    ctx = make_context()
+    ctx.pool_audit = PoolAudit(
+        "eu-west-1_AbCdEf123",
+        "eu-west-1",
+        "client",
+        client={"ClientSecret": "secret-from-describe-user-pool-client"},
+    )
+    for show_tokens in (False, True):
+        redactor = Redactor.for_context(ctx, show_tokens=show_tokens)
+        assert redactor("x secret-from-describe-user-pool-client y") == f"x {REDACTED} y"
