@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     ctx = RunContext(config=config, settings=settings)
     audit = read_pool(ctx, request)
     ctx.timings_ms[Stage.POOL.key] = audit.elapsed_ms
-    if args.client_secret_from_aws and not config.client_secret and audit.client_secret:
+    if args.client_secret_from_aws and not config.usable("client_secret") and audit.client_secret:
         console.redactor.add(audit.client_secret)
         ctx.config = replace(config, client_secret=audit.client_secret)
     denied = audit.denied()

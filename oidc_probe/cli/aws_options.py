@@ -79,7 +79,7 @@ def secret_from_aws(
     from oidc_probe.plumbing.aws import cognito_client
     from oidc_probe.stages.aws_pool import describe_client, pool_ref
 
-    if config.client_secret:
+    if config.usable("client_secret"):
         return config, None
     ref = pool_ref(config.certs_url)
     api = cognito_client(ref.region, request.endpoint_url, timeout)
