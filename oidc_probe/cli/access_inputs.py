@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from oidc_probe.access.policies import AccessGroup, Policy
     from oidc_probe.access.setup import AccessSetup
     from oidc_probe.cli.console import Console
+    from oidc_probe.core.config import ProbeConfig
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.stages.cloudflare import CloudflareApi
 
@@ -92,6 +93,29 @@ class AccessInputs:
 
 def uses_cloudflare_idp(args: argparse.Namespace) -> bool:
     return getattr(args, "cloudflare_idp", None) is not None
+
+
+def config_and_access(
+    args: argparse.Namespace, console: Console
+) -> tuple[ProbeConfig, AccessInputs]:
+    """The IdP config (from --config or Cloudflare's API) and the Access inputs, for
+    ``check`` and ``verify``; the client secret is registered with the redactor."""
+    from oidc_probe.cli.inputs import checked_ca_bundle, field_overrides
+    from oidc_probe.core.config import load_config
+    from oidc_probe.core.settings import RunSettings
+
+    api_settings = RunSettings(
+        issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
+    )
+    access = access_inputs(args, console, api_settings)
+    config = load_config(
+        access.idp_source or args.config,
+        field_overrides(args),
+        console.environ,
+        text=access.idp_json,
+    )
+    console.redactor.add(config.client_secret)
+    return config, access
 
 
 def access_inputs(

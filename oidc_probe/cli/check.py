@@ -37,14 +37,13 @@ def add_options(check: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from dataclasses import replace
 
-    from oidc_probe.cli.access_inputs import access_inputs, uses_cloudflare_idp
+    from oidc_probe.cli.access_inputs import config_and_access, uses_cloudflare_idp
     from oidc_probe.cli.api_login import api_login_options
     from oidc_probe.cli.inputs import (
         checked_ca_bundle,
         checked_redirect_uri,
         ci_inputs,
         credentials,
-        field_overrides,
     )
     from oidc_probe.cli.login_modes import (
         PERSON_LOGS_IN,
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         redirect_uri_from,
     )
     from oidc_probe.cli.output import OutputOptions, emit_report
-    from oidc_probe.core.config import derive_issuer, load_config
+    from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.report.formats import RENDERER_MODULES
     from oidc_probe.run.runner import default_probe
@@ -70,17 +69,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             "identity-provider JSON), --cloudflare-account ID with --cloudflare-idp ID, or --client-id, "
             "--auth-url, --token-url and --certs-url"
         )
-    api_settings = RunSettings(
-        issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
-    )
-    access = access_inputs(args, console, api_settings)
-    config = load_config(
-        access.idp_source or args.config,
-        field_overrides(args),
-        console.environ,
-        text=access.idp_json,
-    )
-    console.redactor.add(config.client_secret)
+    config, access = config_and_access(args, console)
     config, aws = aws_inputs(args, config, console)
     for warning in config.warnings:
         console.warn(warning)

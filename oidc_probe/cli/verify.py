@@ -131,29 +131,18 @@ def add_options(verify: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    from oidc_probe.cli.access_inputs import access_inputs, uses_cloudflare_idp
+    from oidc_probe.cli.access_inputs import config_and_access, uses_cloudflare_idp
     from oidc_probe.cli.inputs import (
         checked_ca_bundle,
-        field_overrides,
     )
     from oidc_probe.cli.output import OutputOptions
-    from oidc_probe.core.config import derive_issuer, load_config
+    from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.expect import parse_expectations
     from oidc_probe.core.settings import RunSettings
 
     if args.config is None and not args.client_id and not uses_cloudflare_idp(args):
         raise UsageError("verify needs --config FILE (Cloudflare's identity-provider JSON)")
-    api_settings = RunSettings(
-        issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
-    )
-    access = access_inputs(args, console, api_settings)
-    config = load_config(
-        access.idp_source or args.config,
-        field_overrides(args),
-        console.environ,
-        text=access.idp_json,
-    )
-    console.redactor.add(config.client_secret)
+    config, access = config_and_access(args, console)
     options = OutputOptions.from_args(args)
     tokens = read_tokens(args, console)
     if not options.show_tokens:
