@@ -13,10 +13,13 @@ import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks.registry import check
+from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
+from oidc_probe.core.config import derive_issuer
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped, warned
@@ -93,10 +96,12 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     How to fix: set ``certs_url`` to the JWKS of the pool named in the token's ``iss``
     (``<iss>/.well-known/jwks.json``). If the pool uses a different issuer host than its
-    JWKS, pass ``--issuer`` with the exact ``iss`` value.
+    JWKS, pass ``--issuer`` with the exact ``iss`` value. When ``iss`` and the expected
+    issuer name the same pool on ``cognito-idp`` and ``issuer-cognito-idp``, the hint names
+    the pool's issuer configuration (ORIGINAL or UPDATED) and the certs_url that goes with it.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 2); RFC 7519 section 4.1.1;
-    AWS: using the ID token.
+    AWS: using the ID token; AWS API reference, IssuerConfigurationType.
     """
     claims = claims_or_reason(ctx)
     if isinstance(claims, str):
@@ -118,13 +123,27 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
             actual=json_type(iss),
         )
     elif iss != expected:
+        configuration = cognito.other_issuer_configuration(iss, expected)
         if iss.rstrip("/") == expected.rstrip("/"):
             hint = "the issuers differ only by a trailing slash; comparison is exact: " + hint
+        elif configuration is not None:
+            hint = _issuer_configuration_hint(ctx, iss, configuration)
         yield failed(
             "iss does not match the expected issuer", hint=hint, expected=expected, actual=iss
         )
     else:
         yield passed("iss matches the expected issuer", actual=iss)
+
+
+def _issuer_configuration_hint(ctx: RunContext, iss: str, configuration: str) -> str:
+    """IDT005's hint when ``iss`` is the same pool on the other Cognito issuer host."""
+    said = f"the pool's issuer configuration is {configuration}, so its tokens name " + (
+        f"{urlsplit(iss).hostname}: "
+    )
+    config = ctx.config
+    if config.usable("certs_url") and derive_issuer(config.certs_url) == iss:
+        return said + f"drop --issuer (certs_url already names {iss}) or pass --issuer {iss}"
+    return said + f"set certs_url to {iss.rstrip('/')}/.well-known/jwks.json"
 
 
 @check(

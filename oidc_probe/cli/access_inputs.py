@@ -100,13 +100,11 @@ def config_and_access(
 ) -> tuple[ProbeConfig, AccessInputs]:
     """The IdP config (from --config or Cloudflare's API) and the Access inputs, for
     ``check`` and ``verify``; the client secret is registered with the redactor."""
-    from oidc_probe.cli.inputs import checked_ca_bundle, field_overrides
+    from oidc_probe.cli.inputs import field_overrides, network_settings
     from oidc_probe.core.config import load_config
     from oidc_probe.core.settings import RunSettings
 
-    api_settings = RunSettings(
-        issuer="", timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
-    )
+    api_settings = RunSettings(issuer="", **network_settings(args))
     access = access_inputs(args, console, api_settings)
     config = load_config(
         access.idp_source or args.config,

@@ -1,6 +1,7 @@
 """``type=`` functions for argparse options: parse one value or explain in one line why not.
 
-Standard library only, so that building the parser stays fast.
+Standard library only (and the small pure rule parser of ``core.connect_to``), so that
+building the parser stays fast.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from typing import TypeVar
+
+from oidc_probe.core.connect_to import ConnectRule
 
 _N = TypeVar("_N", int, float)
 
@@ -69,3 +72,11 @@ def milliseconds(value: str) -> float:
     if not 0 <= number <= 3_600_000:
         raise argparse.ArgumentTypeError(f"must be between 0 and 3600000 ms, got {value}")
     return number
+
+
+def connect_rule(value: str) -> ConnectRule:
+    """A ``--connect-to`` rule, ``HOST1:PORT1:HOST2:PORT2`` (see :mod:`oidc_probe.core.connect_to`)."""
+    try:
+        return ConnectRule.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -40,12 +40,13 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.cli.access_inputs import config_and_access, uses_cloudflare_idp
     from oidc_probe.cli.api_login import api_login_options
     from oidc_probe.cli.inputs import (
-        checked_ca_bundle,
         checked_redirect_uri,
         ci_inputs,
         credentials,
+        network_settings,
     )
     from oidc_probe.cli.login_modes import (
+        BROWSER_LOGINS,
         PERSON_LOGS_IN,
         choose_login_mode,
         login_session,
@@ -85,6 +86,11 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     needs_password = login and not ci.users and login_mode not in PERSON_LOGS_IN
     username, password = credentials(args, console) if needs_password else (None, None)
     console.redactor.add(password)
+    if getattr(args, "connect_to", None) and login and login_mode in BROWSER_LOGINS:
+        console.warn(
+            f"--connect-to steers oidc-probe's own requests only; with --login {login_mode} "
+            "the browser connects to the sign-in pages by itself"
+        )
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
         redirect_uri=checked_redirect_uri(redirect_uri_from(args)),
@@ -93,8 +99,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         username=username,
         password=password,
         leeway=args.leeway,
-        timeout=args.timeout,
-        ca_bundle=checked_ca_bundle(args.ca_bundle),
+        **network_settings(args),
         show_tokens=options.show_tokens,
         expectations=ci.expectations,
         active=api.active,

@@ -50,7 +50,8 @@ def discovery_url_for(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def add_options(cf: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli.argtypes import positive_float
+    from oidc_probe.cli.aws_options import add_endpoint_option
+    from oidc_probe.cli.options import add_network_options
 
     cf.add_argument("--region", help="AWS region, e.g. eu-west-1 (with --from-aws: from --pool-id)")
     cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
@@ -80,9 +81,7 @@ def add_options(cf: argparse.ArgumentParser) -> None:
         action="store_true",
         help="leave client_secret out (for review, or for 'check' with OIDC_PROBE_CLIENT_SECRET)",
     )
-    cf.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
-    from oidc_probe.cli.aws_options import add_endpoint_option
-
+    add_network_options(cf)
     aws = cf.add_argument_group("from the AWS API (needs pip install 'oidc-probe[aws]')")
     aws.add_argument(
         "--from-aws",
@@ -96,11 +95,10 @@ def add_options(cf: argparse.ArgumentParser) -> None:
         help="with --from-aws: warn unless Access's callback for NAME is registered",
     )
     add_endpoint_option(aws)
-    cf.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    from oidc_probe.cli.inputs import checked_ca_bundle, writable_output
+    from oidc_probe.cli.inputs import network_settings, writable_output
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.plumbing.http import fetch, make_client
 
@@ -120,9 +118,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         )
     console.redactor.add(secret)
     output = writable_output(args.output)
-    settings = RunSettings(
-        issuer=issuer, timeout=args.timeout, ca_bundle=checked_ca_bundle(args.ca_bundle)
-    )
+    settings = RunSettings(issuer=issuer, **network_settings(args))
     with make_client(settings) as client:
         exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
     document = exchange.json_object() if exchange.ok else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from oidc_probe.cli.argtypes import positive_float
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
 
 if TYPE_CHECKING:
@@ -28,13 +27,12 @@ DISCOVER_DEFAULTS: dict[str, Any] = {
 
 
 def add_options(discover: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli.options import add_config_options
+    from oidc_probe.cli.options import add_config_options, add_network_options
     from oidc_probe.cli.output import add_output_options
 
     add_config_options(discover)
     net = discover.add_argument_group("network")
-    net.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
-    net.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    add_network_options(net)
     add_output_options(discover)
     discover.set_defaults(**DISCOVER_DEFAULTS)
 

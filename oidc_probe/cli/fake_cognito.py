@@ -46,6 +46,12 @@ def add_options(fake: argparse.ArgumentParser) -> None:
         help="add a uniformly random 0..MS milliseconds to every delay (default 0)",
     )
     fake.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="serve HTTPS with this certificate (chain) for the pool's host names; needs --tls-key",
+    )
+    fake.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    fake.add_argument(
         "--write-config",
         metavar="FILE",
         help="write Cloudflare's identity-provider JSON for this emulator to FILE (mode 0600)",
@@ -69,4 +75,5 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         write_config=args.write_config,
         latency_ms=args.latency,
         jitter_ms=args.jitter,
+        tls=(args.tls_cert, args.tls_key) if args.tls_cert or args.tls_key else None,
     )

@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
+from oidc_probe.core.connect_to import ConnectRule
 from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -113,6 +114,23 @@ def checked_ca_bundle(value: str | None) -> str | None:
     if value is not None and not Path(value).is_file():
         raise UsageError(f"--ca-bundle {value}: file not found")
     return value
+
+
+class NetworkSettings(TypedDict):
+    """The ``RunSettings`` fields of :func:`oidc_probe.cli.options.add_network_options`."""
+
+    timeout: float
+    ca_bundle: str | None
+    connect_to: tuple[ConnectRule, ...]
+
+
+def network_settings(args: argparse.Namespace) -> NetworkSettings:
+    """``--timeout``, ``--ca-bundle`` (checked) and ``--connect-to``, for ``RunSettings(**...)``."""
+    return {
+        "timeout": args.timeout,
+        "ca_bundle": checked_ca_bundle(args.ca_bundle),
+        "connect_to": tuple(getattr(args, "connect_to", None) or ()),
+    }
 
 
 def writable_output(value: str | None) -> Path | None:

@@ -35,6 +35,8 @@ RESULTS_GRACE = 15.0
 _TEAM_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # A person types the credentials into the provider's page; the probe never sees them.
 PERSON_LOGS_IN = frozenset({LoginMode.BROWSER, LoginMode.PASTE})
+# Login modes whose sign-in pages a browser loads (not oidc-probe's own HTTP client).
+BROWSER_LOGINS = PERSON_LOGS_IN | {LoginMode.HEADLESS_BROWSER}
 
 
 def cloudflare_callback(team_name: str) -> str:

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from oidc_probe.cli.argtypes import int_between, non_negative_int, positive_float
+from oidc_probe.cli.argtypes import connect_rule, int_between, non_negative_int, positive_float
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.core.errors import UsageError
 
@@ -132,6 +132,11 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
+    add_network_options(group)
+
+
+def add_network_options(group: argparse._ActionsContainer) -> None:
+    """``--timeout``, ``--ca-bundle`` and ``--connect-to``: how the probe's requests travel."""
     group.add_argument(
         "--timeout",
         type=positive_float,
@@ -140,6 +145,14 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
         help="limit for each whole request, body included (default 10)",
     )
     group.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    group.add_argument(
+        "--connect-to",
+        action="append",
+        type=connect_rule,
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 for requests to HOST1:PORT1, as curl does; the URL, Host "
+        "header and TLS name stay HOST1 (repeatable; an empty field means any or unchanged)",
+    )
 
 
 def add_expect_options(parser: argparse.ArgumentParser) -> None:

@@ -99,8 +99,8 @@ def _no_refetch(ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:
 
 def add_options(verify: argparse.ArgumentParser) -> None:
     from oidc_probe.cli.access_inputs import add_access_options
-    from oidc_probe.cli.argtypes import non_negative_int, positive_float
-    from oidc_probe.cli.options import add_config_options
+    from oidc_probe.cli.argtypes import non_negative_int
+    from oidc_probe.cli.options import add_config_options, add_network_options
     from oidc_probe.cli.output import add_output_options
 
     verify.add_argument(
@@ -121,8 +121,7 @@ def add_options(verify: argparse.ArgumentParser) -> None:
     options.add_argument(
         "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
-    options.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
-    options.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    add_network_options(options)
     options.add_argument(
         "--expect", action="append", metavar="EXPR", help="claim expectation (as for check)"
     )
@@ -132,9 +131,7 @@ def add_options(verify: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from oidc_probe.cli.access_inputs import config_and_access, uses_cloudflare_idp
-    from oidc_probe.cli.inputs import (
-        checked_ca_bundle,
-    )
+    from oidc_probe.cli.inputs import network_settings
     from oidc_probe.cli.output import OutputOptions
     from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.expect import parse_expectations
@@ -150,8 +147,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
         leeway=args.leeway,
-        timeout=args.timeout,
-        ca_bundle=checked_ca_bundle(args.ca_bundle),
+        **network_settings(args),
         show_tokens=options.show_tokens,
         expectations=parse_expectations(args.expect),
         access=access.setup,

@@ -23,7 +23,8 @@ _TEAM = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli.argtypes import non_negative_int, positive_float
+    from oidc_probe.cli.argtypes import non_negative_int
+    from oidc_probe.cli.options import add_network_options
     from oidc_probe.cli.output import add_output_options
 
     parser.add_argument(
@@ -62,14 +63,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
     )
-    group.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS")
-    group.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust (PEM)")
+    add_network_options(group)
     add_output_options(parser)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from oidc_probe.checks.catalogue import all_checks, run_checks
-    from oidc_probe.cli.inputs import checked_ca_bundle, split_words
+    from oidc_probe.cli.inputs import network_settings, split_words
     from oidc_probe.cli.output import OutputOptions, emit_report
     from oidc_probe.core.config import ProbeConfig, load_config
     from oidc_probe.core.context import AccessJwt, RunContext
@@ -96,8 +96,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     settings = RunSettings(
         issuer=team_domain,
         leeway=args.leeway,
-        timeout=args.timeout,
-        ca_bundle=checked_ca_bundle(args.ca_bundle),
+        **network_settings(args),
         show_tokens=options.show_tokens,
     )
     ctx = RunContext(config=config, settings=settings, jwks_refetcher=lambda c, cl: None)

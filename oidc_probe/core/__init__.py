@@ -2,7 +2,8 @@
 
 Findings, statuses and stages (``model``), the run context the stages fill
 (``context``, ``active``), the Cloudflare identity-provider config (``config``), the
-run's settings and defaults (``settings``, ``defaults``), user expectations
+run's settings and defaults (``settings``, ``defaults``, the ``--connect-to`` rules in
+``connect_to``), user expectations
 (``expect``), reference prefixes (``refs``), JSON type names (``jsontypes``), Cognito
 URL facts (``cognito``), what the pool audit read through the AWS API (``pool``) and the typed errors the CLI turns into exit codes (``errors``).
 

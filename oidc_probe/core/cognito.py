@@ -49,3 +49,26 @@ def pool_domain_region(url: str) -> str | None:
 
 def is_cognito_issuer(issuer: str) -> bool:
     return pool_from_url(issuer) is not None
+
+
+UPDATED_ISSUER_PREFIX = "issuer-"
+
+
+def other_issuer_configuration(iss: str, expected: str) -> str | None:
+    """When two issuers name one pool and differ only by Cognito's issuer host, which one
+    ``iss`` uses: ``"UPDATED"`` (``issuer-cognito-idp``) or ``"ORIGINAL"`` (``cognito-idp``).
+
+    A pool's ``IssuerConfiguration`` decides the host (AWS API reference,
+    IssuerConfigurationType); a config written for the other one gets the other issuer.
+    """
+    one, two = urlsplit(iss), urlsplit(expected)
+    if idp_host_region(iss) is None or idp_host_region(expected) is None:
+        return None
+    if (one.scheme, one.path.rstrip("/")) != (two.scheme, two.path.rstrip("/")):
+        return None
+    hosts = (one.hostname or "", two.hostname or "")
+    if hosts[0] == UPDATED_ISSUER_PREFIX + hosts[1]:
+        return "UPDATED"
+    if hosts[1] == UPDATED_ISSUER_PREFIX + hosts[0]:
+        return "ORIGINAL"
+    return None

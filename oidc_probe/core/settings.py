@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oidc_probe.access.setup import AccessSetup
+    from oidc_probe.core.connect_to import ConnectRule
     from oidc_probe.core.expect import Expectation
     from oidc_probe.core.pool import AuditRequest
 
@@ -43,6 +44,8 @@ class RunSettings:
     leeway: int = 60
     timeout: float = 10.0
     ca_bundle: str | None = None
+    # --connect-to: where the probe's own connections go (oidc_probe.core.connect_to).
+    connect_to: tuple[ConnectRule, ...] = ()
     show_tokens: bool = False
     # --active: the checks that need extra logins (TOK004, TOK005, AUT005).
     active: bool = False

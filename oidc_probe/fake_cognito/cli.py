@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -22,6 +23,7 @@ def run_fake_cognito(
     write_config: str | None = None,
     latency_ms: float = 0.0,
     jitter_ms: float = 0.0,
+    tls: tuple[str | None, str | None] | None = None,
 ) -> int:
     """Serve until Ctrl-C, then return 0. A bad pool, fault, host or port raises UsageError.
 
@@ -29,6 +31,7 @@ def run_fake_cognito(
     ``write_config`` names a file that gets Cloudflare's identity-provider JSON for the
     pool's first app client, pointing at this emulator (mode 0600: it holds the secret).
     ``latency_ms`` and ``jitter_ms`` delay every response (see ``latency``).
+    ``tls`` is ``(certificate, key)`` (PEM files) to serve HTTPS.
     """
     from oidc_probe.fake_cognito.app import create_app
     from oidc_probe.fake_cognito.request_file import RequestLogFile, open_request_log
@@ -36,6 +39,7 @@ def run_fake_cognito(
 
     pool = load_pool(pool_path)
     active = parse_faults(faults)
+    certfile, keyfile = checked_tls(tls) if tls is not None else (None, None)
     log_file = open_request_log(request_log) if request_log is not None else None
     sock = bind_loopback(host, port)
     try:
@@ -47,7 +51,7 @@ def run_fake_cognito(
             jitter=jitter_ms / 1000,
         )
         served = app if log_file is None else RequestLogFile(app, log_file)
-        base_url = base_url_of(sock)
+        base_url = base_url_of(sock, "https" if certfile else "http")
         if write_config is not None:
             _write_config(write_config, pool.probe_config(base_url), out)
         describe(pool, base_url, [f.value for f in sorted(active)], out)
@@ -57,7 +61,7 @@ def run_fake_cognito(
         if login_page != "classic":
             out.write(f"sign-in page: {login_page} (the form is rendered with JavaScript)\n")
         out.flush()
-        make_server(served).run(sockets=[sock])
+        make_server(served, ssl_certfile=certfile, ssl_keyfile=keyfile).run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # uvicorn shuts down cleanly on Ctrl-C, then re-raises the signal
     finally:
@@ -65,6 +69,26 @@ def run_fake_cognito(
         if log_file is not None:
             log_file.close()
     return 0
+
+
+def checked_tls(tls: tuple[str | None, str | None]) -> tuple[str, str]:
+    """The certificate and key files, loaded once here so a bad pair is one line, not a crash."""
+    import ssl
+
+    certfile, keyfile = tls
+    if not certfile or not keyfile:
+        raise UsageError("--tls-cert and --tls-key go together: give both PEM files")
+    for option, path in (("--tls-cert", certfile), ("--tls-key", keyfile)):
+        if not os.path.isfile(path):
+            raise UsageError(f"{option} {path}: file not found")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        cause = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(
+            f"--tls-cert/--tls-key: not a usable PEM certificate and key ({cause})"
+        ) from None
+    return certfile, keyfile
 
 
 def describe(pool: Pool, base_url: str, faults: Sequence[str], out: TextIO) -> None:

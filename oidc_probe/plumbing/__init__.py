@@ -1,7 +1,7 @@
 """Plumbing: the technical pieces the stages, login drivers and commands share.
 
 The one HTTP client factory with whole-request deadlines and size caps (``http``,
-``deadline``), JOSE decoding and key loading without I/O (``jose``), URL comparison
+``deadline``) over a network backend that ``--connect-to`` can steer (``network``), JOSE decoding and key loading without I/O (``jose``), URL comparison
 (``urls``), the secret redactor every output passes through (``redact``), the
 TOML/JSON data-file loader (``datafile``), the HTML page shell of the loopback
 pages (``html_page``) and the boto3 Cognito client with AWS errors as one line

@@ -20,6 +20,8 @@ from typing import Any
 import httpcore2
 import httpx2
 
+from oidc_probe.plumbing.network import wrap_backend
+
 _local = threading.local()
 
 
@@ -114,17 +116,9 @@ class DeadlineBackend(httpcore2.NetworkBackend):
 
 
 def install(transport: httpx2.HTTPTransport) -> bool:
-    """Put :class:`DeadlineBackend` under ``transport``'s connection pool; ``False`` if it cannot.
+    """Put :class:`DeadlineBackend` under ``transport``'s connection pool; ``False`` if it cannot."""
 
-    httpx has no public hook for the network backend, so this reaches into the
-    transport's pool (pinned versions; ``tests/unit/test_deadline.py`` proves it works).
-    """
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if not isinstance(pool, httpcore2.ConnectionPool) or not isinstance(
-        backend, httpcore2.NetworkBackend
-    ):
-        return False
-    if not isinstance(backend, DeadlineBackend):
-        pool._network_backend = DeadlineBackend(backend)
-    return True
+    def wrap(backend: httpcore2.NetworkBackend) -> httpcore2.NetworkBackend:
+        return backend if isinstance(backend, DeadlineBackend) else DeadlineBackend(backend)
+
+    return wrap_backend(transport, wrap)

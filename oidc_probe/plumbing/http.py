@@ -26,6 +26,7 @@ from oidc_probe.core.context import HttpExchange
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing import deadline
+from oidc_probe.plumbing.network import ConnectToBackend, wrap_backend
 
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_QUOTE_CHARS = 64 * 1024
@@ -95,11 +96,15 @@ def make_client(
     """The client every stage and login driver of one run shares (one cookie jar).
 
     ``transport`` replaces the network, for tests (``httpx2.MockTransport``).
-    The default transport enforces the overall per-request deadline of :func:`fetch`.
+    The default transport enforces the overall per-request deadline of :func:`fetch`
+    and sends connections where ``settings.connect_to`` says (``--connect-to``).
     """
     kwargs = client_kwargs(settings)
     if transport is None:
         default = httpx2.HTTPTransport(verify=kwargs["verify"], trust_env=kwargs["trust_env"])
+        rules = settings.connect_to
+        if rules and not wrap_backend(default, lambda inner: ConnectToBackend(inner, rules)):
+            raise UsageError("--connect-to cannot be applied with this version of httpx2")
         deadline.install(default)
         transport = default
     return httpx2.Client(transport=transport, **kwargs)

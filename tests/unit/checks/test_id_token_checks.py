@@ -270,6 +270,32 @@ def test_idt005_trailing_slash_is_named() -> None:
     assert "trailing slash" in finding.hint
 
 
+UPDATED = ISSUER.replace("//cognito-idp.", "//issuer-cognito-idp.")
+
+
+def test_idt005_names_the_updated_issuer_configuration() -> None:
+    finding = only("IDT005", healthy_context(set_claims={"iss": UPDATED}))
+    assert finding.status is Status.FAIL
+    assert "issuer configuration is UPDATED" in finding.hint
+    assert f"set certs_url to {UPDATED}/.well-known/jwks.json" in finding.hint
+
+
+def test_idt005_names_the_original_issuer_configuration_and_the_issuer_option() -> None:
+    config = make_config(certs_url=f"{ISSUER}/.well-known/jwks.json")
+    settings = RunSettings(issuer=UPDATED)  # --issuer names the other host
+    finding = only("IDT005", healthy_context(config=config, settings=settings))
+    assert finding.status is Status.FAIL
+    assert "issuer configuration is ORIGINAL" in finding.hint
+    assert f"drop --issuer (certs_url already names {ISSUER})" in finding.hint
+
+
+def test_idt005_another_pool_on_the_other_host_is_not_an_issuer_configuration() -> None:
+    other = UPDATED.replace("us-east-1_", "us-east-1_Other")
+    finding = only("IDT005", healthy_context(set_claims={"iss": other}))
+    assert finding.status is Status.FAIL
+    assert "issuer configuration" not in finding.hint
+
+
 def test_idt005_fails_when_missing() -> None:
     finding = only("IDT005", healthy_context(drop=["iss"]))
     assert finding.status is Status.FAIL
