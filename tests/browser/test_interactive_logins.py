@@ -9,17 +9,16 @@ URL. (c) ``--login headless-browser`` against the JavaScript-only login page.
 
 from __future__ import annotations
 
-import base64
 import re
-import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser import pages
 from tests.browser.conftest import CHROMIUM
+from tests.browser.pages import browser_opener, capture_redirects, wait_for_file
 from tests.e2e.interactive import (
     TEAM,
     TEAM_CALLBACK,
@@ -43,28 +42,13 @@ def emu(tmp_path: Path) -> Iterator[PoolEmulator]:
 
 
 def sign_in(page: Page, emu: PoolEmulator) -> None:
-    """Fill the emulator's classic sign-in page (its form is there twice, as Cognito's)."""
-    page.locator("input[name=username] >> visible=true").first.fill("demo")
-    page.locator("input[name=password] >> visible=true").first.fill(emu.password())
-    page.locator("input[name=signInSubmitButton] >> visible=true").first.click()
-
-
-def wait_for_file(path: Path, timeout: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return path.read_text().strip()
-        time.sleep(0.05)
-    raise AssertionError(f"the CLI did not open a browser (nothing in {path})")
+    pages.sign_in(page, "demo", emu.password())
 
 
 def test_browser_login_lands_on_the_results_page(
     emu: PoolEmulator, page: Page, tmp_path: Path, artifacts: Path
 ) -> None:
-    opened = tmp_path / "opened-url"
-    opener = tmp_path / "open-in-test-browser"
-    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{opened}"\n')
-    opener.chmod(opener.stat().st_mode | stat.S_IXUSR)
+    opener, opened = browser_opener(tmp_path)
     with LiveCli.start(
         ["check", "--config", str(emu.config_file()), "--format", "json", "--login", "browser",
          "--redirect-uri", emu.redirect_uri, "--login-timeout", "30"],
@@ -98,28 +82,6 @@ def test_browser_login_lands_on_the_results_page(
     assert code == 0, stderr
     assert statuses(stdout, "AUT002") == ["pass"]
     assert "opening the login page in your browser" in stderr
-
-
-def capture_redirects(page: Page, prefix: str) -> list[str]:
-    """Answer requests under ``prefix`` locally (redirect hops included); return their URLs."""
-    captured: list[str] = []
-    cdp = page.context.new_cdp_session(page)
-
-    def paused(event: dict[str, Any]) -> None:
-        captured.append(event["request"]["url"])
-        cdp.send(
-            "Fetch.fulfillRequest",
-            {
-                "requestId": event["requestId"],
-                "responseCode": 400,
-                "responseHeaders": [{"name": "Content-Type", "value": "text/plain"}],
-                "body": base64.b64encode(b"Cloudflare Access: invalid state").decode(),
-            },
-        )
-
-    cdp.on("Fetch.requestPaused", paused)
-    cdp.send("Fetch.enable", {"patterns": [{"urlPattern": prefix + "*"}]})
-    return captured
 
 
 def test_paste_login_with_the_callback_url_from_the_browser(emu: PoolEmulator, page: Page) -> None:
