@@ -243,3 +243,24 @@ def test_lambda_suppressed_claim_hint_names_the_trigger(
     assert {f["subject"] for f in _findings(result, "CLM004") if f["status"] == "fail"} == {
         "custom:department"
     }
+
+
+# 9. what CFG003's page says the scopes release, against the emulator and in `explain`
+def test_openid_alone_releases_the_email_as_cfg003_says(emulator: Emulator) -> None:
+    result = probe(emulator, config=emulator.config_file(scopes=["openid"]))
+    assert result.statuses("CLM001") == ["pass"]
+    assert result.statuses("CFG003") == ["warn"]
+
+
+def test_openid_with_phone_drops_the_email_as_cfg003_says(emulator: Emulator) -> None:
+    result = probe(emulator, config=emulator.config_file(scopes=["openid", "phone"]))
+    assert "CLM001" in result.failing()
+    assert result.statuses("CFG003") == ["warn"]
+
+
+def test_explain_cfg003_states_what_each_scope_list_releases() -> None:
+    result = run_cli(["explain", "CFG003"])
+    assert result.code == 0
+    page = " ".join(result.stdout.split())
+    assert "``openid`` alone, or any list with ``profile``, releases every attribute" in page
+    assert '``["openid", "phone"]`` drops the email' in page
