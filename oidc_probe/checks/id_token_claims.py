@@ -272,18 +272,34 @@ def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"the ID token expires in {int(exp - now)} s (at {_when(exp)})", actual=raw)
 
 
+# A token the token endpoint has just returned was minted within this many seconds, even
+# by a provider that mints it with the code (RFC 6749 4.1.2: code lifetime at most 10 min).
+FRESH_TOKEN_AGE = 600
+
+
 @check("IDT008", "id-token-iat-valid", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.6"))
 def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
     """The ID token's ``iat`` is a number of seconds and not in the future (beyond the leeway).
 
+    What it checks: ``iat`` is a number, not after now plus the leeway (fail), and, for a
+    token this run has just received from the token endpoint, not more than ten minutes
+    plus the leeway in the past (a warning). The ten minutes are the longest authorization
+    code lifetime RFC 6749 recommends, in case a provider mints the token when it issues
+    the code; tokens given to ``verify`` may be of any age.
+
     Why it matters: a token issued "in the future" means the clocks of the provider
     and the verifier disagree; Access, like most verifiers, may reject it, and the
-    login fails for reasons that look random.
+    login fails for reasons that look random. A fresh login answered with an old token
+    means the provider hands out cached tokens, or this machine's clock is ahead; OIDC
+    Core lets a relying party reject tokens issued too far from the current time, and
+    whether Access does is not documented (unknown).
 
     How to fix: synchronise this machine's clock (NTP); ``--leeway SECONDS`` widens the
-    tolerance. A provider writing ``iat`` in milliseconds must write seconds.
+    tolerance. A provider writing ``iat`` in milliseconds must write seconds. A provider
+    must mint a new ID token for every code it redeems.
 
-    References: OpenID Connect Core 1.0 section 3.1.3.7 (step 10); RFC 7519 section 4.1.6.
+    References: OpenID Connect Core 1.0 section 3.1.3.7 (step 10); RFC 7519 section 4.1.6;
+    RFC 6749 section 4.1.2 (code lifetime).
     """
     claims = claims_or_reason(ctx)
     if isinstance(claims, str):
@@ -302,6 +318,17 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
             f"(at {_when(iat)}, leeway {leeway} s)",
             hint=_CLOCK_HINT,
             expected=f"iat <= now + {leeway}",
+            actual=raw,
+        )
+        return
+    fresh_limit = FRESH_TOKEN_AGE + leeway
+    if ctx.token_fetch is not None and now - iat > fresh_limit:
+        yield warned(
+            f"the ID token from this login was issued {int(now - iat)} s before this run "
+            f"received it (at {_when(iat)})",
+            hint="the provider must mint a new ID token for every code it redeems; if it "
+            "does, this machine's clock is ahead: synchronise it (NTP)",
+            expected=f"iat within {fresh_limit} s before the token response",
             actual=raw,
         )
         return

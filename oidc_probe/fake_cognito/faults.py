@@ -75,6 +75,8 @@ class Fault(StrEnum):
     TYP_AT_JWT = "typ-at-jwt"
     DUPLICATE_CLAIMS = "duplicate-claims"
     TEN_YEAR_LIFETIME = "ten-year-lifetime"
+    STALE_IAT = "stale-iat"
+    CRIT_UNKNOWN = "crit-unknown"
     CALLBACK_CODE_AND_ERROR = "callback-code-and-error"
     CALLBACK_REPEATED_STATE = "callback-repeated-state"
     CALLBACK_IN_FRAGMENT = "callback-in-fragment"
@@ -247,6 +249,12 @@ _INFO: dict[Fault, _Info] = {
     Fault.DUPLICATE_CLAIMS: _Info(
         "the ID token payload has iss twice: another issuer first, the real one last",
         ("IDT016",),
+    ),
+    Fault.STALE_IAT: _Info(
+        "the ID token the token endpoint returns says it was issued an hour ago", ("IDT008",)
+    ),
+    Fault.CRIT_UNKNOWN: _Info(
+        "the ID token header lists an unknown extension in crit (and carries it)", ("IDT014",)
     ),
     Fault.TEN_YEAR_LIFETIME: _Info(
         "the ID token was issued ten years ago and expires in an hour", ("IDT017",)

@@ -23,6 +23,8 @@ from oidc_probe.fake_cognito.tokens import (
 )
 
 TEN_YEARS = 10 * 365 * 86_400
+# A header parameter no JWS specification defines (RFC 7515 4.3 private names may collide).
+UNKNOWN_EXTENSION = "urn:oidc-probe:unknown-extension"
 MANY_GROUPS = tuple(f"department-{n:02d}-engineering-staff-readers" for n in range(40))
 WRONG_AUDIENCE = "0wrongaudienceclient000000"
 _REFRESH_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
@@ -107,6 +109,7 @@ class Minter:
             Fault.NBF_IN_FUTURE: lambda c: c.update(nbf=now + 2 * TOKEN_LIFETIME),
             Fault.AZP_OTHER_CLIENT: lambda c: c.update(azp=WRONG_AUDIENCE),
             Fault.TEN_YEAR_LIFETIME: lambda c: c.update(iat=now - TEN_YEARS),
+            Fault.STALE_IAT: lambda c: c.update(iat=now - TOKEN_LIFETIME),
         }
         broken = dict(claims)
         for fault, edit in edits.items():
@@ -127,6 +130,8 @@ class Minter:
             return jose.sign_hs256(header, claims, key.public_pem())
         if Fault.CRIT_B64_FALSE in self.faults:
             header.update(b64=False, crit=["b64"])
+        if Fault.CRIT_UNKNOWN in self.faults:
+            header.update({"crit": [UNKNOWN_EXTENSION], UNKNOWN_EXTENSION: True})
         if Fault.TYP_AT_JWT in self.faults:
             header["typ"] = "at+jwt"
         if Fault.DUPLICATE_CLAIMS in self.faults:

@@ -29,8 +29,9 @@ BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
 
 # The status of the target check when it is not the check's severity: IDT003 fails
 # on an unknown kid but only warns when a kid-less token meets several keys (the
-# issue allows "IDT003 or a clear warning"); we chose the warning.
-TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn"}
+# issue allows "IDT003 or a clear warning"); we chose the warning. IDT008 fails a token
+# issued in the future, and only warns about an old one (it may be the local clock).
+TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn", Fault.STALE_IAT: "warn"}
 
 UNALLOWED_SCOPES = "openid,email,profile,aws.cognito.signin.user.admin"
 
@@ -109,6 +110,8 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
     # The kid names two keys: IDT003 warns that the set is ambiguous.
     Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
+    # Issued ten years ago, and received just now from the token endpoint.
+    Fault.TEN_YEAR_LIFETIME: frozenset({warn("IDT008")}),
 }
 
 # Checks that must pass under the fault: the behaviour the fault exists to prove.
@@ -135,6 +138,8 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
 MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
     Fault.TEN_YEAR_LIFETIME: ("IDT017", "10.0 years"),
+    Fault.STALE_IAT: ("IDT008", "issued 3600 s before this run received it"),
+    Fault.CRIT_UNKNOWN: ("IDT014", "urn:oidc-probe:unknown-extension"),
     Fault.AZP_OTHER_CLIENT: ("IDT006", "azp names another party"),
     Fault.STATE_CASE_CHANGED: ("AUT003", "only in letter case"),
     Fault.CALLBACK_REPEATED_STATE: ("AUT006", "state appear more than once"),
@@ -157,6 +162,7 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.BAD_SIGNATURE: ("IDT004",),
     # joserfc would verify an RFC 7797 token; the verify stage refuses crit/b64 first.
     Fault.CRIT_B64_FALSE: ("IDT004",),
+    Fault.CRIT_UNKNOWN: ("IDT004",),
     # RFC 9207: after a mix-up the code is not redeemed, so nothing downstream can pass.
     Fault.WRONG_CALLBACK_ISS: ("TOK001", "IDT004"),
     # A key that may not verify the alg is never tried.

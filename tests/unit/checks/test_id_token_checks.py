@@ -387,6 +387,23 @@ def test_idt008_flags_milliseconds_and_missing() -> None:
     assert only("IDT008", healthy_context(drop=["iat"])).status is Status.FAIL
 
 
+def test_idt008_warns_when_a_fresh_login_brings_an_old_token() -> None:
+    finding = only("IDT008", healthy_context(set_claims={"iat": int(NOW) - 3600}))
+    assert finding.status is Status.WARN
+    assert "issued 3600 s before this run received it" in finding.message
+    assert finding.evidence["expected"] == "iat within 660 s before the token response"
+
+
+def test_idt008_an_old_token_within_the_code_lifetime_and_leeway_passes() -> None:
+    finding = only("IDT008", healthy_context(set_claims={"iat": int(NOW) - 660}))
+    assert finding.status is Status.PASS
+
+
+def test_idt008_a_token_given_to_verify_may_be_of_any_age() -> None:
+    ctx = healthy_context(set_claims={"iat": int(NOW) - 3600}, token_fetch=None)
+    assert only("IDT008", ctx).status is Status.PASS
+
+
 # IDT009 id-token-nonce-matches
 
 
