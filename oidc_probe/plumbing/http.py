@@ -26,7 +26,7 @@ from oidc_probe.core.context import HttpExchange
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing import deadline
-from oidc_probe.plumbing.network import ConnectToBackend, wrap_backend
+from oidc_probe.plumbing.network import ConnectToBackend, environment_proxies, wrap_backend
 
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_QUOTE_CHARS = 64 * 1024
@@ -96,18 +96,31 @@ def make_client(
     """The client every stage and login driver of one run shares (one cookie jar).
 
     ``transport`` replaces the network, for tests (``httpx2.MockTransport``).
-    The default transport enforces the overall per-request deadline of :func:`fetch`
-    and sends connections where ``settings.connect_to`` says (``--connect-to``).
+    The default transports enforce the overall per-request deadline of :func:`fetch`,
+    send connections where ``settings.connect_to`` says (``--connect-to``), and honour
+    the proxy variables (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as
+    httpx reads them. With a proxy, ``--connect-to`` applies to the connection to the proxy.
     """
     kwargs = client_kwargs(settings)
+    mounts: dict[str, httpx2.BaseTransport | None] = {}
     if transport is None:
-        default = httpx2.HTTPTransport(verify=kwargs["verify"], trust_env=kwargs["trust_env"])
-        rules = settings.connect_to
-        if rules and not wrap_backend(default, lambda inner: ConnectToBackend(inner, rules)):
-            raise UsageError("--connect-to cannot be applied with this version of httpx2")
-        deadline.install(default)
-        transport = default
-    return httpx2.Client(transport=transport, **kwargs)
+        transport = _transport(settings, kwargs["verify"])
+        mounts = {
+            pattern: None if proxy is None else _transport(settings, kwargs["verify"], proxy)
+            for pattern, proxy in environment_proxies().items()
+        }
+    return httpx2.Client(transport=transport, mounts=mounts, **kwargs)
+
+
+def _transport(
+    settings: RunSettings, verify: ssl.SSLContext | bool, proxy: str | None = None
+) -> httpx2.HTTPTransport:
+    made = httpx2.HTTPTransport(verify=verify, trust_env=True, proxy=proxy)
+    rules = settings.connect_to
+    if rules and not wrap_backend(made, lambda inner: ConnectToBackend(inner, rules)):
+        raise UsageError("--connect-to cannot be applied with this version of httpx2")
+    deadline.install(made)
+    return made
 
 
 def fetch(

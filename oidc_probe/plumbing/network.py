@@ -16,6 +16,20 @@ import httpx2
 from oidc_probe.core.connect_to import ConnectRule, connect_target
 
 
+def environment_proxies() -> dict[str, str | None]:
+    """The proxy variables as httpx reads them: URL pattern to proxy URL (``None``: no proxy).
+
+    httpx applies them itself only to clients it builds its own transport for; the probe
+    builds its transports (for the deadline and ``--connect-to``), so it asks for them
+    here. Empty when httpx2 no longer offers the reader.
+    """
+    try:
+        from httpx2._utils import get_environment_proxies
+    except ImportError:  # pragma: no cover (pinned versions have it)
+        return {}
+    return get_environment_proxies()
+
+
 def wrap_backend(
     transport: httpx2.HTTPTransport,
     wrap: Callable[[httpcore2.NetworkBackend], httpcore2.NetworkBackend],

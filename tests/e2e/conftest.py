@@ -134,8 +134,10 @@ def probe(
     config: Path | None = None,
     password: str | None = None,
     fmt: str = "json",
+    env: dict[str, str] | None = None,
 ) -> CliResult:
-    """`oidc-probe check` against the emulator with the demo client, secret and password from env."""
+    """`oidc-probe check` against the emulator with the demo client, secret and password from
+    env (``env`` adds variables)."""
     args = [
         "check",
         "--config",
@@ -148,8 +150,9 @@ def probe(
         fmt,
         *extra,
     ]
-    env = {
+    variables = {
         "OIDC_PROBE_CLIENT_SECRET": emu.secret(),
         "OIDC_PROBE_PASSWORD": password if password is not None else emu.password(username),
+        **(env or {}),
     }
-    return run_cli(args, env=env)
+    return run_cli(args, env=variables)

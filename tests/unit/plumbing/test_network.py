@@ -1,4 +1,5 @@
-"""``--connect-to`` under the real HTTP client: the connection moves, the URL and Host stay."""
+"""The network under the real HTTP client: ``--connect-to`` moves the connection (the URL and
+Host stay), and the proxy variables send requests through a proxy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from oidc_probe.core.connect_to import ConnectRule
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing.http import fetch, make_client
 from oidc_probe.plumbing.network import wrap_backend
+from tests.e2e.hostile_servers import HostileServer, Mode
+from tests.forward_proxy import ForwardProxy
 
 
 class _EchoHost(BaseHTTPRequestHandler):
@@ -77,3 +80,33 @@ def test_hosts_no_rule_names_are_not_steered(echo_port: int) -> None:
 def test_wrap_backend_refuses_a_transport_without_a_connection_pool() -> None:
     transport = httpx2.MockTransport(lambda request: httpx2.Response(204))
     assert not wrap_backend(transport, lambda inner: inner)  # type: ignore[arg-type]
+
+
+def test_the_proxy_variables_send_requests_through_the_proxy(
+    echo_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ForwardProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        seen = _get(f"http://127.0.0.1:{echo_port}/via-proxy")
+        assert proxy.seen == [f"GET http://127.0.0.1:{echo_port}/via-proxy"]
+    assert seen == f"127.0.0.1:{echo_port} /via-proxy"
+
+
+def test_no_proxy_bypasses_the_proxy(echo_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ForwardProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        assert _get(f"http://127.0.0.1:{echo_port}/direct") == f"127.0.0.1:{echo_port} /direct"
+        assert proxy.seen == []
+
+
+def test_the_deadline_holds_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    with HostileServer() as hostile, ForwardProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with make_client(RunSettings(issuer="x", timeout=0.5)) as client:
+            exchange = fetch(client, "GET", hostile.url(Mode.TRICKLE))
+    assert exchange.error == "timed out after 0.5s"
