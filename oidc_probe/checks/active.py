@@ -281,6 +281,7 @@ def _baseline_refused(attempt: UnregisteredRedirectAttempt) -> str | None:
 # OpenID Connect Core 12.2: a refreshed ID token keeps these claims of the original one
 # (azp: absent if it was absent).
 _SAME_AS_ORIGINAL = ("iss", "sub", "aud", "azp")
+_ABSENT = "absent"
 _REFRESH_HINTS = {
     "invalid_grant": "the refresh token was refused moments after it was issued: look for a "
     "refresh token expiration shorter than a minute, a token revoked on issue, or a token "
@@ -441,8 +442,8 @@ def _refresh_problems(
                 hint=f"a refresh must not change {name}: look for a token endpoint that "
                 "resolves the refresh token to another user or client",
                 subject=name,
-                expected=original.get(name),
-                actual=claims.get(name),
+                expected=original.get(name, _ABSENT),
+                actual=claims.get(name, _ABSENT),
             )
     if "auth_time" in claims and claims.get("auth_time") != original.get("auth_time"):
         yield failed(
@@ -450,8 +451,8 @@ def _refresh_problems(
             "(OpenID Connect Core 12.2)",
             hint="auth_time is when the user signed in, which a refresh does not change",
             subject="auth_time",
-            expected=original.get("auth_time"),
-            actual=claims.get("auth_time"),
+            expected=original.get("auth_time", _ABSENT),
+            actual=claims["auth_time"],
         )
     if "nonce" in claims and claims.get("nonce") != original.get("nonce"):
         yield failed(
