@@ -283,10 +283,11 @@ def _baseline_refused(attempt: UnregisteredRedirectAttempt) -> str | None:
 _SAME_AS_ORIGINAL = ("iss", "sub", "aud", "azp")
 _ABSENT = "absent"
 _REFRESH_HINTS = {
-    "invalid_grant": "the refresh token was refused moments after it was issued: look for a "
-    "refresh token expiration shorter than a minute, a token revoked on issue, or a token "
-    "endpoint that does not accept its own refresh tokens (in Cognito: the app client's "
-    "refresh token expiration, and ALLOW_REFRESH_TOKEN_AUTH in its authentication flows)",
+    "invalid_grant": "the refresh token was refused seconds after it was issued: look for "
+    "tokens revoked on issue, a refresh token bound to another client, or a token endpoint "
+    "(or a proxy in front of it) that does not accept its own refresh tokens; in Cognito, "
+    "look at the app client's refresh token expiration and authentication flows "
+    "(ALLOW_REFRESH_TOKEN_AUTH)",
     "invalid_client": "the client authentication that worked for the code exchange was refused "
     "for the refresh (OpenID Connect Core 12.1: the client authenticates the same way)",
     "unauthorized_client": "the app client may not use the refresh_token grant although it was "
@@ -324,14 +325,14 @@ def refresh_grant(ctx: RunContext) -> Iterator[Outcome]:
     and an ID token with another ``sub`` or ``aud`` hands a session to the wrong user or
     the wrong client.
 
-    How to fix: in Cognito, the app client needs ``ALLOW_REFRESH_TOKEN_AUTH`` and a refresh
-    token expiration longer than the access token's; Cognito answers a refresh with new
-    ID and access tokens and no new refresh token unless refresh token rotation is on.
-    With another provider, look at its refresh-token settings for this client, and at
-    any proxy in front of the token endpoint that rewrites the answer.
+    How to fix: in Cognito, look at the app client's refresh token expiration and its
+    authentication flows (``ALLOW_REFRESH_TOKEN_AUTH``); Cognito answers a refresh with
+    new ID and access tokens and no new refresh token unless refresh token rotation is
+    on. With another provider, look at its refresh-token settings for this client, and
+    at any proxy in front of the token endpoint that rewrites the answer.
 
     What it does to the pool: one more token request; new ID and access tokens are
-    issued to the test user (the probe neither shows nor keeps them).
+    issued to the test user (the probe never shows them, not even with ``--show-tokens``).
 
     References: RFC 6749 sections 6 and 5.1; OpenID Connect Core 12.1 and 12.2; AWS,
     "The token issuer endpoint".
