@@ -6,13 +6,19 @@ so they run only when asked; otherwise they SKIP saying how to run them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from oidc_probe.checks._support import redact, without_query
+from oidc_probe.checks._support import exchange_failure, redact, without_query
 from oidc_probe.checks.registry import check
-from oidc_probe.core.active import SIGN_IN_PAGE, ActiveResults, UnregisteredRedirectAttempt
+from oidc_probe.core.active import (
+    SIGN_IN_PAGE,
+    ActiveResults,
+    RefreshAttempt,
+    UnregisteredRedirectAttempt,
+)
 from oidc_probe.core.context import HttpExchange, RunContext
-from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
+from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 from oidc_probe.plumbing.urls import same_endpoint
 
 _ASK = {
@@ -22,6 +28,8 @@ _ASK = {
     "code_verifier)",
     "AUT005": "run with --active to test it (one more authorization request, with an "
     "unregistered redirect URI)",
+    "TOK007": "run with --active to test it (one more token request, redeeming the refresh "
+    "token of the main login)",
 }
 
 
@@ -268,3 +276,215 @@ def _baseline_refused(attempt: UnregisteredRedirectAttempt) -> str | None:
         return None
     error = baseline.login_error or ""
     return None if error.startswith(SIGN_IN_PAGE) else error or "no result"
+
+
+# OpenID Connect Core 12.2: a refreshed ID token keeps these claims of the original one
+# (azp: absent if it was absent).
+_SAME_AS_ORIGINAL = ("iss", "sub", "aud", "azp")
+_ABSENT = "absent"
+_REFRESH_HINTS = {
+    "invalid_grant": "the refresh token was refused seconds after it was issued: look for "
+    "tokens revoked on issue, a refresh token bound to another client, or a token endpoint "
+    "(or a proxy in front of it) that does not accept its own refresh tokens; in Cognito, "
+    "look at the app client's refresh token expiration and authentication flows "
+    "(ALLOW_REFRESH_TOKEN_AUTH)",
+    "invalid_client": "the client authentication that worked for the code exchange was refused "
+    "for the refresh (OpenID Connect Core 12.1: the client authenticates the same way)",
+    "unauthorized_client": "the app client may not use the refresh_token grant although it was "
+    "given a refresh token: allow the grant, or stop issuing refresh tokens to this client",
+    "unsupported_grant_type": "the token endpoint issued a refresh token but does not support "
+    "grant_type=refresh_token (RFC 6749 6)",
+}
+_REFRESH_HINT = "a valid refresh token must be answered with new tokens (RFC 6749 6, 5.1)"
+
+
+@check(
+    "TOK007",
+    "refresh-grant",
+    Stage.TOKEN,
+    refs=("RFC6749-6", "RFC6749-5.1", "OIDCC-12.1", "OIDCC-12.2", "COGNITO-token-endpoint"),
+    severity=Status.WARN,
+)
+def refresh_grant(ctx: RunContext) -> Iterator[Outcome]:
+    """The refresh token of the main login buys new tokens for the same user.
+
+    What it checks (``--active``, when the token response held a ``refresh_token``): the
+    probe sends ``grant_type=refresh_token`` with that token to the token endpoint,
+    authenticated as the code exchange was. The answer must be HTTP 200 JSON with an
+    ``access_token``. If it holds an ``id_token``, that token must verify against the
+    JWKS and keep the ``iss``, ``sub``, ``aud`` and ``azp`` of the main ID token, and its
+    ``auth_time``, if any (OpenID Connect Core 12.2); its ``nonce`` must be absent or the
+    original one. A new ``refresh_token`` in the answer (rotation) is fine either way;
+    the message says which. The request is sent before TOK004's replay, since a
+    provider should revoke the tokens of a code redeemed twice (RFC 6749 4.1.2).
+
+    Why it matters: a warning, not a failure, because Cloudflare Access never refreshes:
+    it reads the ID token once at login and then relies on its own session. Applications
+    that sign in against the same app client (a web app, a CLI, a mobile app) keep their
+    users signed in with the refresh token; a refused refresh logs them out every hour,
+    and an ID token with another ``sub`` or ``aud`` hands a session to the wrong user or
+    the wrong client.
+
+    How to fix: in Cognito, look at the app client's refresh token expiration and its
+    authentication flows (``ALLOW_REFRESH_TOKEN_AUTH``); Cognito answers a refresh with
+    new ID and access tokens and no new refresh token unless refresh token rotation is
+    on. With another provider, look at its refresh-token settings for this client, and
+    at any proxy in front of the token endpoint that rewrites the answer.
+
+    What it does to the pool: one more token request; new ID and access tokens are
+    issued to the test user (the probe never shows them, not even with ``--show-tokens``).
+
+    References: RFC 6749 sections 6 and 5.1; OpenID Connect Core 12.1 and 12.2; AWS,
+    "The token issuer endpoint".
+    """
+    results = _results(ctx, "TOK007")
+    if isinstance(results, str):
+        yield skipped(results)
+        return
+    attempt = results.refresh
+    if attempt is None:
+        yield skipped(results.not_attempted.get("TOK007", "the refresh token was not redeemed"))
+        return
+    fetch = attempt.exchange
+    if fetch.error is not None or fetch.status is None:
+        yield skipped(
+            f"the refresh request got no answer ({redact(fetch.error or 'no status', ctx)})"
+        )
+        return
+    if fetch.status != 200:
+        yield _refresh_refused(fetch, ctx)
+        return
+    why = exchange_failure(fetch)
+    body = fetch.json_object()
+    if why is not None or body is None:
+        yield failed(
+            f"the refresh answer is not a JSON object: {redact(why or 'no body', ctx)}",
+            hint=_REFRESH_HINT,
+            expected="HTTP 200 JSON with an access_token",
+        )
+        return
+    problems = list(_refresh_problems(ctx, attempt, body))
+    yield from problems
+    if not problems:
+        yield passed(
+            "the refresh token was redeemed: " + "; ".join(_refresh_summary(ctx, attempt, body)),
+            expected="HTTP 200 JSON with an access_token",
+            actual=sorted(body),
+        )
+
+
+def _refresh_refused(fetch: HttpExchange, ctx: RunContext) -> Outcome:
+    error = _error_code(fetch)
+    status = fetch.status
+    body = fetch.json_object() or {}
+    description = body.get("error_description")
+    detail = f" ({redact(description, ctx)})" if isinstance(description, str) else ""
+    shown = f"HTTP {status}{f' {error}' if error else ''}"
+    actual = {"status": status, "error": error or None}
+    if status is not None and 400 <= status < 500:
+        return failed(
+            f"the token endpoint refused the refresh token it had just issued: {shown}{detail}",
+            hint=_REFRESH_HINTS.get(error, _REFRESH_HINT),
+            expected="HTTP 200 with new tokens",
+            actual=actual,
+        )
+    return failed(
+        f"the refresh request was answered {shown}, neither tokens nor an OAuth error",
+        hint=_REFRESH_HINT + "; a refusal is HTTP 400 with an error code (RFC 6749 5.2)",
+        expected="HTTP 200 with new tokens",
+        actual=actual,
+    )
+
+
+def _refresh_problems(
+    ctx: RunContext, attempt: RefreshAttempt, body: Mapping[str, Any]
+) -> Iterator[Outcome]:
+    access = body.get("access_token")
+    if not isinstance(access, str) or not access:
+        yield failed(
+            "the refresh answer holds no access_token",
+            hint=_REFRESH_HINT,
+            subject="access_token",
+            expected="a non-empty string",
+            actual=type(access).__name__ if access is not None else "absent",
+        )
+    if "id_token" not in body:
+        return
+    decoded = attempt.id_token
+    if decoded is None:
+        yield failed(
+            "the refresh answer's id_token is not a non-empty string",
+            hint="an ID token is a compact JWS string (OpenID Connect Core 3.1.3.3)",
+            subject="id_token",
+            actual=type(body.get("id_token")).__name__,
+        )
+        return
+    signature = attempt.signature
+    unchecked = decoded.error is None and ctx.jwks is None  # see JWK001; the summary says so
+    if not unchecked and (
+        decoded.error is not None or signature is None or signature.valid is not True
+    ):
+        why = decoded.error or (signature.reason if signature is not None else "not verified")
+        yield failed(
+            f"the refreshed ID token does not verify: {redact(why, ctx)}",
+            hint="sign refreshed ID tokens as the first one, with a key of the JWKS "
+            "(OpenID Connect Core 12.2: the same rules apply)",
+            subject="signature",
+        )
+    original = ctx.id_token_claims
+    claims = decoded.claims
+    if original is None or claims is None:
+        return
+    for name in _SAME_AS_ORIGINAL:
+        if claims.get(name) != original.get(name):
+            yield failed(
+                f"the refreshed ID token's {name} is not the main ID token's "
+                "(OpenID Connect Core 12.2: it MUST be the same)",
+                hint=f"a refresh must not change {name}: look for a token endpoint that "
+                "resolves the refresh token to another user or client",
+                subject=name,
+                expected=original.get(name, _ABSENT),
+                actual=claims.get(name, _ABSENT),
+            )
+    if "auth_time" in claims and claims.get("auth_time") != original.get("auth_time"):
+        yield failed(
+            "the refreshed ID token's auth_time is not the time of the original sign-in "
+            "(OpenID Connect Core 12.2)",
+            hint="auth_time is when the user signed in, which a refresh does not change",
+            subject="auth_time",
+            expected=original.get("auth_time", _ABSENT),
+            actual=claims["auth_time"],
+        )
+    if "nonce" in claims and claims.get("nonce") != original.get("nonce"):
+        yield failed(
+            "the refreshed ID token carries a nonce other than the original one",
+            hint="a refreshed ID token should carry no nonce; if it carries one, it must be "
+            "the original's (OpenID Connect Core 12.2 and its errata)",
+            subject="nonce",
+        )
+
+
+def _refresh_summary(
+    ctx: RunContext, attempt: RefreshAttempt, body: Mapping[str, Any]
+) -> list[str]:
+    """What a successful refresh returned, in words (never a token)."""
+    parts = ["a new access token"]
+    claims = attempt.id_token.claims if attempt.id_token is not None else None
+    signature = attempt.signature
+    verified = (
+        "whose signature verifies"
+        if signature is not None and signature.valid is True
+        else "whose signature was not checked (no JWKS, see JWK001)"
+    )
+    if claims is None:
+        parts.append("no ID token (OpenID Connect Core 12.2 allows that)")
+    elif ctx.id_token_claims is None:
+        parts.append(f"an ID token {verified}, not compared with the unreadable main ID token")
+    else:
+        nonce = "with the original nonce" if "nonce" in claims else "without a nonce"
+        parts.append(f"an ID token {verified}, with the main ID token's iss, sub and aud, {nonce}")
+    if isinstance(body.get("refresh_token"), str):
+        parts.append("a new refresh token (rotation)")
+    else:
+        parts.append("no new refresh token (the first one stays in use, as in Cognito)")
+    return parts

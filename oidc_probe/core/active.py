@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from oidc_probe.core.artefacts import HttpExchange, LoginResult
+from oidc_probe.core.artefacts import DecodedJwt, HttpExchange, LoginResult, SignatureResult
 
 # The outcome of an attempt that stopped at the provider's sign-in page on purpose.
 SIGN_IN_PAGE = "stopped at the sign-in page"
@@ -41,8 +41,22 @@ class UnregisteredRedirectAttempt:
 
 
 @dataclass(frozen=True)
+class RefreshAttempt:
+    """TOK007: the main token response's refresh token redeemed (``grant_type=refresh_token``).
+
+    When the answer holds a string ``id_token``, the stage decodes it and verifies its
+    signature against the run's JWKS (the checks do no I/O); both stay ``None`` otherwise.
+    """
+
+    exchange: HttpExchange
+    id_token: DecodedJwt | None = None
+    signature: SignatureResult | None = None
+
+
+@dataclass(frozen=True)
 class ActiveResults:
     code_replay: HttpExchange | None = None  # TOK004: the redeemed code sent a second time
     wrong_verifier: WrongVerifierAttempt | None = None
     unregistered_redirect: UnregisteredRedirectAttempt | None = None
     not_attempted: Mapping[str, str] = field(default_factory=dict)
+    refresh: RefreshAttempt | None = None  # TOK007, sent before TOK004's replay

@@ -105,15 +105,16 @@ class RunContext:
             values += [self.authorization.code_verifier]
         if self.login is not None and self.login.callback_params:
             values.append(self.login.callback_params.get("code"))
-        response = self.token_response
-        if response is not None:
-            values += [
-                v for k, v in response.items() if k.endswith("_token") and isinstance(v, str)
-            ]
+        refresh = self.active.refresh if self.active is not None else None
+        for response in (self.token_response, refresh.exchange.json_object() if refresh else None):
+            if response is not None:
+                values += [
+                    v for k, v in response.items() if k.endswith("_token") and isinstance(v, str)
+                ]
+        if refresh is not None and refresh.id_token is not None:
+            values.append(refresh.id_token.raw)
         if self.id_token is not None:
             values.append(self.id_token.raw)
-        if self.access_jwt is not None:
-            values.append(self.access_jwt.token.raw)
         if self.access_jwt is not None:
             values.append(self.access_jwt.token.raw)
         return [v for v in values if v and len(v) >= 4]

@@ -27,6 +27,8 @@ NO_STORE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate", "
 # "unsupported_grant_type" answers any other value, and "unauthorized_client" a grant the app
 # client is not allowed to use. The emulator does not issue client_credentials tokens.
 _NOT_EMULATED_GRANTS = frozenset({"client_credentials"})
+# The sub of nobody in the pool, for the faults that name another user.
+OTHER_SUB = "00000000-0000-4000-8000-000000000000"
 
 
 class TokenError(Exception):
@@ -160,7 +162,7 @@ class MachineEndpoints:
             return PlainTextResponse("Internal Server Error", status_code=500)
         claims = userinfo_claims(issued.grant)
         if Fault.USERINFO_SUB_MISMATCH in self.emu.faults:
-            claims["sub"] = "00000000-0000-4000-8000-000000000000"
+            claims["sub"] = OTHER_SUB
         if Fault.CLAIMS_ONLY_IN_USERINFO in self.emu.faults and issued.grant.user.groups:
             claims["cognito:groups"] = list(issued.grant.user.groups)
         return JSONResponse(claims)
@@ -226,6 +228,10 @@ class MachineEndpoints:
         grant = self.emu.state.refresh_tokens.get(token)
         if grant is None or grant.client.client_id != client.client_id:
             raise TokenError("invalid_grant", "Invalid Refresh Token")
+        if Fault.REFRESH_REFUSED in self.emu.faults:
+            raise TokenError("invalid_grant", "Refresh Token has been revoked")
+        if Fault.REFRESH_NEW_SUB in self.emu.faults:
+            grant = replace(grant, user=replace(grant.user, sub=OTHER_SUB))
         return self._issue(request, replace(grant, nonce=None), self.emu.now(), refresh=False)
 
     def _issue(

@@ -92,6 +92,9 @@ class Fault(StrEnum):
     SIGNING_KEY_ALG_MISMATCH = "signing-key-alg-mismatch"
     SIGNING_KEY_OPS_ENCRYPT = "signing-key-ops-encrypt"
     EC_KEY_FOR_RS_TOKEN = "ec-key-for-rs-token"
+    # Issue 13 item 6: the refresh_token grant (seen with --active, TOK007).
+    REFRESH_REFUSED = "refresh-refused"
+    REFRESH_NEW_SUB = "refresh-new-sub"
 
     @property
     def description(self) -> str:
@@ -302,6 +305,14 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.EC_KEY_FOR_RS_TOKEN: _Info(
         "the JWKS lists an EC key under the kid of the RS256 ID-token signing key", ("IDT018",)
+    ),
+    Fault.REFRESH_REFUSED: _Info(
+        "the token endpoint answers invalid_grant to a valid refresh token (seen with --active)",
+        ("TOK007",),
+    ),
+    Fault.REFRESH_NEW_SUB: _Info(
+        "tokens from the refresh_token grant carry another user's sub (seen with --active)",
+        ("TOK007",),
     ),
 }
 

@@ -1,8 +1,11 @@
-"""``--active``: the extra requests behind TOK004, TOK005 and AUT005, after the main run.
+"""``--active``: the extra requests behind TOK007, TOK004, TOK005 and AUT005, after the main run.
 
 They run last, so they cannot disturb what the main login gathered (a provider may
 revoke the tokens of a code redeemed twice). Each does one more thing to the pool:
 
+- TOK007 redeems the main token response's refresh token (``grant_type=refresh_token``),
+  first: RFC 6749 4.1.2 says a provider should revoke the tokens issued for a code that
+  is redeemed twice, which TOK004 does next;
 - TOK004 sends the already-redeemed code of the main login to the token endpoint again;
 - TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier (the
   provider's session from the main login, if it keeps one, may skip the sign-in form);
@@ -23,6 +26,7 @@ import httpx2
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
     ActiveResults,
+    RefreshAttempt,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
 )
@@ -30,9 +34,11 @@ from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult, R
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
+from oidc_probe.plumbing.jose import decode_jwt
 from oidc_probe.plumbing.urls import same_endpoint
 from oidc_probe.stages.authorize import VERIFIER_BYTES, build_request
-from oidc_probe.stages.token import exchange_code
+from oidc_probe.stages.token import exchange_code, refresh_tokens
+from oidc_probe.stages.verify import verify_signature
 
 KEY = "active"
 UNREGISTERED_SUFFIX = "/oidc-probe-unregistered"
@@ -55,6 +61,7 @@ def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> N
     start = time.perf_counter()
     not_attempted: dict[str, str] = {}
     code_flow = driver is not None and ctx.settings.login in CODE_FLOW_MODES
+    refresh = _refresh(ctx, client, not_attempted)  # before the replay may revoke the tokens
     replay: HttpExchange | None = None
     wrong: WrongVerifierAttempt | None = None
     if code_flow and driver is not None:
@@ -67,7 +74,7 @@ def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> N
         )
         not_attempted["TOK004"] = not_attempted["TOK005"] = reason
     redirect = _unregistered_redirect(ctx, client, driver if code_flow else None, not_attempted)
-    ctx.active = ActiveResults(replay, wrong, redirect, not_attempted)
+    ctx.active = ActiveResults(replay, wrong, redirect, not_attempted, refresh)
     ctx.timings_ms[KEY] = round((time.perf_counter() - start) * 1000, 1)
 
 
@@ -79,6 +86,48 @@ def _first_exchange_failed(ctx: RunContext) -> str | None:
             "would prove nothing"
         )
     return None
+
+
+def _refresh(
+    ctx: RunContext, client: httpx2.Client, not_attempted: dict[str, str]
+) -> RefreshAttempt | None:
+    """Redeem the main refresh token; decode and verify a refreshed ID token for TOK007."""
+    token, why = _refresh_token(ctx)
+    if not token:
+        not_attempted["TOK007"] = why
+        return None
+    exchange = refresh_tokens(ctx, client, token)
+    body = exchange.json_object() if exchange.ok else None
+    raw = body.get("id_token") if body is not None else None
+    if not isinstance(raw, str) or not raw:
+        return RefreshAttempt(exchange)
+    decoded = decode_jwt(raw)
+    # The main verify already refetched the JWKS if its kid needed it; no second refetch.
+    return RefreshAttempt(exchange, decoded, verify_signature(ctx, client, decoded, refetch=False))
+
+
+def _refresh_token(ctx: RunContext) -> tuple[str, str]:
+    """``(the main response's refresh token, "")``, or ``("", why there is none)``."""
+    if ctx.login is not None and ctx.login.token_fetch is not None:
+        why = (
+            f"--login {ctx.settings.login.value} got its tokens from the login itself, not from "
+            "the token endpoint; use --login form to test the refresh_token grant"
+        )
+    elif (response := ctx.token_response) is None:
+        why = (
+            "the main login's code exchange did not succeed (see TOK001), so there is no "
+            "refresh token to redeem"
+        )
+    elif "refresh_token" not in response:
+        why = (
+            "the token response held no refresh_token (the app client may not allow it; "
+            "Access does not need one)"
+        )
+    elif not isinstance(token := response["refresh_token"], str) or not token:
+        why = "the token response's refresh_token is not a non-empty string"
+    else:
+        return token, ""
+    return "", why
 
 
 def _replay(

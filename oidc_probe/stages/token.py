@@ -1,4 +1,4 @@
-"""Exchange the authorization code at ``token_url``, as Access does.
+"""Token requests: the code exchange at ``token_url`` as Access does, and the refresh grant.
 
 The body comes from authlib's RFC 6749 helper; client authentication is
 built here because authlib's ``client_secret_basic`` does not form-urlencode
@@ -70,10 +70,32 @@ def exchange_code(
     code_verifier: str | None,
 ) -> HttpExchange:
     """One authorization-code token request, authenticated as ``--client-auth`` says."""
-    config = ctx.config
-    extra: dict[str, str] = {"code": code}
+    params: dict[str, str] = {"redirect_uri": request.redirect_uri, "code": code}
     if code_verifier is not None:
-        extra["code_verifier"] = code_verifier
+        params["code_verifier"] = code_verifier
+    return token_request(ctx, client, "authorization_code", params)
+
+
+def refresh_tokens(ctx: RunContext, client: httpx2.Client, refresh_token: str) -> HttpExchange:
+    """One ``refresh_token`` grant (RFC 6749 6), authenticated as the code exchange was.
+
+    OpenID Connect Core 12.1: the client authenticates with the method it is registered
+    for, so the same ``--client-auth`` and secret as :func:`exchange_code`. No ``scope``
+    is sent: the refreshed tokens keep the scopes of the original grant.
+    """
+    return token_request(ctx, client, "refresh_token", {"refresh_token": refresh_token})
+
+
+def token_request(
+    ctx: RunContext, client: httpx2.Client, grant_type: str, params: dict[str, str]
+) -> HttpExchange:
+    """POST ``grant_type`` with ``params`` to ``token_url``, authenticated as ``--client-auth`` says.
+
+    ``client_secret_basic`` puts the secret in the Authorization header; otherwise (``post``,
+    or a public client without a secret) ``client_id`` and any secret go in the form.
+    """
+    config = ctx.config
+    extra = dict(params)
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/json",
@@ -85,5 +107,5 @@ def exchange_code(
         extra["client_id"] = config.client_id
         if secret is not None:
             extra["client_secret"] = secret
-    body = prepare_token_request("authorization_code", redirect_uri=request.redirect_uri, **extra)
+    body = prepare_token_request(grant_type, **extra)
     return fetch(client, "POST", config.token_url, headers=headers, content=str(body))

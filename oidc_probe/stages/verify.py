@@ -45,11 +45,18 @@ def run(ctx: RunContext, client: httpx2.Client) -> None:
 
 
 def verify_signature(
-    ctx: RunContext, client: httpx2.Client, token: DecodedJwt, keys: LoadedKeys | None = None
+    ctx: RunContext,
+    client: httpx2.Client,
+    token: DecodedJwt,
+    keys: LoadedKeys | None = None,
+    *,
+    refetch: bool = True,
 ) -> SignatureResult:
     """Judge the signature of ``token``; ``keys`` are ``ctx.jwks`` already imported, if given.
 
-    The JWKS refetch for an unknown kid goes through ``ctx.jwks_refetcher`` when set.
+    The JWKS refetch for an unknown kid goes through ``ctx.jwks_refetcher`` when set;
+    ``refetch=False`` judges with the keys at hand (a later token of the same run, whose
+    JWKS findings must not change after the main ID token was verified).
     """
     header = token.header or {}
     alg = header.get("alg") if isinstance(header.get("alg"), str) else None
@@ -73,10 +80,10 @@ def verify_signature(
         return SignatureResult(alg, kid, None, None, "no JWKS to verify against")
     loaded = keys if keys is not None else load_keys(ctx.jwks)
     refetched = False
-    if kid is not None and kid not in loaded.kids:
-        refetch = (ctx.jwks_refetcher or fetch_jwks)(ctx, client)
-        if refetch is not None:
-            ctx.jwks_refetch = refetch
+    if refetch and kid is not None and kid not in loaded.kids:
+        fetched = (ctx.jwks_refetcher or fetch_jwks)(ctx, client)
+        if fetched is not None:
+            ctx.jwks_refetch = fetched
             refetched = True
             loaded = load_keys(ctx.jwks)
     known = loaded.kids

@@ -9,7 +9,7 @@ import pytest
 from .conftest import CliResult, Emulator, probe
 
 pytestmark = pytest.mark.e2e
-ACTIVE_CHECKS = ("AUT005", "TOK004", "TOK005")
+ACTIVE_CHECKS = ("AUT005", "TOK004", "TOK005", "TOK007")
 
 
 def active_run(emu: Emulator, *extra: str) -> CliResult:

@@ -49,6 +49,9 @@ EXTRA_ARGS: dict[Fault, tuple[str, ...]] = {
     Fault.UNALLOWED_SCOPE_IGNORED: ("--scopes", UNALLOWED_SCOPES),
     # Without the hosted UI session the active checks' extra logins sign in again.
     Fault.NO_SESSION: ("--active", "--pkce"),
+    # The refresh_token grant: only --active redeems the refresh token (TOK007).
+    Fault.REFRESH_REFUSED: ("--active",),
+    Fault.REFRESH_NEW_SUB: ("--active",),
 }
 
 
@@ -121,7 +124,11 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.DISCOVERY_PKCE_S256: ("DSC008",),
     Fault.CALLBACK_ISS: ("AUT004",),
     Fault.UNALLOWED_SCOPE_IGNORED: ("AUT001", "TOK001", "CLM001"),
-    Fault.NO_SESSION: ("TOK004", "TOK005", "AUT005"),
+    Fault.NO_SESSION: ("TOK004", "TOK005", "AUT005", "TOK007"),
+    # A refused refresh is not a broken login: the code exchange and the replay test hold.
+    Fault.REFRESH_REFUSED: ("TOK001", "TOK004"),
+    # Only the refreshed tokens carry the other sub: the main ID token and userinfo agree.
+    Fault.REFRESH_NEW_SUB: ("CLM003", "USR002"),
     # The real issuer comes last, and the last value is the one the probe keeps.
     Fault.DUPLICATE_CLAIMS: ("IDT005", "IDT004"),
     # typ does not stop the signature from verifying: only IDT015 sees it.
@@ -153,6 +160,8 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT018", "its alg is 'RS512'"),
     Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT018", "do not include 'verify'"),
     Fault.EC_KEY_FOR_RS_TOKEN: ("IDT018", "EC key"),
+    Fault.REFRESH_REFUSED: ("TOK007", "HTTP 400 invalid_grant"),
+    Fault.REFRESH_NEW_SUB: ("TOK007", "sub is not the main ID token's"),
 }
 
 # Checks that must never pass under the fault.

@@ -200,3 +200,18 @@ def test_show_tokens_shows_tokens_but_never_the_secret_or_password(
     blob = "\n".join(sweep.outputs)
     assert sweep.emu.secret() not in blob
     assert sweep.emu.password(DEMO_PASSWORD_USER) not in blob
+
+
+@pytest.mark.parametrize(
+    ("sweep", "jwts"),
+    [((), 5), (("refresh-refused",), 3), (("refresh-new-sub",), 5)],
+    indirect=["sweep"],
+    ids=str,
+)
+def test_active_runs_leak_nothing_of_the_refresh(sweep: Sweep, jwts: int, tmp_path: Path) -> None:
+    """--active redeems the refresh token (TOK007): it and the refreshed tokens stay hidden."""
+    result = sweep.run(tmp_path / "out", "--active")
+    assert "TOK007" in result.stdout
+    # The main ID, access and refresh tokens, and the refreshed pair unless refused.
+    assert len([v for v in sweep.recorder.values if v.startswith("eyJ")]) == jwts
+    _assert_nothing_leaks(sweep)

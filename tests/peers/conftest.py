@@ -37,6 +37,7 @@ class OidcProviderPeer:
     client_id: str
     client_secret: str = field(repr=False)
     conform_id_token_claims: bool
+    refresh_tokens: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _started(
         raise  # unreachable: unavailable() skips or fails
 
 
-def _oidc_provider(conform: bool) -> Iterator[OidcProviderPeer]:
+def _oidc_provider(conform: bool, *, refresh_tokens: bool) -> Iterator[OidcProviderPeer]:
     node = None
     try:
         node = harness.node()
@@ -71,6 +72,7 @@ def _oidc_provider(conform: bool) -> Iterator[OidcProviderPeer]:
         "client_secret": client_secret,
         "redirect_uris": [REDIRECT_URI],
         "conform_id_token_claims": conform,
+        "refresh_tokens": refresh_tokens,
     }
     process, ready = _started(
         lambda: harness.start(
@@ -82,21 +84,27 @@ def _oidc_provider(conform: bool) -> Iterator[OidcProviderPeer]:
         )
     )
     try:
-        yield OidcProviderPeer(ready["issuer"], client_id, client_secret, conform)
+        yield OidcProviderPeer(ready["issuer"], client_id, client_secret, conform, refresh_tokens)
     finally:
         process.stop()
 
 
 @pytest.fixture(scope="session")
 def oidc_provider() -> Iterator[OidcProviderPeer]:
-    """oidc-provider with ``conformIdTokenClaims: false``: email and profile claims in the ID token."""
-    yield from _oidc_provider(conform=False)
+    """oidc-provider with ``conformIdTokenClaims: false``: email and profile claims in the ID token.
+
+    Like a Cognito app client, it returns a refresh token with every code exchange (TOK007).
+    """
+    yield from _oidc_provider(conform=False, refresh_tokens=True)
 
 
 @pytest.fixture(scope="session")
 def oidc_provider_conform() -> Iterator[OidcProviderPeer]:
-    """oidc-provider with its default ``conformIdTokenClaims: true``: email only in userinfo."""
-    yield from _oidc_provider(conform=True)
+    """oidc-provider with its default ``conformIdTokenClaims: true``: email only in userinfo.
+
+    Its client may not use the refresh_token grant, so it gets no refresh token.
+    """
+    yield from _oidc_provider(conform=True, refresh_tokens=False)
 
 
 def _provisioned(base_url: str, spec: PoolSpec) -> ProvisionedPool:

@@ -2,7 +2,10 @@
 //
 // Started by tests/peers/harness.py:  node oidc_provider.mjs
 // Settings come as JSON in OIDC_PEER_CONFIG:
-//   {"client_id", "client_secret", "redirect_uris": [...], "conform_id_token_claims": bool}
+//   {"client_id", "client_secret", "redirect_uris": [...], "conform_id_token_claims": bool,
+//    "refresh_tokens": bool}
+// With refresh_tokens, the client may use the refresh_token grant and every code exchange
+// returns a refresh token, as Cognito's does (oidc-provider's default wants offline_access).
 // Listens on an ephemeral port of 127.0.0.1 and prints one JSON line {"issuer": ...}
 // on stdout once it serves requests.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -42,7 +45,9 @@ const configuration = {
       client_secret: settings.client_secret,
       redirect_uris: settings.redirect_uris,
       token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['authorization_code'],
+      grant_types: settings.refresh_tokens
+        ? ['authorization_code', 'refresh_token']
+        : ['authorization_code'],
       response_types: ['code'],
     },
   ],
@@ -55,6 +60,7 @@ const configuration = {
   scopes: ['openid', 'email', 'profile'],
   conformIdTokenClaims: settings.conform_id_token_claims ?? true,
   pkce: { required: () => true },
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   features: { devInteractions: { enabled: true } },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   findAccount: (_ctx, sub) => account(sub),

@@ -95,6 +95,7 @@ def test_basic_auth_alone_fails_the_token_exchange(
         "TOK004": ("skip",),
         "TOK005": ("skip",),
         "TOK006": ("skip",),
+        "TOK007": ("skip",),
         "CLM003": ("skip", "skip", "skip"),
     }, result.stdout[-4000:]
     assert result.code == 1
@@ -142,6 +143,10 @@ def test_client_secret_post_gets_through_and_the_deviations_remain(
     assert "redirect_uri not registered" in finding(result, "AUT005", "pass")["message"]
     for check_id in ("TOK004", "TOK005"):
         assert finding(result, check_id, "pass")["evidence"]["actual"]["error"] == "invalid_grant"
+    # Its refresh_token grant answers as Cognito documents it: new ID and access tokens.
+    tok007 = finding(result, "TOK007", "pass")
+    assert tok007["evidence"]["actual"] == ["access_token", "expires_in", "id_token", "token_type"]
+    assert "with the main ID token's iss, sub and aud" in tok007["message"]
     claims = result.json()["id_token_claims"]
     assert sorted(claims["cognito:groups"]) == ["admins", "staff"]
     assert claims["custom:department"] == "engineering"

@@ -46,7 +46,7 @@ NOT_APPLICABLE = dict.fromkeys(
     ],
     ("skip",),
 )
-NOT_ACTIVE = dict.fromkeys(["AUT005", "TOK004", "TOK005"], ("skip",))
+NOT_ACTIVE = dict.fromkeys(["AUT005", "TOK004", "TOK005", "TOK007"], ("skip",))
 
 
 def run(
@@ -138,7 +138,7 @@ def test_active_checks_that_need_the_code_flow_skip_with_initiate_auth(
 ) -> None:
     result = run(moto, tmp_path, "--active")
 
-    for check_id in ("TOK004", "TOK005"):
+    for check_id in ("TOK004", "TOK005", "TOK007"):
         assert "use --login form" in finding(result, check_id, "skip")["message"]
     # moto has no authorization endpoint: refusing everything is not a pass.
     assert "refuses the registered redirect URI too" in finding(result, "AUT005", "skip")["message"]

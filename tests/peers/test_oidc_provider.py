@@ -24,7 +24,7 @@ BASELINE = {
     "IDT012": ("skip",),
     "EXP001": ("skip",),
 }
-ACTIVE = ("AUT005", "TOK004", "TOK005")
+ACTIVE = ("AUT005", "TOK004", "TOK005", "TOK007")
 
 
 def run(peer: OidcProviderPeer, tmp_path: Path, *args: str) -> CliResult:
@@ -59,6 +59,10 @@ def test_every_applicable_check_passes_and_the_active_checks_too(
         "status": 400,
         "error": "invalid_grant",
     }
+    # Unlike Cognito, oidc-provider keeps the original nonce and rotates the refresh token.
+    tok007 = finding(result, "TOK007")["message"]
+    assert "with the main ID token's iss, sub and aud, with the original nonce" in tok007
+    assert "a new refresh token (rotation)" in tok007
 
 
 def test_email_only_in_userinfo_fails_clm001_and_clm004_with_the_userinfo_hint(
@@ -71,6 +75,7 @@ def test_email_only_in_userinfo_fails_clm001_and_clm004_with_the_userinfo_hint(
         "AUT005": ("skip",),
         "TOK004": ("skip",),
         "TOK005": ("skip",),
+        "TOK007": ("skip",),
         "CLM001": ("fail",),
         "CLM002": ("warn",),
         "CLM003": ("fail", "pass", "pass"),  # name is a profile claim: userinfo only
@@ -86,3 +91,4 @@ def test_email_only_in_userinfo_fails_clm001_and_clm004_with_the_userinfo_hint(
     }
     assert finding(result, "CLM004", "fail")["evidence"]["actual"] == "only in userinfo"
     assert "--active" in finding(result, "TOK004", "skip")["message"]
+    assert "--active" in finding(result, "TOK007", "skip")["message"]

@@ -41,6 +41,7 @@ EXPECTED = {
     "TOK004": "code-single-use",
     "TOK005": "pkce-enforced",
     "TOK006": "token-response-json-strict",
+    "TOK007": "refresh-grant",
 }
 MINE = [c for c in catalogue.all_checks() if c.stage in STAGES]
 
@@ -70,4 +71,4 @@ def test_refs_resolve(spec: registry.Check) -> None:
 
 def test_severities() -> None:
     warn_only = {c.id for c in MINE if c.severity.value == "warn"}
-    assert warn_only == {"CFG005", "DSC005", "TOK003"}
+    assert warn_only == {"CFG005", "DSC005", "TOK003", "TOK007"}

@@ -98,13 +98,13 @@ def test_form_mode_replays_the_code_then_logs_in_twice() -> None:
     assert "active" in ctx.timings_ms
 
 
-def test_a_failed_main_exchange_means_no_replay_and_no_extra_login_for_tok005() -> None:
+def test_a_failed_main_exchange_means_no_refresh_no_replay_and_no_extra_login_for_tok005() -> None:
     ctx = main_run()
     ctx.token_fetch = json_exchange(TOKEN, {"error": "invalid_client"}, status=400, method="POST")
     driver = Driver()
     run(ctx, refuse, driver)
     assert ctx.active is not None
-    assert set(ctx.active.not_attempted) == {"TOK004", "TOK005"}
+    assert set(ctx.active.not_attempted) == {"TOK004", "TOK005", "TOK007"}
     assert len(driver.requests) == 1  # AUT005 only
 
 
