@@ -113,7 +113,8 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
     # The kid names two keys: IDT003 warns that the set is ambiguous.
     Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
-    # Issued ten years ago, and received just now from the token endpoint.
+    # Issued two hours (ten years) ago, and received just now from the token endpoint.
+    Fault.EXPIRED: frozenset({warn("IDT008")}),
     Fault.TEN_YEAR_LIFETIME: frozenset({warn("IDT008")}),
 }
 
