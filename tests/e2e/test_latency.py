@@ -161,3 +161,56 @@ def test_ctrl_c_during_overlapping_requests_exits_130_promptly(
     assert proc.returncode == 130, err
     assert waited < 3, waited
     assert "Traceback" not in err
+
+
+def test_ctrl_c_during_concurrent_user_logins_exits_130_promptly(
+    tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    """Ctrl-C while three users' logins wait on a slow pool (``--users``): 130, at once.
+
+    The worker threads must not keep the process alive until the logins in flight end
+    (each would take several more slow round trips).
+    """
+    pool = load_pool()
+    log: list[str] = []
+    latency = 3.0
+    with start_in_thread(
+        BothEnds(create_app(pool, keys=pool_keys, latency=latency), log)
+    ) as server:
+        emu = Emulator(server, pool, tmp_path)
+        users = tmp_path / "users.toml"
+        users.write_text(
+            "".join(f'[[users]]\nusername = "{u}"\npassword_env = "PW_{u}"\n' for u in USERS3)
+        )
+        argv = ["check", "--config", str(emu.config_file()), "--users", str(users)]
+        argv += ["--concurrency", "3", "--format", "json"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_PROBE_")}
+        env |= {"OIDC_PROBE_CLIENT_SECRET": emu.secret()}
+        env |= {f"PW_{u}": emu.password(u) for u in USERS3}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "oidc_probe", *argv],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        def logins_in_flight() -> int:
+            return sum(e.startswith(">") and "well-known" not in e for e in log)
+
+        deadline = time.monotonic() + 30
+        while logins_in_flight() < len(USERS3) and time.monotonic() < deadline:
+            time.sleep(0.02)  # each user's first login request has arrived, unanswered
+        assert logins_in_flight() >= len(USERS3), log
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        waited = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert waited < latency - 0.5, waited  # did not wait for a login request to be answered
+    assert "Traceback" not in err
+    assert "interrupted" in err
+    assert out == ""
+
+
+USERS3 = ("demo", "nogroup", "special")
