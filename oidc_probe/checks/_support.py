@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
 from oidc_probe.core import cognito
@@ -70,17 +69,6 @@ def redact(text: str, ctx: RunContext) -> str:
     for secret in sorted(ctx.secrets(), key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def without_query(url: str) -> str:

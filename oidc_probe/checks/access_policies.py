@@ -16,6 +16,7 @@ from oidc_probe.access.evaluate import (
     Evaluator,
     RuleResult,
 )
+from oidc_probe.access.everyone import EVERYONE_SOURCES, admitting_everyone
 from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
@@ -29,7 +30,7 @@ from oidc_probe.checks._claims import configured_claims
 from oidc_probe.checks._inputs import claims_or_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
-from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped
+from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 
 NO_POLICIES = "no Access policies given (--policy FILE or --cloudflare-app ID)"
 GROUP_CLAIMS = ("cognito:groups", "groups")
@@ -130,33 +131,55 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     decides; OIDC Claim rules match whole values, array claims split into values. What
     no Cloudflare page settles (case of emails and claim values, subdomains for "Emails
     ending in", non-string claim values, amr for generic OIDC) is marked UNSETTLED in
-    the finding, and such a rule gives "undetermined" rather than a guess.
+    the finding, and such a rule gives "undetermined" rather than a guess. Each Allow or
+    Bypass policy whose include is Everyone (directly or through an Access group) with no
+    require rule adds a warning: it lets in any identity that signs in through the
+    identity provider (Cloudflare's Access API examples give the Everyone rule as "allow
+    anyone to log in").
 
     Why it matters: "will alice get in, and why not?" is decided by these rules, not by
-    the ID token alone; the dashboard's Test shows no decision.
+    the ID token alone; the dashboard's Test shows no decision. An Include Everyone
+    policy admits every user of the Cognito pool, anyone who can sign up among them.
 
     How to fix: a warning means a rule that could decide depends on the request (IP,
     country, device posture, certificates, service tokens, WARP, an Access group or
     list not given): Access decides when the user connects. Give ``--access-groups``
     for group rules. A deny names the rule: fix the user's attributes or groups in
-    Cognito, or the policy.
+    Cognito, or the policy. For Include Everyone, name who may get in (an email domain,
+    an Access group, an OIDC Claim rule on ``cognito:groups``) or add a require rule.
 
     References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups.
     """
     found = decide(ctx)
     if isinstance(found, str):
         yield skipped(found)
+    else:
+        setup, decision = found
+        message = decision.describe()
+        hint = decision_hint(ctx, decision)
+        actual = {**evidence(decision), "policies_from": setup.source}
+        if hints.ACCESS_NO_GROUPS in hint:
+            message += " (the user is in no Cognito group, so cognito:groups is absent)"
+        if decision.outcome == UNDETERMINED:
+            yield failed(message, hint=hint, actual=actual)
+        else:
+            yield Outcome(Status.PASS, message, hint, actual=actual)
+    yield from _admitting_everyone(ctx)
+
+
+def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
+    """A warning for each Allow or Bypass policy that Include Everyone leaves unrestricted."""
+    setup = ctx.settings.access
+    if setup is None:
         return
-    setup, decision = found
-    message = decision.describe()
-    hint = decision_hint(ctx, decision)
-    actual = {**evidence(decision), "policies_from": setup.source}
-    if hints.ACCESS_NO_GROUPS in hint:
-        message += " (the user is in no Cognito group, so cognito:groups is absent)"
-    if decision.outcome == UNDETERMINED:
-        yield failed(message, hint=hint, actual=actual)
-        return
-    yield Outcome(Status.PASS, message, hint, actual=actual)
+    for broad in admitting_everyone(setup.policies, setup.groups):
+        yield warned(
+            broad.describe(),
+            hint=hints.ACCESS_EVERYONE,
+            subject=broad.policy.name,
+            expected="an include that names who may get in, or a require rule",
+            actual={"policy": broad.policy.name, "rule": broad.path, "sources": EVERYONE_SOURCES},
+        )
 
 
 @check("ACC002", "access-expectation-met", Stage.ACCESS, refs=REFS)

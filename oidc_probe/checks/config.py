@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import is_loopback
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.config import URL_FIELDS
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
+from oidc_probe.plumbing.urls import is_loopback
 
 _COMPLETE_FIELDS = ("client_id", "client_secret", *URL_FIELDS)
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]")

@@ -211,6 +211,11 @@ ACCESS_CLAIM_NOT_CONFIGURED = (
     "add the claim to the claims list of the Cloudflare identity-provider config: Access "
     "puts only the configured claims in oidc_fields, which OIDC Claim rules match"
 )
+ACCESS_EVERYONE = (
+    "narrow the include to the people meant to get in (Emails ending in your domain, an "
+    "Access group, or an OIDC Claim rule such as cognito:groups = admins), or add a require "
+    "rule; Include Everyone is no restriction (Cloudflare: the Everyone rule matches all users)"
+)
 ACCESS_UNDETERMINED = (
     "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
     "when the user connects; the verdict here is neither allow nor deny"

@@ -8,41 +8,51 @@ it they are skipped, saying so. A field the API did not return is reported as un
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from oidc_probe.checks._claims import access_claims
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
-from oidc_probe.core.pool import PoolAudit, UserFacts, is_user_attribute
+from oidc_probe.core.pool import PoolAudit, is_user_attribute
 
 NOT_RUN = "the pool audit did not run (use 'oidc-probe audit' or 'check --aws')"
 ACCESS_CALLBACK = "https://{}.cloudflareaccess.com/cdn-cgi/access/callback"
 _REFS_CLIENT = ("COGNITO-app-client", "CF-cognito")
+# What a check needs described, in order, and the check that reports it missing.
+_DESCRIBED = (
+    ("DescribeUserPool", "user pool", "AWS001"),
+    ("DescribeUserPoolClient", "app client", "AWS002"),
+)
 
 
-def _pool(ctx: RunContext) -> tuple[PoolAudit | None, str]:
-    """The audit with a described pool, or why there is none."""
+def audit_or_reason(
+    ctx: RunContext, *, client: bool = False, users: bool = False
+) -> PoolAudit | str:
+    """The audit with a described pool, or why there is none (for a SKIP).
+
+    With ``client`` the app client must be described too; with ``users`` at least one
+    user (``--username``) must have been asked about.
+    """
     audit = ctx.pool_audit
     if audit is None:
-        return None, NOT_RUN
-    failure = audit.failure("DescribeUserPool")
-    if failure is not None:
-        reason = "the user pool was not found (see AWS001)" if failure.not_found else ""
-        return None, reason or failure.describe()
-    return audit, ""
+        return NOT_RUN
+    for action, what, see in _DESCRIBED if client else _DESCRIBED[:1]:
+        failure = audit.failure(action)
+        if failure is not None:
+            return (
+                f"the {what} was not found (see {see})" if failure.not_found else failure.describe()
+            )
+    if client and audit.client is None:
+        return "the app client was not described"
+    if users and not audit.users:
+        return "no username given (--username)"
+    return audit
 
 
-def _client(ctx: RunContext) -> tuple[PoolAudit | None, str]:
-    audit, reason = _pool(ctx)
-    if audit is None:
-        return None, reason
-    failure = audit.failure("DescribeUserPoolClient")
-    if failure is not None:
-        reason = "the app client was not found (see AWS002)" if failure.not_found else ""
-        return None, reason or failure.describe()
-    if audit.client is None:
-        return None, "the app client was not described"
-    return audit, ""
+def _client_list(audit: PoolAudit, key: str) -> list[Any]:
+    """A list field of the described app client (empty when absent)."""
+    return list((audit.client or {}).get(key) or [])
 
 
 def attribute_claims(ctx: RunContext) -> tuple[str, ...]:
@@ -96,9 +106,9 @@ def app_client_found(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _pool(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
     failure = audit.failure("DescribeUserPoolClient")
     if failure is None and audit.client is not None:
@@ -129,9 +139,9 @@ def client_has_secret(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
     elif audit.client_secret is None:
         yield failed(
             "the app client has no client secret; Access needs a confidential client",
@@ -158,9 +168,9 @@ def code_flow_enabled(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: authorize endpoint.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
     client = audit.client or {}
     flows = list(client.get("AllowedOAuthFlows") or [])
@@ -194,11 +204,11 @@ def scopes_allowed(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: scopes.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    allowed = list((audit.client or {}).get("AllowedOAuthScopes") or [])
+    allowed = _client_list(audit, "AllowedOAuthScopes")
     for scope in dict.fromkeys(("openid", *ctx.config.scopes)):
         if scope in allowed:
             yield passed(f"the app client allows '{scope}'", subject=scope)
@@ -227,11 +237,11 @@ def probe_redirect_registered(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    callbacks = list((audit.client or {}).get("CallbackURLs") or [])
+    callbacks = _client_list(audit, "CallbackURLs")
     uri = ctx.settings.redirect_uri
     if uri in callbacks:
         yield passed(f"{uri} is a registered callback URL", subject=uri)
@@ -261,11 +271,11 @@ def access_callback_registered(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    callbacks = list((audit.client or {}).get("CallbackURLs") or [])
+    callbacks = _client_list(audit, "CallbackURLs")
     if audit.team_name:
         wanted = ACCESS_CALLBACK.format(audit.team_name)
         if wanted in callbacks:
@@ -307,11 +317,11 @@ def identity_provider_enabled(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _client(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, client=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    providers = list((audit.client or {}).get("SupportedIdentityProviders") or [])
+    providers = _client_list(audit, "SupportedIdentityProviders")
     if providers:
         yield passed(f"users sign in through {', '.join(providers)}", actual=providers)
     else:
@@ -346,10 +356,10 @@ def claim_attribute_readable(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: user pool attributes.
     """
-    audit, reason = _client(ctx)
+    audit = audit_or_reason(ctx, client=True)
     names = attribute_claims(ctx)
-    if audit is None:
-        yield from (skipped(reason, subject=name) for name in names or ("claims",))
+    if isinstance(audit, str):
+        yield from (skipped(audit, subject=name) for name in names or ("claims",))
         return
     if not names:
         yield skipped("no claim Access needs is a user attribute")
@@ -395,9 +405,9 @@ def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: hosted UI and managed login; Cloudflare: Amazon Cognito.
     """
-    audit, reason = _pool(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
     name = audit.domain_name
     if name is None:
@@ -457,9 +467,9 @@ def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: pre token generation trigger; AWS: the ID token.
     """
-    audit, reason = _pool(ctx)
-    if audit is None:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
     trigger = audit.pre_token_trigger
     if trigger is None:
@@ -471,15 +481,6 @@ def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
             "suppressed there",
             actual={"version": version, "lambda": arn},
         )
-
-
-def _users(ctx: RunContext) -> tuple[list[UserFacts], str]:
-    audit, reason = _pool(ctx)
-    if audit is None:
-        return [], reason
-    if not audit.users:
-        return [], "no username given (--username)"
-    return list(audit.users.values()), ""
 
 
 @check("AWS012", "user-can-sign-in", Stage.POOL, refs=("COGNITO-users",))
@@ -495,11 +496,11 @@ def user_can_sign_in(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: managing users.
     """
-    users, reason = _users(ctx)
-    if not users:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, users=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    for facts in users:
+    for facts in audit.users.values():
         name = facts.username
         if facts.user is None:
             failure = facts.failures[0] if facts.failures else None
@@ -543,11 +544,11 @@ def user_has_email(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: user pool attributes.
     """
-    users, reason = _users(ctx)
-    if not users:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, users=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    for facts in users:
+    for facts in audit.users.values():
         if facts.user is None:
             yield skipped(f"{facts.username} was not read (see AWS012)", subject=facts.username)
             continue
@@ -589,15 +590,14 @@ def user_attributes_set(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: user pool attributes; Cloudflare generic OIDC (custom claims).
     """
-    users, reason = _users(ctx)
-    if not users:
-        yield skipped(reason)
+    audit = audit_or_reason(ctx, users=True)
+    if isinstance(audit, str):
+        yield skipped(audit)
         return
-    audit = ctx.pool_audit
-    pool_groups = list(audit.groups or ()) if audit is not None else []
+    pool_groups = list(audit.groups or ())
     wants_groups = "cognito:groups" in ctx.config.claims
     names = [n for n in attribute_claims(ctx) if n != ctx.config.email_claim_name]
-    for facts in users:
+    for facts in audit.users.values():
         who = facts.username
         if facts.user is None:
             yield skipped(f"{who} was not read (see AWS012)", subject=who)

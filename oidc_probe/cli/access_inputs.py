@@ -180,6 +180,7 @@ def _files(args: argparse.Namespace) -> tuple[list[Policy], dict[str, AccessGrou
 def _api(args: argparse.Namespace, console: Console, client: httpx2.Client) -> CloudflareApi:
     from urllib.parse import urlsplit
 
+    from oidc_probe.plumbing.urls import is_loopback
     from oidc_probe.stages.cloudflare import CloudflareApi
 
     if args.cloudflare_account is None:
@@ -194,6 +195,12 @@ def _api(args: argparse.Namespace, console: Console, client: httpx2.Client) -> C
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"--cloudflare-api must be an absolute http(s) URL, got {base!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(
+            f"--cloudflare-api: plain http to {parts.hostname} would send the API token in "
+            "clear; use https (http is accepted only for a loopback host, such as a local "
+            "stand-in)"
+        )
     return CloudflareApi(client, base, args.cloudflare_account, token)
 
 

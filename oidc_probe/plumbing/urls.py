@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 
@@ -22,3 +23,15 @@ def same_endpoint(url: str, redirect_uri: str) -> bool:
 
 def default_port(scheme: str) -> int | None:
     return {"http": 80, "https": 443}.get(scheme.lower())
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (a URL's hostname) names this machine: localhost or a loopback IP."""
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -16,7 +16,7 @@ from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.plumbing.html_page import page
-from oidc_probe.report.model import ClaimView, Report, Result, json_safe
+from oidc_probe.report.model import AccessView, ClaimView, Report, Result, json_safe
 
 TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time"})
 SIGNATURE_REDACTED = "[signature redacted]"
@@ -95,7 +95,52 @@ def _access_view(report: Report) -> str:
     return (
         '<h2 id="access">What Access will see</h2>\n'
         f'{note}<div class="card">{_rows(rows)}</div>\n{fields_html}'
+        f"{_identity(view)}{_custom(view)}"
     )
+
+
+def _identity(view: AccessView) -> str:
+    """The get-identity shape Access builds (as in the JSON and text reports)."""
+    if view.identity is None:
+        return ""
+    groups = view.identity.get("groups")
+    shown = (
+        _code(_json(groups))
+        if groups is not None
+        else '<span class="muted">none (no claim named &#x27;groups&#x27;)</span>'
+    )
+    rows = [
+        ("groups <span class='muted'>(IdP groups, only from a claim named 'groups')</span>", shown),
+        ("identity <span class='muted'>(get-identity)</span>", _pre(view.identity)),
+    ]
+    return f"\n<h3>identity</h3><div class='card' id='identity'>{_rows(rows)}</div>"
+
+
+def _custom(view: AccessView) -> str:
+    """The ``custom`` claim of the Access application token after trimming."""
+    custom = view.custom
+    if custom is None:
+        return ""
+    dropped = (
+        f'<span class="status warn">{escape(", ".join(custom.dropped))}</span>'
+        if custom.dropped
+        else '<span class="muted">nothing</span>'
+    )
+    rows = [
+        ("size", escape(f"{custom.size} bytes, budget about {custom.budget} (approximate)")),
+        ("kept", _pre(custom.kept)),
+        ("dropped", dropped),
+    ]
+    return (
+        "\n<h3>custom claim of the Access token</h3>"
+        f"<div class='card' id='custom'>{_rows(rows)}"
+        f'<p class="muted">{escape(custom.note)}</p></div>'
+    )
+
+
+def _pre(value: Any) -> str:
+    text = json.dumps(json_safe(value), ensure_ascii=False, indent=2)
+    return f"<pre><code>{escape(text)}</code></pre>"
 
 
 def _claim(claim: ClaimView) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import httpx2
 
@@ -32,6 +32,8 @@ from oidc_probe.stages.jwks import fetch_jwks
 SHARED_STAGES = frozenset({Stage.CONFIG, Stage.DISCOVERY, Stage.JWKS})
 # Builds the login driver of one user from the config and that user's settings.
 DriverFactory = Callable[[ProbeConfig, RunSettings], LoginDriver]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 class SharedRefetch:
@@ -132,11 +134,62 @@ def run_users(
         findings = run_checks(ctx, user_checks)
         return UserRun(user.username, ctx, tuple(f.for_user(user.username) for f in findings))
 
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe")
-    try:
-        runs = tuple(pool.map(one, users))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not log the rest in
-        raise
-    pool.shutdown()
+    runs = tuple(map_in_daemons(one, users, concurrency))
     return MultiRun(shared, tuple(shared_findings), runs)
+
+
+def map_in_daemons(fn: Callable[[_T], _R], items: Sequence[_T], workers: int) -> list[_R]:
+    """``[fn(item) for item in items]``, ``workers`` at a time, in daemon threads.
+
+    An error in one call stops any call not yet started; the others are waited for (each
+    request ends by its own deadline), and the error of the first item that failed is
+    raised. Ctrl-C (``KeyboardInterrupt`` in the calling thread) also starts no more calls,
+    but waits at most :data:`pipeline.INTERRUPT_GRACE` seconds for those in flight: the
+    threads are daemons, so one still inside a slow login cannot hold the process open
+    (a ``ThreadPoolExecutor``'s workers are joined at exit, however long they take).
+    """
+    if not items:
+        return []
+    results: dict[int, _R] = {}
+    errors: dict[int, BaseException] = {}
+    pending = iter(range(len(items)))
+    count = min(max(1, workers), len(items))
+    lock = threading.Lock()
+    running = [count]
+    stop = threading.Event()
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                try:
+                    results[index] = fn(items[index])
+                except BaseException as exc:  # raised again in the calling thread
+                    errors[index] = exc
+                    stop.set()
+        finally:
+            with lock:
+                running[0] -= 1
+                if running[0] == 0:
+                    finished.set()
+
+    threads = [threading.Thread(target=work, name=f"probe-{n}", daemon=True) for n in range(count)]
+    try:
+        for thread in threads:
+            thread.start()
+        # An Event, not Thread.join: on 3.11 a join interrupted by Ctrl-C marks the thread
+        # as ended while it still runs (bpo-45274), so the grace below would not wait.
+        finished.wait()
+    except KeyboardInterrupt:
+        stop.set()
+        finished.wait(pipeline.INTERRUPT_GRACE)
+        raise
+    for thread in threads:
+        thread.join()  # each has left work(); this only lets it end
+    if errors:
+        raise errors[min(errors)]
+    return [results[i] for i in range(len(items))]

@@ -19,6 +19,9 @@ class PoolAuditThread:
     ctx: RunContext
     thread: threading.Thread | None = None
     error: Exception | None = field(default=None, repr=False)
+    # The audit's duration, put into ctx.timings_ms by join() in the caller's thread: the
+    # main thread reorders that dict while the audit runs (pipeline._order_timings).
+    elapsed_ms: float | None = None
 
     def _run(self) -> None:
         from oidc_probe.stages.aws_pool import read_pool
@@ -26,8 +29,7 @@ class PoolAuditThread:
         request = self.ctx.settings.aws
         assert request is not None
         try:
-            audit = read_pool(self.ctx, request)
-            self.ctx.timings_ms[Stage.POOL.key] = audit.elapsed_ms
+            self.elapsed_ms = read_pool(self.ctx, request).elapsed_ms
         except Exception as exc:  # raised again in the caller's thread by join()
             self.error = exc
 
@@ -44,13 +46,16 @@ class PoolAuditThread:
             self.thread.join(timeout=0.5)
 
     def join(self) -> None:
-        """Wait for the audit; re-raise what stopped it. Then, when no username was given,
-        read the user the ID token names (one AdminGetUser, one AdminListGroupsForUser)."""
+        """Wait for the audit; re-raise what stopped it; record its timing. Then, when no
+        username was given, read the user the ID token names (one AdminGetUser, one
+        AdminListGroupsForUser)."""
         if self.thread is None:
             return
         self.thread.join()
         if self.error is not None:
             raise self.error
+        if self.elapsed_ms is not None:
+            self.ctx.timings_ms[Stage.POOL.key] = self.elapsed_ms
         from oidc_probe.stages.aws_pool import read_token_user
 
         request = self.ctx.settings.aws

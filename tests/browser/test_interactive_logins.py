@@ -66,6 +66,12 @@ def test_browser_login_lands_on_the_results_page(
         fields = page.locator("#access ~ div.card").nth(1).inner_text()
         for claim in ("cognito:username", "cognito:groups", "admins"):
             assert claim in fields
+        identity = page.locator("#identity").inner_text()  # get-identity, as Access builds it
+        assert '"email": "demo@example.com"' in identity
+        assert '"oidc_fields"' in identity
+        custom = page.locator("#custom").inner_text()  # the Access token's trimmed custom claim
+        assert '"cognito:groups"' in custom
+        assert "approximate" in custom
         assert page.locator("tr.finding").count() >= 40
         assert page.locator("tr.finding.fail").count() == 0
         assert page.locator("#AUT002 .status").inner_text().lower() == "pass"

@@ -200,3 +200,23 @@ def test_verify_an_id_token_with_policies(emulator: Emulator) -> None:
     assert decision["evidence"]["actual"]["policy"] == "Block beta testers"
     assert result.statuses("ACC002") == ["pass"]
     assert token not in result.stdout + result.stderr
+
+
+def test_include_everyone_is_a_warning_naming_the_policy(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    policies = tmp_path / "everyone.json"
+    policies.write_text(
+        '{"result": [{"name": "Anyone", "decision": "allow", "precedence": 1,'
+        ' "include": [{"everyone": {}}]}], "success": true}'
+    )
+    result = probe(emulator, "--policy", str(policies), "--expect-access", "allow")
+    assert result.code == 0, result.stderr  # a warning, not a failure
+    assert result.statuses("ACC001") == ["pass", "warn"]
+    assert result.statuses("ACC002") == ["pass"]
+    warning = [c for c in result.json()["checks"] if c["id"] == "ACC001"][1]
+    assert warning["subject"] == "Anyone"
+    assert "has include Everyone and no require rule: any identity" in warning["message"]
+    text = probe(emulator, "--policy", str(policies), fmt="text")
+    assert "WARN  ACC001" in text.stdout
+    assert "Include Everyone is no restriction" in text.stdout

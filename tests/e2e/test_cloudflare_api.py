@@ -126,6 +126,27 @@ def test_each_api_error_is_one_line_exit_2(
     assert cf.LIMITED_TOKEN not in result.stderr
 
 
+@pytest.mark.parametrize("host", ["cloudflare-stand-in.invalid", "192.0.2.10"])
+def test_plain_http_to_another_host_is_refused_before_the_token_is_sent(
+    emulator: Emulator, host: str
+) -> None:
+    result = cloudflare_run(emulator, f"http://{host}/client/v4")
+    assert result.code == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert f"plain http to {host} would send the API token in clear; use https" in result.stderr
+    assert cf.TOKEN not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_http_to_localhost_is_accepted(
+    emulator: Emulator, api: tuple[str, cf.CloudflareData]
+) -> None:
+    base, data = api  # http://127.0.0.1:PORT/client/v4 (the other tests); here by name
+    result = cloudflare_run(emulator, base.replace("127.0.0.1", "localhost"))
+    assert result.code == 0, result.stderr
+    assert data.requests
+
+
 def test_the_token_is_never_an_argument(
     emulator: Emulator, api: tuple[str, cf.CloudflareData]
 ) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,26 +139,80 @@ def test_ctrl_c_during_overlapping_requests_exits_130_promptly(
         emu = Emulator(server, pool, tmp_path)
         argv = ["check", "--config", str(emu.config_file()), "--login", "form"]
         argv += ["--username", "demo", "--format", "json"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_PROBE_")}
-        env |= {
+        env = {
             "OIDC_PROBE_CLIENT_SECRET": emu.secret(),
             "OIDC_PROBE_PASSWORD": emu.password("demo"),
         }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "oidc_probe", *argv],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        while sum(e.startswith(">") for e in log) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)  # discovery, the JWKS and the authorization request in flight
-        assert sum(e.startswith(">") for e in log) >= 3, log
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-        waited = time.monotonic() - sent
-    assert proc.returncode == 130, err
+        # discovery, the JWKS and the authorization request in flight
+        code, _, err, waited = _interrupt_when(argv, env, lambda: _arrived(log) >= 3)
+    assert code == 130, err
     assert waited < 3, waited
     assert "Traceback" not in err
+
+
+def test_ctrl_c_during_concurrent_user_logins_exits_130_promptly(
+    tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    """Ctrl-C while three users' logins wait on a slow pool (``--users``): 130, at once.
+
+    The worker threads must not keep the process alive until the logins in flight end
+    (each would take several more slow round trips).
+    """
+    pool = load_pool()
+    log: list[str] = []
+    latency = 3.0
+    with start_in_thread(
+        BothEnds(create_app(pool, keys=pool_keys, latency=latency), log)
+    ) as server:
+        emu = Emulator(server, pool, tmp_path)
+        users = tmp_path / "users.toml"
+        users.write_text(
+            "".join(f'[[users]]\nusername = "{u}"\npassword_env = "PW_{u}"\n' for u in USERS3)
+        )
+        argv = ["check", "--config", str(emu.config_file()), "--users", str(users)]
+        argv += ["--concurrency", "3", "--format", "json"]
+        env = {"OIDC_PROBE_CLIENT_SECRET": emu.secret()}
+        env |= {f"PW_{u}": emu.password(u) for u in USERS3}
+
+        def logins_in_flight() -> bool:  # each user's first login request, unanswered
+            return _arrived(log, "well-known") >= len(USERS3)
+
+        code, out, err, waited = _interrupt_when(argv, env, logins_in_flight)
+    assert code == 130, err
+    assert waited < latency - 0.5, waited  # did not wait for a login request to be answered
+    assert "Traceback" not in err
+    assert "interrupted" in err
+    assert out == ""
+
+
+USERS3 = ("demo", "nogroup", "special")
+
+
+def _arrived(log: list[str], but: str = "\0") -> int:
+    """How many requests have arrived (``>`` in the log), leaving out paths with ``but``."""
+    return sum(e.startswith(">") and but not in e for e in log)
+
+
+def _interrupt_when(
+    argv: list[str], env: dict[str, str], ready: Callable[[], bool]
+) -> tuple[int, str, str, float]:
+    """Run the CLI, send SIGINT once ``ready()``; the exit code, stdout, stderr, seconds waited."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_PROBE_")} | env
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_probe", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not ready():
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the requests to interrupt never arrived")
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    return proc.returncode, out, err, time.monotonic() - sent

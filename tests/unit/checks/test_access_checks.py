@@ -13,7 +13,7 @@ from oidc_probe.core.context import AccessJwt, DecodedJwt, RunContext, Signature
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
 from tests.factories import ISSUER, NOW, json_exchange, make_config, make_context
-from tests.unit.checks.helpers import only
+from tests.unit.checks.helpers import only, run
 
 ADMINS = {
     "oidc": {"claim_name": "cognito:groups", "claim_value": "admins", "identity_provider_id": "i"}
@@ -214,3 +214,96 @@ def test_acc002_fails_an_undetermined_decision() -> None:
     finding = only("ACC002", ctx_with(USER, policies=office, expect="allow"))
     assert finding.status is Status.FAIL
     assert "undetermined" in finding.message
+
+
+EVERYONE_POLICIES = [
+    {"name": "Block contractors", "decision": "deny", "precedence": 1, "include": [ADMINS]},
+    {"name": "Anyone", "decision": "allow", "precedence": 2, "include": [{"everyone": {}}]},
+]
+
+
+def test_acc001_warns_that_include_everyone_lets_any_identity_in() -> None:
+    findings = run("ACC001", ctx_with(NOGROUP, policies=parse_policies(EVERYONE_POLICIES, "t")))
+    decision, everyone = findings
+    assert decision.status is Status.PASS
+    assert decision.message == "allow: Allow policy 'Anyone': include everyone"
+    assert everyone.status is Status.WARN
+    assert everyone.subject == "Anyone"
+    assert everyone.message == (
+        "Allow policy 'Anyone' has include Everyone and no require rule: any identity that "
+        "signs in through the identity provider gets in (every user of the Cognito pool, and "
+        "of any other login method the application allows)"
+    )
+    assert "narrow the include" in everyone.hint
+    assert everyone.evidence["actual"]["rule"] == "include Everyone"
+    assert any("access-api-examples" in s for s in everyone.evidence["actual"]["sources"])
+
+
+def test_acc001_warns_even_when_the_user_is_blocked_first() -> None:
+    # The user is blocked before the Everyone policy is reached: the policy still admits others.
+    findings = run("ACC001", ctx_with(USER, policies=parse_policies(EVERYONE_POLICIES, "t")))
+    assert [f.status for f in findings] == [Status.PASS, Status.WARN]
+    assert findings[0].message.startswith("deny: Block policy 'Block contractors'")
+
+
+def test_acc001_everyone_through_an_access_group_bypass_and_excludes() -> None:
+    groups = parse_groups(
+        [
+            {"id": "g-all", "name": "All", "include": [{"everyone": {}}]},
+            {"id": "g-nested", "name": "Nested", "include": [{"group": {"id": "g-all"}}]},
+        ],
+        "t",
+    )
+    policies = parse_policies(
+        [
+            {"name": "Public", "decision": "bypass", "include": [{"everyone": {}}]},
+            {
+                "name": "Via group",
+                "decision": "allow",
+                "include": [{"group": {"id": "g-nested"}}],
+                "exclude": [{"email": {"email": "x@example.com"}}],
+            },
+        ],
+        "t",
+    )
+    ctx = ctx_with(USER, policies=policies)
+    assert ctx.settings.access is not None
+    ctx.settings = replace(ctx.settings, access=replace(ctx.settings.access, groups=groups))
+    warnings = [f for f in run("ACC001", ctx) if f.status is Status.WARN]
+    assert [f.subject for f in warnings] == ["Public", "Via group"]
+    assert warnings[0].message.endswith("Access is not enforced for anyone")
+    assert "Access group 'Nested' (which includes Access group 'All' (which includes " in (
+        warnings[1].message
+    )
+    assert warnings[1].message.endswith("except what its 1 exclude rule(s) leave out")
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        # a require rule narrows Include Everyone
+        {
+            "name": "Staff",
+            "decision": "allow",
+            "include": [{"everyone": {}}],
+            "require": [{"email_domain": {"domain": "example.com"}}],
+        },
+        # Include Everyone in a Block is the usual way to block all but the excluded
+        {
+            "name": "Block all",
+            "decision": "deny",
+            "include": [{"everyone": {}}],
+            "exclude": [{"email": {"email": "a@example.com"}}],
+        },
+        {"name": "Admins", "decision": "allow", "include": [ADMINS]},
+    ],
+    ids=["require", "block", "no-everyone"],
+)
+def test_acc001_does_not_warn_about_a_narrowed_or_blocking_policy(policy: dict[str, Any]) -> None:
+    findings = run("ACC001", ctx_with(USER, policies=parse_policies(policy, "t")))
+    assert [f.status for f in findings] == [Status.PASS]
+
+
+def test_acc001_warns_about_everyone_when_the_decision_is_skipped() -> None:
+    findings = run("ACC001", ctx_with(None, policies=parse_policies(EVERYONE_POLICIES, "t")))
+    assert [f.status for f in findings] == [Status.SKIP, Status.WARN]

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
+from oidc_probe.access.identity import CUSTOM_CLAIM_BUDGET
 from oidc_probe.cli.login_modes import results_page
 from oidc_probe.core.model import Stage, Status
 from oidc_probe.plumbing.html_page import message_page
@@ -96,3 +97,53 @@ def test_message_page_can_refresh_itself() -> None:
     assert '<meta http-equiv="refresh" content="1">' in html
     assert "wait &lt;here&gt;" in html
     assert "refresh" not in message_page("Done", "ok")
+
+
+def test_the_identity_and_the_trimmed_custom_claim_access_builds() -> None:
+    claims = {
+        "sub": "u",
+        "email": "user@example.com",
+        "cognito:groups": ["admins"],
+        "groups": ["from-groups"],
+        "name": "x" * (CUSTOM_CLAIM_BUDGET + 10),
+    }
+    ctx = full_context(claims, configured=("cognito:groups", "groups", "name"))
+    report = Report.from_run(ctx, [finding(status=Status.PASS)])
+    html = render_results_page(report)
+    identity = _section(html, "identity")
+    assert "&quot;oidc_fields&quot;" in identity  # the get-identity shape, as JSON
+    assert "&quot;email&quot;: &quot;user@example.com&quot;" in identity
+    assert "<code>[&quot;from-groups&quot;]</code>" in identity  # IdP groups: the groups claim
+    custom = _section(html, "custom")
+    assert "&quot;cognito:groups&quot;" in custom  # kept
+    assert '<span class="status warn">name</span>' in custom  # dropped to fit the budget
+    assert "approximate" in custom
+    assert "x" * CUSTOM_CLAIM_BUDGET not in custom  # the dropped value is not shown as kept
+    for secret in (ID_TOKEN, ACCESS_TOKEN, REFRESH_TOKEN, CODE, CLIENT_SECRET, PASSWORD):
+        assert secret not in html
+
+
+def test_without_groups_or_trimming_the_sections_say_so() -> None:
+    html = render_results_page(Report.from_run(full_context(), []))
+    assert "none (no claim named &#x27;groups&#x27;)" in _section(html, "identity")
+    assert '<span class="muted">nothing</span>' in _section(html, "custom")
+
+
+def test_identity_and_custom_values_are_escaped() -> None:
+    hostile = "<script>alert(1)</script><img src=https://evil.example/x>"
+    claims = {"sub": "u", "email": hostile, "groups": [hostile], "custom:x": hostile}
+    ctx = full_context(claims, configured=("groups", "custom:x"))
+    html = render_results_page(Report.from_run(ctx, []))
+    parsed = tags_of(html)
+    assert "script" not in parsed.tags
+    assert "img" not in parsed.tags
+    assert parsed.urls == []
+    assert "&lt;script&gt;" in _section(html, "identity")
+    assert "&lt;script&gt;" in _section(html, "custom")
+
+
+def _section(html: str, element_id: str) -> str:
+    """The card with ``id=element_id`` (up to the next heading)."""
+    start = html.index(f"id='{element_id}'")
+    end = html.find("<h", start)
+    return html[start : end if end != -1 else len(html)]

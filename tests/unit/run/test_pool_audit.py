@@ -58,3 +58,25 @@ def test_without_a_username_the_token_user_is_read(monkeypatch: pytest.MonkeyPat
     assert ctx.pool_audit.users["carol"].groups == ()
     aws_pool.read_token_user(ctx, AuditRequest())  # users known: no second read
     assert len(fake.calls) == 2
+
+
+def test_the_thread_leaves_the_timings_to_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit thread never writes ``ctx.timings_ms``: the main thread reorders that dict
+    while the audit runs (pipeline._order_timings), so join() records the pool's timing."""
+    from oidc_probe.core.model import Stage
+    from oidc_probe.core.pool import PoolAudit
+    from oidc_probe.stages import aws_pool
+
+    def fake_read_pool(ctx: object, request: AuditRequest) -> PoolAudit:
+        return PoolAudit("us-east-1_Ab12Cd34E", "us-east-1", "c", elapsed_ms=12.5)
+
+    monkeypatch.setattr(aws_pool, "read_pool", fake_read_pool)
+    ctx = make_context(settings=RunSettings(issuer=ISSUER, aws=AuditRequest()))
+    ctx.timings_ms["discovery"] = 3.0
+    running = start_pool_audit(ctx)
+    assert running.thread is not None
+    running.thread.join(5)
+    assert not running.thread.is_alive()
+    assert ctx.timings_ms == {"discovery": 3.0}  # the ended thread wrote nothing there
+    running.join()
+    assert ctx.timings_ms == {"discovery": 3.0, Stage.POOL.key: 12.5}
