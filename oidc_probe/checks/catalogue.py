@@ -20,6 +20,7 @@ from oidc_probe.checks import (  # noqa: F401  (imported for registration)
     id_token,
     jwks,
     pool,
+    pool_issuer,
     scopes,
     token,
     userinfo,

@@ -1,4 +1,4 @@
-"""Pool checks (AWS001-AWS014): the user pool's configuration as the AWS API describes it.
+"""Pool checks (AWS001-AWS014; AWS015 is in ``pool_issuer``): the user pool's configuration as the AWS API describes it.
 
 They judge ``ctx.pool_audit``, filled by ``oidc-probe audit`` or ``check --aws``; without
 it they are skipped, saying so. A field the API did not return is reported as unknown

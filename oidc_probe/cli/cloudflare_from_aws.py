@@ -26,7 +26,7 @@ def run_from_aws(args: argparse.Namespace, console: Console) -> int:
     from oidc_probe.cli.idp_output import domain_base, emit_body
     from oidc_probe.cli.inputs import split_words, writable_output
     from oidc_probe.cli.login_modes import checked_team_name
-    from oidc_probe.core.cognito import POOL_ID
+    from oidc_probe.core.cognito import POOL_ID, issuer_configuration, issuer_url
     from oidc_probe.core.config import SECRET_ENV
     from oidc_probe.core.pool import ApiFailure
     from oidc_probe.plumbing.aws import call, cognito_client
@@ -73,7 +73,7 @@ def run_from_aws(args: argparse.Namespace, console: Console) -> int:
         {
             "auth_url": f"{base}/oauth2/authorize",
             "token_url": f"{base}/oauth2/token",
-            "certs_url": f"https://cognito-idp.{region}.amazonaws.com/{args.pool_id}"
+            "certs_url": f"{issuer_url(region, args.pool_id, issuer_configuration(pool))}"
             "/.well-known/jwks.json",
             "scopes": scopes,
             "claims": list(split_words(args.claims) or _readable_customs(pool, client)),

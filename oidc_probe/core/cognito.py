@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
@@ -52,6 +54,21 @@ def is_cognito_issuer(issuer: str) -> bool:
 
 
 UPDATED_ISSUER_PREFIX = "issuer-"
+ISSUER_CONFIGURATIONS = ("ORIGINAL", "UPDATED")
+
+
+def issuer_url(region: str, pool_id: str, configuration: str | None = None) -> str:
+    """The issuer of a pool: on ``issuer-cognito-idp`` for the ``UPDATED`` issuer
+    configuration, else on ``cognito-idp`` (AWS API reference, IssuerConfigurationType)."""
+    prefix = UPDATED_ISSUER_PREFIX if configuration == "UPDATED" else ""
+    return f"https://{prefix}cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def issuer_configuration(pool: Mapping[str, Any] | None) -> str | None:
+    """``IssuerConfiguration.Type`` of a DescribeUserPool ``UserPool``, if it names one."""
+    described = (pool or {}).get("IssuerConfiguration")
+    kind = described.get("Type") if isinstance(described, Mapping) else None
+    return kind if kind in ISSUER_CONFIGURATIONS else None
 
 
 def other_issuer_configuration(iss: str, expected: str) -> str | None:

@@ -55,6 +55,8 @@ COGNITO_PAGES = {
     "iam": _AWS + "security-iam.html",
     "pre-token": _AWS + "user-pool-lambda-pre-token-generation.html",
     "users": _AWS + "how-to-manage-user-accounts.html",
+    "issuer-configuration": "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/"
+    "APIReference/API_IssuerConfigurationType.html",
 }
 
 

@@ -92,6 +92,7 @@ class PoolSpec:
     )
     confirmed: bool = True
     domain: str = "acme-login"
+    issuer: str | None = "ORIGINAL"  # IssuerConfiguration.Type; None leaves it out
 
     def but(self, **changes: Any) -> PoolSpec:
         return replace(self, **changes)
@@ -133,6 +134,8 @@ def build(
             for attr in spec.custom_attributes
         ],
     }
+    if spec.issuer is not None:
+        pool_args["IssuerConfiguration"] = {"Type": spec.issuer}
     if spec.pre_token_lambda:
         pool_args["LambdaConfig"] = {
             "PreTokenGenerationConfig": {

@@ -66,7 +66,7 @@ def test_a_correct_pool_passes_every_aws_check(moto_url: str, tmp_path: Path) ->
     )
     assert result.code == 0, result.stdout + result.stderr
     statuses = {c["id"]: c["status"] for c in result.json()["checks"] if c["id"].startswith("AWS")}
-    assert statuses == {f"AWS{n:03d}": "pass" for n in range(1, 15)}
+    assert statuses == {f"AWS{n:03d}": "pass" for n in range(1, 16)}
     groups = [c for c in result.json()["checks"] if c["subject"] == "alice groups"]
     assert groups[0]["message"] == "alice is in admins"
 
@@ -111,6 +111,13 @@ VARIANTS: list[
         {("AWS013", "fail")},
     ),
     ("user in no group", {"user_groups": ()}, {}, (), {("AWS014", "fail")}),
+    (
+        "updated issuer, config for the original one",
+        {"issuer": "UPDATED"},
+        {},
+        (),
+        {("AWS015", "fail")},
+    ),
     (
         "attribute unset for the user",
         {"user_attributes": {"email": "a@example.com", "email_verified": "true"}},
@@ -376,7 +383,9 @@ def test_cloudflare_config_from_aws(moto_url: str, tmp_path: Path) -> None:
     host = f"{pool.domain}.auth.eu-west-1.amazoncognito.com"
     assert config["auth_url"] == f"https://{host}/oauth2/authorize"
     assert config["token_url"] == f"https://{host}/oauth2/token"
-    assert config["certs_url"].endswith(f"/{pool.pool_id}/.well-known/jwks.json")
+    assert config["certs_url"] == (
+        f"https://cognito-idp.eu-west-1.amazonaws.com/{pool.pool_id}/.well-known/jwks.json"
+    )
     assert config["scopes"] == ["openid", "email", "profile"]
     assert config["claims"] == ["custom:department"]  # readable; custom:cost_centre is not
     assert config["client_secret"] == pool.client_secret
@@ -384,6 +393,24 @@ def test_cloudflare_config_from_aws(moto_url: str, tmp_path: Path) -> None:
     # the file it wrote passes the audit's client checks
     again = audit(moto_url, pool, output, "--team-name", TEAM)
     assert not {i for i, _ in not_passing(again)} & {"AWS002", "AWS003", "AWS005", "AWS007"}
+
+
+def test_an_updated_issuer_pool_gets_its_certs_url_and_passes(
+    moto_url: str, tmp_path: Path
+) -> None:
+    pool = build(api(moto_url), GOOD.but(issuer="UPDATED"))
+    output = tmp_path / "idp.json"
+    args = ["cloudflare-config", "--from-aws", "--pool-id", pool.pool_id]
+    args += ["--client-id", pool.client_id, "--aws-endpoint", moto_url, "--output", str(output)]
+    assert run_cli(args, env=FAKE_CREDENTIALS).code == 0
+    issuer = f"https://issuer-cognito-idp.eu-west-1.amazonaws.com/{pool.pool_id}"
+    assert json.loads(output.read_text())["config"]["certs_url"] == (
+        f"{issuer}/.well-known/jwks.json"
+    )
+    result = audit(moto_url, pool, output, "--team-name", TEAM)
+    (aws015,) = [c for c in result.json()["checks"] if c["id"] == "AWS015"]
+    assert aws015["status"] == "pass"
+    assert aws015["message"] == f"certs_url is on the UPDATED issuer of the pool, {issuer}"
 
 
 def test_no_credentials_is_one_line(moto_url: str, tmp_path: Path) -> None:

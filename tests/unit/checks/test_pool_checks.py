@@ -1,4 +1,4 @@
-"""AWS001-AWS014 over recorded response shapes of the Cognito API (AWS API reference).
+"""AWS001-AWS015 over recorded response shapes of the Cognito API (AWS API reference).
 
 The shapes below follow the API reference's response syntax for DescribeUserPool,
 DescribeUserPoolClient, DescribeUserPoolDomain and AdminGetUser, including fields moto
@@ -27,6 +27,7 @@ USER_POOL: dict[str, Any] = {
     "Name": "staff",
     "Domain": "example",
     "LambdaConfig": {},
+    "IssuerConfiguration": {"Type": "ORIGINAL"},
     "SchemaAttributes": [
         {"Name": "sub", "AttributeDataType": "String", "Mutable": False, "Required": True},
         {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": False},
@@ -107,7 +108,7 @@ def ctx_with(pool_audit: PoolAudit | None, **config: Any) -> Any:
     return make_context(make_config(**config), settings, pool_audit=pool_audit)
 
 
-ALL = [f"AWS{n:03d}" for n in range(1, 15)]
+ALL = [f"AWS{n:03d}" for n in range(1, 16)]
 
 
 @pytest.mark.parametrize("check_id", ALL)
@@ -270,3 +271,33 @@ def test_pool_causes() -> None:
     assert predicted is not None
     assert "pre token generation Lambda (V1_0)" in predicted
     assert "likely cause" in predicted
+
+
+UPDATED_ISSUER = ISSUER.replace("//cognito-idp.", "//issuer-cognito-idp.")
+
+
+def test_an_updated_pool_with_the_original_certs_url_fails_aws015() -> None:
+    finding = only("AWS015", ctx_with(audit(pool={"IssuerConfiguration": {"Type": "UPDATED"}})))
+    assert finding.status is Status.FAIL
+    assert f"carry iss {UPDATED_ISSUER}, but certs_url belongs to {ISSUER}" in finding.message
+    assert finding.hint == f"set certs_url to {UPDATED_ISSUER}/.well-known/jwks.json"
+
+
+def test_an_updated_pool_with_its_certs_url_passes_aws015() -> None:
+    ctx = ctx_with(
+        audit(pool={"IssuerConfiguration": {"Type": "UPDATED"}}),
+        certs_url=f"{UPDATED_ISSUER}/.well-known/jwks.json",
+    )
+    finding = only("AWS015", ctx)
+    assert finding.status is Status.PASS
+    assert finding.evidence == {"actual": "UPDATED"}
+
+
+@pytest.mark.parametrize("described", [None, {}, {"Type": "FUTURE"}, "UPDATED"])
+def test_aws015_skips_when_the_api_does_not_say(described: Any) -> None:
+    pool = {k: v for k, v in USER_POOL.items() if k != "IssuerConfiguration"}
+    if described is not None:
+        pool["IssuerConfiguration"] = described
+    finding = only("AWS015", ctx_with(replace(audit(), pool=pool)))
+    assert finding.status is Status.SKIP
+    assert "no IssuerConfiguration" in finding.message

@@ -1,0 +1,71 @@
+"""Pool check AWS015: the issuer host the pool's issuer configuration gives its tokens.
+
+Registered with the other pool checks (see :mod:`oidc_probe.checks.pool`); it judges the
+``DescribeUserPool`` answer in ``ctx.pool_audit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oidc_probe.checks.pool import audit_or_reason
+from oidc_probe.checks.registry import check
+from oidc_probe.core import cognito
+from oidc_probe.core.config import derive_issuer
+from oidc_probe.core.context import RunContext
+from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
+
+
+@check(
+    "AWS015",
+    "issuer-configuration",
+    Stage.POOL,
+    refs=("COGNITO-issuer-configuration", "COGNITO-verify-jwt", "CF-cognito"),
+)
+def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
+    """certs_url is on the issuer host the pool's issuer configuration gives its tokens.
+
+    What it checks: ``DescribeUserPool`` returns ``IssuerConfiguration.Type``: ``ORIGINAL``
+    (issuer ``https://cognito-idp.<region>.amazonaws.com/<poolId>``) or ``UPDATED``
+    (``https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>``, the region being the
+    pool's primary one). certs_url without ``/.well-known/jwks.json`` must be that issuer.
+    When the API does not return the field (older API versions, emulators such as moto),
+    the check is skipped: the host cannot be told from the API.
+
+    Why it matters: the ID tokens' ``iss`` names the issuer of the configuration, so a
+    certs_url written for the other one makes IDT005 fail (and a verifier that derives
+    the issuer from the JWKS URL rejects every token); whether Access compares ``iss``
+    with certs_url is not documented (unknown). It is the cause when a pool moved to the
+    UPDATED configuration after its Cloudflare config was written.
+
+    How to fix: set certs_url to ``<issuer>/.well-known/jwks.json`` for the issuer named
+    here (``oidc-probe cloudflare-config --from-aws`` writes it).
+
+    References: AWS API reference, IssuerConfigurationType; AWS: verifying a JWT;
+    Cloudflare: Amazon Cognito as an identity provider.
+    """
+    audit = audit_or_reason(ctx)
+    if isinstance(audit, str):
+        yield skipped(audit)
+        return
+    kind = cognito.issuer_configuration(audit.pool)
+    if kind is None:
+        yield skipped(
+            "DescribeUserPool returned no IssuerConfiguration, so the issuer host is unknown"
+        )
+        return
+    expected = cognito.issuer_url(audit.region, audit.pool_id, kind)
+    if not ctx.config.usable("certs_url"):
+        yield skipped("certs_url is a template value (see CFG001)")
+        return
+    actual = derive_issuer(ctx.config.certs_url)
+    if actual.rstrip("/") == expected:
+        yield passed(f"certs_url is on the {kind} issuer of the pool, {expected}", actual=kind)
+        return
+    yield failed(
+        f"the pool's issuer configuration is {kind}, so its tokens carry iss {expected}, but "
+        f"certs_url belongs to {actual}",
+        hint=f"set certs_url to {expected}/.well-known/jwks.json",
+        expected=f"{expected}/.well-known/jwks.json",
+        actual=ctx.config.certs_url,
+    )
