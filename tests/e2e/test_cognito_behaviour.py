@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx2
+import pytest
+
+from oidc_probe.fake_cognito import load_pool
 
 from .conftest import REPO, CliResult, Emulator, probe, run_cli
 
@@ -158,17 +164,35 @@ def test_open_redirect_is_caught_through_the_session(
     assert "authorization code" in finding["message"]
 
 
-# 6. token endpoint: refresh_token grant on a real loopback server
-def test_refresh_token_grant_over_http(emulator: Emulator) -> None:
-    secret = emulator.secret()
-    client_id = emulator.pool.clients[0].client_id
-    basic = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    with httpx2.Client(base_url=emulator.base_url, follow_redirects=False) as http:
+# 6. token endpoint: the grants the probe itself never sends (TOK007 covers the refresh the
+# probe makes with --active, tests/e2e/test_refresh_grant.py), against the emulator's command
+@pytest.fixture
+def served_by_command() -> Iterator[str]:
+    """``oidc-probe fake-cognito`` in its own process (the packaged pool); its base URL."""
+    command = [sys.executable, "-m", "oidc_probe", "fake-cognito", "--port", "0"]
+    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().split("serving at ")[1].split()[0]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+
+
+def test_refresh_and_unsupported_grants_on_the_emulator_command(served_by_command: str) -> None:
+    pool = load_pool(None)
+    client = pool.clients[0]
+    user = pool.user("demo")
+    assert user is not None
+    assert client.client_secret is not None
+    pair = f"{client.client_id}:{client.client_secret}".encode()
+    headers = {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+    with httpx2.Client(base_url=served_by_command, follow_redirects=False) as http:
         page = http.get(
             "/oauth2/authorize",
             params={
                 "response_type": "code",
-                "client_id": client_id,
+                "client_id": client.client_id,
                 "redirect_uri": "http://localhost:8765/callback",
                 "scope": "openid email",
             },
@@ -177,7 +201,7 @@ def test_refresh_token_grant_over_http(emulator: Emulator) -> None:
         csrf = login.text.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
         done = http.post(
             page.headers["location"],
-            data={"_csrf": csrf, "username": "demo", "password": emulator.password("demo")},
+            data={"_csrf": csrf, "username": "demo", "password": user.password},
         )
         code = done.headers["location"].split("code=", 1)[1].split("&", 1)[0]
         first = http.post(
@@ -187,19 +211,17 @@ def test_refresh_token_grant_over_http(emulator: Emulator) -> None:
                 "code": code,
                 "redirect_uri": "http://localhost:8765/callback",
             },
-            headers={"Authorization": basic},
+            headers=headers,
         ).json()
         refreshed = http.post(
             "/oauth2/token",
             data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
-            headers={"Authorization": basic},
+            headers=headers,
         )
-        other = http.post(
-            "/oauth2/token", data={"grant_type": "password"}, headers={"Authorization": basic}
-        )
+        other = http.post("/oauth2/token", data={"grant_type": "password"}, headers=headers)
     assert refreshed.status_code == 200
     assert set(refreshed.json()) == {"id_token", "access_token", "expires_in", "token_type"}
-    assert other.json() == {"error": "unsupported_grant_type"}
+    assert (other.status_code, other.json()) == (400, {"error": "unsupported_grant_type"})
 
 
 # 7. issuer variants: the issuer on a host other than the pool domain
