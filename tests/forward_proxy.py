@@ -2,7 +2,9 @@
 
 It takes absolute-form requests (``GET http://host:port/path``), forwards them to the
 target with ``http.client`` (no proxy of its own), answers with the target's response
-and records ``METHOD URL`` of each. No CONNECT: the tests' servers speak plain HTTP.
+and records ``METHOD URL`` of each. Like a real proxy it resolves the names itself:
+``hosts`` maps names only it knows (``pool.example.test``) to addresses. No CONNECT: the
+tests' servers speak plain HTTP.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class _Forward(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-        upstream = http.client.HTTPConnection(target.hostname or "", target.port or 80, timeout=10)
+        address = self.server.hosts.get(target.hostname or "", target.hostname or "")
+        upstream = http.client.HTTPConnection(address, target.port or 80, timeout=10)
         try:
             path = target.path + (f"?{target.query}" if target.query else "")
             upstream.request(self.command, path or "/", body=body, headers=headers)
@@ -52,14 +55,16 @@ class ForwardProxy:
 
     class _Server(ThreadingHTTPServer):
         seen: list[str]
+        hosts: dict[str, str]
         daemon_threads = True
 
         def handle_error(self, request: object, client_address: object) -> None:
             """A client that gave up mid-answer (the deadline tests) is expected: no noise."""
 
-    def __init__(self) -> None:
+    def __init__(self, hosts: dict[str, str] | None = None) -> None:
         self._server = self._Server(("127.0.0.1", 0), _Forward)
         self._server.seen = []
+        self._server.hosts = dict(hosts or {})
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 

@@ -324,8 +324,8 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
     fresh_limit = FRESH_TOKEN_AGE + leeway
     if ctx.token_fetch is not None and now - iat > fresh_limit:
         yield warned(
-            f"the ID token from this login was issued {int(now - iat)} s before this run "
-            f"received it (at {_when(iat)})",
+            f"the ID token this login received was issued {int(now - iat)} s before it was "
+            f"checked (at {_when(iat)})",
             hint="the provider must mint a new ID token for every code it redeems; if it "
             "does, this machine's clock is ahead: synchronise it (NTP)",
             expected=f"iat within {fresh_limit} s before the token response",

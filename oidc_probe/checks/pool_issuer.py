@@ -13,7 +13,7 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.config import derive_issuer
 from oidc_probe.core.context import RunContext
-from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
+from oidc_probe.core.model import Outcome, Stage, Status, passed, skipped, warned
 
 
 @check(
@@ -21,6 +21,7 @@ from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
     "issuer-configuration",
     Stage.POOL,
     refs=("COGNITO-issuer-configuration", "COGNITO-verify-jwt", "CF-cognito"),
+    severity=Status.WARN,
 )
 def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
     """certs_url is on the issuer host the pool's issuer configuration gives its tokens.
@@ -30,13 +31,16 @@ def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
     (``https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>``, the region being the
     pool's primary one). certs_url without ``/.well-known/jwks.json`` must be that issuer.
     When the API does not return the field (older API versions, emulators such as moto),
-    the check is skipped: the host cannot be told from the API.
+    or certs_url is not on a Cognito issuer host (an emulator, a proxy), the check is
+    skipped: there is nothing to compare.
 
     Why it matters: the ID tokens' ``iss`` names the issuer of the configuration, so a
     certs_url written for the other one makes IDT005 fail (and a verifier that derives
-    the issuer from the JWKS URL rejects every token); whether Access compares ``iss``
-    with certs_url is not documented (unknown). It is the cause when a pool moved to the
-    UPDATED configuration after its Cloudflare config was written.
+    the issuer from the JWKS URL rejects every token). Whether Access compares ``iss``
+    with certs_url is not documented (unknown), and AWS says UPDATED issuers host the same
+    JWKS content, so the signature may still verify: hence a warning. It is the likely
+    cause when a pool moved to the UPDATED configuration after its Cloudflare config was
+    written.
 
     How to fix: set certs_url to ``<issuer>/.well-known/jwks.json`` for the issuer named
     here (``oidc-probe cloudflare-config --from-aws`` writes it).
@@ -51,18 +55,25 @@ def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
     kind = cognito.issuer_configuration(audit.pool)
     if kind is None:
         yield skipped(
-            "DescribeUserPool returned no IssuerConfiguration, so the issuer host is unknown"
+            "DescribeUserPool named no issuer configuration (ORIGINAL or UPDATED), so the "
+            "issuer host is unknown"
         )
         return
     expected = cognito.issuer_url(audit.region, audit.pool_id, kind)
     if not ctx.config.usable("certs_url"):
         yield skipped("certs_url is a template value (see CFG001)")
         return
+    if cognito.idp_host_region(ctx.config.certs_url) is None:
+        yield skipped(
+            f"certs_url is not on a Cognito issuer host (an emulator or a proxy), so it "
+            f"cannot be compared with the pool's {kind} issuer {expected}"
+        )
+        return
     actual = derive_issuer(ctx.config.certs_url)
     if actual.rstrip("/") == expected:
         yield passed(f"certs_url is on the {kind} issuer of the pool, {expected}", actual=kind)
         return
-    yield failed(
+    yield warned(
         f"the pool's issuer configuration is {kind}, so its tokens carry iss {expected}, but "
         f"certs_url belongs to {actual}",
         hint=f"set certs_url to {expected}/.well-known/jwks.json",

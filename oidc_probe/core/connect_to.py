@@ -13,18 +13,29 @@ under Cognito's own host names (``issuer-cognito-idp.<region>.amazonaws.com``).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_HOST = r"(\[[0-9A-Fa-f:.]*\]|[^:\[\]]*)"
+_HOST = r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]\s]*)"
 _PORT = r"(\d*)"
 _RULE = re.compile(rf"^{_HOST}:{_PORT}:{_HOST}:{_PORT}$")
 FORM = "HOST1:PORT1:HOST2:PORT2"
 
 
 def _host(text: str) -> str:
-    return text.strip("[]").rstrip(".").lower()
+    """A host as httpcore names it: lower case, no trailing dot, IDNA (punycode) for names,
+    the compressed form for IPv6 (``2001:0db8::1`` is ``2001:db8::1``)."""
+    bare = text.strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(bare).compressed
+    except ValueError:
+        pass
+    try:
+        return bare.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise ValueError(f"{text!r} is not a host name") from None
 
 
 def _port(text: str, rule: str) -> int | None:

@@ -26,7 +26,13 @@ from oidc_probe.core.context import HttpExchange
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.plumbing import deadline
-from oidc_probe.plumbing.network import ConnectToBackend, environment_proxies, wrap_backend
+from oidc_probe.plumbing.network import (
+    PROXY_VARIABLES,
+    ConnectToBackend,
+    destination,
+    proxy_routes,
+    wrap_backend,
+)
 
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_QUOTE_CHARS = 64 * 1024
@@ -99,25 +105,50 @@ def make_client(
     The default transports enforce the overall per-request deadline of :func:`fetch`,
     send connections where ``settings.connect_to`` says (``--connect-to``), and honour
     the proxy variables (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as
-    httpx reads them. With a proxy, ``--connect-to`` applies to the connection to the proxy.
+    httpx reads them, loopback hosts and ``--connect-to`` hosts excepted
+    (:func:`~oidc_probe.plumbing.network.proxy_routes`).
     """
     kwargs = client_kwargs(settings)
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if transport is None:
         transport = _transport(settings, kwargs["verify"])
-        mounts = {
-            pattern: None if proxy is None else _transport(settings, kwargs["verify"], proxy)
-            for pattern, proxy in environment_proxies().items()
-        }
+        for pattern, proxy in proxy_routes(settings.connect_to).items():
+            mounts[pattern] = None if proxy is None else _proxy(settings, kwargs, pattern, proxy)
     return httpx2.Client(transport=transport, mounts=mounts, **kwargs)
 
 
+def _proxy(
+    settings: RunSettings, kwargs: dict[str, Any], pattern: str, proxy: str
+) -> httpx2.HTTPTransport:
+    """The transport through ``proxy``; a proxy URL httpx cannot use is one usage line.
+
+    The message names the variable, never its value (a proxy URL may hold a password).
+    """
+    variable = PROXY_VARIABLES.get(pattern, "the proxy variable")
+    try:
+        return _transport(settings, kwargs["verify"], proxy, via=f"the proxy from {variable}")
+    except ImportError:
+        raise UsageError(
+            f"{variable} names a SOCKS proxy, which oidc-probe does not support: use an "
+            "HTTP(S) proxy, or unset it"
+        ) from None
+    except (ValueError, httpx2.InvalidURL):
+        raise UsageError(
+            f"{variable} is not a usable proxy URL (scheme http or https, host, port; "
+            "special characters in a password percent-encoded)"
+        ) from None
+
+
 def _transport(
-    settings: RunSettings, verify: ssl.SSLContext | bool, proxy: str | None = None
+    settings: RunSettings,
+    verify: ssl.SSLContext | bool,
+    proxy: str | None = None,
+    *,
+    via: str | None = None,
 ) -> httpx2.HTTPTransport:
     made = httpx2.HTTPTransport(verify=verify, trust_env=True, proxy=proxy)
     rules = settings.connect_to
-    if rules and not wrap_backend(made, lambda inner: ConnectToBackend(inner, rules)):
+    if (rules or via) and not wrap_backend(made, lambda inner: ConnectToBackend(inner, rules, via)):
         raise UsageError("--connect-to cannot be applied with this version of httpx2")
     deadline.install(made)
     return made
@@ -273,16 +304,22 @@ def describe_error(exc: BaseException, timeout: httpx2.Timeout | None = None) ->
 
 
 def _connect_cause(exc: httpx2.ConnectError, chain: list[BaseException]) -> str:
+    """Why the connection failed; it names the host really connected to when that is not
+    the URL's (a ``--connect-to`` target, a proxy)."""
     text = " ".join(str(c) for c in chain).lower()
+    went = destination(chain)
     if any(isinstance(c, socket.gaierror) for c in chain) or any(m in text for m in _DNS_MARKERS):
+        if went is not None:
+            return f"DNS lookup failed for host {went.host} ({went.label})"
         host = exc.request.url.host if _has_request(exc) else "?"
         return f"DNS lookup failed for host {host}"
+    at = "" if went is None else f" by {went}"
     refused = any(isinstance(c, ConnectionRefusedError) for c in chain)
     if refused or "connection refused" in text or f"errno {errno.ECONNREFUSED}" in text:
-        return "connection refused"
+        return f"connection refused{at}"
     if "network is unreachable" in text:
-        return "network unreachable"
-    return f"could not connect ({exc})" if str(exc) else "could not connect"
+        return f"network unreachable{' to ' + str(went) if went else ''}"
+    return f"could not connect{at} ({exc})" if str(exc) else f"could not connect{at}"
 
 
 def _has_request(exc: httpx2.RequestError) -> bool:

@@ -68,6 +68,7 @@ def _summary(report: Report) -> str:
             ("auth_url", _code(target.auth_url)),
             ("token_url", _code(target.token_url)),
             ("certs_url", _code(target.certs_url)),
+            *(("--connect-to", _code(rule)) for rule in target.connect_to),
         ]
     )
     tally = (

@@ -4,7 +4,8 @@ Shape::
 
     {"schema_version": 1,
      "tool": {"name", "version"},
-     "target": {"issuer", "client_id", "auth_url", "token_url", "certs_url"},
+     "target": {"issuer", "client_id", "auth_url", "token_url", "certs_url",
+                "connect_to"},   # connect_to: the --connect-to rules, only when given
      "result": "pass" | "fail",
      "counts": {"pass", "fail", "warn", "info", "skip", "accepted"},
      "checks": [{"id", "slug", "stage", "status", "subject", "message", "hint",
@@ -75,6 +76,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "auth_url": target.auth_url,
             "token_url": target.token_url,
             "certs_url": target.certs_url,
+            **({"connect_to": list(target.connect_to)} if target.connect_to else {}),
         },
         "result": report.result.value,
         "counts": report.counts.as_dict(),

@@ -32,6 +32,8 @@ class Target:
     auth_url: str
     token_url: str
     certs_url: str
+    # --connect-to rules in effect: the hosts above were reached at other addresses.
+    connect_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ class Report:
             auth_url=config.auth_url,
             token_url=config.token_url,
             certs_url=config.certs_url,
+            connect_to=tuple(str(rule) for rule in ctx.settings.connect_to),
         )
         claims = ctx.id_token_claims
         return cls(
@@ -269,7 +272,7 @@ class Report:
         claims = self.id_token_claims
         return replace(
             self,
-            target=Target(*(fn(v) for v in _target_values(self.target))),
+            target=_map_target(self.target, fn),
             findings=findings,
             access_view=access_view,
             id_token_claims=fn(dict(claims)) if claims is not None else None,
@@ -322,8 +325,15 @@ def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
     return ClaimView(fn(claim.name), claim.present, fn(claim.value))
 
 
-def _target_values(target: Target) -> tuple[str, ...]:
-    return (target.issuer, target.client_id, target.auth_url, target.token_url, target.certs_url)
+def _map_target(target: Target, fn: Callable[[Any], Any]) -> Target:
+    return Target(
+        issuer=fn(target.issuer),
+        client_id=fn(target.client_id),
+        auth_url=fn(target.auth_url),
+        token_url=fn(target.token_url),
+        certs_url=fn(target.certs_url),
+        connect_to=tuple(fn(rule) for rule in target.connect_to),
+    )
 
 
 def _tokens(ctx: RunContext) -> dict[str, str]:

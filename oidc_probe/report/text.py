@@ -81,6 +81,7 @@ def _header(report: Report, style: _Style) -> list[str]:
         style(f"{report.tool_name} {report.tool_version}", _BOLD),
         f"  issuer     {target.issuer}",
         f"  client id  {target.client_id}",
+        *(f"  connect to {rule} (--connect-to)" for rule in target.connect_to),
     ]
 
 

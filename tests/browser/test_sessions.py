@@ -116,13 +116,16 @@ def test_prompt_on_the_managed_login_page(managed_login: str, page: Page) -> Non
 
     def landed(state: str, prompt: str | None = None) -> dict[str, list[str]]:
         _authorize(page, managed_login, state, prompt)
-        return _callback(captured[-1])
+        params = _callback(captured[-1])
+        assert params["state"] == [state]  # this request's callback, not an earlier one
+        return params
 
     refused = landed("s1", prompt="none")
     assert (refused["error"], refused["state"]) == (["login_required"], ["s1"])
     assert "/login" in _authorize(page, managed_login, "s2")
     sign_in(page, "demo", user.password)
     page.wait_for_url(CALLBACK + "*")
+    assert _callback(captured[-1])["state"] == ["s2"]
     assert "code" in _callback(captured[-1])
     assert "code" in landed("s3")  # the session: no sign-in page
     assert "/login" in _authorize(page, managed_login, "s4", prompt="login")

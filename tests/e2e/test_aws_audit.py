@@ -116,7 +116,7 @@ VARIANTS: list[
         {"issuer": "UPDATED"},
         {},
         (),
-        {("AWS015", "fail")},
+        {("AWS015", "warn")},
     ),
     (
         "attribute unset for the user",

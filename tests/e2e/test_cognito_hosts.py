@@ -114,8 +114,13 @@ def _by_subject(result: CliResult, check_id: str) -> dict[str, dict[str, Any]]:
 def test_a_pool_passes_under_its_real_urls_with_either_issuer_configuration(
     issuer_host: str, serve: Callable[..., RunningServer], ca_dir: Path, tmp_path: Path
 ) -> None:
-    result = _check(serve(issuer_host), _config(tmp_path, certs_host=issuer_host), ca_dir)
+    server = serve(issuer_host)
+    result = _check(server, _config(tmp_path, certs_host=issuer_host), ca_dir)
     assert result.code == 0, result.failing()
+    rules = [
+        f"{h}:443:127.0.0.1:{_port(server)}" for h in (UPDATED_HOST, ORIGINAL_HOST, DOMAIN_HOST)
+    ]
+    assert result.json()["target"]["connect_to"] == rules  # the report says it was steered
     issuer = f"https://{issuer_host}/{POOL_ID}"
     cfg004 = _by_subject(result, "CFG004")
     assert {f["status"] for f in cfg004.values()} == {"pass"}
@@ -232,10 +237,13 @@ def test_the_fake_cognito_command_serves_https_under_the_pool_host_names(
         server.wait(timeout=10)
 
 
-def test_a_tls_key_that_is_not_the_certificates_is_one_usage_line(ca_dir: Path) -> None:
-    result = run_cli(
-        ["fake-cognito", "--tls-cert", str(ca_dir / "server.pem"), "--tls-key", str(POOL_FILE)]
-    )
+def test_a_tls_key_that_is_not_the_certificates_is_one_usage_line(
+    ca_dir: Path, tmp_path: Path
+) -> None:
+    other = trustme.CA().issue_cert(DOMAIN_HOST)
+    other.private_key_pem.write_to_path(str(tmp_path / "other.key"))
+    args = ["fake-cognito", "--tls-cert", str(ca_dir / "server.pem")]
+    result = run_cli([*args, "--tls-key", str(tmp_path / "other.key")])
     assert result.code == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("oidc-probe: error: --tls-cert/--tls-key: not a usable PEM certificate")

@@ -146,7 +146,7 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
 MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.ROTATE_KEYS: ("IDT003", "after refetching certs_url"),
     Fault.TEN_YEAR_LIFETIME: ("IDT017", "10.0 years"),
-    Fault.STALE_IAT: ("IDT008", "s before this run received it"),
+    Fault.STALE_IAT: ("IDT008", "s before it was checked"),
     Fault.CRIT_UNKNOWN: ("IDT014", "urn:oidc-probe:unknown-extension"),
     Fault.AZP_OTHER_CLIENT: ("IDT006", "azp names another party"),
     Fault.STATE_CASE_CHANGED: ("AUT003", "only in letter case"),

@@ -1,19 +1,37 @@
-"""The proxy variables through the real CLI: a whole probe through a loopback forward proxy."""
+"""The proxy variables through the real CLI: a whole probe through a loopback forward proxy.
+
+The config names the emulator as ``pool.example.test``, a name only the proxy resolves
+(to 127.0.0.1), as a corporate proxy resolves the Internet's names for its clients.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.forward_proxy import ForwardProxy
 
 from .conftest import Emulator, probe
 
+NAME = "pool.example.test"
+PASSED_THROUGH_PROXY = ("DSC001", "DSC002", "JWK001", "AUT002", "TOK001", "IDT004", "USR001")
+
+
+def _config_on_the_name(emulator: Emulator) -> Path:
+    path = emulator.tmp_path / "idp-by-name.json"
+    path.write_text(emulator.config_file().read_text().replace("127.0.0.1", NAME))
+    return path
+
 
 def test_a_probe_runs_through_the_proxy_the_environment_names(emulator: Emulator) -> None:
-    with ForwardProxy() as proxy:
-        result = probe(emulator, env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
+    config = _config_on_the_name(emulator)
+    with ForwardProxy({NAME: "127.0.0.1"}) as proxy:
+        env = {"HTTP_PROXY": proxy.url, "NO_PROXY": ""}
+        result = probe(emulator, config=config, env=env)
         seen = list(proxy.seen)
-    assert result.code == 0, result.failing()
+    for check_id in PASSED_THROUGH_PROXY:
+        assert set(result.statuses(check_id)) == {"pass"}, check_id
     paths = {(line.split()[0], urlsplit(line.split()[1]).path) for line in seen}
     pool = emulator.pool.pool_id
     for request in (
@@ -24,11 +42,22 @@ def test_a_probe_runs_through_the_proxy_the_environment_names(emulator: Emulator
         ("GET", "/oauth2/userInfo"),
     ):
         assert request in paths, (request, sorted(paths))
-    assert all(line.split()[1].startswith(emulator.base_url) for line in seen)
+    assert all(urlsplit(line.split()[1]).hostname == NAME for line in seen)
 
 
 def test_no_proxy_keeps_the_probe_direct(emulator: Emulator) -> None:
-    with ForwardProxy() as proxy:
-        result = probe(emulator, env={"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"})
+    with ForwardProxy({NAME: "127.0.0.1"}) as proxy:
+        result = probe(emulator, env={"HTTP_PROXY": proxy.url, "NO_PROXY": NAME})
         assert proxy.seen == []
     assert result.code == 0, result.failing()
+
+
+def test_an_unusable_proxy_url_is_one_line_that_keeps_its_password(emulator: Emulator) -> None:
+    result = probe(emulator, env={"HTTPS_PROXY": "http://alice:S3cr#et@proxy.example:3128"})
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        "oidc-probe: error: HTTPS_PROXY is not a usable proxy URL (scheme http or https, host, "
+        "port; special characters in a password percent-encoded)"
+    ]
+    assert "S3cr" not in result.stdout + result.stderr
+    assert json.dumps(result.stderr).count("proxy.example") == 0

@@ -390,7 +390,7 @@ def test_idt008_flags_milliseconds_and_missing() -> None:
 def test_idt008_warns_when_a_fresh_login_brings_an_old_token() -> None:
     finding = only("IDT008", healthy_context(set_claims={"iat": int(NOW) - 3600}))
     assert finding.status is Status.WARN
-    assert "issued 3600 s before this run received it" in finding.message
+    assert "was issued 3600 s before it was checked" in finding.message
     assert finding.evidence["expected"] == "iat within 660 s before the token response"
 
 

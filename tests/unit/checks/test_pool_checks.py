@@ -278,7 +278,7 @@ UPDATED_ISSUER = ISSUER.replace("//cognito-idp.", "//issuer-cognito-idp.")
 
 def test_an_updated_pool_with_the_original_certs_url_fails_aws015() -> None:
     finding = only("AWS015", ctx_with(audit(pool={"IssuerConfiguration": {"Type": "UPDATED"}})))
-    assert finding.status is Status.FAIL
+    assert finding.status is Status.WARN
     assert f"carry iss {UPDATED_ISSUER}, but certs_url belongs to {ISSUER}" in finding.message
     assert finding.hint == f"set certs_url to {UPDATED_ISSUER}/.well-known/jwks.json"
 
@@ -300,4 +300,11 @@ def test_aws015_skips_when_the_api_does_not_say(described: Any) -> None:
         pool["IssuerConfiguration"] = described
     finding = only("AWS015", ctx_with(replace(audit(), pool=pool)))
     assert finding.status is Status.SKIP
-    assert "no IssuerConfiguration" in finding.message
+    assert "named no issuer configuration" in finding.message
+
+
+def test_aws015_skips_a_certs_url_on_an_emulator_or_proxy_host() -> None:
+    ctx = ctx_with(audit(), certs_url=f"http://127.0.0.1:9229/{POOL}/.well-known/jwks.json")
+    finding = only("AWS015", ctx)
+    assert finding.status is Status.SKIP
+    assert "not on a Cognito issuer host" in finding.message

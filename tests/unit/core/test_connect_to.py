@@ -69,3 +69,19 @@ def test_the_first_matching_rule_wins() -> None:
 def test_a_rule_prints_back_in_its_own_form() -> None:
     for text in ("idp.example.com:443:127.0.0.1:9443", "[2001:db8::1]:443:[::1]:", "::h:1"):
         assert str(ConnectRule.parse(text)) == text
+
+
+def test_hosts_are_compared_as_httpcore_names_them() -> None:
+    assert ConnectRule.parse("[2001:0db8::0001]:443::1").target("2001:db8::1", 443) == (
+        "2001:db8::1",
+        1,
+    )
+    rule = ConnectRule.parse("bücher.example:443:127.0.0.1:1")
+    assert rule.host == "xn--bcher-kva.example"
+    assert rule.target("xn--bcher-kva.example", 443) == ("127.0.0.1", 1)
+
+
+@pytest.mark.parametrize("text", ["[]:443:127.0.0.1:1", "a b:443:127.0.0.1:1", ":443:[]:1"])
+def test_empty_brackets_and_spaces_are_not_hosts(text: str) -> None:
+    with pytest.raises(ValueError, match="is not HOST1:PORT1:HOST2:PORT2"):
+        ConnectRule.parse(text)
