@@ -44,16 +44,17 @@ def findings(result: CliResult) -> Findings:
 OPT_IN_STAGES = frozenset({"pool", "access"})
 
 
-def not_passing(result: CliResult) -> Findings:
+def not_passing(result: CliResult, *, ignore: tuple[str, ...] = ()) -> Findings:
     """Like :func:`findings`, without the checks whose findings all passed.
 
-    Also without the checks of :data:`OPT_IN_STAGES` that only skipped.
+    Also without the checks of :data:`OPT_IN_STAGES` that only skipped, and without the
+    checks in ``ignore`` (a test that judges them on its own, with its reason).
     """
     opt_in = {item["id"] for item in result.json()["checks"] if item["stage"] in OPT_IN_STAGES}
     return {
         k: v
         for k, v in findings(result).items()
-        if set(v) != {"pass"} and not (k in opt_in and set(v) == {"skip"})
+        if set(v) != {"pass"} and not (k in opt_in and set(v) == {"skip"}) and k not in ignore
     }
 
 

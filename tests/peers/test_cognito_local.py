@@ -113,7 +113,14 @@ def test_client_secret_post_gets_through_and_the_deviations_remain(
 ) -> None:
     result = run(cognito_local, tmp_path, "--client-auth", "post", "--active")
 
-    assert not_passing(result) == {
+    # cognito-local sets auth_time to the time of every token it mints, a refresh included
+    # (lib/services/tokenGenerator.js; OIDC Core 12.2 says keep the sign-in's): TOK007
+    # sees it only when the refresh falls in a later second than the sign-in.
+    refreshed = [c for c in result.json()["checks"] if c["id"] == "TOK007"]
+    assert {(c["status"], c["subject"]) for c in refreshed if c["status"] != "pass"} <= {
+        ("warn", "auth_time")
+    }, refreshed
+    assert not_passing(result, ignore=("TOK007",)) == {
         **DISCOVERY,
         "AUT004": ("info",),
         "TOK003": ("warn",),  # no Cache-Control: no-store
