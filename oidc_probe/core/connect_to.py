@@ -28,6 +28,8 @@ def _host(text: str) -> str:
     """A host as httpcore names it: lower case, no trailing dot, IDNA (punycode) for names,
     the compressed form for IPv6 (``2001:0db8::1`` is ``2001:db8::1``)."""
     bare = text.strip("[]").rstrip(".")
+    if text and not bare:
+        raise ValueError(f"{text!r} is not a host name")
     try:
         return ipaddress.ip_address(bare).compressed
     except ValueError:

@@ -85,3 +85,8 @@ def test_hosts_are_compared_as_httpcore_names_them() -> None:
 def test_empty_brackets_and_spaces_are_not_hosts(text: str) -> None:
     with pytest.raises(ValueError, match="is not HOST1:PORT1:HOST2:PORT2"):
         ConnectRule.parse(text)
+
+
+def test_a_lone_dot_is_not_a_host_that_matches_every_host() -> None:
+    with pytest.raises(ValueError, match="is not a host name"):
+        ConnectRule.parse(".:443:127.0.0.1:1")
