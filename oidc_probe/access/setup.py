@@ -18,3 +18,6 @@ class AccessSetup:
     groups: Mapping[str, AccessGroup] = field(default_factory=dict)
     idp_id: str | None = None
     source: str = ""  # "--policy FILE" or "Cloudflare app ID", for messages
+    # A browser login with no service token, client certificate or linked-app token
+    # (``--any-request`` turns this off); see oidc_probe.access.evaluate.
+    interactive: bool = True

@@ -220,3 +220,22 @@ ACCESS_UNDETERMINED = (
     "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
     "when the user connects; the verdict here is neither allow nor deny"
 )
+ACCESS_UNKNOWN_DATA = (
+    "the rule named needs data oidc-probe does not have (an Access group or list not given, "
+    "or a comparison no Cloudflare source settles), and its outcome changes the decision; "
+    "the verdict here is neither allow nor deny"
+)
+ACCESS_NO_AMR = (
+    "auth_method rules match the amr values of the login (Cloudflare: Access follows RFC 8176; "
+    "IdP-based MFA is available for generic OIDC); this ID token has no amr, and Amazon Cognito "
+    "user-pool ID tokens carry none (AWS: the ID token's claims list no amr), so the rule "
+    "cannot match for a Cognito user; Cloudflare documents independent MFA instead (Access "
+    "prompts for the second factor itself, set per organization, application or policy: "
+    "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/"
+    "mfa-requirements/#independent-mfa)"
+)
+ACCESS_BYPASS_IDENTITY = (
+    "Cloudflare: 'Bypass policies do not support identity-based rule types' (Access policies, "
+    "Bypass); move the identity rules to an Allow policy, or keep only IP, country or other "
+    "non-identity rules in the Bypass"
+)

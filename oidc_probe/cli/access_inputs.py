@@ -54,6 +54,12 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         choices=["allow", "deny"],
         help="the decision the policies must give the user (ACC002)",
     )
+    group.add_argument(
+        "--any-request",
+        action="store_true",
+        help="do not assume an interactive login: service-token, client-certificate and "
+        "linked-app rules then depend on the request, and Service Auth policies count",
+    )
     group.add_argument("--cloudflare-account", metavar="ID", help="Cloudflare account id")
     group.add_argument(
         "--cloudflare-idp",
@@ -149,7 +155,13 @@ def access_inputs(
     setup = None
     if policies:
         sources = [*(_opt(args, "policy") or []), *([f"app {app}"] if app else [])]
-        setup = AccessSetup(tuple(policies), groups, idp_id, ", ".join(sources))
+        setup = AccessSetup(
+            tuple(policies),
+            groups,
+            idp_id,
+            ", ".join(sources),
+            interactive=not _opt(args, "any_request"),
+        )
     elif _opt(args, "access_groups"):
         raise UsageError("--access-groups needs policies: give --policy FILE or --cloudflare-app")
     if _opt(args, "expect_access") is not None and setup is None:
