@@ -291,7 +291,7 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     every claim), but an application that repeats the decision from the token (a role
     check on ``custom["cognito:groups"]``) sees nothing for that user, without any
     error. Whether policy evaluation itself ever uses the trimmed claims is UNSETTLED.
-    The budget is approximate (see CLM006).
+    The budget is approximate, derived from the 4 KB cookie limit (see CLM006).
 
     How to fix: put the claims the policies use first in the Cloudflare claims list,
     remove claims nobody reads, or reduce the user's groups.

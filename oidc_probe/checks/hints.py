@@ -52,8 +52,9 @@ ENDPOINT_MISMATCH_COGNITO = (
     "the difference is expected."
 )
 PKCE_S256 = (
-    "Access always uses S256 when pkce_enabled is true; turn pkce_enabled off in the "
-    "Cloudflare config, or enable S256 PKCE at the provider"
+    "with pkce_enabled, Access performs PKCE on every login (Cloudflare generic OIDC); the "
+    "method is not documented (ASSUMPTION: S256, the only method Cognito supports); turn "
+    "pkce_enabled off in the Cloudflare config, or enable S256 PKCE at the provider"
 )
 PKCE_COGNITO = "Cognito supports PKCE with S256 without advertising it."
 
@@ -233,6 +234,15 @@ ACCESS_NO_AMR = (
     "prompts for the second factor itself, set per organization, application or policy: "
     "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/"
     "mfa-requirements/#independent-mfa)"
+)
+FAILED_TO_FETCH = (
+    "if Access shows 'Failed to fetch user/group information from the identity provider': "
+    "the cause Cloudflare documents for that message is fetching the user's groups from the "
+    "identity provider (its Okta page: more than 100 groups without an API token, or the "
+    "request blocked; https://developers.cloudflare.com/cloudflare-one/integrations/"
+    "identity-providers/okta/#troubleshooting); the cause observed here is an ID token "
+    "without the email claim, which community reports tie to the same message (not "
+    "documented by Cloudflare)"
 )
 ACCESS_BYPASS_IDENTITY = (
     "Cloudflare: 'Bypass policies do not support identity-based rule types' (Access policies, "

@@ -96,7 +96,7 @@ def test_oidc_fields_hold_only_the_configured_claims() -> None:
 
 
 def test_trimming_drops_from_the_end_of_the_claims_list() -> None:
-    big = {"a": "x" * 600, "b": "y" * 600, "c": "z"}
+    big = {"a": "x" * 1400, "b": "y" * 1400, "c": "z"}
     trimmed = trim_custom(big, ("a", "b", "c"))
     assert trimmed.dropped == ("b", "c")
     assert list(trimmed.kept) == ["a"]
