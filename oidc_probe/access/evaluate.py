@@ -168,6 +168,7 @@ class Decision:
     not_evaluated: tuple[str, ...] = ()
     assumed: str = ""
     depends_on_request: bool = False
+    after: tuple[str, ...] = ()  # what an allow asks first: "admin approval", "independent MFA"
 
     @property
     def access(self) -> str:
@@ -176,6 +177,8 @@ class Decision:
 
     def describe(self) -> str:
         text = self._describe()
+        if self.after and text.startswith("allow:"):
+            text = f"allow, after {' and '.join(self.after)}:" + text[len("allow:") :]
         return (
             f"{text} (assumed: an interactive login, see --any-request)" if self.assumed else text
         )
@@ -218,6 +221,8 @@ class Evaluator:
     identity: AccessIdentity
     groups: Mapping[str, AccessGroup] = field(default_factory=dict)
     interactive: bool = False
+    email_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    app_mfa: str | None = None  # the application's independent-MFA setting, if any
     # Groups being evaluated right now: a group that includes itself is not followed again.
     _visiting: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -263,6 +268,17 @@ class Evaluator:
             return self._settled(base, active, trace, keys, atoms, outcomes)
         return self._unsettled_decision(base, active, trace, keys, atoms, outcomes)
 
+    def _after(self, policy: Policy) -> tuple[str, ...]:
+        """What an Allow asks first: its flags, and independent MFA from the application
+        unless the policy sets its own MFA (Cloudflare: "Policy > Application > Organization")."""
+        if policy.decision != "allow":
+            return ()
+        own = [c for c in policy.conditions if c != "MFA disabled"]
+        policy_mfa = any("MFA" in c for c in policy.conditions)
+        if self.app_mfa and self.app_mfa != "MFA disabled" and not policy_mfa:
+            own.append(f"{self.app_mfa} (application setting)")
+        return tuple(own)
+
     def _assumes(self, policies: Sequence[Policy]) -> bool:
         """Whether the interactive-login assumption changes anything for these policies."""
         seen: set[str] = set()
@@ -297,15 +313,18 @@ class Evaluator:
         outcome = NO_MATCH if otherwise is None else active[otherwise].decision
         primary = None if otherwise is None else trace[otherwise]
         others = [i for i in deciders if i != otherwise]
+        after = self._after(active[otherwise]) if otherwise is not None else ()
         if not others:
-            return replace(base, outcome=outcome, policy=primary)
+            return replace(base, outcome=outcome, policy=primary, after=after)
         branches = []
         for i in others:
             mine: dict[str, Rule] = {}
             self._collect(active[i], mine, set())
             when = " and ".join(self._atom_text(atoms[k]) for k in keys if k in mine)
             name = DECISION_NAMES.get(active[i].decision, active[i].decision)
-            branches.append(f"{name} policy {active[i].name!r} when {when}")
+            first = self._after(active[i])
+            then = f" (after {' and '.join(first)})" if first else ""
+            branches.append(f"{name} policy {active[i].name!r} when {when}{then}")
         if primary is None:
             branches.append("otherwise no policy matched (Access denies by default)")
         else:
@@ -315,7 +334,7 @@ class Evaluator:
         decisions = {NO_MATCH if i is None else active[i].decision for i in outcomes.values()}
         if len(decisions) > 1:
             outcome = access_of(outcome)
-        return replace(base, outcome=outcome, policy=primary, branches=tuple(branches))
+        return replace(base, outcome=outcome, policy=primary, branches=tuple(branches), after=after)
 
     def _unsettled_decision(
         self,
@@ -366,7 +385,12 @@ class Evaluator:
                     base, outcome=UNDETERMINED, policy=result, depends_on_request=request
                 )
             if result.matched:
-                return replace(base, outcome=result.policy.decision, policy=result)
+                return replace(
+                    base,
+                    outcome=result.policy.decision,
+                    policy=result,
+                    after=self._after(result.policy),
+                )
         return base
 
     def _first_match(self, active: Sequence[Policy], assign: Mapping[str, bool]) -> int | None:
@@ -483,9 +507,13 @@ class Evaluator:
         if selector == "oidc":
             return self._oidc(rule)
         if selector == "email_list":
-            return RuleResult(
-                rule, None, f"email_list {params.get('id')}: the list's addresses are not known"
-            )
+            list_id = str(params.get("id", ""))
+            values = self.email_lists.get(list_id)
+            if values is None:
+                return RuleResult(
+                    rule, None, f"email_list {list_id}: the list's addresses are not known"
+                )
+            return self._email_list(rule, list_id, values)
         if selector == "auth_method":
             return self._auth_method(rule, str(params.get("auth_method", "")))
         if self.interactive and selector in NON_INTERACTIVE_SELECTORS:
@@ -516,6 +544,17 @@ class Evaluator:
                 "posture rules (device_posture with the posture check's id); not evaluated",
             )
         return RuleResult(rule, None, f"unknown selector {selector!r}: not evaluated")
+
+    def _email_list(self, rule: Rule, list_id: str, values: tuple[str, ...]) -> RuleResult:
+        email = self.identity.email
+        text = f"email_list {list_id} ({len(values)} addresses)"
+        if email is None:
+            return RuleResult(rule, False, f"{text}: the identity has no email", compared=None)
+        if email in values:
+            return RuleResult(rule, True, f"{text} holds {email}", compared=email)
+        if email.lower() in (v.lower() for v in values):
+            return RuleResult(rule, None, f"{text}: {email} differs in case", email, UNSETTLED_CASE)
+        return RuleResult(rule, False, f"{text} does not hold {email}", compared=email)
 
     def _auth_method(self, rule: Rule, wanted: str) -> RuleResult:
         """``auth_method`` against the ID token's ``amr`` values (RFC 8176).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from oidc_probe.access.application import AccessApp
 from oidc_probe.access.policies import AccessGroup, Policy
 
 EXPECT_VALUES = ("allow", "deny")
@@ -21,3 +22,5 @@ class AccessSetup:
     # A browser login with no service token, client certificate or linked-app token
     # (``--any-request`` turns this off); see oidc_probe.access.evaluate.
     interactive: bool = True
+    app: AccessApp | None = None  # the application object (--cloudflare-app)
+    email_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

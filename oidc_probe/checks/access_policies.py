@@ -58,7 +58,13 @@ def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
     identity = access_identity(ctx)
     if isinstance(identity, str):
         return identity
-    evaluator = Evaluator(identity, setup.groups, interactive=setup.interactive)
+    evaluator = Evaluator(
+        identity,
+        setup.groups,
+        interactive=setup.interactive,
+        email_lists=setup.email_lists,
+        app_mfa=setup.app.mfa if setup.app is not None else None,
+    )
     return setup, evaluator.decide(setup.policies)
 
 
@@ -76,6 +82,10 @@ def evidence(decision: Decision) -> dict[str, Any]:
         + (f" ({p.deciding.text})" if p.deciding is not None else "")
         for p in decision.trace
     ]
+    if decision.after:
+        body["after"] = list(decision.after)
+    if result is not None and result.policy.session_duration:
+        body["session_duration"] = result.policy.session_duration
     if decision.branches:
         body["branches"] = list(decision.branches)
     if decision.not_evaluated:
@@ -344,3 +354,68 @@ def _policy_claims(setup: AccessSetup) -> list[str]:
         if isinstance(name, str) and name not in names:
             names.append(name)
     return names
+
+
+@check(
+    "ACC004",
+    "access-app-allows-idp",
+    Stage.ACCESS,
+    refs=("CF-api-access-apps", "CF-generic-oidc"),
+)
+def access_app_allows_idp(ctx: RunContext) -> Iterator[Outcome]:
+    """The Access application lets users log in through the identity provider probed.
+
+    The application object (``--cloudflare-app``, read from ``GET /{accounts|zones}/{id}/
+    access/apps/{app}``) lists in ``allowed_idps`` "the identity providers your users can
+    select when connecting to this application", which "defaults to all IdPs configured in
+    your account" when empty (cloudflare-python ``SelfHostedApplication``). The identity
+    provider probed is ``--cloudflare-idp`` (or ``--idp-id``).
+
+    Why it matters: when the Cognito identity provider is not among ``allowed_idps``,
+    Access never offers it for this application, so nobody can log in through it, whatever
+    the policies say; the policy decisions of ACC001 then never apply.
+
+    How to fix: in Cloudflare, add the identity provider to the application's login
+    methods (Access > Applications > the application > Login methods), or point the probe
+    at the identity provider the application uses.
+
+    References: Cloudflare API: Access applications; Cloudflare generic OIDC.
+    """
+    setup = ctx.settings.access
+    app = setup.app if setup is not None else None
+    if setup is None or app is None:
+        yield skipped("no Access application read (--cloudflare-app ID)")
+        return
+    actual = {"allowed_idps": list(app.allowed_idps), "application": app.as_json()}
+    if not app.allowed_idps:
+        yield passed(
+            f"application {app.name!r} allows every identity provider of the account "
+            "(allowed_idps is empty)",
+            actual=actual,
+        )
+        return
+    if setup.idp_id is None:
+        yield warned(
+            f"application {app.name!r} allows only {', '.join(app.allowed_idps)}; the probed "
+            "identity provider's Cloudflare id is unknown",
+            hint="give --cloudflare-idp (or --idp-id) so the probe can tell whether this "
+            "identity provider is allowed",
+            actual=actual,
+        )
+        return
+    if setup.idp_id in app.allowed_idps:
+        yield passed(
+            f"application {app.name!r} allows identity provider {setup.idp_id}",
+            expected=setup.idp_id,
+            actual=actual,
+        )
+        return
+    yield failed(
+        f"application {app.name!r} does not allow identity provider {setup.idp_id}: nobody "
+        "can log in to it through this provider",
+        hint="add the identity provider to the application's login methods in Cloudflare "
+        "(allowed_idps), or probe the identity provider the application uses",
+        subject=setup.idp_id,
+        expected=f"{setup.idp_id} in allowed_idps",
+        actual=actual,
+    )

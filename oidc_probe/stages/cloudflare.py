@@ -1,14 +1,18 @@
-"""Read an identity provider, an application's policies and Access groups from Cloudflare's API.
+"""Read an identity provider, an Access application, its policies, Access groups and Zero
+Trust lists from Cloudflare's API.
 
 Plain GET requests on the v4 API (``https://api.cloudflare.com/client/v4``) with the
 token from ``CLOUDFLARE_API_TOKEN``; responses are the documented envelope
-``{"success", "errors", "messages", "result", "result_info"}``. Every failure (HTTP
-error, error envelope, unreachable API, not JSON) is one :class:`CloudflareApiError`
-line naming the request, never a traceback.
+``{"success", "errors", "messages", "result", "result_info"}``. Applications and their
+policies live under ``/accounts/{id}`` or, for zone-scoped apps, ``/zones/{id}``
+(cloudflare-python ``zero_trust.access.applications``: "account_id ... Mutually exclusive
+with the Zone ID"). Every failure (HTTP error, error envelope, unreachable API, not JSON)
+is one :class:`CloudflareApiError` line naming the request, never a traceback.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,28 +46,43 @@ class CloudflareApi:
     base: str
     account: str
     token: str
+    zone: str | None = None  # zone-scoped Access resources (--cloudflare-zone)
 
     def result(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """The ``result`` of ``GET /accounts/{account}/{path}``; the whole envelope is checked."""
         return self._envelope(path, params).get("result")
 
     def items(self, path: str) -> list[Any]:
-        """Every item of a paged collection (``page``/``per_page`` until an empty page)."""
+        """Every item of a paged collection (``page``/``per_page`` until an empty page).
+
+        A response without ``result_info`` is a single page (the SDK's ``SyncSinglePage``),
+        and a page whose items repeat an earlier page (an API that ignores ``page``) ends
+        the reading, so nothing is read or counted twice.
+        """
         found: list[Any] = []
+        seen: set[str] = set()
         for page in range(1, MAX_PAGES + 1):
             doc = self._envelope(path, {"page": str(page), "per_page": str(PER_PAGE)})
             result = doc.get("result")
             if not isinstance(result, list):
                 raise self._error(path, "'result' is not a list")
+            fingerprint = json.dumps(result, sort_keys=True, default=str)
+            if result and fingerprint in seen:
+                break
+            seen.add(fingerprint)
             found += result
             info = doc.get("result_info")
             total = info.get("total_pages") if isinstance(info, dict) else None
-            if not result or (isinstance(total, int) and page >= total):
+            if (
+                not result
+                or not isinstance(info, dict)
+                or (isinstance(total, int) and page >= total)
+            ):
                 break
         return found
 
     def _envelope(self, path: str, params: Mapping[str, str] | None) -> dict[str, Any]:
-        url = f"{self.base.rstrip('/')}/accounts/{self.account}/{path}"
+        url = f"{self.base.rstrip('/')}/{self._scoped(path)}"
         headers = {"authorization": f"Bearer {self.token}", "accept": "application/json"}
         exchange = fetch(self.client, "GET", url, headers=headers, params=params)
         if exchange.error is not None:
@@ -80,8 +99,15 @@ class CloudflareApi:
             raise self._error(path, f"success is not true: {api_errors(doc)}")
         return doc
 
+    def _scoped(self, path: str) -> str:
+        """Access resources live under the zone when one is given; Zero Trust lists are
+        account resources."""
+        if self.zone is not None and path.startswith("access/"):
+            return f"zones/{self.zone}/{path}"
+        return f"accounts/{self.account}/{path}"
+
     def _error(self, path: str, message: str) -> CloudflareApiError:
-        return CloudflareApiError(f"Cloudflare API GET /accounts/{self.account}/{path}: {message}")
+        return CloudflareApiError(f"Cloudflare API GET /{self._scoped(path)}: {message}")
 
 
 def identity_provider(api: CloudflareApi, idp_id: str) -> dict[str, Any]:
@@ -96,6 +122,50 @@ def identity_provider(api: CloudflareApi, idp_id: str) -> dict[str, Any]:
             "(oidc-probe checks generic OIDC identity providers)"
         )
     return result
+
+
+def application(api: CloudflareApi, app_id: str) -> dict[str, Any]:
+    """The application object (``aud``, ``allowed_idps``, ``session_duration``, ``mfa_config``,
+    ``policies``): ``GET /{accounts|zones}/{id}/access/apps/{app}`` (cloudflare-python
+    ``ApplicationGetResponse``)."""
+    path = f"access/apps/{app_id}"
+    result = api.result(path)
+    if not isinstance(result, dict):
+        raise api._error(path, "'result' is not an application object")
+    return result
+
+
+def list_values(api: CloudflareApi, list_id: str) -> list[str]:
+    """The values of a Zero Trust list: ``GET /accounts/{id}/gateway/lists/{list}/items``.
+
+    The API schema gives ``result`` as an array of arrays of items ``{value, description,
+    created_at}`` and the SDK reads it as one page (``SyncSinglePage``); both nestings are
+    accepted.
+    """
+    path = f"gateway/lists/{list_id}/items"
+    result = api.result(path)
+    if not isinstance(result, list):
+        raise api._error(path, "'result' is not a list")
+    rows = [r for item in result for r in (item if isinstance(item, list) else [item])]
+    return [
+        str(r["value"]) for r in rows if isinstance(r, dict) and isinstance(r.get("value"), str)
+    ]
+
+
+def email_list_ids(policies: list[Any], groups: list[Any]) -> list[str]:
+    """The ids of the lists that ``email_list`` rules of the policies and groups name."""
+    found: list[str] = []
+    for item in [*policies, *groups]:
+        if not isinstance(item, dict):
+            continue
+        for key in ("include", "require", "exclude"):
+            rules = item.get(key)
+            for rule in rules if isinstance(rules, list) else []:
+                target = rule.get("email_list") if isinstance(rule, dict) else None
+                list_id = target.get("id") if isinstance(target, dict) else None
+                if isinstance(list_id, str) and list_id not in found:
+                    found.append(list_id)
+    return found
 
 
 def app_policies(api: CloudflareApi, app_id: str) -> list[dict[str, Any]]:

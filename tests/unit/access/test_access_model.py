@@ -329,3 +329,49 @@ def test_auth_method_matches_amr_and_no_amr_never_matches() -> None:
 
 def test_warp_and_gateway_are_not_rule_keys() -> None:
     assert "not an Access rule key" in identity().rule(Rule("warp", {})).text
+
+
+# --- the application object and policy flags (issue 24 item 4) -----------------------
+# cloudflare-python SelfHostedApplication / SelfHostedApplicationPolicy; Cloudflare "Enforce
+# MFA": https://developers.cloudflare.com/cloudflare-one/access-controls/policies/mfa-requirements/
+
+
+def test_application_fields_and_mfa_in_words() -> None:
+    from oidc_probe.access.application import parse_application
+
+    app = parse_application(
+        {
+            "id": "a",
+            "name": "Wiki",
+            "aud": "tag",
+            "allowed_idps": ["i1"],
+            "mfa_config": {"mfa_disabled": False, "allowed_authenticators": ["totp"]},
+        },
+        "x",
+    )
+    assert (app.aud, app.allowed_idps, app.mfa) == ("tag", ("i1",), "independent MFA (totp)")
+    assert parse_application({"id": "a"}, "x").allowed_idps == ()
+
+
+def test_policy_flags_make_an_allow_conditional() -> None:
+    flagged = parse_policies(
+        {
+            "name": "P",
+            "decision": "allow",
+            "include": [{"everyone": {}}],
+            "approval_required": True,
+            "isolation_required": True,
+        },
+        "t",
+    )
+    decision = identity().decide(list(flagged))
+    assert decision.after == ("admin approval", "an isolated browser")
+    assert decision.describe().startswith("allow, after admin approval and an isolated browser:")
+
+
+def test_email_list_rules_with_the_list_known() -> None:
+    rule = Rule("email_list", {"id": "l1"})
+    built = build_identity(CLAIMS, CONFIGURED)
+    assert Evaluator(built, email_lists={"l1": ("alice@example.com",)}).rule(rule).matched is True
+    assert Evaluator(built, email_lists={"l1": ("bob@example.com",)}).rule(rule).matched is False
+    assert Evaluator(built).rule(rule).matched is None
