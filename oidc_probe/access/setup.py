@@ -24,3 +24,7 @@ class AccessSetup:
     interactive: bool = True
     app: AccessApp | None = None  # the application object (--cloudflare-app)
     email_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Cloudflare's policy tester (--cloudflare-policy-test): lower-case email -> "approved" or
+    # "blocked"; None when not asked. ``tester_status`` is the test's final status.
+    tester: Mapping[str, str] | None = None
+    tester_status: str = ""

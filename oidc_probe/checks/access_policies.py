@@ -419,3 +419,88 @@ def access_app_allows_idp(ctx: RunContext) -> Iterator[Outcome]:
         expected=f"{setup.idp_id} in allowed_idps",
         actual=actual,
     )
+
+
+TESTER_ACCESS = {"approved": "allow", "blocked": "deny"}
+
+
+@check(
+    "ACC005",
+    "access-policy-tester-agrees",
+    Stage.ACCESS,
+    refs=("CF-policy-tester", "CF-policies"),
+)
+def access_policy_tester_agrees(ctx: RunContext) -> Iterator[Outcome]:
+    """Cloudflare's own policy tester gives this user the decision the probe gives.
+
+    With ``--cloudflare-policy-test`` the probe runs Cloudflare's policy tester on the
+    application's policies through the API (``POST /accounts/{id}/access/policy-tests``,
+    then the test's users with ``status`` "approved" or "blocked"; cloudflare-python
+    ``policy_test_*`` and ``policy_tests/user_list_response`` types) and puts its answer
+    for the user (matched by email) beside ACC001's decision. The tester judges only users
+    who "have logged into the App Launcher or any other Access application at some point",
+    with "the user's identity from their most recent Access login attempt" (Cloudflare:
+    Manage Access policies, "Test your policies").
+
+    Why it matters: the probe models Access; the tester is Access. A disagreement means
+    the model and Cloudflare read a rule differently (a case-sensitivity question, a
+    claim the last real login carried and this one does not, a rule the probe cannot
+    judge), and the probe's verdict cannot be trusted for this user until it is
+    explained.
+
+    How to fix: compare the identity of the user's last Access login (the tester's) with
+    this login's (ACC001's evidence); a user whose Cognito groups or attributes changed
+    since then is judged on the old values by the tester. Otherwise report the rule to
+    oidc-probe.
+
+    References: Cloudflare: Manage Access policies (Test your policies); Cloudflare:
+    Access policies.
+    """
+    setup = ctx.settings.access
+    if setup is None or setup.tester is None:
+        yield skipped("Cloudflare's policy tester was not asked (--cloudflare-policy-test)")
+        return
+    if setup.tester_status != "complete":
+        yield skipped(f"Cloudflare's policy test did not complete (status {setup.tester_status!r})")
+        return
+    found = decide(ctx)
+    if isinstance(found, str):
+        yield skipped(found)
+        return
+    _, decision = found
+    email = decision_email(ctx)
+    theirs = setup.tester.get(email.lower()) if email else None
+    if theirs is None:
+        yield skipped(
+            f"Cloudflare's policy tester does not know {email or 'this user'}: it judges only "
+            "users who logged in to Access before"
+        )
+        return
+    expected = TESTER_ACCESS.get(theirs, theirs)
+    actual = {"probe": decision.access, "cloudflare": theirs, "decision": decision.describe()}
+    if decision.access == expected:
+        yield passed(
+            f"Cloudflare's policy tester agrees: {theirs} ({decision.access})",
+            expected=expected,
+            actual=actual,
+        )
+    elif decision.access == UNDETERMINED:
+        yield warned(
+            f"Cloudflare's policy tester says {theirs} for the user's last login; the probe's "
+            "decision depends on the request",
+            hint=hints.ACCESS_TESTER,
+            expected=expected,
+            actual=actual,
+        )
+    else:
+        yield failed(
+            f"Cloudflare's policy tester says {theirs}, the probe says {decision.access}",
+            hint=hints.ACCESS_TESTER,
+            expected=expected,
+            actual=actual,
+        )
+
+
+def decision_email(ctx: RunContext) -> str | None:
+    identity = access_identity(ctx)
+    return identity.email if isinstance(identity, AccessIdentity) else None

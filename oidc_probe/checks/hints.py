@@ -244,6 +244,11 @@ FAILED_TO_FETCH = (
     "without the email claim, which community reports tie to the same message (not "
     "documented by Cloudflare)"
 )
+ACCESS_TESTER = (
+    "Cloudflare's tester judges the identity of the user's most recent Access login; if the "
+    "user's Cognito groups or attributes changed since, log in once through Access and test "
+    "again; otherwise the probe and Cloudflare read a rule differently: report it"
+)
 ACCESS_BYPASS_IDENTITY = (
     "Cloudflare: 'Bypass policies do not support identity-based rule types' (Access policies, "
     "Bypass); move the identity rules to an Allow policy, or keep only IP, country or other "

@@ -79,6 +79,12 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         help="read the Access application's policies and their Access groups from the API",
     )
     group.add_argument(
+        "--cloudflare-policy-test",
+        action="store_true",
+        help="also run Cloudflare's policy tester on the application's policies (POST "
+        "/access/policy-tests) and compare its answer for the user with the probe's (ACC005)",
+    )
+    group.add_argument(
         "--cloudflare-api",
         metavar="URL",
         default=API_DEFAULT,
@@ -145,11 +151,16 @@ def access_inputs(
         raise UsageError("--cloudflare-account needs --cloudflare-idp or --cloudflare-app")
     if _opt(args, "cloudflare_zone") is not None and app is None:
         raise UsageError("--cloudflare-zone needs --cloudflare-app")
+    wants_test = bool(_opt(args, "cloudflare_policy_test"))
+    if wants_test and (app is None or _opt(args, "cloudflare_account") is None):
+        raise UsageError("--cloudflare-policy-test needs --cloudflare-app and --cloudflare-account")
     policies, groups = _files(args)
     idp_json = idp_source = None
     idp_id = _opt(args, "idp_id")
     app_object: AccessApp | None = None
     lists: dict[str, tuple[str, ...]] = {}
+    tester: dict[str, str] | None = None
+    tester_status = ""
     if needs_api:
         from oidc_probe.plumbing.http import make_client
 
@@ -163,6 +174,11 @@ def access_inputs(
                 policies += read.policies
                 groups = {**read.groups, **groups}
                 app_object, lists = read.app, read.lists
+                if wants_test:
+                    from oidc_probe.stages.cloudflare import policy_test
+
+                    answer = policy_test(api, read.items)
+                    tester, tester_status = dict(answer.by_email), answer.status
     setup = None
     if policies:
         sources = [*(_opt(args, "policy") or []), *([f"app {app}"] if app else [])]
@@ -174,6 +190,8 @@ def access_inputs(
             interactive=not _opt(args, "any_request"),
             app=app_object,
             email_lists=lists,
+            tester=tester,
+            tester_status=tester_status,
         )
     elif _opt(args, "access_groups"):
         raise UsageError("--access-groups needs policies: give --policy FILE or --cloudflare-app")
@@ -250,6 +268,7 @@ class AppRead:
     policies: list[Policy]
     groups: dict[str, AccessGroup]
     lists: dict[str, tuple[str, ...]]
+    items: list[Any]  # the policies as the API gave them (for the policy tester)
 
 
 def _app(api: CloudflareApi, app_id: str, start: int) -> AppRead:
@@ -275,4 +294,4 @@ def _app(api: CloudflareApi, app_id: str, start: int) -> AppRead:
     if api.account:
         for list_id in email_list_ids(items, group_items):
             lists[list_id] = tuple(list_values(api, list_id))
-    return AppRead(app, policies, groups, lists)
+    return AppRead(app, policies, groups, lists, items)

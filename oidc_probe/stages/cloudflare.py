@@ -13,7 +13,8 @@ is one :class:`CloudflareApiError` line naming the request, never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,33 +82,48 @@ class CloudflareApi:
                 break
         return found
 
-    def _envelope(self, path: str, params: Mapping[str, str] | None) -> dict[str, Any]:
+    def post(self, path: str, body: Any) -> Any:
+        """The ``result`` of ``POST /accounts/{account}/{path}`` with a JSON body."""
+        return self._envelope(path, None, body=json.dumps(body)).get("result")
+
+    def _envelope(
+        self, path: str, params: Mapping[str, str] | None, body: str | None = None
+    ) -> dict[str, Any]:
         url = f"{self.base.rstrip('/')}/{self._scoped(path)}"
         headers = {"authorization": f"Bearer {self.token}", "accept": "application/json"}
-        exchange = fetch(self.client, "GET", url, headers=headers, params=params)
+        method = "GET" if body is None else "POST"
+        if body is not None:
+            headers["content-type"] = "application/json"
+        exchange = fetch(self.client, method, url, headers=headers, params=params, content=body)
         if exchange.error is not None:
-            raise self._error(path, f"unreachable ({exchange.error})")
+            raise self._error(path, f"unreachable ({exchange.error})", method)
         doc = exchange.json_object()
         if exchange.status != 200:
             detail = f": {api_errors(doc)}" if doc is not None else ""
             advice = _STATUS_ADVICE.get(exchange.status or 0, "")
             advice = f" ({advice})" if advice else ""
-            raise self._error(path, f"HTTP {exchange.status}{detail}{advice}")
+            raise self._error(path, f"HTTP {exchange.status}{detail}{advice}", method)
         if doc is None:
-            raise self._error(path, f"not a JSON object ({exchange.content_type or 'no type'})")
+            raise self._error(
+                path, f"not a JSON object ({exchange.content_type or 'no type'})", method
+            )
         if doc.get("success") is not True:
-            raise self._error(path, f"success is not true: {api_errors(doc)}")
+            raise self._error(path, f"success is not true: {api_errors(doc)}", method)
         return doc
 
     def _scoped(self, path: str) -> str:
         """Access resources live under the zone when one is given; Zero Trust lists are
         account resources."""
-        if self.zone is not None and path.startswith("access/"):
+        if (
+            self.zone is not None
+            and path.startswith("access/")
+            and not path.startswith("access/policy-tests")
+        ):
             return f"zones/{self.zone}/{path}"
         return f"accounts/{self.account}/{path}"
 
-    def _error(self, path: str, message: str) -> CloudflareApiError:
-        return CloudflareApiError(f"Cloudflare API GET /{self._scoped(path)}: {message}")
+    def _error(self, path: str, message: str, method: str = "GET") -> CloudflareApiError:
+        return CloudflareApiError(f"Cloudflare API {method} /{self._scoped(path)}: {message}")
 
 
 def identity_provider(api: CloudflareApi, idp_id: str) -> dict[str, Any]:
@@ -205,3 +221,73 @@ def _group_ids(items: list[Any]) -> Iterator[str]:
                 group = rule.get("group") if isinstance(rule, dict) else None
                 if isinstance(group, dict) and isinstance(group.get("id"), str):
                     yield group["id"]
+
+
+TESTER_POLICY_KEYS = (
+    "name",
+    "decision",
+    "include",
+    "require",
+    "exclude",
+    "approval_required",
+    "approval_groups",
+    "isolation_required",
+    "purpose_justification_required",
+    "purpose_justification_prompt",
+    "session_duration",
+)
+
+
+@dataclass(frozen=True)
+class TesterAnswer:
+    """Cloudflare's policy tester: each tested user's ``approved``/``blocked``, by email."""
+
+    by_email: Mapping[str, str]
+    status: str  # the test's status: "complete", or why it is not
+    test_id: str = ""
+
+
+def policy_test(
+    api: CloudflareApi,
+    policies: list[Any],
+    *,
+    polls: int = 10,
+    wait: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> TesterAnswer:
+    """Run Cloudflare's policy tester on the application's policies.
+
+    ``POST /accounts/{id}/access/policy-tests`` with the policies (cloudflare-python
+    ``PolicyTestCreateParams``: name, decision, include, require, exclude and the flags)
+    answers ``{id, status}``; ``GET .../policy-tests/{id}`` reports ``status`` ("blocked",
+    "processing", "exceeded time", "complete"); ``GET .../policy-tests/{id}/users`` lists
+    ``{email, status: "approved"|"blocked"}``. The tester judges users who "have logged
+    into the App Launcher or any other Access application at some point" (Cloudflare:
+    Manage Access policies, "Test your policies").
+    """
+    body = {
+        "policies": [
+            {k: p[k] for k in TESTER_POLICY_KEYS if k in p} for p in policies if isinstance(p, dict)
+        ]
+    }
+    started = api.post("access/policy-tests", body)
+    test_id = started.get("id") if isinstance(started, dict) else None
+    if not isinstance(test_id, str) or not test_id:
+        raise api._error("access/policy-tests", "no test id in 'result'", "POST")
+    status = "processing"
+    for attempt in range(polls):
+        state = api.result(f"access/policy-tests/{test_id}")
+        status = str(state.get("status")) if isinstance(state, dict) else "unknown"
+        if status != "processing":
+            break
+        if attempt + 1 < polls:
+            sleep(wait)
+    if status != "complete":
+        return TesterAnswer({}, status, test_id)
+    users = api.items(f"access/policy-tests/{test_id}/users")
+    by_email = {
+        str(u["email"]).lower(): str(u.get("status"))
+        for u in users
+        if isinstance(u, dict) and isinstance(u.get("email"), str)
+    }
+    return TesterAnswer(by_email, status, test_id)

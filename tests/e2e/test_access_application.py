@@ -187,3 +187,44 @@ def test_verify_access_takes_the_aud_from_the_application(
     other = verify(signer.sign(aud=["0" * 64]))
     assert finding(other, "CFT003")["status"] == "fail"
     assert json.dumps(cf.APP_AUD) in json.dumps(finding(other, "CFT003"))
+
+
+# Issue 24 item 5: Cloudflare's policy tester beside the probe. The tester judges users who
+# "have logged into the App Launcher or any other Access application at some point" and
+# reports "approved"/"blocked" per user (Cloudflare, Manage Access policies, "Test your
+# policies": https://developers.cloudflare.com/cloudflare-one/access-controls/policies/
+# policy-management/#test-your-policies; cloudflare-python policy_tests/user_list_response).
+@pytest.mark.parametrize(
+    ("tester", "status"),
+    [
+        ({"demo@example.com": "approved"}, "pass"),
+        ({"demo@example.com": "blocked"}, "fail"),
+        ({"someone-else@example.com": "approved"}, "skip"),
+    ],
+)
+def test_the_policy_tester_answer_beside_the_probe(
+    emulator: Emulator,
+    stand_in: tuple[str, cf.CloudflareData],
+    tester: dict[str, str],
+    status: str,
+) -> None:
+    base, data = stand_in
+    serve(data, [ADMINS])
+    data.tester = tester
+    result = run(emulator, base, "--cloudflare-policy-test")
+    acc005 = finding(result, "ACC005")
+    assert acc005["status"] == status, acc005
+    assert (result.code == 1) == (status == "fail")
+    if status == "fail":
+        assert acc005["message"] == "Cloudflare's policy tester says blocked, the probe says allow"
+    assert f"/client/v4/accounts/{cf.ACCOUNT}/access/policy-tests" in data.requests
+
+
+def test_without_the_flag_the_tester_is_not_run(
+    emulator: Emulator, stand_in: tuple[str, cf.CloudflareData]
+) -> None:
+    base, data = stand_in
+    serve(data, [ADMINS])
+    result = run(emulator, base)
+    assert finding(result, "ACC005")["status"] == "skip"
+    assert not any("policy-tests" in p for p in data.requests)
