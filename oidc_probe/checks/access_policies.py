@@ -16,7 +16,7 @@ from oidc_probe.access.evaluate import (
     Evaluator,
     RuleResult,
 )
-from oidc_probe.access.everyone import EVERYONE_SOURCES, admitting_everyone
+from oidc_probe.access.everyone import EVERYONE_SOURCES, admitting_everyone, login_method_only
 from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
@@ -225,9 +225,14 @@ def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
     setup = ctx.settings.access
     if setup is None:
         return
-    for broad in admitting_everyone(setup.policies, setup.groups):
+    signup = _self_sign_up(ctx)
+    broad_ones = [
+        *admitting_everyone(setup.policies, setup.groups),
+        *login_method_only(setup.policies),
+    ]
+    for broad in broad_ones:
         yield warned(
-            broad.describe(),
+            broad.describe() + signup,
             hint=hints.ACCESS_EVERYONE,
             subject=broad.policy.name,
             expected="an include that names who may get in, or a require rule",
@@ -343,6 +348,27 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
         expected=f"<= {limit}",
         actual=actual,
     )
+
+
+SIGN_UP_SOURCE = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
+    "API_AdminCreateUserConfigType.html"
+)
+
+
+def _self_sign_up(ctx: RunContext) -> str:
+    """With ``--aws``: the pool lets users sign themselves up (AWS: AllowAdminCreateUserOnly
+    "Set to False if users can sign themselves up via an app"), so an unrestricted include
+    admits anyone who can create an account."""
+    audit = ctx.pool_audit
+    pool = audit.pool if audit is not None else None
+    config = pool.get("AdminCreateUserConfig") if isinstance(pool, dict) else None
+    if isinstance(config, dict) and config.get("AllowAdminCreateUserOnly") is False:
+        return (
+            "; the Cognito pool lets users sign themselves up (AllowAdminCreateUserOnly is "
+            f"false, {SIGN_UP_SOURCE}), so this admits anyone who can create an account"
+        )
+    return ""
 
 
 def _policy_claims(setup: AccessSetup) -> list[str]:

@@ -145,3 +145,30 @@ def test_require_mfa_denies_a_cognito_user_and_says_why(emulator: Emulator, tmp_
     )
     assert verified.code == 0, verified.stdout
     assert verified.statuses("ACC002") == ["pass"]
+
+
+def test_an_allow_whose_include_is_only_a_login_method_is_a_warning(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # Login Methods "checks the identity provider used at the time of login" (Cloudflare,
+    # Access policies, selectors): alone, it admits every identity of that provider.
+    pool_only = {
+        "name": "Pool",
+        "decision": "allow",
+        "include": [{"login_method": {"id": "idp-1"}}],
+    }
+    result = probe(
+        emulator,
+        "--policy",
+        policy_file(tmp_path, pool_only),
+        "--idp-id",
+        "idp-1",
+        "--expect-access",
+        "allow",
+    )
+    assert result.code == 0, result.stdout
+    decision, warning = acc(result)
+    assert decision["status"] == "pass"
+    assert warning["status"] == "warn"
+    assert warning["subject"] == "Pool"
+    assert "an include of only Login Methods (idp-1) and no require rule" in warning["message"]
