@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from oidc_probe.access.policies import DECISION_NAMES, AccessGroup, Policy, Rule
 
 EVERYONE_SOURCES = (
-    "https://developers.cloudflare.com/cloudflare-one/api-terraform/access-api-examples/",
+    "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/api-terraform/access-api-examples/",
     "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/",
 )
 BROAD_DECISIONS = ("allow", "bypass")
