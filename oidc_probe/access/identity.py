@@ -95,6 +95,18 @@ CUSTOM_CLAIM_BUDGET_NOTE = (
     "configured claims list first"
 )
 GROUPS_CLAIM = "groups"
+UNCERTAIN_NAME = (
+    "ASSUMED: taken from the ID token's name claim (Cloudflare's UserIdentity has a name; "
+    "no page says which claim fills it for generic OIDC)"
+)
+UNCERTAIN_GROUPS = (
+    "the values of the claim named groups (Cloudflare generic OIDC); UNSETTLED: whether "
+    "Access keeps them as strings or as objects ({id, name}) as for other identity providers"
+)
+UNCERTAIN_AMR = (
+    "ASSUMED: the ID token's amr values (Cloudflare: Access follows RFC 8176 and may store "
+    "the MFA method reported by the IdP in its JWT)"
+)
 
 
 @dataclass(frozen=True)
@@ -128,14 +140,34 @@ class AccessIdentity:
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict[str, Any]:
-        """The get-identity shape (the IdP-derived part)."""
+        """The get-identity shape (the IdP-derived part), with what is uncertain marked.
+
+        ``email``, ``idp`` (``{id, type}``) and ``oidc_fields`` follow Cloudflare's identity
+        (cloudflare-python ``access/users/identity.py``; the generic OIDC page's
+        ``oidc_fields`` sample). ``name`` is in the policy checker's ``UserIdentity``
+        (``applications/user_policy_check_list_response.py``); ``groups`` and ``amr`` appear
+        in no Cloudflare sample for generic OIDC: their shapes here are the ID token's, and
+        ``uncertain`` says so.
+        """
         body: dict[str, Any] = {
             "email": self.email,
             "idp": {"id": self.idp_id, "type": self.idp_type},
             "oidc_fields": dict(self.oidc_fields),
         }
+        uncertain: dict[str, str] = {}
+        name = self.claims.get("name")
+        if isinstance(name, str):
+            body["name"] = name
+            uncertain["name"] = UNCERTAIN_NAME
         if self.groups is not None:
             body["groups"] = list(self.groups)
+            uncertain["groups"] = UNCERTAIN_GROUPS
+        amr = self.claims.get("amr")
+        if amr is not None:
+            body["amr"] = [v if isinstance(v, str) else json.dumps(v) for v in values_of(amr)]
+            uncertain["amr"] = UNCERTAIN_AMR
+        if uncertain:
+            body["uncertain"] = uncertain
         return body
 
 

@@ -172,3 +172,18 @@ def test_an_allow_whose_include_is_only_a_login_method_is_a_warning(
     assert warning["status"] == "warn"
     assert warning["subject"] == "Pool"
     assert "an include of only Login Methods (idp-1) and no require rule" in warning["message"]
+
+
+def test_what_access_will_see_marks_name_groups_and_amr_as_uncertain(emulator: Emulator) -> None:
+    # Cloudflare's identity shapes: email, idp {id, type}, oidc_fields (generic OIDC page);
+    # name in the policy checker's UserIdentity (cloudflare-python
+    # applications/user_policy_check_list_response.py). No Cloudflare sample shows groups or
+    # amr for generic OIDC, so the view marks them; a Cognito token has neither.
+    result = probe(emulator)
+    identity = result.json()["access_view"]["identity"]
+    assert identity["name"] == "Demo User"
+    assert "ASSUMED" in identity["uncertain"]["name"]
+    assert "amr" not in identity  # Cognito user-pool ID tokens carry no amr
+    assert "groups" not in identity  # cognito:groups is not a claim named groups
+    text = probe(emulator, fmt="text").stdout
+    assert "Demo User" in text
