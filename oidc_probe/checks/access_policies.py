@@ -43,7 +43,8 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
     if isinstance(claims, str):
         return claims
     if ctx.signature is None or ctx.signature.valid is not True:
-        # Access rejects a token it cannot verify; its claims decide nothing.
+        # Access verifies the ID token with the keys at certs_url (Cloudflare generic OIDC:
+        # "Supported algorithms for verifying generic OIDC tokens"); unverified, it decides nothing.
         return "the ID token signature was not verified, so Access rejects the login (see IDT004)"
     setup = ctx.settings.access
     idp_id = setup.idp_id if setup is not None else None

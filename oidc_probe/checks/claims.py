@@ -1,6 +1,8 @@
 """Claim checks (CLM001-CLM006): the identity Access will read from the ID token.
 
-Access reads claims from the ID token only (it does not call userinfo), so every
+Access reads claims from the ID token (Cloudflare generic OIDC: "ensure that the custom
+claim is included in your OIDC ID token"; the email claim is looked up "in the OIDC ID
+token"); that it never calls userinfo is an ASSUMPTION from third-party reports. Every
 check here judges the ID token; userinfo is consulted only to explain a missing claim.
 """
 
@@ -239,8 +241,10 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
 def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
     """No claim Access needs (email or configured) is in userinfo but missing from the ID token.
 
-    Why it matters: Access reads the user's identity from the ID token only; it does not
-    call the userinfo endpoint. A claim the provider releases only through userinfo is
+    Why it matters: Access reads the user's identity from the ID token (Cloudflare generic
+    OIDC: "ensure that the custom claim is included in your OIDC ID token"); that it does
+    not call the userinfo endpoint is an ASSUMPTION (strong third-party evidence, no
+    Cloudflare statement). A claim the provider releases only through userinfo is
     invisible to Access, even though other tools (which call userinfo) show it. This is
     the most common cause of "email missing" login failures with generic providers.
 

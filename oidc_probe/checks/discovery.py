@@ -415,8 +415,9 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
     What it checks: when code_challenge_methods_supported is listed it includes
     ``S256``; when it is not listed nothing can be concluded (info).
 
-    Why it matters: with pkce_enabled, Access sends an S256 code challenge on every
-    login; a provider without S256 rejects the request or the code exchange.
+    Why it matters: with pkce_enabled, "PKCE will be performed on all login attempts"
+    (Cloudflare generic OIDC); that Access uses the S256 method is an ASSUMPTION (Cloudflare
+    does not name it). A provider without S256 would reject the request or the exchange.
 
     How to fix: enable S256 PKCE at the provider, or set ``pkce_enabled`` to false
     in the Cloudflare config. Cognito supports S256 without listing it.
