@@ -177,7 +177,7 @@ class Decision:
 
     def describe(self) -> str:
         text = self._describe()
-        if self.after and text.startswith("allow:"):
+        if self.after and not self.branches and text.startswith("allow:"):
             text = f"allow, after {' and '.join(self.after)}:" + text[len("allow:") :]
         return (
             f"{text} (assumed: an interactive login, see --any-request)" if self.assumed else text
@@ -330,7 +330,8 @@ class Evaluator:
         else:
             name = DECISION_NAMES.get(primary.policy.decision, primary.policy.decision)
             rule = f" ({primary.deciding.text})" if primary.deciding is not None else ""
-            branches.append(f"otherwise {name} policy {primary.policy.name!r}{rule}")
+            then = f" after {' and '.join(after)}" if after else ""
+            branches.append(f"otherwise {name} policy {primary.policy.name!r}{then}{rule}")
         decisions = {NO_MATCH if i is None else active[i].decision for i in outcomes.values()}
         if len(decisions) > 1:
             outcome = access_of(outcome)
