@@ -171,7 +171,12 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     types") is reported with a warning and not evaluated. Authentication method rules
     match the ID token's ``amr`` values (Cloudflare: "based on the amr identifier", RFC
     8176; ASSUMED that Access reads the ID token's ``amr`` for generic OIDC); a token
-    without ``amr``, which every Cognito user-pool ID token is, matches none. What no
+    without ``amr``, which every Cognito user-pool ID token is, matches none. With
+    ``--cloudflare-app``, ``email_list`` rules are judged on the Zero Trust list read from
+    the API, and an allow by a policy with ``approval_required``,
+    ``purpose_justification_required``, ``isolation_required`` or independent MFA (the
+    policy's ``mfa_config``, else the application's) reads "allow, after ..." (see
+    docs/access-application.md). What no
     Cloudflare page settles (case of emails and claim values, subdomains for "Emails
     ending in", non-string claim values) is marked UNSETTLED in the finding, and such a
     rule counts as unknown. Each Allow or Bypass policy whose include is Everyone
