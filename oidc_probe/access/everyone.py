@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from oidc_probe.access.policies import DECISION_NAMES, AccessGroup, Policy, Rule
 
 EVERYONE_SOURCES = (
-    "https://developers.cloudflare.com/cloudflare-one/api-terraform/access-api-examples/",
+    "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/api-terraform/access-api-examples/",
     "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/",
 )
 BROAD_DECISIONS = ("allow", "bypass")
@@ -40,6 +40,11 @@ class Everyone:
             else "any identity that signs in through the identity provider gets in (every user "
             "of the Cognito pool, and of any other login method the application allows)"
         )
+        if self.path.startswith("an include of only Login Methods"):
+            who = (
+                "any identity that signs in through that login method gets in (every user of "
+                "the Cognito pool, when it is that identity provider)"
+            )
         excluded = len(self.policy.exclude)
         but = f", except what its {excluded} exclude rule(s) leave out" if excluded else ""
         return f"{name} policy {self.policy.name!r} has {self.path} and no require rule: {who}{but}"
@@ -55,6 +60,21 @@ def admitting_everyone(
         path = _everyone_path(policy.include, groups, set())
         if path is not None:
             yield Everyone(policy, f"include {path}")
+
+
+def login_method_only(policies: tuple[Policy, ...]) -> Iterator[Everyone]:
+    """The Allow policies whose include is only Login Methods rules, with no require rule.
+
+    A Login Methods rule "checks the identity provider used at the time of login"
+    (Cloudflare's selector table): as the only include, it admits every identity of that
+    provider, as Everyone does.
+    """
+    for policy in policies:
+        if policy.decision != "allow" or policy.require or not policy.include:
+            continue
+        if all(rule.selector == "login_method" for rule in policy.include):
+            ids = ", ".join(str(r.params.get("id", "")) for r in policy.include)
+            yield Everyone(policy, f"an include of only Login Methods ({ids})")
 
 
 def _everyone_path(

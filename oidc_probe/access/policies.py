@@ -50,6 +50,10 @@ class Policy:
     precedence: int | None = None
     id: str = ""
     order: int = 0  # position in the files read, the tie-breaker when precedence is missing
+    # What an Allow asks of the user first (approval_required, purpose_justification_required,
+    # isolation_required, mfa_config), in words: "admin approval", "a purpose justification".
+    conditions: tuple[str, ...] = ()
+    session_duration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,32 @@ def _policy(item: Any, where: str, order: int) -> Policy:
         precedence=precedence,
         id=str(item.get("id") or ""),
         order=order,
+        conditions=_conditions(item),
+        session_duration=item.get("session_duration")
+        if isinstance(item.get("session_duration"), str)
+        else None,
     )
+
+
+def _conditions(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The policy flags that make an Allow conditional (cloudflare-python ``ApplicationPolicy``:
+    approval_required "Requires the user to request access from an administrator at the start
+    of each session", purpose_justification_required "Require users to enter a justification",
+    isolation_required "served in an isolated browser"; ``mfa_config``: Cloudflare "Enforce
+    MFA", independent MFA per policy)."""
+    from oidc_probe.access.application import mfa_setting
+
+    found = []
+    if item.get("approval_required") is True:
+        found.append("admin approval")
+    if item.get("purpose_justification_required") is True:
+        found.append("a purpose justification")
+    if item.get("isolation_required") is True:
+        found.append("an isolated browser")
+    mfa = mfa_setting(item.get("mfa_config"))
+    if mfa is not None:
+        found.append(mfa)  # "MFA disabled" too: it overrides the application's MFA
+    return tuple(found)
 
 
 def _rules(item: Mapping[str, Any], key: str, where: str) -> tuple[Rule, ...]:

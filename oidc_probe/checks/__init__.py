@@ -3,7 +3,7 @@
 ``registry`` is how a check registers; ``catalogue`` imports every check module and
 answers "which checks are there" (``all_checks``, ``get_check``, ``run_checks``). One module per stage
 (``config``, ``discovery``, ``jwks``, ``authorize``, ``token``, ``id_token``,
-``claims``, ``scopes``, ``userinfo``, ``active``, ``expect``, ``pool``, ``access_policies``,
+``claims``, ``scopes``, ``userinfo``, ``active``, ``expect``, ``pool``, ``access_policies``, ``access_app``,
 ``access_token``); shared helpers are ``_support``,
 ``_inputs``, ``_claims``, ``_pool_causes`` and ``hints``; ``applicability`` says which checks a login
 mode cannot judge.

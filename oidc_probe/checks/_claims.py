@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from oidc_probe.checks import hints
 from oidc_probe.core.cognito import is_cognito_issuer
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import RunContext
@@ -159,6 +160,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
             "configure the identity provider to include the user's email in the ID token "
             "(usually released by the 'email' scope)"
         )
+    parts.append(hints.FAILED_TO_FETCH)
     return "; ".join(parts)
 
 

@@ -16,7 +16,7 @@ from oidc_probe.access.evaluate import (
     Evaluator,
     RuleResult,
 )
-from oidc_probe.access.everyone import EVERYONE_SOURCES, admitting_everyone
+from oidc_probe.access.everyone import EVERYONE_SOURCES, admitting_everyone, login_method_only
 from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
@@ -34,7 +34,7 @@ from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skippe
 
 NO_POLICIES = "no Access policies given (--policy FILE or --cloudflare-app ID)"
 GROUP_CLAIMS = ("cognito:groups", "groups")
-REFS = ("CF-policies", "CF-generic-oidc", "COGNITO-groups")
+REFS = ("CF-policies", "CF-generic-oidc", "COGNITO-groups", "CF-mfa", "RFC8176")
 
 
 def access_identity(ctx: RunContext) -> AccessIdentity | str:
@@ -43,7 +43,8 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
     if isinstance(claims, str):
         return claims
     if ctx.signature is None or ctx.signature.valid is not True:
-        # Access rejects a token it cannot verify; its claims decide nothing.
+        # Access verifies the ID token with the keys at certs_url (Cloudflare generic OIDC:
+        # "Supported algorithms for verifying generic OIDC tokens"); unverified, it decides nothing.
         return "the ID token signature was not verified, so Access rejects the login (see IDT004)"
     setup = ctx.settings.access
     idp_id = setup.idp_id if setup is not None else None
@@ -58,7 +59,14 @@ def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
     identity = access_identity(ctx)
     if isinstance(identity, str):
         return identity
-    return setup, Evaluator(identity, setup.groups).decide(setup.policies)
+    evaluator = Evaluator(
+        identity,
+        setup.groups,
+        interactive=setup.interactive,
+        email_lists=setup.email_lists,
+        app_mfa=setup.app.mfa if setup.app is not None else None,
+    )
+    return setup, evaluator.decide(setup.policies)
 
 
 def evidence(decision: Decision) -> dict[str, Any]:
@@ -75,6 +83,16 @@ def evidence(decision: Decision) -> dict[str, Any]:
         + (f" ({p.deciding.text})" if p.deciding is not None else "")
         for p in decision.trace
     ]
+    if decision.after:
+        body["after"] = list(decision.after)
+    if result is not None and result.policy.session_duration:
+        body["session_duration"] = result.policy.session_duration
+    if decision.branches:
+        body["branches"] = list(decision.branches)
+    if decision.not_evaluated:
+        body["not_evaluated"] = list(decision.not_evaluated)
+    if decision.assumed:
+        body["assumed"] = decision.assumed
     if len(decision.trace) > 1:
         body["order"] = ORDER_NOTE
     if decision.unsettled:
@@ -98,10 +116,20 @@ def decision_hint(ctx: RunContext, decision: Decision, fallback: str = "") -> st
             elif name in claims and name not in ctx.config.claims:
                 parts.append(f"{name}: {hints.ACCESS_CLAIM_NOT_CONFIGURED}")
     if decision.outcome == UNDETERMINED:
-        parts.append(hints.ACCESS_UNDETERMINED)
+        parts.append(
+            hints.ACCESS_UNDETERMINED if decision.depends_on_request else hints.ACCESS_UNKNOWN_DATA
+        )
+    if any(
+        r.rule.selector == "auth_method" and r.matched is False and r.compared is None
+        for p in decision.trace
+        for r in p.results
+    ):
+        parts.append(hints.ACCESS_NO_AMR)
     if not parts and fallback:
         parts.append(fallback)
     parts += list(decision.unsettled)
+    if decision.assumed:
+        parts.append(decision.assumed)
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -128,27 +156,51 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     decided, and the values it compared. Semantics, from Cloudflare's policy page:
     include rules are OR, require rules AND, exclude rules NOT; Bypass and Service Auth
     policies run first, then Allow and Block by precedence, and the first that matches
-    decides; OIDC Claim rules match whole values, array claims split into values. What
-    no Cloudflare page settles (case of emails and claim values, subdomains for "Emails
-    ending in", non-string claim values, amr for generic OIDC) is marked UNSETTLED in
-    the finding, and such a rule gives "undetermined" rather than a guess. Each Allow or
-    Bypass policy whose include is Everyone (directly or through an Access group) with no
-    require rule adds a warning: it lets in any identity that signs in through the
-    identity provider (Cloudflare's Access API examples give the Everyone rule as "allow
-    anyone to log in").
+    decides; OIDC Claim rules match whole values, array claims split into values. Rules
+    that depend on the request (IP, country, device posture, ...) do not stop the
+    evaluation: the policies are run over every outcome of those rules, and when every
+    outcome gives the user the same access, that is the decision, with the branches named
+    ("allow: Bypass policy 'Office' when ip(...) matches, otherwise Allow policy
+    'Admins'"); only when outcomes differ is it "undetermined", naming the rule that
+    decides. ``check`` assumes an interactive login (no service token, no client
+    certificate, no linked-app token: Cloudflare says those rules need the Service Auth
+    action, which covers "flows that do not require an identity provider IdP login"), so
+    those rules do not match and Service Auth policies do not admit the user; the
+    assumption is stated, and ``--any-request`` drops it. A Bypass policy with
+    identity-based rules (Cloudflare: "Bypass policies do not support identity-based rule
+    types") is reported with a warning and not evaluated. Authentication method rules
+    match the ID token's ``amr`` values (Cloudflare: "based on the amr identifier", RFC
+    8176; ASSUMED that Access reads the ID token's ``amr`` for generic OIDC); a token
+    without ``amr``, which every Cognito user-pool ID token is, matches none. With
+    ``--cloudflare-app``, ``email_list`` rules are judged on the Zero Trust list read from
+    the API, and an allow by a policy with ``approval_required``,
+    ``purpose_justification_required``, ``isolation_required`` or independent MFA (the
+    policy's ``mfa_config``, else the application's) reads "allow, after ..." (see
+    docs/access-application.md). What no
+    Cloudflare page settles (case of emails and claim values, subdomains for "Emails
+    ending in", non-string claim values) is marked UNSETTLED in the finding, and such a
+    rule counts as unknown. Each Allow or Bypass policy whose include is Everyone
+    (directly or through an Access group) with no require rule adds a warning: it lets in
+    any identity that signs in through the identity provider (Cloudflare's Access API
+    examples give the Everyone rule as "allow anyone to log in").
 
     Why it matters: "will alice get in, and why not?" is decided by these rules, not by
-    the ID token alone; the dashboard's Test shows no decision. An Include Everyone
-    policy admits every user of the Cognito pool, anyone who can sign up among them.
+    the ID token alone. Cloudflare's policy tester answers it per user, but only for users
+    who "have logged into the App Launcher or any other Access application at some point"
+    (Cloudflare: Manage Access policies, "Test your policies"); this check answers before
+    the first login and names the rule. An Include Everyone policy admits
+    every user of the Cognito pool, anyone who can sign up among them.
 
-    How to fix: a warning means a rule that could decide depends on the request (IP,
-    country, device posture, certificates, service tokens, WARP, an Access group or
-    list not given): Access decides when the user connects. Give ``--access-groups``
-    for group rules. A deny names the rule: fix the user's attributes or groups in
-    Cognito, or the policy. For Include Everyone, name who may get in (an email domain,
-    an Access group, an OIDC Claim rule on ``cognito:groups``) or add a require rule.
+    How to fix: a warning means a rule whose outcome changes the decision depends on the
+    request (IP, country, device posture, ...) or on data not given (an Access group or
+    list): Access decides when the user connects. Give ``--access-groups`` for group
+    rules. A deny names the rule: fix the user's attributes or groups in Cognito, or the
+    policy. For Include Everyone, name who may get in (an email domain, an Access group,
+    an OIDC Claim rule on ``cognito:groups``) or add a require rule. For MFA with
+    Cognito, use Cloudflare's independent MFA rather than an Authentication method rule.
 
-    References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups.
+    References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups;
+    Cloudflare: Enforce MFA; RFC 8176.
     """
     found = decide(ctx)
     if isinstance(found, str):
@@ -164,6 +216,13 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
             yield failed(message, hint=hint, actual=actual)
         else:
             yield Outcome(Status.PASS, message, hint, actual=actual)
+        for note in decision.not_evaluated:
+            yield warned(
+                note,
+                hint=hints.ACCESS_BYPASS_IDENTITY,
+                expected="Bypass policies with non-identity rules only (IP, country, ...)",
+                actual={"policies_from": setup.source},
+            )
     yield from _admitting_everyone(ctx)
 
 
@@ -172,9 +231,14 @@ def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
     setup = ctx.settings.access
     if setup is None:
         return
-    for broad in admitting_everyone(setup.policies, setup.groups):
+    signup = _self_sign_up(ctx)
+    broad_ones = [
+        *admitting_everyone(setup.policies, setup.groups),
+        *login_method_only(setup.policies),
+    ]
+    for broad in broad_ones:
         yield warned(
-            broad.describe(),
+            broad.describe() + signup,
             hint=hints.ACCESS_EVERYONE,
             subject=broad.policy.name,
             expected="an include that names who may get in, or a require rule",
@@ -248,7 +312,7 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     every claim), but an application that repeats the decision from the token (a role
     check on ``custom["cognito:groups"]``) sees nothing for that user, without any
     error. Whether policy evaluation itself ever uses the trimmed claims is UNSETTLED.
-    The budget is approximate (see CLM006).
+    The budget is approximate, derived from the 4 KB cookie limit (see CLM006).
 
     How to fix: put the claims the policies use first in the Cloudflare claims list,
     remove claims nobody reads, or reduce the user's groups.
@@ -290,6 +354,27 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
         expected=f"<= {limit}",
         actual=actual,
     )
+
+
+SIGN_UP_SOURCE = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
+    "API_AdminCreateUserConfigType.html"
+)
+
+
+def _self_sign_up(ctx: RunContext) -> str:
+    """With ``--aws``: the pool lets users sign themselves up (AWS: AllowAdminCreateUserOnly
+    "Set to False if users can sign themselves up via an app"), so an unrestricted include
+    admits anyone who can create an account."""
+    audit = ctx.pool_audit
+    pool = audit.pool if audit is not None else None
+    config = pool.get("AdminCreateUserConfig") if isinstance(pool, dict) else None
+    if isinstance(config, dict) and config.get("AllowAdminCreateUserOnly") is False:
+        return (
+            "; the Cognito pool lets users sign themselves up (AllowAdminCreateUserOnly is "
+            f"false, {SIGN_UP_SOURCE}), so this admits anyone who can create an account"
+        )
+    return ""
 
 
 def _policy_claims(setup: AccessSetup) -> list[str]:

@@ -37,8 +37,10 @@ def access_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     The key is the one whose ``kid`` matches the token header among the ``keys`` of
     ``https://<team>.cloudflareaccess.com/cdn-cgi/access/certs`` (or ``--certs FILE``);
-    keys are never taken from the token header, and only the algorithms oidc-probe
-    accepts for ID tokens are tried (``none`` never).
+    keys are never taken from the token header, and only RS256 is accepted: Cloudflare
+    "generates the signature by signing the encoded header and payload using the SHA-256
+    algorithm (RS256)" (Application token page), so a token with any other ``alg``, even
+    one that verifies with the team's key, is not one Access issued.
 
     Why it matters: the application trusts the identity in this token only if the
     signature is Cloudflare's; a token signed by anything else is a forgery.
@@ -58,6 +60,16 @@ def access_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         return
     signature = jwt.signature
     evidence = {"alg": signature.alg, "kid": signature.kid, "certs": jwt.certs.describe()}
+    alg = (jwt.token.header or {}).get("alg")
+    if alg != "RS256":
+        yield failed(
+            f"the token's alg is {alg!r}, not RS256, the only algorithm Access signs with",
+            hint="Cloudflare signs application tokens with RS256; treat this token as not "
+            "issued by Access",
+            expected="RS256",
+            actual=evidence,
+        )
+        return
     if signature.valid is True:
         yield passed(signature.reason, actual=evidence)
         return

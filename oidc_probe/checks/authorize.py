@@ -222,7 +222,8 @@ def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
     """The callback's ``state`` equals the state sent in the authorization request.
 
     Why it matters: state binds the callback to the login that started it (CSRF
-    protection). Access rejects a callback whose state it did not issue.
+    protection). A relying party rejects a callback whose state it did not issue (that
+    Access does is an ASSUMPTION: Cloudflare does not document its callback checks).
 
     How to fix: the provider must return state unchanged; look for a proxy, a
     rewrite rule or a customisation that alters the redirect.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oidc_probe.checks import (  # noqa: F401  (imported for registration)
+    access_app,
     access_policies,
     access_token,
     active,

@@ -1,6 +1,8 @@
 """Claim checks (CLM001-CLM006): the identity Access will read from the ID token.
 
-Access reads claims from the ID token only (it does not call userinfo), so every
+Access reads claims from the ID token (Cloudflare generic OIDC: "ensure that the custom
+claim is included in your OIDC ID token"; the email claim is looked up "in the OIDC ID
+token"); that it never calls userinfo is an ASSUMPTION from third-party reports. Every
 check here judges the ID token; userinfo is consulted only to explain a missing claim.
 """
 
@@ -41,9 +43,12 @@ PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     """The ID token has the ``email_claim_name`` claim (default ``email``) with a plausible address.
 
-    Why it matters: Access identifies users by email. Without it in the ID token the
-    login fails with "Failed to fetch user/group information from the identity
-    provider". A value that is not an address breaks email-based Access policies.
+    Why it matters: Access identifies users by email (Cloudflare generic OIDC:
+    ``email_claim_name``; the application token carries ``email``). ASSUMPTION from
+    community reports: without it in the ID token the login fails with "Failed to fetch
+    user/group information from the identity provider"; the cause Cloudflare documents
+    for that message (on its Okta page) is a failure to fetch the user's groups, and the
+    hint names both. A value that is not an address breaks email-based Access policies.
 
     How to fix: in Cognito, request the ``email`` scope (or ``openid`` alone, which
     returns every attribute the app client can read), allow that scope on the app
@@ -236,8 +241,10 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
 def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
     """No claim Access needs (email or configured) is in userinfo but missing from the ID token.
 
-    Why it matters: Access reads the user's identity from the ID token only; it does not
-    call the userinfo endpoint. A claim the provider releases only through userinfo is
+    Why it matters: Access reads the user's identity from the ID token (Cloudflare generic
+    OIDC: "ensure that the custom claim is included in your OIDC ID token"); that it does
+    not call the userinfo endpoint is an ASSUMPTION (strong third-party evidence, no
+    Cloudflare statement). A claim the provider releases only through userinfo is
     invisible to Access, even though other tools (which call userinfo) show it. This is
     the most common cause of "email missing" login failures with generic providers.
 
@@ -402,17 +409,23 @@ def _article(kind: str) -> str:
     severity=Status.WARN,
 )
 def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
-    """The configured claims, serialized as Access's JWT ``custom`` claim, fit in 1,000 bytes.
+    """The configured claims, serialized as Access's JWT ``custom`` claim, fit its size budget.
 
     Why it matters: Access puts the configured claims into the ``custom`` claim of the
     application token it gives to protected applications (``Cf-Access-Jwt-Assertion``),
-    and trims that object past about 1,000 bytes, dropping the last configured claims
-    first. Policies still see every claim, but applications reading the token lose the
-    dropped ones without any error. A user in many groups is the usual cause. The size
-    is measured as compact UTF-8 JSON; Cloudflare's exact serialization may differ by a
-    few bytes. The budget is approximate: Cloudflare documents only "an internal size
-    budget" (docs pull request 31700), so the number is the one named constant
-    ``oidc_probe.access.identity.CUSTOM_CLAIM_BUDGET``.
+    and past "an internal size budget" drops the last configured claims first
+    (Cloudflare docs pull request 31700, titled "... dropped near 4 KB cookie limit").
+    Policies still see every claim, but applications reading the token lose the dropped
+    ones without any error. A user in many groups is the usual cause. No Cloudflare
+    source gives the number, so the budget is derived from the 4 KB cookie limit and is
+    APPROXIMATE: 4,096 bytes per cookie (RFC 6265 section 6.1) less the cookie name
+    ``CF_Authorization=``, less the header and RS256 signature of Cloudflare's sample
+    application token, gives the payload; less the payload's standard claims (aud,
+    email, exp, iat, nbf, iss, type, identity_nonce, sub, country, as in the sample),
+    about 2,380 bytes remain for ``custom`` (the finding's hint shows the arithmetic;
+    the constant is ``oidc_probe.access.identity.CUSTOM_CLAIM_BUDGET``). The size is
+    measured as compact UTF-8 JSON; Cloudflare's serialization, the cookie's attributes
+    and a longer email move the real figure.
 
     How to fix: list the claims applications need most first in the Cloudflare
     ``claims`` list, drop claims nobody reads, or reduce what the user carries (fewer

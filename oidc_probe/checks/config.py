@@ -326,8 +326,10 @@ def basic_auth_safe_credentials(ctx: RunContext) -> Iterator[Outcome]:
     """The client id and secret use only characters that survive Basic auth without encoding.
 
     Why it matters: RFC 6749 2.3.1 says a client form-encodes its id and secret before
-    putting them in the Basic ``Authorization`` header. Cloudflare Access does not, so
-    a character outside ``A-Z a-z 0-9 - . _ ~`` (such as ``+``, ``/``, ``=``, ``%`` or
+    putting them in the Basic ``Authorization`` header. Cloudflare Access does not
+    (ASSUMPTION from third-party reports: no Cloudflare page, SDK type or API schema names
+    how Access authenticates to the token endpoint; the probe sends the same unencoded
+    header, so its own exchange shows the effect), so a character outside ``A-Z a-z 0-9 - . _ ~`` (such as ``+``, ``/``, ``=``, ``%`` or
     ``:``) reaches a conforming provider as a different value, and the token exchange
     fails with invalid_client.
 

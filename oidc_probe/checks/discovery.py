@@ -281,19 +281,30 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
         yield passed("every configured scope is listed in scopes_supported", actual=scopes)
 
 
-@check("DSC006", "discovery-client-auth-basic", Stage.DISCOVERY, refs=("OIDCD-3", "RFC6749-2.3.1"))
+@check(
+    "DSC006",
+    "discovery-client-auth-basic",
+    Stage.DISCOVERY,
+    refs=("OIDCD-3", "RFC6749-2.3.1", "CF-generic-oidc"),
+    severity=Status.WARN,
+)
 def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
-    """The token endpoint accepts ``client_secret_basic``, the client authentication Access uses.
+    """The token endpoint accepts ``client_secret_basic``, which the probe assumes Access uses.
 
-    Why it matters: Access authenticates to the token endpoint with HTTP Basic auth
-    (client_secret_basic). A provider that only accepts other methods rejects every
-    code exchange with invalid_client.
+    Why it matters: ASSUMPTION: no Cloudflare page, SDK type or API schema names the
+    method Access uses at the token endpoint; third-party reports point at HTTP Basic
+    (``client_secret_basic``), and the probe does the same (see CFG005). A provider that
+    accepts only other methods would then reject every code exchange with
+    invalid_client. Because the method is not documented, this check warns and never
+    fails on it; the code exchange itself (TOK checks) shows whether the provider
+    accepts the probe's Basic request.
 
     How to fix: allow client_secret_basic for the client at the provider. Cognito
     accepts both client_secret_basic and client_secret_post.
 
     References: OpenID Connect Discovery section 3 (token_endpoint_auth_methods_supported,
-    default client_secret_basic); RFC 6749 section 2.3.1.
+    default client_secret_basic); RFC 6749 section 2.3.1; Cloudflare generic OIDC (no
+    method named).
     """
     document = _document(ctx)
     if isinstance(document, str):
@@ -315,9 +326,12 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     if "client_secret_basic" not in methods:
-        yield failed(
-            "the token endpoint does not list client_secret_basic, which Access uses",
-            hint="allow client_secret_basic for this client at the provider",
+        yield warned(
+            "the token endpoint does not list client_secret_basic, which Access is assumed "
+            "to use (no Cloudflare source names the method)",
+            hint="allow client_secret_basic for this client at the provider; ASSUMPTION: "
+            "third-party reports say Access authenticates with HTTP Basic, Cloudflare does "
+            "not document it",
             subject="client_secret_basic",
             expected="client_secret_basic",
             actual=methods,
@@ -401,8 +415,9 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
     What it checks: when code_challenge_methods_supported is listed it includes
     ``S256``; when it is not listed nothing can be concluded (info).
 
-    Why it matters: with pkce_enabled, Access sends an S256 code challenge on every
-    login; a provider without S256 rejects the request or the code exchange.
+    Why it matters: with pkce_enabled, "PKCE will be performed on all login attempts"
+    (Cloudflare generic OIDC); that Access uses the S256 method is an ASSUMPTION (Cloudflare
+    does not name it). A provider without S256 would reject the request or the exchange.
 
     How to fix: enable S256 PKCE at the provider, or set ``pkce_enabled`` to false
     in the Cloudflare config. Cognito supports S256 without listing it.

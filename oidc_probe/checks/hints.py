@@ -52,8 +52,9 @@ ENDPOINT_MISMATCH_COGNITO = (
     "the difference is expected."
 )
 PKCE_S256 = (
-    "Access always uses S256 when pkce_enabled is true; turn pkce_enabled off in the "
-    "Cloudflare config, or enable S256 PKCE at the provider"
+    "with pkce_enabled, Access performs PKCE on every login (Cloudflare generic OIDC); the "
+    "method is not documented (ASSUMPTION: S256, the only method Cognito supports); turn "
+    "pkce_enabled off in the Cloudflare config, or enable S256 PKCE at the provider"
 )
 PKCE_COGNITO = "Cognito supports PKCE with S256 without advertising it."
 
@@ -219,4 +220,37 @@ ACCESS_EVERYONE = (
 ACCESS_UNDETERMINED = (
     "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
     "when the user connects; the verdict here is neither allow nor deny"
+)
+ACCESS_UNKNOWN_DATA = (
+    "the rule named needs data oidc-probe does not have (an Access group or list not given, "
+    "or a comparison no Cloudflare source settles), and its outcome changes the decision; "
+    "the verdict here is neither allow nor deny"
+)
+ACCESS_NO_AMR = (
+    "auth_method rules match the amr values of the login (Cloudflare: Access follows RFC 8176; "
+    "IdP-based MFA is available for generic OIDC); this ID token has no amr, and Amazon Cognito "
+    "user-pool ID tokens carry none (AWS: the ID token's claims list no amr), so the rule "
+    "cannot match for a Cognito user; Cloudflare documents independent MFA instead (Access "
+    "prompts for the second factor itself, set per organization, application or policy: "
+    "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/"
+    "mfa-requirements/#independent-mfa)"
+)
+FAILED_TO_FETCH = (
+    "if Access shows 'Failed to fetch user/group information from the identity provider': "
+    "the cause Cloudflare documents for that message is fetching the user's groups from the "
+    "identity provider (its Okta page: more than 100 groups without an API token, or the "
+    "request blocked; https://developers.cloudflare.com/cloudflare-one/integrations/"
+    "identity-providers/okta/#troubleshooting); the cause observed here is an ID token "
+    "without the email claim, which community reports tie to the same message (not "
+    "documented by Cloudflare)"
+)
+ACCESS_TESTER = (
+    "Cloudflare's tester judges the identity of the user's most recent Access login; if the "
+    "user's Cognito groups or attributes changed since, log in once through Access and test "
+    "again; otherwise the probe and Cloudflare read a rule differently: report it"
+)
+ACCESS_BYPASS_IDENTITY = (
+    "Cloudflare: 'Bypass policies do not support identity-based rule types' (Access policies, "
+    "Bypass); move the identity rules to an Allow policy, or keep only IP, country or other "
+    "non-identity rules in the Bypass"
 )

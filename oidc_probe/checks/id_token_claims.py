@@ -240,7 +240,9 @@ def _azp_not_client(azp: Any, client_id: str) -> Outcome:
 def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
     """The ID token's ``exp`` is a number of seconds and lies in the future (within the leeway).
 
-    Why it matters: Access rejects expired ID tokens. An ``exp`` written in milliseconds
+    Why it matters: a relying party rejects expired ID tokens (OpenID Connect Core
+    3.1.3.7; that Access does is an ASSUMPTION, Cloudflare does not document its ID token
+    checks). An ``exp`` written in milliseconds
     looks valid for millennia, which hides a provider bug and would make a stolen token
     valid forever to a lenient verifier.
 
@@ -339,7 +341,8 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
 def id_token_nonce_matches(ctx: RunContext) -> Iterator[Outcome]:
     """The ID token's ``nonce`` equals the nonce sent in the authorization request.
 
-    Why it matters: Access sends a nonce with every login and the nonce binds the ID
+    Why it matters: a relying party that sends a nonce (that Access sends one with every
+    login is an ASSUMPTION, Cloudflare does not document it) relies on it to bind the ID
     token to that login, so a token captured from another session cannot be replayed.
     A provider that drops or changes the nonce breaks this protection, and a relying
     party that checks it rejects the login. Neither value is ever shown.

@@ -18,6 +18,7 @@ from oidc_probe.core.errors import UsageError
 if TYPE_CHECKING:
     import httpx2
 
+    from oidc_probe.access.application import AccessApp
     from oidc_probe.access.policies import AccessGroup, Policy
     from oidc_probe.access.setup import AccessSetup
     from oidc_probe.cli.console import Console
@@ -54,7 +55,18 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         choices=["allow", "deny"],
         help="the decision the policies must give the user (ACC002)",
     )
+    group.add_argument(
+        "--any-request",
+        action="store_true",
+        help="do not assume an interactive login: service-token, client-certificate and "
+        "linked-app rules then depend on the request, and Service Auth policies count",
+    )
     group.add_argument("--cloudflare-account", metavar="ID", help="Cloudflare account id")
+    group.add_argument(
+        "--cloudflare-zone",
+        metavar="ID",
+        help="Cloudflare zone id, for a zone-scoped Access application (--cloudflare-app)",
+    )
     group.add_argument(
         "--cloudflare-idp",
         metavar="ID",
@@ -65,6 +77,12 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         "--cloudflare-app",
         metavar="ID",
         help="read the Access application's policies and their Access groups from the API",
+    )
+    group.add_argument(
+        "--cloudflare-policy-test",
+        action="store_true",
+        help="also run Cloudflare's policy tester on the application's policies (POST "
+        "/access/policy-tests) and compare its answer for the user with the probe's (ACC005)",
     )
     group.add_argument(
         "--cloudflare-api",
@@ -131,9 +149,18 @@ def access_inputs(
     needs_api = idp is not None or app is not None
     if not needs_api and _opt(args, "cloudflare_account") is not None:
         raise UsageError("--cloudflare-account needs --cloudflare-idp or --cloudflare-app")
+    if _opt(args, "cloudflare_zone") is not None and app is None:
+        raise UsageError("--cloudflare-zone needs --cloudflare-app")
+    wants_test = bool(_opt(args, "cloudflare_policy_test"))
+    if wants_test and (app is None or _opt(args, "cloudflare_account") is None):
+        raise UsageError("--cloudflare-policy-test needs --cloudflare-app and --cloudflare-account")
     policies, groups = _files(args)
     idp_json = idp_source = None
     idp_id = _opt(args, "idp_id")
+    app_object: AccessApp | None = None
+    lists: dict[str, tuple[str, ...]] = {}
+    tester: dict[str, str] | None = None
+    tester_status = ""
     if needs_api:
         from oidc_probe.plumbing.http import make_client
 
@@ -143,13 +170,29 @@ def access_inputs(
                 idp_json, idp_source = _idp(api, idp)
                 idp_id = idp_id or idp
             if app is not None:
-                more, more_groups = _app(api, app, len(policies))
-                policies += more
-                groups = {**more_groups, **groups}
+                read = _app(api, app, len(policies))
+                policies += read.policies
+                groups = {**read.groups, **groups}
+                app_object, lists = read.app, read.lists
+                if wants_test:
+                    from oidc_probe.stages.cloudflare import policy_test
+
+                    answer = policy_test(api, read.items)
+                    tester, tester_status = dict(answer.by_email), answer.status
     setup = None
     if policies:
         sources = [*(_opt(args, "policy") or []), *([f"app {app}"] if app else [])]
-        setup = AccessSetup(tuple(policies), groups, idp_id, ", ".join(sources))
+        setup = AccessSetup(
+            tuple(policies),
+            groups,
+            idp_id,
+            ", ".join(sources),
+            interactive=not _opt(args, "any_request"),
+            app=app_object,
+            email_lists=lists,
+            tester=tester,
+            tester_status=tester_status,
+        )
     elif _opt(args, "access_groups"):
         raise UsageError("--access-groups needs policies: give --policy FILE or --cloudflare-app")
     if _opt(args, "expect_access") is not None and setup is None:
@@ -183,7 +226,8 @@ def _api(args: argparse.Namespace, console: Console, client: httpx2.Client) -> C
     from oidc_probe.plumbing.urls import is_loopback
     from oidc_probe.stages.cloudflare import CloudflareApi
 
-    if args.cloudflare_account is None:
+    zone = _opt(args, "cloudflare_zone")
+    if args.cloudflare_account is None and (zone is None or _opt(args, "cloudflare_idp")):
         raise UsageError("--cloudflare-idp and --cloudflare-app need --cloudflare-account ID")
     token = console.environ.get(TOKEN_ENV, "").strip()
     if not token:
@@ -201,7 +245,7 @@ def _api(args: argparse.Namespace, console: Console, client: httpx2.Client) -> C
             "clear; use https (http is accepted only for a loopback host, such as a local "
             "stand-in)"
         )
-    return CloudflareApi(client, base, args.cloudflare_account, token)
+    return CloudflareApi(client, base, args.cloudflare_account or "", token, zone=zone)
 
 
 def _idp(api: CloudflareApi, idp_id: str) -> tuple[str, str]:
@@ -216,16 +260,38 @@ def _idp(api: CloudflareApi, idp_id: str) -> tuple[str, str]:
     return json.dumps({**keep, "config": config}), f"Cloudflare identity provider {idp_id}"
 
 
-def _app(
-    api: CloudflareApi, app_id: str, start: int
-) -> tuple[list[Policy], dict[str, AccessGroup]]:
-    from oidc_probe.access.policies import parse_groups, parse_policies
-    from oidc_probe.stages.cloudflare import app_policies, referenced_groups
+@dataclass(frozen=True)
+class AppRead:
+    """What ``--cloudflare-app`` read: the application, its policies, groups and lists."""
 
+    app: AccessApp
+    policies: list[Policy]
+    groups: dict[str, AccessGroup]
+    lists: dict[str, tuple[str, ...]]
+    items: list[Any]  # the policies as the API gave them (for the policy tester)
+
+
+def _app(api: CloudflareApi, app_id: str, start: int) -> AppRead:
+    from oidc_probe.access.application import parse_application
+    from oidc_probe.access.policies import parse_groups, parse_policies
+    from oidc_probe.stages.cloudflare import (
+        app_policies,
+        application,
+        email_list_ids,
+        list_values,
+        referenced_groups,
+    )
+
+    source = f"Cloudflare app {app_id}"
+    app = parse_application(application(api, app_id), source)
     items = app_policies(api, app_id)
     if not items:
         raise UsageError(f"Cloudflare application {app_id} has no policies")
-    source = f"Cloudflare app {app_id}"
     policies = list(parse_policies(items, source, start=start))
-    groups = parse_groups(referenced_groups(api, items), f"{source} groups")
-    return policies, groups
+    group_items = referenced_groups(api, items)
+    groups = parse_groups(group_items, f"{source} groups")
+    lists: dict[str, tuple[str, ...]] = {}
+    if api.account:
+        for list_id in email_list_ids(items, group_items):
+            lists[list_id] = tuple(list_values(api, list_id))
+    return AppRead(app, policies, groups, lists, items)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
+    import httpx2
+
     from oidc_probe.cli.console import Console
     from oidc_probe.core.context import HttpExchange
     from oidc_probe.run.runner import ProbeRunner
@@ -44,7 +46,24 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--aud",
         action="append",
         metavar="TAG",
-        help="the application's AUD tag (repeatable: any one of them)",
+        help="the application's AUD tag (repeatable: any one of them; without it, read from "
+        "the application with --cloudflare-app)",
+    )
+    group.add_argument("--cloudflare-account", metavar="ID", help="Cloudflare account id")
+    group.add_argument(
+        "--cloudflare-zone", metavar="ID", help="Cloudflare zone id (zone-scoped application)"
+    )
+    group.add_argument(
+        "--cloudflare-app",
+        metavar="ID",
+        help="read the application's AUD tag from Cloudflare's API when --aud is not given "
+        "(token from CLOUDFLARE_API_TOKEN)",
+    )
+    group.add_argument(
+        "--cloudflare-api",
+        metavar="URL",
+        default="https://api.cloudflare.com/client/v4",
+        help="API base (default https://api.cloudflare.com/client/v4)",
     )
     group.add_argument("--certs", metavar="FILE", help="the team's certs JSON, offline")
     group.add_argument(
@@ -114,9 +133,25 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         ctx.jwks_fetch = certs
         token = decode_jwt(raw)
         signature = verify_signature(ctx, client, token)
-    ctx.access_jwt = AccessJwt(token, signature, team_domain, tuple(args.aud or ()), certs)
+        auds = tuple(args.aud or ()) or _app_aud(args, console, client)
+    ctx.access_jwt = AccessJwt(token, signature, team_domain, auds, certs)
     findings = run_checks(ctx, [c for c in all_checks() if c.stage is Stage.ACCESS_JWT])
     return emit_report(ctx, findings, options, console)
+
+
+def _app_aud(args: argparse.Namespace, console: Console, client: httpx2.Client) -> tuple[str, ...]:
+    """The application's ``aud`` (cloudflare-python ``SelfHostedApplication.aud``, "Audience
+    tag") when ``--cloudflare-app`` is given; nothing otherwise."""
+    if args.cloudflare_app is None:
+        return ()
+    from oidc_probe.cli.access_inputs import _api
+    from oidc_probe.stages.cloudflare import application
+
+    body = application(_api(args, console, client), args.cloudflare_app)
+    aud = body.get("aud")
+    if not isinstance(aud, str) or not aud:
+        raise UsageError(f"Cloudflare application {args.cloudflare_app} has no aud")
+    return (aud,)
 
 
 def _read_token(args: argparse.Namespace, console: Console) -> str:

@@ -24,13 +24,16 @@ _RFCS = (
     "RFC7797",
     "RFC9068",
     "RFC8259",
+    "RFC8176",
 )
 CF_PAGES = {
     "generic-oidc": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/generic-oidc/",
     "cognito": "https://developers.cloudflare.com/cloudflare-one/integrations/identity-providers/awscognito-oidc/",
     "idp-api": "https://developers.cloudflare.com/api/resources/zero_trust/subresources/identity_providers/",
-    "access-jwt": "https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/application-token/",
+    "access-jwt": "https://developers.cloudflare.com/cloudflare-one/access-controls/applications/http-apps/authorization-cookie/application-token/",
     "policies": "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/",
+    "mfa": "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/mfa-requirements/",
+    "policy-tester": "https://developers.cloudflare.com/cloudflare-one/access-controls/policies/policy-management/#test-your-policies",
     "validating-jwt": "https://developers.cloudflare.com/cloudflare-one/access-controls/applications/http-apps/authorization-cookie/validating-json/",
     "custom-trimming": "https://github.com/cloudflare/cloudflare-docs/pull/31700",
     "api-access-apps": "https://developers.cloudflare.com/api/resources/zero_trust/subresources/access/subresources/applications/",

@@ -123,7 +123,7 @@ _INFO: dict[Fault, _Info] = {
         ("CLM004",),
     ),
     Fault.MANY_GROUPS: _Info(
-        "the user is in so many groups that the claims pass 1,000 bytes", ("CLM006",)
+        "the user is in so many groups that the claims pass the custom-claim budget", ("CLM006",)
     ),
     Fault.WRONG_ISS: _Info("the ID token's iss names another pool", ("IDT005",)),
     Fault.WRONG_AUD: _Info("the ID token's aud is another client id", ("IDT006",)),

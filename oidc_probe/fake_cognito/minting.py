@@ -25,7 +25,7 @@ from oidc_probe.fake_cognito.tokens import (
 TEN_YEARS = 10 * 365 * 86_400
 # A header parameter no JWS specification defines (RFC 7515 4.3 private names may collide).
 UNKNOWN_EXTENSION = "urn:oidc-probe:unknown-extension"
-MANY_GROUPS = tuple(f"department-{n:02d}-engineering-staff-readers" for n in range(40))
+MANY_GROUPS = tuple(f"department-{n:02d}-engineering-staff-readers" for n in range(80))
 WRONG_AUDIENCE = "0wrongaudienceclient000000"
 _REFRESH_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 

@@ -1,15 +1,17 @@
 """Token requests: the code exchange at ``token_url`` as Access does, and the refresh grant.
 
-The body comes from authlib's RFC 6749 helper; client authentication is
-built here because authlib's ``client_secret_basic`` does not form-urlencode
-the id and secret before Base64, which RFC 6749 2.3.1 requires.
+The body comes from authlib's RFC 6749 helper; client authentication is built here
+the way CFG005 says Access builds it: ``Basic base64(id ":" secret)`` without the
+form-urlencoding RFC 6749 2.3.1 asks for (ASSUMPTION from third-party reports; no
+Cloudflare source names Access's client authentication), so that the probe's exchange
+succeeds or fails as Access's would. CFG005 warns when the credentials hold characters
+on which the two encodings differ.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
-from urllib.parse import quote_plus
 
 import httpx2
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
@@ -23,8 +25,8 @@ KEY = Stage.TOKEN.key
 
 
 def basic_authorization(client_id: str, client_secret: str) -> str:
-    """RFC 6749 2.3.1: ``Basic base64(urlencode(id) ":" urlencode(secret))``."""
-    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    """``Basic base64(id ":" secret)``, unencoded, as CFG005 says Access sends it."""
+    pair = f"{client_id}:{client_secret}"
     return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
 
 

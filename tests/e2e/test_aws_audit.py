@@ -463,3 +463,32 @@ def test_usage_errors_are_one_line(args: list[str], words: str) -> None:
     assert result.code == 2
     assert words in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_check_aws_says_an_unrestricted_include_admits_anyone_who_can_sign_up(
+    moto_url: str, tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    """Issue 24 item 6. AWS AdminCreateUserConfig: AllowAdminCreateUserOnly "Set to False if
+    users can sign themselves up via an app" (API_AdminCreateUserConfigType); Cloudflare's
+    Everyone rule matches every user (Access API examples)."""
+    cognito = api(moto_url)
+    pool = build(cognito, GOOD)
+    cognito.update_user_pool(
+        UserPoolId=pool.pool_id, AdminCreateUserConfig={"AllowAdminCreateUserOnly": False}
+    )
+    policies = tmp_path / "anyone.json"
+    policies.write_text(
+        json.dumps([{"name": "Anyone", "decision": "allow", "include": [{"everyone": {}}]}])
+    )
+    server = _mirror(pool, pool_keys)
+    try:
+        config = _mirrored_config(pool, server.base_url, tmp_path)
+        env = {**FAKE_CREDENTIALS, "OIDC_PROBE_PASSWORD": PASSWORD}
+        args = ["check", "--config", str(config), "--aws", "--client-secret-from-aws"]
+        args += ["--aws-endpoint", moto_url, "--login", "form", "--username", "alice"]
+        result = run_cli([*args, "--policy", str(policies), "--format", "json"], env=env)
+    finally:
+        server.stop()
+    (warning,) = [c for c in result.json()["checks"] if c["subject"] == "Anyone"]
+    assert warning["status"] == "warn"
+    assert "admits anyone who can create an account" in warning["message"]

@@ -27,6 +27,7 @@ def api(emulator: Emulator) -> Iterator[tuple[str, cf.CloudflareData]]:
         },
         app_policies={cf.APP_ID: policies},
         groups={g["id"]: g for g in groups},
+        apps={cf.APP_ID: cf.app_object(policies)},
     )
     server = start_in_thread(cf.create_app(data))
     yield f"{server.base_url}/client/v4", data

@@ -149,3 +149,19 @@ def test_a_bad_team_name_is_exit_2(signer: AccessSigner, tmp_path: Path) -> None
     )
     assert result.code == 2
     assert "team name only" in result.stderr
+
+
+def test_only_rs256_is_accepted(signer: AccessSigner, tmp_path: Path) -> None:
+    # Cloudflare "generates the signature ... using the SHA-256 algorithm (RS256)":
+    # https://developers.cloudflare.com/cloudflare-one/access-controls/applications/http-apps/authorization-cookie/application-token/#signature
+    from joserfc import jwt
+
+    from tests.access_tokens import KID
+
+    header = {"alg": "RS512", "kid": KID, "typ": "JWT"}
+    rs512 = jwt.encode(header, signer.claims(), signer.key, algorithms=["RS512"])
+    result = verify(rs512, signer.certs_file(tmp_path))
+    assert result.code == 1
+    (cft001,) = [c for c in result.json()["checks"] if c["id"] == "CFT001"]
+    assert cft001["status"] == "fail"
+    assert "not RS256" in cft001["message"]

@@ -96,7 +96,7 @@ def test_oidc_fields_hold_only_the_configured_claims() -> None:
 
 
 def test_trimming_drops_from_the_end_of_the_claims_list() -> None:
-    big = {"a": "x" * 600, "b": "y" * 600, "c": "z"}
+    big = {"a": "x" * 1400, "b": "y" * 1400, "c": "z"}
     trimmed = trim_custom(big, ("a", "b", "c"))
     assert trimmed.dropped == ("b", "c")
     assert list(trimmed.kept) == ["a"]
@@ -153,7 +153,7 @@ def test_email_and_email_domain() -> None:
 
 
 @pytest.mark.parametrize(
-    "selector", ["ip", "geo", "device_posture", "service_token", "warp", "certificate"]
+    "selector", ["ip", "geo", "device_posture", "service_token", "linked_app_token", "certificate"]
 )
 def test_request_dependent_selectors_are_undetermined(selector: str) -> None:
     result = identity().rule(Rule(selector, {}))
@@ -246,3 +246,132 @@ def test_an_access_group_that_includes_itself_is_undetermined_not_a_crash() -> N
     decision = Evaluator(built, groups).decide([policy(include=[{"group": {"id": "g1"}}])])
     assert decision.outcome == UNDETERMINED
     assert "includes itself" in decision.describe()
+
+
+# --- every outcome of the request-dependent rules (issue 24 items 1 and 2) ----------
+# Cloudflare "Access policies": Bypass and Service Auth run first, then Allow and Block;
+# Access denies by default; Service Token, Any Access Service Token and Linked App Token
+# "Require the Service Auth action"; Bypass does "not support identity-based rule types".
+# https://developers.cloudflare.com/cloudflare-one/access-controls/policies/
+
+OFFICE_BYPASS = {
+    "name": "Office",
+    "decision": "bypass",
+    "include": [{"ip": {"ip": "192.0.2.0/24"}}],
+}
+
+
+def parsed(*docs: dict[str, Any]) -> list[Policy]:
+    return [parse_policies(doc, "t", start=i)[0] for i, doc in enumerate(docs)]
+
+
+def test_a_bypass_by_ip_before_a_matching_allow_is_allow_either_way() -> None:
+    admins = {"name": "Admins", "decision": "allow", "include": [oidc("cognito:groups", "admins")]}
+    decision = identity().decide(parsed(OFFICE_BYPASS, admins))
+    assert decision.access == "allow"
+    assert decision.outcome == "allow"  # bypass or allow: both let the user in
+    assert decision.branches[0] == "Bypass policy 'Office' when ip(ip=192.0.2.0/24) matches"
+    assert decision.branches[-1].startswith("otherwise Allow policy 'Admins'")
+    assert decision.describe().startswith("allow: Bypass policy 'Office' when")
+
+
+def test_a_block_by_country_without_an_allow_is_deny_either_way() -> None:
+    block = {"name": "No RU", "decision": "deny", "include": [{"geo": {"country_code": "RU"}}]}
+    other = {"name": "Others", "decision": "allow", "include": [oidc("cognito:groups", "x")]}
+    decision = identity().decide(parsed(block, other))
+    assert decision.access == "deny"
+    assert decision.outcome == "deny"
+    assert decision.branches[-1] == "otherwise no policy matched (Access denies by default)"
+
+
+def test_only_differing_outcomes_depend_on_the_request() -> None:
+    office = {"name": "Office", "decision": "allow", "include": [{"ip": {"ip": "192.0.2.0/24"}}]}
+    decision = identity().decide(parsed(office))
+    assert decision.outcome == UNDETERMINED
+    assert decision.depends_on_request
+    assert "policy 'Office' depends on: include ip(ip=192.0.2.0/24)" in decision.describe()
+
+
+def test_service_auth_does_not_admit_an_interactive_login() -> None:
+    service = {
+        "name": "CI",
+        "decision": "non_identity",
+        "include": [{"any_valid_service_token": {}}],
+    }
+    admins = {"name": "Admins", "decision": "allow", "include": [oidc("cognito:groups", "admins")]}
+    built = build_identity(CLAIMS, CONFIGURED)
+    interactive = Evaluator(built, interactive=True).decide(parsed(service, admins))
+    assert (interactive.outcome, interactive.branches) == ("allow", ())
+    assert "ASSUMED: an interactive login" in interactive.assumed
+    anything = Evaluator(built).decide(parsed(service, admins))
+    assert anything.outcome == UNDETERMINED  # a service token would meet Service Auth first
+
+
+def test_a_bypass_with_identity_rules_is_reported_not_evaluated() -> None:
+    bypass = {
+        "name": "Staff bypass",
+        "decision": "bypass",
+        "include": [{"email": {"email": "alice@example.com"}}],
+    }
+    decision = identity().decide(parsed(bypass))
+    assert decision.outcome == NO_MATCH
+    assert "does not support" in decision.not_evaluated[0]
+
+
+def test_auth_method_matches_amr_and_no_amr_never_matches() -> None:
+    rule = Rule("auth_method", {"auth_method": "mfa"})
+    assert identity({**CLAIMS, "amr": ["pwd", "mfa"]}).rule(rule).matched is True
+    assert identity({**CLAIMS, "amr": ["pwd"]}).rule(rule).matched is False
+    missing = identity().rule(rule)  # a Cognito user-pool ID token has no amr
+    assert missing.matched is False
+    assert "no amr" in missing.text
+
+
+def test_warp_and_gateway_are_not_rule_keys() -> None:
+    assert "not an Access rule key" in identity().rule(Rule("warp", {})).text
+
+
+# --- the application object and policy flags (issue 24 item 4) -----------------------
+# cloudflare-python SelfHostedApplication / SelfHostedApplicationPolicy; Cloudflare "Enforce
+# MFA": https://developers.cloudflare.com/cloudflare-one/access-controls/policies/mfa-requirements/
+
+
+def test_application_fields_and_mfa_in_words() -> None:
+    from oidc_probe.access.application import parse_application
+
+    app = parse_application(
+        {
+            "id": "a",
+            "name": "Wiki",
+            "aud": "tag",
+            "allowed_idps": ["i1"],
+            "mfa_config": {"mfa_disabled": False, "allowed_authenticators": ["totp"]},
+        },
+        "x",
+    )
+    assert (app.aud, app.allowed_idps, app.mfa) == ("tag", ("i1",), "independent MFA (totp)")
+    assert parse_application({"id": "a"}, "x").allowed_idps == ()
+
+
+def test_policy_flags_make_an_allow_conditional() -> None:
+    flagged = parse_policies(
+        {
+            "name": "P",
+            "decision": "allow",
+            "include": [{"everyone": {}}],
+            "approval_required": True,
+            "isolation_required": True,
+        },
+        "t",
+    )
+    decision = identity().decide(list(flagged))
+    assert decision.after == ("admin approval", "an isolated browser")
+    assert decision.describe().startswith("allow, after admin approval and an isolated browser:")
+
+
+def test_email_list_rules_with_the_list_known() -> None:
+    rule = Rule("email_list", {"id": "l1"})
+    built = build_identity(CLAIMS, CONFIGURED)
+    assert Evaluator(built, email_lists={"l1": ("alice@example.com",)}).rule(rule).matched is True
+    assert Evaluator(built, email_lists={"l1": ("bob@example.com",)}).rule(rule).matched is False
+    assert Evaluator(built).rule(rule).matched is None

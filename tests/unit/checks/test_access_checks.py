@@ -116,7 +116,7 @@ def test_acc002_skips_without_an_expectation() -> None:
 
 
 def test_acc003_warns_when_trimming_drops_a_policy_claim() -> None:
-    many = [f"department-{n:02d}-engineering-staff-readers" for n in range(40)]
+    many = [f"department-{n:02d}-engineering-staff-readers" for n in range(80)]
     claims = {"email": "a@example.com", "name": "A", "cognito:groups": ["admins", *many]}
     finding = only("ACC003", ctx_with(claims, claims_list=("name", "cognito:groups")))
     assert finding.status is Status.WARN
@@ -307,3 +307,28 @@ def test_acc001_does_not_warn_about_a_narrowed_or_blocking_policy(policy: dict[s
 def test_acc001_warns_about_everyone_when_the_decision_is_skipped() -> None:
     findings = run("ACC001", ctx_with(None, policies=parse_policies(EVERYONE_POLICIES, "t")))
     assert [f.status for f in findings] == [Status.SKIP, Status.WARN]
+
+
+# Issue 24 item 6: broad includes. Login Methods "checks the identity provider used at the
+# time of login" (Cloudflare, Access policies, selectors); AWS AdminCreateUserConfig:
+# AllowAdminCreateUserOnly "Set to False if users can sign themselves up via an app".
+def test_acc001_warns_about_an_include_of_only_login_methods_and_self_sign_up() -> None:
+    from oidc_probe.core.pool import PoolAudit
+
+    only_login = parse_policies(
+        {"name": "Pool", "decision": "allow", "include": [{"login_method": {"id": "idp-1"}}]},
+        "t",
+    )
+    ctx = ctx_with(USER, policies=only_login)
+    warnings = [f for f in run("ACC001", ctx) if f.subject == "Pool"]
+    assert [w.status for w in warnings] == [Status.WARN]
+    assert "an include of only Login Methods (idp-1)" in warnings[0].message
+    assert "sign themselves up" not in warnings[0].message
+    ctx.pool_audit = PoolAudit(
+        "us-east-1_x",
+        "us-east-1",
+        "c",
+        pool={"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False}},
+    )
+    (signup,) = [f for f in run("ACC001", ctx) if f.subject == "Pool"]
+    assert "admits anyone who can create an account" in signup.message

@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from oidc_probe.access.identity import access_custom_claim, serialized_size
+from oidc_probe.access.identity import (
+    CUSTOM_CLAIM_BUDGET,
+    CUSTOM_CLAIM_BUDGET_NOTE,
+    BudgetArithmetic,
+    access_custom_claim,
+    serialized_size,
+)
 from oidc_probe.core.context import DecodedJwt, RunContext
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
@@ -299,7 +305,7 @@ def test_clm006_reports_size_when_it_fits() -> None:
 
 def test_clm006_warns_and_names_dropped_claims() -> None:
     config = make_config(claims=("sub", "cognito:groups", "custom:team", "name"))
-    groups = [f"group-with-a-fairly-long-name-{n:03d}" for n in range(40)]
+    groups = [f"group-with-a-fairly-long-name-{n:03d}" for n in range(80)]
     ctx = healthy_context(
         config=config, set_claims={"cognito:groups": groups, "custom:team": "blue", "name": "A"}
     )
@@ -308,7 +314,7 @@ def test_clm006_warns_and_names_dropped_claims() -> None:
     claims = ctx.id_token_claims
     assert claims is not None
     size = serialized_size(access_custom_claim(claims, config.claims))
-    assert size > 1000
+    assert size > CUSTOM_CLAIM_BUDGET
     assert f"{size} bytes" in finding.message
     assert "drop: cognito:groups, custom:team, name" in finding.message
     assert "sub," not in finding.message.split("drop:")[1]
@@ -317,10 +323,26 @@ def test_clm006_warns_and_names_dropped_claims() -> None:
 def test_clm006_boundary_is_inclusive() -> None:
     config = make_config(claims=("custom:blob",))
     overhead = serialized_size({"custom:blob": ""})
-    at_limit = healthy_context(config=config, set_claims={"custom:blob": "x" * (1000 - overhead)})
+    at_limit = healthy_context(
+        config=config, set_claims={"custom:blob": "x" * (CUSTOM_CLAIM_BUDGET - overhead)}
+    )
     assert only("CLM006", at_limit).status is Status.PASS
-    above = healthy_context(config=config, set_claims={"custom:blob": "x" * (1001 - overhead)})
+    above = healthy_context(
+        config=config, set_claims={"custom:blob": "x" * (CUSTOM_CLAIM_BUDGET + 1 - overhead)}
+    )
     assert only("CLM006", above).status is Status.WARN
+
+
+def test_clm006_budget_is_derived_from_the_4kb_cookie_with_the_arithmetic_shown() -> None:
+    # PR 31700 (https://github.com/cloudflare/cloudflare-docs/pull/31700) names only a budget
+    # "near 4 KB cookie limit"; the rest of the token is Cloudflare's sample application token.
+    arithmetic = BudgetArithmetic()
+    assert arithmetic.cookie_value == 4096 - len("CF_Authorization=")
+    assert arithmetic.signature == 342  # 256 bytes of RS256 signature in base64url
+    assert arithmetic.budget == CUSTOM_CLAIM_BUDGET
+    assert 2000 < CUSTOM_CLAIM_BUDGET < 2700
+    assert "approximate" in CUSTOM_CLAIM_BUDGET_NOTE
+    assert arithmetic.explain() in CUSTOM_CLAIM_BUDGET_NOTE
 
 
 def test_clm006_counts_utf8_bytes() -> None:

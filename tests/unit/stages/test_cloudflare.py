@@ -13,7 +13,9 @@ from oidc_probe.stages.cloudflare import (
     CloudflareApi,
     CloudflareApiError,
     app_policies,
+    application,
     identity_provider,
+    list_values,
     referenced_groups,
 )
 
@@ -106,3 +108,43 @@ def test_every_failure_is_one_line(response: httpx2.Response, message: str) -> N
         identity_provider(api_for(lambda request: response), "i")
     assert "\n" not in str(err.value)
     assert "cf-secret-token-42" not in str(err.value)
+
+
+def test_a_repeated_page_is_never_read_twice_and_no_result_info_is_one_page() -> None:
+    # An API that ignores `page` answers the same items again: they are counted once.
+    seen: list[str] = []
+
+    def repeating(request: httpx2.Request) -> httpx2.Response:
+        seen.append(str(request.url))
+        items = [{"name": "A", "decision": "allow", "include": [{"everyone": {}}]}]
+        return ok(items, result_info={"page": 1, "total_pages": 5})
+
+    assert len(app_policies(api_for(repeating), "app")) == 1
+    assert len(seen) == 2
+    seen.clear()
+
+    def single(request: httpx2.Request) -> httpx2.Response:  # SyncSinglePage: no result_info
+        seen.append(str(request.url))
+        return ok([{"name": "A", "decision": "allow", "include": [{"everyone": {}}]}])
+
+    assert len(app_policies(api_for(single), "app")) == 1
+    assert len(seen) == 1
+
+
+def test_zone_scoped_access_paths_and_list_items() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.url.path)
+        if "/gateway/lists/" in request.url.path:
+            return ok([[{"value": "a@example.com", "description": "", "created_at": "x"}]])
+        return ok({"id": "app", "aud": "tag", "allowed_idps": ["idp"]})
+
+    client = make_client(RunSettings(issuer=""), transport=httpx2.MockTransport(handler))
+    api = CloudflareApi(client, BASE, "acct", "cf-secret-token-42", zone="zone-1")
+    assert application(api, "app")["aud"] == "tag"
+    assert list_values(api, "list-1") == ["a@example.com"]
+    assert seen == [
+        "/client/v4/zones/zone-1/access/apps/app",
+        "/client/v4/accounts/acct/gateway/lists/list-1/items",
+    ]

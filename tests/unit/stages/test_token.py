@@ -51,10 +51,11 @@ def _run(ctx: RunContext) -> list[httpx2.Request]:
     return seen
 
 
-def test_basic_header_form_urlencodes_before_base64() -> None:
-    header = basic_authorization("id:with space", SECRET)
+def test_basic_header_is_unencoded_as_cfg005_says_access_sends_it() -> None:
+    # Issue 24 item 7: the probe does what CFG005 says Access does (no form-urlencoding).
+    header = basic_authorization("client-1", SECRET)
     decoded = base64.b64decode(header.removeprefix("Basic ")).decode()
-    assert decoded == "id%3Awith+space:a%2Bb%2Fc%3Dd%3Ae%25"
+    assert decoded == f"client-1:{SECRET}"
 
 
 def test_basic_exchange() -> None:
