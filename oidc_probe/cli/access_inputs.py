@@ -1,32 +1,16 @@
 """``--policy``, ``--access-groups``, ``--expect-access`` and the ``--cloudflare-*`` options.
 
-Policies and groups come from files (Cloudflare's API JSON as it is) or, with
-``--cloudflare-account`` and ``--cloudflare-app``, from the API itself; the identity
-provider's config comes from ``--cloudflare-idp`` instead of ``--config``. The API token
-comes only from ``CLOUDFLARE_API_TOKEN`` and is registered with the redactor first.
+What they read (files, Cloudflare's API) is the use case's:
+:mod:`oidc_probe.run.access_inputs`. The API token comes only from ``CLOUDFLARE_API_TOKEN``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from oidc_probe.core.errors import UsageError
-
-if TYPE_CHECKING:
-    import httpx2
-
-    from oidc_probe.access.policies import AccessGroup, Policy
-    from oidc_probe.access.setup import AccessSetup
-    from oidc_probe.cli.console import Console
-    from oidc_probe.core.config import ProbeConfig
-    from oidc_probe.core.settings import RunSettings
-    from oidc_probe.stages.cloudflare import CloudflareApi
+from oidc_probe.core.defaults import DEFAULT_CLOUDFLARE_API as API_DEFAULT
 
 TOKEN_ENV = "CLOUDFLARE_API_TOKEN"
-API_DEFAULT = "https://api.cloudflare.com/client/v4"
 
 
 def add_access_options(parser: argparse.ArgumentParser) -> None:
@@ -79,153 +63,3 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         const=f"set {TOKEN_ENV}",
         help=argparse.SUPPRESS,
     )
-
-
-@dataclass(frozen=True)
-class AccessInputs:
-    """What the access options gave: the IdP body read from the API (JSON) and the policies."""
-
-    idp_json: str | None = None
-    idp_source: str | None = None
-    setup: AccessSetup | None = None
-    expect_access: str | None = None
-
-
-def uses_cloudflare_idp(args: argparse.Namespace) -> bool:
-    return getattr(args, "cloudflare_idp", None) is not None
-
-
-def config_and_access(
-    args: argparse.Namespace, console: Console
-) -> tuple[ProbeConfig, AccessInputs]:
-    """The IdP config (from --config or Cloudflare's API) and the Access inputs, for
-    ``check`` and ``verify``; the client secret is registered with the redactor."""
-    from oidc_probe.cli.inputs import field_overrides, network_settings
-    from oidc_probe.core.config import load_config
-    from oidc_probe.core.settings import RunSettings
-
-    api_settings = RunSettings(issuer="", **network_settings(args))
-    access = access_inputs(args, console, api_settings)
-    config = load_config(
-        access.idp_source or args.config,
-        field_overrides(args),
-        console.environ,
-        text=access.idp_json,
-    )
-    console.redactor.add(config.client_secret)
-    return config, access
-
-
-def access_inputs(
-    args: argparse.Namespace, console: Console, settings: RunSettings
-) -> AccessInputs:
-    """Read the files and the API; every problem is one :class:`UsageError` line.
-
-    Options a command does not define (``discover`` has none of them) count as not given.
-    """
-    from oidc_probe.access.setup import AccessSetup
-
-    if uses_cloudflare_idp(args) and args.config is not None:
-        raise UsageError("--cloudflare-idp and --config exclude each other: give one of them")
-    app, idp = _opt(args, "cloudflare_app"), _opt(args, "cloudflare_idp")
-    needs_api = idp is not None or app is not None
-    if not needs_api and _opt(args, "cloudflare_account") is not None:
-        raise UsageError("--cloudflare-account needs --cloudflare-idp or --cloudflare-app")
-    policies, groups = _files(args)
-    idp_json = idp_source = None
-    idp_id = _opt(args, "idp_id")
-    if needs_api:
-        from oidc_probe.plumbing.http import make_client
-
-        with make_client(settings) as client:
-            api = _api(args, console, client)
-            if idp is not None:
-                idp_json, idp_source = _idp(api, idp)
-                idp_id = idp_id or idp
-            if app is not None:
-                more, more_groups = _app(api, app, len(policies))
-                policies += more
-                groups = {**more_groups, **groups}
-    setup = None
-    if policies:
-        sources = [*(_opt(args, "policy") or []), *([f"app {app}"] if app else [])]
-        setup = AccessSetup(tuple(policies), groups, idp_id, ", ".join(sources))
-    elif _opt(args, "access_groups"):
-        raise UsageError("--access-groups needs policies: give --policy FILE or --cloudflare-app")
-    if _opt(args, "expect_access") is not None and setup is None:
-        raise UsageError("--expect-access needs policies: give --policy FILE or --cloudflare-app")
-    return AccessInputs(idp_json, idp_source, setup, _opt(args, "expect_access"))
-
-
-def _opt(args: argparse.Namespace, name: str) -> Any:
-    return getattr(args, name, None)
-
-
-def _files(args: argparse.Namespace) -> tuple[list[Policy], dict[str, AccessGroup]]:
-    from oidc_probe.access.policies import parse_groups, parse_policies
-    from oidc_probe.plumbing.datafile import parse_document, read_option_file
-
-    policies: list[Policy] = []
-    for path in _opt(args, "policy") or []:
-        doc = parse_document(read_option_file(path, "--policy"), f"--policy {path}", toml=False)
-        policies += parse_policies(doc, f"--policy {path}", start=len(policies))
-    groups: dict[str, AccessGroup] = {}
-    for path in _opt(args, "access_groups") or []:
-        source = f"--access-groups {path}"
-        doc = parse_document(read_option_file(path, "--access-groups"), source, toml=False)
-        groups.update(parse_groups(doc, source))
-    return policies, groups
-
-
-def _api(args: argparse.Namespace, console: Console, client: httpx2.Client) -> CloudflareApi:
-    from urllib.parse import urlsplit
-
-    from oidc_probe.plumbing.urls import is_loopback
-    from oidc_probe.stages.cloudflare import CloudflareApi
-
-    if args.cloudflare_account is None:
-        raise UsageError("--cloudflare-idp and --cloudflare-app need --cloudflare-account ID")
-    token = console.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise UsageError(
-            f"the Cloudflare API needs a token: set the environment variable {TOKEN_ENV}"
-        )
-    console.redactor.add(token)
-    base = args.cloudflare_api
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--cloudflare-api must be an absolute http(s) URL, got {base!r}")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(
-            f"--cloudflare-api: plain http to {parts.hostname} would send the API token in "
-            "clear; use https (http is accepted only for a loopback host, such as a local "
-            "stand-in)"
-        )
-    return CloudflareApi(client, base, args.cloudflare_account, token)
-
-
-def _idp(api: CloudflareApi, idp_id: str) -> tuple[str, str]:
-    from oidc_probe.core.cloudflare import is_concealed
-    from oidc_probe.stages.cloudflare import identity_provider
-
-    body = identity_provider(api, idp_id)
-    config = dict(body["config"])
-    if is_concealed(config.get("client_secret")) or not config.get("client_secret"):
-        config.pop("client_secret", None)  # masked by the API: the environment supplies it
-    keep = {k: body[k] for k in ("id", "name", "type") if k in body}
-    return json.dumps({**keep, "config": config}), f"Cloudflare identity provider {idp_id}"
-
-
-def _app(
-    api: CloudflareApi, app_id: str, start: int
-) -> tuple[list[Policy], dict[str, AccessGroup]]:
-    from oidc_probe.access.policies import parse_groups, parse_policies
-    from oidc_probe.stages.cloudflare import app_policies, referenced_groups
-
-    items = app_policies(api, app_id)
-    if not items:
-        raise UsageError(f"Cloudflare application {app_id} has no policies")
-    source = f"Cloudflare app {app_id}"
-    policies = list(parse_policies(items, source, start=start))
-    groups = parse_groups(referenced_groups(api, items), f"{source} groups")
-    return policies, groups

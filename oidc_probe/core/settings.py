@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from oidc_probe.core.expect import Expectation
     from oidc_probe.core.pool import AuditRequest
 
-from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from oidc_probe.core.defaults import DEFAULT_LEEWAY, DEFAULT_REDIRECT_URI, DEFAULT_TIMEOUT
 
 # Algorithms Cloudflare Access accepts for ID-token signatures.
 ACCESS_ALGORITHMS = ("RS256", "RS512", "PS512", "ES256", "ES384", "ES512")
@@ -41,8 +41,8 @@ class RunSettings:
     login: LoginMode = LoginMode.FORM
     username: str | None = None
     password: str | None = field(default=None, repr=False)
-    leeway: int = 60
-    timeout: float = 10.0
+    leeway: int = DEFAULT_LEEWAY
+    timeout: float = DEFAULT_TIMEOUT
     ca_bundle: str | None = None
     # --connect-to: where the probe's own connections go (oidc_probe.core.connect_to).
     connect_to: tuple[ConnectRule, ...] = ()
