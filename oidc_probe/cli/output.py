@@ -184,7 +184,7 @@ def emit_report(
 def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -> int:
     """The report of a ``--users`` run: run-wide findings, then one section per user."""
     from oidc_probe.plumbing.redact import Redactor
-    from oidc_probe.report.model import AccessView, ClaimView, Report, UserSection
+    from oidc_probe.report.of_result import report_of
 
     findings = _baselined(run.all_findings(), options, console)
     secrets: list[str | None] = []
@@ -193,16 +193,7 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
         if not options.show_tokens:
             secrets += ctx.secrets()
     console.redactor.add(*secrets)
-    sections = []
-    for user in run.users:
-        single = Report.from_run(user.ctx, [], show_tokens=options.show_tokens)
-        sections.append(
-            UserSection(user.username, single.access_view, single.id_token_claims, single.tokens)
-        )
-    base = Report.from_run(run.shared, findings)
-    note = "several users were probed: see each user's section"
-    view = AccessView(ClaimView(run.shared.config.email_claim_name, False), (), note)
-    report = replace(base, users=tuple(sections), access_view=view)
+    report = report_of(run, show_tokens=options.show_tokens, findings=findings)
     return _emit(report, Redactor(secrets), options, console)
 
 

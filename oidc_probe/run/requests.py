@@ -59,7 +59,8 @@ class ConfigSource:
     path: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     issuer: str | None = None
-    # A Cloudflare JSON body given directly (the Python API), instead of a file.
+    # A Cloudflare JSON body given directly (the Python API), instead of reading ``path``,
+    # which then names it in messages.
     text: str | None = None
 
     def given(self, *names: str) -> bool:

@@ -94,8 +94,13 @@ def _no_refetch(ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:
     return None
 
 
-def verify(request: VerifyRequest, host: Host) -> SingleRun | MultiRun:
-    """``verify``: one token gives a :class:`SingleRun`, a tokens file a :class:`MultiRun`."""
+def verify(
+    request: VerifyRequest, host: Host, *, tokens: Sequence[Token] | None = None
+) -> SingleRun | MultiRun:
+    """``verify``: one token gives a :class:`SingleRun`, a tokens file a :class:`MultiRun`.
+
+    ``tokens`` given (the Python API) replaces the request's token and tokens file.
+    """
     from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.expect import parse_expectations
     from oidc_probe.core.settings import RunSettings
@@ -110,7 +115,8 @@ def verify(request: VerifyRequest, host: Host) -> SingleRun | MultiRun:
     ):
         raise UsageError("verify needs --config FILE (Cloudflare's identity-provider JSON)")
     config, access = config_and_access(source, request.access, request.transport, host)
-    tokens = read_tokens(request, host)
+    if tokens is None:
+        tokens = read_tokens(request, host)
     if not request.show_tokens:
         host.redactor.add(*(t.raw for t in tokens))
     transport = request.transport
