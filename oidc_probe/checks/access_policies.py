@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from oidc_probe.access.derived import custom_of, identity_of
 from oidc_probe.access.evaluate import (
     ORDER_NOTE,
     UNDETERMINED,
@@ -21,12 +22,9 @@ from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
     AccessIdentity,
-    build_identity,
-    trim_custom,
 )
 from oidc_probe.access.setup import AccessSetup
 from oidc_probe.checks import hints
-from oidc_probe.checks._claims import configured_claims
 from oidc_probe.checks._inputs import claims_or_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
@@ -45,10 +43,9 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
     if ctx.signature is None or ctx.signature.valid is not True:
         # Access rejects a token it cannot verify; its claims decide nothing.
         return "the ID token signature was not verified, so Access rejects the login (see IDT004)"
-    setup = ctx.settings.access
-    idp_id = setup.idp_id if setup is not None else None
-    config = ctx.config
-    return build_identity(claims, configured_claims(config), config.email_claim_name, idp_id)
+    identity = identity_of(ctx)  # computed once per run, shared with the reports
+    assert identity is not None  # there are claims
+    return identity
 
 
 def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
@@ -268,7 +265,8 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(claims, str):
         yield skipped(claims)
         return
-    custom = trim_custom(claims, configured_claims(ctx.config))
+    custom = custom_of(ctx)
+    assert custom is not None  # there are claims
     dropped = [n for n in names if n in custom.dropped]
     limit = f"about {CUSTOM_CLAIM_BUDGET} bytes"
     actual = {"size": custom.size, "dropped": list(custom.dropped)}
