@@ -19,6 +19,7 @@ from oidc_probe.access.identity import (
     build_identity,
     trim_custom,
 )
+from oidc_probe.access.setup import AccessSetup
 from oidc_probe.core.identity_view import CustomClaimView, IdentityView
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ def _once(ctx: RunContext, fn: Callable[[RunContext], _T]) -> _T:
     return cast(_T, ctx.derived[fn])
 
 
+def setup_of(ctx: RunContext) -> AccessSetup | None:
+    """The run's Access policies (``RunSettings.access``, typed in ``core`` as a protocol)."""
+    return cast("AccessSetup | None", ctx.settings.access)
+
+
 def _names(ctx: RunContext) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ctx.config.claims))
 
@@ -42,7 +48,7 @@ def _identity(ctx: RunContext) -> AccessIdentity | None:
     claims = ctx.id_token_claims
     if claims is None:
         return None
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     idp_id = setup.idp_id if setup is not None else None
     return build_identity(claims, _names(ctx), ctx.config.email_claim_name, idp_id)
 

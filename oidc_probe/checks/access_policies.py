@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from oidc_probe.access.derived import custom_of, identity_of
+from oidc_probe.access.derived import custom_of, identity_of, setup_of
 from oidc_probe.access.evaluate import (
     ORDER_NOTE,
     UNDETERMINED,
@@ -49,7 +49,7 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
 
 
 def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None or not setup.policies:
         return NO_POLICIES
     identity = access_identity(ctx)
@@ -166,7 +166,7 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
 
 def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
     """A warning for each Allow or Bypass policy that Include Everyone leaves unrestricted."""
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None:
         return
     for broad in admitting_everyone(setup.policies, setup.groups):
@@ -253,7 +253,7 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare docs PR 31700; Cloudflare: application token; Cloudflare:
     Access policies.
     """
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None or not setup.policies:
         yield skipped(NO_POLICIES)
         return

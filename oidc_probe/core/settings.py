@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from oidc_probe.access.setup import AccessSetup
     from oidc_probe.core.connect_to import ConnectRule
     from oidc_probe.core.expect import Expectation
     from oidc_probe.core.pool import AuditRequest
@@ -29,6 +28,18 @@ class LoginMode(StrEnum):
     PASTE = "paste"
     HEADLESS_BROWSER = "headless-browser"
     INITIATE_AUTH = "initiate-auth"
+
+
+class AccessPolicies(Protocol):
+    """The Access policies to evaluate: an :class:`oidc_probe.access.setup.AccessSetup`, read
+    back through :func:`oidc_probe.access.derived.setup_of`. A protocol, so that ``core``
+    imports nothing above it, type-only imports included."""
+
+    @property
+    def idp_id(self) -> str | None: ...
+
+    @property
+    def source(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,6 @@ class RunSettings:
     # --aws / audit: read the pool through the AWS API (oidc_probe.stages.aws_pool).
     aws: AuditRequest | None = None
     # --policy / --cloudflare-app: the Access policies to evaluate (ACC checks).
-    access: AccessSetup | None = None
+    access: AccessPolicies | None = None
     # --expect-access, or a user's `access` in the users file: "allow" or "deny".
     expect_access: str | None = None
