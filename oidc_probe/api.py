@@ -50,14 +50,19 @@ __all__ = [
     "ProbeError",
     "Result",
     "Status",
+    "Tokens",
     "audit",
+    "launch_emulator",
     "probe",
+    "probe_request",
     "start_emulator",
     "verify_access_token",
     "verify_tokens",
 ]
 
 ConfigLike = str | Path | Mapping[str, Any]
+# The login modes that need no person at a terminal.
+_HEADLESS = (LoginMode.FORM, LoginMode.HEADLESS_BROWSER, LoginMode.INITIATE_AUTH)
 # How messages name a config given as a dict.
 CONFIG_DICT = "<config>"
 
@@ -169,7 +174,8 @@ def probe(
     ``config`` is Cloudflare's identity-provider JSON: a file path or the body as a dict.
     The password is ``password``, else the variable ``password_env`` (default
     ``OIDC_PROBE_PASSWORD``) of ``environ`` (default ``os.environ``), which also gives
-    ``OIDC_PROBE_CLIENT_SECRET``. ``login`` is ``form`` (headless) or ``initiate-auth``;
+    ``OIDC_PROBE_CLIENT_SECRET``. ``login`` is ``form``, ``headless-browser`` or
+    ``initiate-auth``;
     ``users`` a users file (TOML or JSON) for several users in one run.
     """
     from dataclasses import replace
@@ -178,9 +184,10 @@ def probe(
 
     host = _host(environ)
     mode = LoginMode(login)
-    if mode not in (LoginMode.FORM, LoginMode.INITIATE_AUTH):
+    if mode not in _HEADLESS:
         raise UsageError(
-            f"the Python API signs in with login='form' or 'initiate-auth', not {login!r}"
+            "the Python API signs in without a person: login='form', 'headless-browser' or "
+            f"'initiate-auth', not {login!r}"
         )
     credentials = LoginRequest(
         mode=mode,
