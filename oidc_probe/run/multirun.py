@@ -20,6 +20,7 @@ import httpx2
 from oidc_probe.checks.catalogue import probe_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.defaults import DEFAULT_CONCURRENCY
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
@@ -67,7 +68,7 @@ def run_users(
     users: Sequence[UserSpec],
     passwords: dict[str, str],
     *,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     driver_factory: DriverFactory = _headless_driver,
     transport: httpx2.BaseTransport | None = None,
     now: Callable[[], float] = time.time,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from oidc_probe.core.defaults import DEFAULT_CONCURRENCY
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import LoginMode
 
@@ -36,7 +37,7 @@ class CiInputs:
 
     expectations: tuple[Expectation, ...] = ()
     users: tuple[UserSpec, ...] = ()
-    concurrency: int = 4
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
 def ci_inputs(request: CiRequest, username: str | None, *, login: bool) -> CiInputs:
