@@ -2,6 +2,9 @@
 
 Fixtures:
 
+Both are the Python API (:mod:`oidc_probe.api`, docs/api.md): the emulator fixture is an
+``api.Emulator`` and the probe calls ``api.probe``; no argument list, no JSON to parse.
+
 - ``fake_cognito``: the emulator on a loopback port for one test. Configure it with
   ``@pytest.mark.fake_cognito(pool=..., faults=[...], users=[...])``: ``pool`` is a
   pool file path or a dict in the pool-file shape (default: the packaged demo pool),
@@ -10,9 +13,11 @@ Fixtures:
   ``fake_cognito.tokens("alice")`` logs in through the hosted UI and returns the
   tokens; ``fake_cognito.cloudflare_config()`` is Cloudflare's JSON for it.
 - ``fake_cognito_factory``: start several emulators, each with its own options.
-- ``oidc_probe``: run ``oidc-probe check`` in-process; ``oidc_probe.check(...)``
-  returns a :class:`ProbeOutcome` whose ``assert_ok()`` fails the test with each
-  failing check, its hint and evidence.
+- ``oidc_probe``: run the probe in-process; ``oidc_probe.check(...)`` returns a
+  :class:`ProbeOutcome` (the exit code ``check`` would give, the JSON report as a dict)
+  whose ``assert_ok()`` fails the test with each failing check, its hint and evidence.
+  ``args=[...]`` takes further ``oidc-probe check`` options, read by the command
+  line's own parser into the same request.
 
 Marker ``@pytest.mark.oidc_probe(config=..., username=..., password_env=...,
 expect=[...], users=..., args=[...])``: after the test body, run the probe and fail
