@@ -225,9 +225,22 @@ def probe_request(
     environ: Mapping[str, str] | None = None,
     host: QuietHost | None = None,
 ) -> Result:
-    """Run a :class:`ProbeRequest` built by hand (every option ``check`` has)."""
+    """Run a :class:`ProbeRequest` built by hand (every option ``check`` has).
+
+    Nobody sits at a terminal here: ``--login browser`` is refused, and ``paste`` only
+    with the URL given (``callback_url``).
+    """
     from oidc_probe.run.probe_case import probe as run_probe
 
+    login = request.login
+    if login.mode is LoginMode.BROWSER or (
+        login.callback_url is None
+        and (login.mode is LoginMode.PASTE or (login.mode is None and login.team_name))
+    ):
+        raise UsageError(
+            "the Python API signs in without a person: use the form, headless-browser or "
+            "initiate-auth login, or paste with the callback URL given"
+        )
     host = host if host is not None else _host(environ)
     return _result(run_probe(request, host), host, request.show_tokens)
 

@@ -52,3 +52,21 @@ def test_probe_and_verify_match_the_commands(tmp_path: Path) -> None:
 
 def _diff(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> list[object]:
     return [(x, y) for x, y in zip(a, b, strict=False) if x != y] + [len(a), len(b)]
+
+
+def test_the_plugin_runs_the_api_and_takes_further_check_options(tmp_path: Path) -> None:
+    from oidc_probe.pytest_plugin import ProbeRunner
+
+    with api.start_emulator() as emulator:
+        runner = ProbeRunner(tmp_path, emulator)
+        outcome = runner.check(expect=["email"], env={})
+        assert outcome.exit_code == 0, outcome.explain()
+        assert {c["id"] for c in outcome.checks} >= {"EXP001", "IDT004"}
+        failing = runner.check(args=["--expect", "no_such_claim"], env={})
+        assert failing.exit_code == 1
+        assert [c["id"] for c in failing.failures] == ["EXP001"]
+        assert "no_such_claim" in failing.explain()
+        usage = runner.check(args=["--leeway", "5", "--login", "paste"], env={})
+        assert usage.exit_code == 2  # paste needs a person: one error line, no report
+        assert usage.stderr.startswith("oidc-probe: error: the Python API signs in without")
+        assert usage.report == {}
