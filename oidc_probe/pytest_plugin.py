@@ -2,6 +2,9 @@
 
 Fixtures:
 
+Both are the Python API (:mod:`oidc_probe.api`, docs/api.md): the emulator fixture is an
+``api.Emulator`` and the probe calls ``api.probe``; no argument list, no JSON to parse.
+
 - ``fake_cognito``: the emulator on a loopback port for one test. Configure it with
   ``@pytest.mark.fake_cognito(pool=..., faults=[...], users=[...])``: ``pool`` is a
   pool file path or a dict in the pool-file shape (default: the packaged demo pool),
@@ -10,9 +13,11 @@ Fixtures:
   ``fake_cognito.tokens("alice")`` logs in through the hosted UI and returns the
   tokens; ``fake_cognito.cloudflare_config()`` is Cloudflare's JSON for it.
 - ``fake_cognito_factory``: start several emulators, each with its own options.
-- ``oidc_probe``: run ``oidc-probe check`` in-process; ``oidc_probe.check(...)``
-  returns a :class:`ProbeOutcome` whose ``assert_ok()`` fails the test with each
-  failing check, its hint and evidence.
+- ``oidc_probe``: run the probe in-process; ``oidc_probe.check(...)`` returns a
+  :class:`ProbeOutcome` (the exit code ``check`` would give, the JSON report as a dict)
+  whose ``assert_ok()`` fails the test with each failing check, its hint and evidence.
+  ``args=[...]`` takes further ``oidc-probe check`` options, read by the command
+  line's own parser into the same request.
 
 Marker ``@pytest.mark.oidc_probe(config=..., username=..., password_env=...,
 expect=[...], users=..., args=[...])``: after the test body, run the probe and fail
@@ -25,20 +30,16 @@ fixture is used, so installing oidc-probe costs other test suites nothing.
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from oidc_probe.fake_cognito import Pool, PoolKeys
-    from oidc_probe.fake_cognito.server import RunningServer
-
-DEFAULT_REDIRECT = "http://localhost:8765/callback"
+    from oidc_probe.api import Emulator, Result
+    from oidc_probe.fake_cognito import PoolKeys
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,114 +54,17 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-class FakeCognitoError(AssertionError):
-    """A login against the emulator did not produce tokens."""
+def __getattr__(name: str) -> Any:
+    """``FakeCognito``, ``FakeCognitoError`` and ``Tokens`` are the API's emulator types,
+    imported when asked for so that loading the plugin stays cheap."""
+    from oidc_probe import api
 
-
-@dataclass(frozen=True)
-class Tokens:
-    id_token: str = field(repr=False)
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(default=None, repr=False)
-    claims: Mapping[str, Any] = field(default_factory=dict)
-
-
-class FakeCognito:
-    """A running emulator: URLs, the pool, and helpers to get tokens and configs."""
-
-    def __init__(self, server: RunningServer, pool: Pool, app: Any) -> None:
-        self.server = server
-        self.pool = pool
-        self.app = app
-
-    @property
-    def base_url(self) -> str:
-        return self.server.base_url
-
-    @property
-    def issuer(self) -> str:
-        return self.pool.issuer(self.base_url)
-
-    @property
-    def discovery_url(self) -> str:
-        return f"{self.issuer}/.well-known/openid-configuration"
-
-    @property
-    def jwks_url(self) -> str:
-        return f"{self.issuer}/.well-known/jwks.json"
-
-    @property
-    def client_id(self) -> str:
-        return self.pool.clients[0].client_id
-
-    @property
-    def client_secret(self) -> str | None:
-        return self.pool.clients[0].client_secret
-
-    @property
-    def request_log(self) -> list[tuple[str, str]]:
-        """``(method, path)`` of every request the emulator served."""
-        return list(self.app.state.request_log)
-
-    def password(self, username: str) -> str:
-        user = self.pool.user(username)
-        if user is None:
-            raise FakeCognitoError(f"the emulator pool has no user {username!r}")
-        return user.password
-
-    def cloudflare_config(self, **changes: Any) -> dict[str, Any]:
-        """Cloudflare's identity-provider JSON body for the pool's first app client."""
-        body = self.pool.probe_config(self.base_url)
-        body["config"].update(changes)
-        return body
-
-    def config_file(self, path: Path, **changes: Any) -> Path:
-        """Write :meth:`cloudflare_config` to ``path`` (for ``oidc-probe --config``)."""
-        path.write_text(json.dumps(self.cloudflare_config(**changes), indent=2), "utf-8")
-        return path
-
-    def tokens(
-        self,
-        username: str,
-        password: str | None = None,
-        *,
-        scopes: Sequence[str] = ("openid", "email", "profile"),
-        redirect_uri: str = DEFAULT_REDIRECT,
-    ) -> Tokens:
-        """Log in through the hosted UI (authorization code flow) and return the tokens."""
-        from oidc_probe.cli.demo import demo_config
-        from oidc_probe.core.config import derive_issuer
-        from oidc_probe.core.settings import RunSettings
-        from oidc_probe.login.form import FormLogin
-        from oidc_probe.run.pipeline import run_probe
-
-        secret = password if password is not None else self.password(username)
-        config = demo_config(self.cloudflare_config(scopes=list(scopes)))
-        settings = RunSettings(
-            issuer=derive_issuer(config.certs_url), redirect_uri=redirect_uri, password=secret
-        )
-        ctx = run_probe(config, settings, driver=FormLogin(username, secret))
-        response = ctx.token_response
-        if response is None or not isinstance(response.get("id_token"), str):
-            login = ctx.login
-            why = (
-                (login.login_error or (login.authorize_error and login.authorize_error.error))
-                if login is not None
-                else None
-            )
-            status = ctx.token_fetch.describe() if ctx.token_fetch is not None else None
-            raise FakeCognitoError(
-                f"no tokens for {username!r}: {why or status or ctx.stopped or 'unknown'}"
-            )
-        return Tokens(
-            id_token=response["id_token"],
-            access_token=str(response.get("access_token", "")),
-            refresh_token=response.get("refresh_token"),
-            claims=dict(ctx.id_token_claims or {}),
-        )
-
-    def stop(self) -> None:
-        self.server.stop()
+    aliases = {"FakeCognito": api.Emulator, "FakeCognitoError": api.EmulatorError}
+    if name in aliases:
+        return aliases[name]
+    if name == "Tokens":
+        return api.Tokens
+    raise AttributeError(name)
 
 
 @pytest.fixture(scope="session")
@@ -171,40 +75,7 @@ def fake_cognito_keys() -> PoolKeys:
     return PoolKeys.generate()
 
 
-def _pool(pool: Any, users: Sequence[Mapping[str, Any]]) -> Pool:
-    from oidc_probe.fake_cognito import Pool, load_pool
-    from oidc_probe.fake_cognito.pool import parse_pool
-
-    if isinstance(pool, Pool):
-        loaded = pool
-    elif isinstance(pool, Mapping):
-        loaded = parse_pool(json.dumps(pool), "<pool from the test>")
-    else:
-        loaded = load_pool(pool)
-    return _with_users(loaded, users) if users else loaded
-
-
-def _with_users(pool: Pool, users: Sequence[Mapping[str, Any]]) -> Pool:
-    from dataclasses import replace
-
-    from oidc_probe.fake_cognito.pool import parse_pool
-
-    extra = parse_pool(
-        json.dumps(
-            {
-                "pool_id": pool.pool_id,
-                "clients": [{"client_id": "placeholder"}],
-                "users": list(users),
-            }
-        ),
-        "<users from the test>",
-    ).users
-    names = {u.username.casefold() for u in extra}
-    kept = tuple(u for u in pool.users if u.username.casefold() not in names)
-    return replace(pool, users=kept + extra)
-
-
-StartFn = Callable[..., FakeCognito]
+StartFn = Callable[..., "Emulator"]
 
 
 @pytest.fixture
@@ -213,20 +84,17 @@ def fake_cognito_factory(fake_cognito_keys: PoolKeys) -> Iterator[StartFn]:
 
     ``latency`` (seconds) delays every response, to model a pool in another region.
     """
-    started: list[FakeCognito] = []
+    started: list[Emulator] = []
 
     def start(
         pool: Any = None,
         faults: Sequence[str] = (),
         users: Sequence[Mapping[str, Any]] = (),
         latency: float = 0.0,
-    ) -> FakeCognito:
-        from oidc_probe.fake_cognito import create_app
-        from oidc_probe.fake_cognito.server import start_in_thread
+    ) -> Emulator:
+        from oidc_probe.api import launch_emulator
 
-        loaded = _pool(pool, users)
-        app = create_app(loaded, faults=faults, keys=fake_cognito_keys, latency=latency)
-        emulator = FakeCognito(start_in_thread(app), loaded, app)
+        emulator = launch_emulator(pool, faults, users, latency, keys=fake_cognito_keys)
         started.append(emulator)
         return emulator
 
@@ -236,7 +104,7 @@ def fake_cognito_factory(fake_cognito_keys: PoolKeys) -> Iterator[StartFn]:
 
 
 @pytest.fixture
-def fake_cognito(request: pytest.FixtureRequest, fake_cognito_factory: StartFn) -> FakeCognito:
+def fake_cognito(request: pytest.FixtureRequest, fake_cognito_factory: StartFn) -> Emulator:
     """The emulator, configured by the test's ``fake_cognito`` marker (if any)."""
     marker = request.node.get_closest_marker("fake_cognito")
     options = dict(marker.kwargs) if marker is not None else {}
@@ -245,11 +113,16 @@ def fake_cognito(request: pytest.FixtureRequest, fake_cognito_factory: StartFn) 
 
 @dataclass(frozen=True)
 class ProbeOutcome:
-    """What ``oidc-probe check`` found: the exit code, the JSON report and stderr."""
+    """What the probe found: the exit code ``oidc-probe check`` would give, the JSON
+    report as a dict, and the lines it would print on stderr."""
 
     exit_code: int
     report: Mapping[str, Any]
     stderr: str
+
+    @classmethod
+    def of(cls, result: Result) -> ProbeOutcome:
+        return cls(result.exit_code, result.as_dict(), "\n".join(result.messages))
 
     @property
     def checks(self) -> list[Mapping[str, Any]]:
@@ -260,6 +133,8 @@ class ProbeOutcome:
         return [c for c in self.checks if c["status"] == "fail" and not c.get("accepted")]
 
     def explain(self) -> str:
+        import json
+
         lines = [f"oidc-probe: {len(self.failures)} failing check(s) (exit {self.exit_code})"]
         for c in self.failures:
             user = f" ({c['user']})" if c.get("user") else ""
@@ -280,9 +155,9 @@ class ProbeOutcome:
 
 
 class ProbeRunner:
-    """Runs ``oidc-probe check`` in-process with a JSON report (see :meth:`check`)."""
+    """Runs the probe in-process through :func:`oidc_probe.api.probe` (see :meth:`check`)."""
 
-    def __init__(self, tmp_path: Path, emulator: FakeCognito | None = None) -> None:
+    def __init__(self, tmp_path: Path, emulator: Emulator | None = None) -> None:
         self.tmp_path = tmp_path
         self.emulator = emulator
 
@@ -302,11 +177,13 @@ class ProbeRunner:
 
         The password comes from ``password``, else the variable ``password_env``, else
         (for the emulator) the pool; the client secret from the config or
-        ``OIDC_PROBE_CLIENT_SECRET`` in ``env``/the environment.
+        ``OIDC_PROBE_CLIENT_SECRET`` in ``env``/the environment. ``args`` are further
+        ``oidc-probe check`` options (``--leeway 5``, ``--policy FILE``, ...).
         """
         import os
 
-        from oidc_probe.cli.main import main
+        from oidc_probe import api
+        from oidc_probe.core.errors import ProbeError
 
         environ = dict(os.environ if env is None else env)
         if config is None:
@@ -316,29 +193,65 @@ class ProbeRunner:
             if users is None and password is None and password_env is None:
                 password = self.emulator.password(username or "demo")
             username = username or (None if users is not None else "demo")
-        if isinstance(config, Mapping):
-            path = self.tmp_path / "oidc-probe-idp.json"
-            path.write_text(json.dumps(config), "utf-8")
-            config = path
-        argv = ["check", "--config", str(config), "--format", "json", *args]
-        if username is not None:
-            argv += ["--username", username]
-        if password is not None:
-            environ["OIDC_PROBE_PLUGIN_PASSWORD"] = password
-            argv += ["--password-env", "OIDC_PROBE_PLUGIN_PASSWORD"]
-        elif password_env is not None:
-            argv += ["--password-env", password_env]
-        for expression in expect:
-            argv += ["--expect", expression]
-        if users is not None:
-            argv += ["--users", str(users)]
-        out, err = io.StringIO(), io.StringIO()
-        code = main(argv, stdin=io.StringIO(), stdout=out, stderr=err, environ=environ)
         try:
-            report = json.loads(out.getvalue()) if out.getvalue() else {}
-        except ValueError:
-            report = {}
-        return ProbeOutcome(code, report, err.getvalue())
+            if args:
+                request = _request_with_options(
+                    args, config, username, password, password_env, expect, users
+                )
+                result = api.probe_request(request, environ=environ)
+            else:
+                result = api.probe(
+                    config,
+                    username=username,
+                    password=password,
+                    password_env=password_env,
+                    expect=expect,
+                    users=users,
+                    environ=environ,
+                )
+        except ProbeError as exc:
+            return ProbeOutcome(exc.exit_code, {}, f"oidc-probe: error: {exc}")
+        return ProbeOutcome.of(result)
+
+
+def _request_with_options(
+    args: Sequence[str],
+    config: str | Path | Mapping[str, Any],
+    username: str | None,
+    password: str | None,
+    password_env: str | None,
+    expect: Sequence[str],
+    users: str | Path | None,
+) -> Any:
+    """The request of ``oidc-probe check ARGS``, with the plugin's own options on top."""
+    import io
+    import json
+    from dataclasses import replace
+
+    from oidc_probe.api import CONFIG_DICT
+    from oidc_probe.cli.console import Console
+    from oidc_probe.cli.main import build_parser
+    from oidc_probe.cli.requests import probe_request
+
+    console = Console(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(), environ={})
+    parsed = build_parser(console, "check").parse_args(["check", *args])
+    request = probe_request(parsed)
+    if isinstance(config, Mapping):
+        text = json.dumps(dict(config))
+        source = replace(request.config, path=CONFIG_DICT, text=text)
+    else:
+        source = replace(request.config, path=str(config))
+    login = replace(request.login, username=username or request.login.username)
+    if password is not None:
+        login = replace(login, password=password)
+    elif password_env is not None:
+        login = replace(login, password_env=password_env)
+    ci = replace(
+        request.ci,
+        expect=(*request.ci.expect, *expect),
+        users_file=str(users) if users is not None else request.ci.users_file,
+    )
+    return replace(request, config=source, login=login, ci=ci)
 
 
 @pytest.fixture
@@ -365,7 +278,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             import tempfile
 
             tmp = Path(tempfile.mkdtemp(prefix="oidc-probe-"))
-        runner = ProbeRunner(tmp, emulator if isinstance(emulator, FakeCognito) else None)
+        from oidc_probe.api import Emulator
+
+        runner = ProbeRunner(tmp, emulator if isinstance(emulator, Emulator) else None)
     options = dict(marker.kwargs)
     if marker.args:
         options.setdefault("config", marker.args[0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oidc_probe.access.derived import setup_of
 from oidc_probe.access.evaluate import UNDETERMINED
 from oidc_probe.access.identity import AccessIdentity
 from oidc_probe.checks import hints
@@ -42,7 +43,7 @@ def access_app_allows_idp(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare API: Access applications; Cloudflare generic OIDC.
     """
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     app = setup.app if setup is not None else None
     if setup is None or app is None:
         yield skipped("no Access application read (--cloudflare-app ID)")
@@ -117,7 +118,7 @@ def access_policy_tester_agrees(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: Manage Access policies (Test your policies); Cloudflare:
     Access policies.
     """
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None or setup.tester is None:
         yield skipped("Cloudflare's policy tester was not asked (--cloudflare-policy-test)")
         return

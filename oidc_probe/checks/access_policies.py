@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from oidc_probe.access.derived import custom_of, identity_of, setup_of
 from oidc_probe.access.evaluate import (
     ORDER_NOTE,
     UNDETERMINED,
@@ -21,12 +22,9 @@ from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
     AccessIdentity,
-    build_identity,
-    trim_custom,
 )
 from oidc_probe.access.setup import AccessSetup
 from oidc_probe.checks import hints
-from oidc_probe.checks._claims import configured_claims
 from oidc_probe.checks._inputs import claims_or_reason
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
@@ -46,14 +44,13 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
         # Access verifies the ID token with the keys at certs_url (Cloudflare generic OIDC:
         # "Supported algorithms for verifying generic OIDC tokens"); unverified, it decides nothing.
         return "the ID token signature was not verified, so Access rejects the login (see IDT004)"
-    setup = ctx.settings.access
-    idp_id = setup.idp_id if setup is not None else None
-    config = ctx.config
-    return build_identity(claims, configured_claims(config), config.email_claim_name, idp_id)
+    identity = identity_of(ctx)  # computed once per run, shared with the reports
+    assert identity is not None  # there are claims
+    return identity
 
 
 def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None or not setup.policies:
         return NO_POLICIES
     identity = access_identity(ctx)
@@ -228,7 +225,7 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
 
 def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
     """A warning for each Allow or Bypass policy that Include Everyone leaves unrestricted."""
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None:
         return
     signup = _self_sign_up(ctx)
@@ -320,7 +317,7 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare docs PR 31700; Cloudflare: application token; Cloudflare:
     Access policies.
     """
-    setup = ctx.settings.access
+    setup = setup_of(ctx)
     if setup is None or not setup.policies:
         yield skipped(NO_POLICIES)
         return
@@ -332,7 +329,8 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(claims, str):
         yield skipped(claims)
         return
-    custom = trim_custom(claims, configured_claims(ctx.config))
+    custom = custom_of(ctx)
+    assert custom is not None  # there are claims
     dropped = [n for n in names if n in custom.dropped]
     limit = f"about {CUSTOM_CLAIM_BUDGET} bytes"
     actual = {"size": custom.size, "dropped": list(custom.dropped)}

@@ -13,7 +13,7 @@ from oidc_probe.core.settings import LoginMode
 
 _NO_REDIRECT = "initiate-auth has no authorization request and no callback"
 _NO_TOKEN_ENDPOINT = "initiate-auth does not use the token endpoint"
-_NO_USERINFO = (
+NO_USERINFO = (
     "initiate-auth does not call userinfo (its access token lacks the openid scope it needs)"
 )
 
@@ -27,9 +27,8 @@ NOT_APPLICABLE: Mapping[LoginMode, Mapping[str, str]] = {
         "TOK003": f"{_NO_TOKEN_ENDPOINT}; its caching headers were not tested",
         "IDT009": "initiate-auth sends no nonce, so its ID token carries none to compare",
         "IDT010": "InitiateAuth ID tokens carry no at_hash (only token-endpoint ones do)",
-        "CLM004": _NO_USERINFO,
-        "USR001": _NO_USERINFO,
-        "USR002": _NO_USERINFO,
+        "CLM004": NO_USERINFO,
+        # USR001 and USR002 declare it on the check (@check(..., not_for=...)).
     },
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from oidc_probe.access.derived import derive_views
 from oidc_probe.checks import (  # noqa: F401  (imported for registration)
     access_app,
     access_policies,
@@ -47,6 +48,9 @@ def probe_checks() -> list[Check]:
 
 
 def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[Finding]:
+    """The findings of ``checks`` (default: a probe run's); first the views the checks and
+    the reports share are derived, once (:mod:`oidc_probe.access.derived`)."""
+    derive_views(ctx)
     findings: list[Finding] = []
     for spec in probe_checks() if checks is None else checks:
         findings.extend(run_check(spec, ctx))

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from oidc_probe.access.derived import custom_of
 from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
-    trim_custom,
 )
 from oidc_probe.checks._claims import (
     access_claims,
@@ -438,8 +438,8 @@ def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(claims, str):
         yield skipped(claims)
         return
-    names = configured_claims(ctx.config)
-    trimmed = trim_custom(claims, names)
+    trimmed = custom_of(ctx)  # computed once per run, shared with the reports
+    assert trimmed is not None  # there are claims
     size = trimmed.size
     limit = CUSTOM_CLAIM_BUDGET
     if not trimmed.trimmed:

@@ -10,12 +10,13 @@ import base64
 import hashlib
 import hmac
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
+from oidc_probe.checks.needs import CLAIMS
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -84,8 +85,9 @@ def _seconds(name: str, raw: Any) -> float | Outcome:
     "id-token-iss-matches",
     Stage.ID_TOKEN,
     refs=("OIDCC-3.1.3.7", "RFC7519-4.1.1", "COGNITO-id-token"),
+    needs=(CLAIMS,),
 )
-def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_iss_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``iss`` claim equals the expected issuer exactly.
 
     Why it matters: a relying party must reject ID tokens from any issuer but the one it
@@ -103,10 +105,6 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 2); RFC 7519 section 4.1.1;
     AWS: using the ID token; AWS API reference, IssuerConfigurationType.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     expected = ctx.settings.issuer
     iss = claims.get("iss")
     hint = (
@@ -151,8 +149,9 @@ def _issuer_configuration_hint(ctx: RunContext, iss: str, configuration: str) ->
     "id-token-aud-matches",
     Stage.ID_TOKEN,
     refs=("OIDCC-3.1.3.7", "RFC7519-4.1.3", "CF-generic-oidc"),
+    needs=(CLAIMS,),
 )
-def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_aud_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``aud`` is (or holds) the client id; ``azp``, when present, is the client id.
 
     What it checks: ``aud`` is the client id or an array holding it; with several
@@ -169,10 +168,6 @@ def id_token_aud_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (steps 3-5); RFC 7519 section 4.1.3.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     client_id = ctx.config.client_id
     aud = claims.get("aud")
     hint = (
@@ -236,8 +231,14 @@ def _azp_not_client(azp: Any, client_id: str) -> Outcome:
     )
 
 
-@check("IDT007", "id-token-not-expired", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.4"))
-def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT007",
+    "id-token-not-expired",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.7", "RFC7519-4.1.4"),
+    needs=(CLAIMS,),
+)
+def id_token_not_expired(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``exp`` is a number of seconds and lies in the future (within the leeway).
 
     Why it matters: a relying party rejects expired ID tokens (OpenID Connect Core
@@ -252,10 +253,6 @@ def id_token_not_expired(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 9); RFC 7519 section 4.1.4.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     raw = claims.get("exp")
     exp = _seconds("exp", raw)
     if isinstance(exp, Outcome):

@@ -4,20 +4,28 @@ A check is a function ``(ctx: RunContext) -> Iterable[Outcome]`` decorated with
 :func:`check`. Its docstring is its documentation page, in four parts:
 What it checks / Why it matters / How to fix / References.
 IDs are a public contract: never reused, never renumbered.
+
+A check may declare what it needs (``needs``, :mod:`oidc_probe.checks.needs`: the registry
+resolves each input and passes it after the context, or yields SKIP with the reason) and
+the login modes it cannot judge (``not_for``: mode -> reason).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from oidc_probe.checks.applicability import not_applicable
+from oidc_probe.checks.needs import Missing, Need, resolve
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Finding, Outcome, Stage, Status
+from oidc_probe.core.settings import LoginMode
 
-CheckFn = Callable[[RunContext], Iterable[Outcome]]
+# ``(ctx, *inputs)``: the context, then the declared inputs in order.
+CheckFn = Callable[..., Iterable[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,16 @@ class Check:
     refs: tuple[str, ...]
     severity: Status
     func: CheckFn
+    needs: tuple[Need[Any], ...] = ()
+    not_for: Mapping[LoginMode, str] = field(default_factory=dict)
+
+    def not_applicable(self, ctx: RunContext) -> str | None:
+        """Why this check does not apply to the run's login mode, or ``None``."""
+        mode = ctx.settings.login
+        reason = self.not_for.get(mode)
+        if reason is not None:
+            return f"{reason} (--login {mode.value})"
+        return not_applicable(self.id, ctx)
 
     @property
     def doc(self) -> str:
@@ -49,13 +67,18 @@ def check(
     *,
     refs: tuple[str, ...] = (),
     severity: Status = Status.FAIL,
+    needs: tuple[Need[Any], ...] = (),
+    not_for: Mapping[LoginMode, str] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a check. ``severity`` is what a ``failed()`` outcome becomes (FAIL or WARN)."""
+    """Register a check. ``severity`` is what a ``failed()`` outcome becomes (FAIL or WARN);
+    ``needs`` the inputs it takes after the context; ``not_for`` the login modes it cannot
+    judge, with the reason."""
 
     def register(func: CheckFn) -> CheckFn:
         if check_id in REGISTRY:
             raise ValueError(f"check ID {check_id} registered twice")
-        REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func)
+        modes = MappingProxyType(dict(not_for or {}))
+        REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func, needs, modes)
         return func
 
     return register
@@ -63,11 +86,14 @@ def check(
 
 def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
     """Run one check; a check that raises becomes a FAIL finding, never a crash of the run."""
-    reason = not_applicable(spec.id, ctx)
+    reason = spec.not_applicable(ctx)
     if reason is not None:
         return [_finding(spec, Outcome(Status.SKIP, reason))]
+    inputs = resolve(spec.needs, ctx)
+    if isinstance(inputs, Missing):
+        return [_finding(spec, Outcome(Status.SKIP, inputs.reason))]
     try:
-        outcomes = list(spec.func(ctx))
+        outcomes = list(spec.func(ctx, *inputs))
     except Exception as exc:  # a bug in one check must not stop the others
         outcomes = [
             Outcome(

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 
 from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
 from oidc_probe.checks._support import looks_like_html, status_detail
+from oidc_probe.checks.applicability import NO_USERINFO
 from oidc_probe.checks.registry import check
 from oidc_probe.core.cognito import is_cognito_issuer
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped
+from oidc_probe.core.settings import LoginMode
 
 _NOT_USED = "Access itself does not call userinfo"
 
@@ -34,7 +36,11 @@ def _status_hint(ctx: RunContext, status: int) -> str:
 
 
 @check(
-    "USR001", "userinfo-reachable", Stage.USERINFO, refs=("OIDCC-5.3", "COGNITO-userinfo-endpoint")
+    "USR001",
+    "userinfo-reachable",
+    Stage.USERINFO,
+    refs=("OIDCC-5.3", "COGNITO-userinfo-endpoint"),
+    not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
 )
 def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
     """The userinfo endpoint named by discovery answers 200 with a JSON object for the access token.
@@ -95,7 +101,13 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"userinfo returned {len(body)} claim(s) (GET {fetch.url})", actual=sorted(body))
 
 
-@check("USR002", "userinfo-sub-matches", Stage.USERINFO, refs=("OIDCC-5.3.2", "OIDCC-5.3.4"))
+@check(
+    "USR002",
+    "userinfo-sub-matches",
+    Stage.USERINFO,
+    refs=("OIDCC-5.3.2", "OIDCC-5.3.4"),
+    not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
+)
 def userinfo_sub_matches(ctx: RunContext) -> Iterator[Outcome]:
     """The ``sub`` claim from userinfo equals the ``sub`` of the ID token.
 

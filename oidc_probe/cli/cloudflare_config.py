@@ -106,8 +106,8 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         from oidc_probe.cli.cloudflare_from_aws import run_from_aws
 
         return run_from_aws(args, console)
-    for name in ("region", "domain"):
-        if getattr(args, name) is None:
+    for name, value in (("region", args.region), ("domain", args.domain)):
+        if value is None:
             raise UsageError(f"cloudflare-config needs --{name} (or --from-aws)")
     url, issuer = discovery_url_for(args)
     base = domain_base(args.domain, args.region)

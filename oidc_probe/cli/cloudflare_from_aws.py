@@ -22,14 +22,14 @@ _FIRST_SCOPES = ("openid", "email", "profile")
 
 
 def run_from_aws(args: argparse.Namespace, console: Console) -> int:
-    from oidc_probe.cli.aws_options import audit_request
     from oidc_probe.cli.idp_output import domain_base, emit_body
     from oidc_probe.cli.inputs import split_words, writable_output
-    from oidc_probe.cli.login_modes import checked_team_name
     from oidc_probe.core.cognito import POOL_ID, issuer_configuration, issuer_url
     from oidc_probe.core.config import SECRET_ENV
     from oidc_probe.core.pool import ApiFailure
     from oidc_probe.plumbing.aws import call, cognito_client
+    from oidc_probe.run.aws_inputs import audit_request
+    from oidc_probe.run.login_factory import checked_team_name
     from oidc_probe.stages.aws_pool import describe_client
 
     match = POOL_ID.match(args.pool_id)
@@ -38,7 +38,7 @@ def run_from_aws(args: argparse.Namespace, console: Console) -> int:
     region = match.group("region")
     if args.region and args.region != region:
         raise UsageError(f"--pool-id {args.pool_id} belongs to region {region}, not {args.region}")
-    request = audit_request(args, (), None)
+    request = audit_request(args.aws_endpoint, (), None)
     output = writable_output(args.output)
     api = cognito_client(region, request.endpoint_url, args.timeout)
     described = call("DescribeUserPool", api.describe_user_pool, UserPoolId=args.pool_id)

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             username=user.username,
             password=user.password,
             show_tokens=options.show_tokens,
-            active=bool(getattr(args, "active", False)),
+            active=bool(args.active),
         )
         ctx, findings = (probe or default_probe)(config, settings, login=True)
     return emit_report(ctx, findings, options, console)

@@ -1,29 +1,18 @@
-"""``oidc-probe discover``: discovery and the JWKS only (``check --discovery-only``)."""
+"""``oidc-probe discover``: discovery and the JWKS only (``check --discovery-only``).
+
+The request builder (:func:`oidc_probe.cli.requests.probe_request`) gives the options
+``discover`` does not define their defaults, and the plan is
+:data:`oidc_probe.run.plans.DISCOVER`.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
-
-from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
     from oidc_probe.run.runner import ProbeRunner
-
-DISCOVER_DEFAULTS: dict[str, Any] = {
-    "discovery_only": True,
-    "redirect_uri": DEFAULT_REDIRECT_URI,
-    "client_auth": "basic",
-    "login": "form",
-    "username": None,
-    "password_env": "OIDC_PROBE_PASSWORD",
-    "password_stdin": False,
-    "leeway": 60,
-    "expect": None,
-    "users": None,
-    "concurrency": 4,
-}
 
 
 def add_options(discover: argparse.ArgumentParser) -> None:
@@ -34,7 +23,6 @@ def add_options(discover: argparse.ArgumentParser) -> None:
     net = discover.add_argument_group("network")
     add_network_options(net)
     add_output_options(discover)
-    discover.set_defaults(**DISCOVER_DEFAULTS)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:

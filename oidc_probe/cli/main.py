@@ -127,7 +127,7 @@ def main(
     try:
         parser = build_parser(console, _selected_command(arguments))
         args = parser.parse_args(arguments)
-        debug = bool(getattr(args, "debug", debug))
+        debug = bool(args.debug)
         return _dispatch(args, console, parser, probe)
     except ParserExit as exc:
         return exc.status

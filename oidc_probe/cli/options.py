@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from oidc_probe.cli.argtypes import connect_rule, int_between, non_negative_int, positive_float
-from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from oidc_probe.core.defaults import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_LEEWAY,
+    DEFAULT_PASSWORD_ENV,
+    DEFAULT_REDIRECT_URI,
+    DEFAULT_TIMEOUT,
+)
 from oidc_probe.core.errors import UsageError
 
 
@@ -117,9 +123,9 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
     password = group.add_mutually_exclusive_group()
     password.add_argument(
         "--password-env",
-        default="OIDC_PROBE_PASSWORD",
+        default=DEFAULT_PASSWORD_ENV,
         metavar="NAME",
-        help="environment variable holding the password (default OIDC_PROBE_PASSWORD)",
+        help=f"environment variable holding the password (default {DEFAULT_PASSWORD_ENV})",
     )
     password.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
@@ -130,7 +136,11 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
         help="stop after discovery and the JWKS (no login, no credentials needed)",
     )
     group.add_argument(
-        "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+        "--leeway",
+        type=non_negative_int,
+        default=DEFAULT_LEEWAY,
+        metavar="SECONDS",
+        help="clock skew",
     )
     add_network_options(group)
 
@@ -140,7 +150,7 @@ def add_network_options(group: argparse._ActionsContainer) -> None:
     group.add_argument(
         "--timeout",
         type=positive_float,
-        default=10.0,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="limit for each whole request, body included (default 10)",
     )
@@ -172,7 +182,7 @@ def add_expect_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--concurrency",
         type=int_between(1, 64),
-        default=4,
+        default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help="users logged in at the same time with --users (default 4)",
+        help=f"users logged in at the same time with --users (default {DEFAULT_CONCURRENCY})",
     )

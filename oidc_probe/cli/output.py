@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from oidc_probe.report.formats import Format
     from oidc_probe.report.model import Report
     from oidc_probe.run.baseline import Baseline
-    from oidc_probe.run.multirun import MultiRun
+    from oidc_probe.run.results import MultiRun, RunResult
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 FORMATS = ("text", "json", "junit", "github", "markdown")
@@ -98,20 +98,19 @@ class OutputOptions:
     def from_args(cls, args: argparse.Namespace) -> OutputOptions:
         from oidc_probe.run.baseline import load_baseline
 
-        formats = getattr(args, "format", None)
-        outputs = getattr(args, "output", None)
+        """The output options (:func:`add_output_options`) every reporting command has."""
+        formats, outputs = args.format, args.output
         if isinstance(formats, str):
             formats = [formats]
         if isinstance(outputs, str):
             outputs = [outputs]
-        baseline_path = getattr(args, "baseline", None)
         return cls(
             destinations=destinations(formats or [], outputs or []),
-            show_tokens=bool(getattr(args, "show_tokens", False)),
-            no_color=bool(getattr(args, "no_color", False)),
-            fail_on_warn=getattr(args, "fail_on", "fail") == "warn",
-            exit_zero=bool(getattr(args, "exit_zero", False)),
-            baseline=load_baseline(baseline_path) if baseline_path else None,
+            show_tokens=bool(args.show_tokens),
+            no_color=bool(args.no_color),
+            fail_on_warn=args.fail_on == "warn",
+            exit_zero=bool(args.exit_zero),
+            baseline=load_baseline(args.baseline) if args.baseline else None,
         )
 
 
@@ -158,6 +157,15 @@ def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destin
     return tuple(Destination(f, files.get(f)) for f in selected)
 
 
+def emit(result: RunResult, options: OutputOptions, console: Console) -> int:
+    """The report of a use case's result; returns the exit code."""
+    from oidc_probe.run.results import SingleRun
+
+    if isinstance(result, SingleRun):
+        return emit_report(result.ctx, result.findings, options, console)
+    return emit_multi_report(result, options, console)
+
+
 def emit_report(
     ctx: RunContext, findings: Sequence[Finding], options: OutputOptions, console: Console
 ) -> int:
@@ -176,7 +184,7 @@ def emit_report(
 def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -> int:
     """The report of a ``--users`` run: run-wide findings, then one section per user."""
     from oidc_probe.plumbing.redact import Redactor
-    from oidc_probe.report.model import AccessView, ClaimView, Report, UserSection
+    from oidc_probe.report.of_result import report_of
 
     findings = _baselined(run.all_findings(), options, console)
     secrets: list[str | None] = []
@@ -185,16 +193,7 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
         if not options.show_tokens:
             secrets += ctx.secrets()
     console.redactor.add(*secrets)
-    sections = []
-    for user in run.users:
-        single = Report.from_run(user.ctx, [], show_tokens=options.show_tokens)
-        sections.append(
-            UserSection(user.username, single.access_view, single.id_token_claims, single.tokens)
-        )
-    base = Report.from_run(run.shared, findings)
-    note = "several users were probed: see each user's section"
-    view = AccessView(ClaimView(run.shared.config.email_claim_name, False), (), note)
-    report = replace(base, users=tuple(sections), access_view=view)
+    report = report_of(run, show_tokens=options.show_tokens, findings=findings)
     return _emit(report, Redactor(secrets), options, console)
 
 

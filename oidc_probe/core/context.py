@@ -22,6 +22,7 @@ from oidc_probe.core.artefacts import (
     SignatureResult,
 )
 from oidc_probe.core.config import ProbeConfig
+from oidc_probe.core.identity_view import IdentityView
 from oidc_probe.core.pool import PoolAudit
 from oidc_probe.core.settings import RunSettings
 
@@ -58,6 +59,10 @@ class RunContext:
     active: ActiveResults | None = None  # --active only
     access_jwt: AccessJwt | None = None  # verify-access only
     pool_audit: PoolAudit | None = None  # --aws and audit only
+    # What Access builds from the ID token, for the reports (oidc_probe.access.derived).
+    access_identity: IdentityView | None = None
+    # Views derived from the run, computed once (keyed by the function that computes them).
+    derived: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False)
 
     @property
     def discovery(self) -> dict[str, Any] | None:

@@ -1,5 +1,19 @@
-"""Defaults shared by the argument parser and the run settings; imports nothing."""
+"""Defaults shared by the argument parser, the requests and the run settings; imports nothing.
+
+Each default is written here once: the parser shows it in ``--help``, the request types
+of :mod:`oidc_probe.run.requests` and :class:`oidc_probe.core.settings.RunSettings` use it.
+"""
 
 from __future__ import annotations
 
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
+# Clock skew allowed when judging iat, exp and auth_time (seconds).
+DEFAULT_LEEWAY = 60
+# Limit for each whole request, body included (seconds).
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_PASSWORD_ENV = "OIDC_PROBE_PASSWORD"
+# Users logged in at the same time with --users.
+DEFAULT_CONCURRENCY = 4
+# How long an interactive login may take (seconds).
+DEFAULT_LOGIN_TIMEOUT = 300.0
+DEFAULT_CLOUDFLARE_API = "https://api.cloudflare.com/client/v4"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from oidc_probe.access.setup import AccessSetup
     from oidc_probe.core.connect_to import ConnectRule
     from oidc_probe.core.expect import Expectation
     from oidc_probe.core.pool import AuditRequest
 
-from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from oidc_probe.core.defaults import DEFAULT_LEEWAY, DEFAULT_REDIRECT_URI, DEFAULT_TIMEOUT
 
 # Algorithms Cloudflare Access accepts for ID-token signatures.
 ACCESS_ALGORITHMS = ("RS256", "RS512", "PS512", "ES256", "ES384", "ES512")
@@ -31,6 +30,18 @@ class LoginMode(StrEnum):
     INITIATE_AUTH = "initiate-auth"
 
 
+class AccessPolicies(Protocol):
+    """The Access policies to evaluate: an :class:`oidc_probe.access.setup.AccessSetup`, read
+    back through :func:`oidc_probe.access.derived.setup_of`. A protocol, so that ``core``
+    imports nothing above it, type-only imports included."""
+
+    @property
+    def idp_id(self) -> str | None: ...
+
+    @property
+    def source(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Options of one probe run. Secrets are excluded from ``repr``."""
@@ -41,8 +52,8 @@ class RunSettings:
     login: LoginMode = LoginMode.FORM
     username: str | None = None
     password: str | None = field(default=None, repr=False)
-    leeway: int = 60
-    timeout: float = 10.0
+    leeway: int = DEFAULT_LEEWAY
+    timeout: float = DEFAULT_TIMEOUT
     ca_bundle: str | None = None
     # --connect-to: where the probe's own connections go (oidc_probe.core.connect_to).
     connect_to: tuple[ConnectRule, ...] = ()
@@ -55,6 +66,6 @@ class RunSettings:
     # --aws / audit: read the pool through the AWS API (oidc_probe.stages.aws_pool).
     aws: AuditRequest | None = None
     # --policy / --cloudflare-app: the Access policies to evaluate (ACC checks).
-    access: AccessSetup | None = None
+    access: AccessPolicies | None = None
     # --expect-access, or a user's `access` in the users file: "allow" or "deny".
     expect_access: str | None = None

@@ -18,11 +18,11 @@ from typing import TextIO
 import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, LoginResult
+from oidc_probe.core.defaults import DEFAULT_LOGIN_TIMEOUT
 from oidc_probe.login.callback import callback_result, preflight
 from oidc_probe.login.callback_server import CallbackServer
 
 Opener = Callable[[str], bool]
-DEFAULT_LOGIN_TIMEOUT = 300.0
 SESSION_NOTE = (
     "note: a browser already signed in to the identity provider (Cognito keeps the session "
     "for an hour) skips the sign-in form and logs in as that user; to log in as someone "

@@ -134,7 +134,7 @@ class AccessView:
                 "from an InitiateAuth ID token (--login initiate-auth): the token Access gets "
                 "through the login pages may differ (see AUT002)"
             )
-        identity, custom = _identity_and_custom(ctx, claims)
+        identity, custom = _identity_and_custom(ctx)
         return cls(
             _claim(claims, config.email_claim_name),
             tuple(_claim(claims, name) for name in config.claims),
@@ -144,27 +144,19 @@ class AccessView:
         )
 
 
-def _identity_and_custom(
-    ctx: RunContext, claims: Mapping[str, Any]
-) -> tuple[dict[str, Any], CustomView]:
-    from oidc_probe.access.identity import (
-        CUSTOM_CLAIM_BUDGET_NOTE,
-        build_identity,
-        trim_custom,
-    )
-
-    config = ctx.config
-    names = tuple(dict.fromkeys(config.claims))
-    idp_id = ctx.settings.access.idp_id if ctx.settings.access is not None else None
-    identity = build_identity(claims, names, config.email_claim_name, idp_id).as_json()
-    trimmed = trim_custom(claims, names)
+def _identity_and_custom(ctx: RunContext) -> tuple[Mapping[str, Any] | None, CustomView | None]:
+    """The identity and ``custom`` claim computed once for the run (``ctx.access_identity``)."""
+    view = ctx.access_identity
+    if view is None:
+        return None, None
+    custom = view.custom
     why = (
-        f"dropped from the end of the claims list to fit the budget; {CUSTOM_CLAIM_BUDGET_NOTE}"
-        if trimmed.dropped
-        else CUSTOM_CLAIM_BUDGET_NOTE
+        f"dropped from the end of the claims list to fit the budget; {view.budget_note}"
+        if custom.dropped
+        else view.budget_note
     )
-    return identity, CustomView(
-        dict(trimmed.kept), trimmed.dropped, trimmed.size, trimmed.budget, why
+    return view.identity, CustomView(
+        dict(custom.kept), custom.dropped, custom.size, custom.budget, why
     )
 
 

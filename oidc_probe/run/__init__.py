@@ -1,10 +1,14 @@
-"""The run: stages in order, checks over what they gathered, and the CI features.
+"""The application layer: what each command asks for, its plan, and the use cases.
 
-``pipeline`` runs one probe (stages, then ``checks.catalogue.run_checks``);
-``multirun`` runs several users sharing discovery and the JWKS; ``runner`` is the
-seam commands call (and tests replace); ``users`` and ``baseline`` load the
-``--users`` and ``--baseline`` files; ``pool_audit`` runs the AWS reads of
-``--aws`` beside the HTTP stages.
+``requests`` holds one frozen request per command; ``plans`` each command's stages and
+check selection as data; ``probe_case``, ``token_cases`` and ``audit_case`` are the use
+cases (they check a request, read what it names through ``access_inputs``,
+``aws_inputs`` and ``login_factory``, run the plan and return a ``results`` value);
+``host`` is what a use case may ask of its caller. Below them: ``pipeline`` runs one
+probe (stages, then ``checks.catalogue.run_checks``); ``multirun`` runs several users
+sharing discovery and the JWKS; ``runner`` is the seam commands call (and tests
+replace); ``users`` and ``baseline`` load the ``--users`` and ``--baseline`` files;
+``pool_audit`` runs the AWS reads of ``--aws`` beside the HTTP stages.
 
-May import: ``checks``, ``stages``, ``login``, ``plumbing``, ``core``.
+May import: ``checks``, ``access``, ``stages``, ``login``, ``plumbing``, ``core``.
 """

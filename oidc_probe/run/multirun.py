@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar
 
 import httpx2
@@ -20,16 +20,17 @@ import httpx2
 from oidc_probe.checks.catalogue import probe_checks, run_checks
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import HttpExchange, RunContext
-from oidc_probe.core.model import Finding, Stage
+from oidc_probe.core.defaults import DEFAULT_CONCURRENCY
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import make_client
 from oidc_probe.run import pipeline
+from oidc_probe.run.plans import DISCOVER
 from oidc_probe.run.pool_audit import start_pool_audit
+from oidc_probe.run.results import MultiRun, UserRun
 from oidc_probe.run.users import UserSpec
 from oidc_probe.stages.jwks import fetch_jwks
 
-SHARED_STAGES = frozenset({Stage.CONFIG, Stage.DISCOVERY, Stage.JWKS})
 # Builds the login driver of one user from the config and that user's settings.
 DriverFactory = Callable[[ProbeConfig, RunSettings], LoginDriver]
 _T = TypeVar("_T")
@@ -54,26 +55,6 @@ class SharedRefetch:
             return self._result
 
 
-@dataclass(frozen=True)
-class UserRun:
-    username: str
-    ctx: RunContext
-    findings: tuple[Finding, ...]
-
-
-@dataclass(frozen=True)
-class MultiRun:
-    shared: RunContext
-    findings: tuple[Finding, ...]  # the run-wide checks
-    users: tuple[UserRun, ...]
-
-    def all_findings(self) -> list[Finding]:
-        return [*self.findings, *(f for u in self.users for f in u.findings)]
-
-    def contexts(self) -> list[RunContext]:
-        return [self.shared, *(u.ctx for u in self.users)]
-
-
 def _headless_driver(config: ProbeConfig, settings: RunSettings) -> LoginDriver:
     """The login mode's driver, as for a single-user ``check``."""
     from oidc_probe.login.initiate_auth import headless_driver
@@ -87,7 +68,7 @@ def run_users(
     users: Sequence[UserSpec],
     passwords: dict[str, str],
     *,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     driver_factory: DriverFactory = _headless_driver,
     transport: httpx2.BaseTransport | None = None,
     now: Callable[[], float] = time.time,
@@ -102,7 +83,7 @@ def run_users(
             pipeline.run_discovery_stages(shared, client)
         audit.join()
     catalogue = probe_checks()
-    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
+    stages = DISCOVER.selected_stages(aws=settings.aws is not None)
     shared_findings = run_checks(shared, [c for c in catalogue if c.stage in stages])
     user_checks = [c for c in catalogue if c.stage not in stages]
     refetch = SharedRefetch()

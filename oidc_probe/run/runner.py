@@ -52,8 +52,6 @@ def default_probe(
         return ctx, run_checks(ctx)
     ctx = pipeline.run_discovery_only(config, settings)
     from oidc_probe.checks.catalogue import all_checks, run_checks
-    from oidc_probe.core.model import Stage
-    from oidc_probe.run.multirun import SHARED_STAGES
+    from oidc_probe.run.plans import DISCOVER
 
-    stages = SHARED_STAGES | ({Stage.POOL} if settings.aws is not None else set())
-    return ctx, run_checks(ctx, [c for c in all_checks() if c.stage in stages])
+    return ctx, run_checks(ctx, DISCOVER.select(all_checks(), aws=settings.aws is not None))

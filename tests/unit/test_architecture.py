@@ -69,3 +69,43 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph.add_import(importer="pkg.b", imported="pkg.a")
     graph.add_import(importer="pkg.b", imported="pkg.c")
     assert _cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def _upward_from_core(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
+    """Imports from ``oidc_probe.core`` to any other part of the package."""
+    core = "oidc_probe.core"
+    return sorted(
+        (importer, imported)
+        for importer in graph.modules
+        if importer == core or importer.startswith(f"{core}.")
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.startswith("oidc_probe.")
+        and not (imported == core or imported.startswith(f"{core}."))
+    )
+
+
+def test_core_imports_nothing_above_it_type_only_imports_included() -> None:
+    """import-linter skips ``if TYPE_CHECKING:`` imports (pyproject); this test does not."""
+    graph = grimp.build_graph("oidc_probe", include_external_packages=False)
+    assert _upward_from_core(graph) == []
+
+
+def test_the_core_check_sees_a_type_only_import() -> None:
+    graph = grimp.ImportGraph()
+    for name in ("oidc_probe", "oidc_probe.core", "oidc_probe.core.a", "oidc_probe.access"):
+        graph.add_module(name)
+    graph.add_import(importer="oidc_probe.core.a", imported="oidc_probe.access")
+    assert _upward_from_core(graph) == [("oidc_probe.core.a", "oidc_probe.access")]
+
+
+def test_no_command_reads_the_parsed_arguments_outside_the_request_builders() -> None:
+    """Each command builds a request (cli/requests.py) and passes that on, not the Namespace."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "oidc_probe"
+    found = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if "getattr(args" in path.read_text(encoding="utf-8")
+    ]
+    assert found == ["cli/requests.py"]

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-import argparse
 import io
+from typing import Any
 
 import pytest
 
 from oidc_probe.cli.console import Console
-from oidc_probe.cli.login_modes import choose_login_mode, redirect_uri_from
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.login import headless
+from oidc_probe.run.login_factory import choose_login_mode, redirect_uri_from
+from oidc_probe.run.requests import LoginRequest
 
 
 class Tty(io.StringIO):
@@ -23,14 +24,10 @@ def console(*, tty: bool) -> Console:
     return Console(stdin=stream(), stdout=io.StringIO(), stderr=stream(), environ={})
 
 
-def args(**values: object) -> argparse.Namespace:
-    defaults: dict[str, object] = {
-        "login": None,
-        "team_name": None,
-        "callback_url": None,
-        "redirect_uri": DEFAULT_REDIRECT_URI,
-    }
-    return argparse.Namespace(**{**defaults, **values})
+def args(**values: Any) -> LoginRequest:
+    """The login part of a request, as the request builder makes it from these options."""
+    login = values.pop("login", None)
+    return LoginRequest(mode=LoginMode(login) if login else None, **values)
 
 
 def test_default_is_browser_on_a_terminal_and_form_otherwise() -> None:

@@ -11,10 +11,10 @@ from typing import Any, NoReturn
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
-from oidc_probe.cli import aws_options
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.pool import ApiFailure
 from oidc_probe.plumbing.aws import AwsUnavailable, call
+from oidc_probe.run import aws_inputs
 from oidc_probe.stages.aws_pool import domain_of, pool_ref
 
 MOTO_DENIED = (
@@ -88,7 +88,7 @@ def test_without_boto3_the_options_name_the_extra(monkeypatch: pytest.MonkeyPatc
         importlib.util, "find_spec", lambda name, *a: None if name == "boto3" else real(name, *a)
     )
     with pytest.raises(UsageError, match=r"pip install 'oidc-probe\[aws\]'"):
-        aws_options.require_boto3()
+        aws_inputs.require_boto3()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oidc_probe.access.derived import derive_views
 from oidc_probe.core.context import AuthorizationRequest, DecodedJwt, LoginResult, RunContext
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.core.settings import RunSettings
@@ -101,7 +102,7 @@ def full_context(
         "token_type": "Bearer",
         "expires_in": 3600,
     }
-    return make_context(
+    ctx = make_context(
         config,
         settings,
         authorization=AuthorizationRequest(
@@ -117,3 +118,5 @@ def full_context(
         id_token=DecodedJwt(raw=ID_TOKEN, header={"alg": "RS256"}, claims=claims or CLAIMS),
         timings_ms={"discovery": 12.345, "token": 48.0},
     )
+    derive_views(ctx)  # as the run does before the checks
+    return ctx
