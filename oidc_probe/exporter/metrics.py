@@ -83,12 +83,12 @@ class _ProbeCollector(Collector):
             "why the probe or a stage could not go on (1 per reason)",
             labels=["stage", "reason"],
         )
-        if result.error is not None:
-            failure.add_metric(["probe", self.label(result.error)], 1)
         run = result.run
+        reasons = [("probe", result.error)] if result.error is not None else []
         if run is not None:
-            for stage, reason in run.ctx.stopped.items():
-                failure.add_metric([self.label(stage), self.label(reason)], 1)
+            reasons += _reasons(run.ctx)
+        for pair in dict.fromkeys((self.label(stage), self.label(why)) for stage, why in reasons):
+            failure.add_metric(list(pair), 1)
         yield failure
         if run is None:
             return
@@ -221,6 +221,27 @@ def _number(value: Any) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return None
+
+
+def _reasons(ctx: RunContext) -> list[tuple[str, str]]:
+    """Where the run went wrong: requests that got no response, the login's error, and the
+    stages that could not run (``ctx.stopped``)."""
+    found: list[tuple[str, str]] = []
+    for stage, exchange in (
+        ("discovery", ctx.discovery_fetch),
+        ("jwks", ctx.jwks_fetch),
+        ("token", ctx.token_fetch),
+        ("userinfo", ctx.userinfo_fetch),
+    ):
+        if exchange is not None and exchange.error is not None:
+            found.append((stage, exchange.describe()))
+    login = ctx.login
+    if login is not None:
+        if login.login_error:
+            found.append(("authorize", login.login_error))
+        elif login.authorize_error is not None:
+            found.append(("authorize", f"the provider refused: {login.authorize_error.error}"))
+    return [*found, *ctx.stopped.items()]
 
 
 def _exchanges(ctx: RunContext) -> Iterable[HttpExchange]:

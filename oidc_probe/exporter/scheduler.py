@@ -5,7 +5,7 @@
   answers the module's last result with its age, or a failure saying a probe is running.
 - At most ``max_concurrent`` probes run at once, all modules together; a scrape that
   finds no free slot before its deadline answers a failure.
-- A probe runs in a thread of its own, each request bounded by the scrape's deadline; a
+- A probe runs in a thread of its own, each request bounded by half the deadline; a
   scrape whose probe is still running at the deadline answers a failure (the probe ends
   by its own request timeouts and its result is kept as the module's last result).
 
@@ -104,7 +104,9 @@ class Scheduler:
             self.own.error(name, "busy")
             self.own.scrape(name, "failed")
             return Answer(busy)
-        self._start(module, running, max(0.5, end - loop.time()))
+        # Half the deadline per request: a provider that hangs at one request still leaves
+        # time for the probe to end and say where it hung.
+        self._start(module, running, max(0.25, (end - loop.time()) / 2))
         try:
             result = await asyncio.wait_for(asyncio.shield(running), max(0.0, end - loop.time()))
         except TimeoutError:
