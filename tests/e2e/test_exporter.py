@@ -282,3 +282,39 @@ def test_access_policies_give_a_decision_series(emulator: Emulator, tmp_path: Pa
         'oidc_probe_access_decision{access="allow",outcome="allow",policy="admins only"}': 1
     }
     assert _status(found, "ACC002") == 0
+
+
+def test_the_certificate_expiry_of_each_host_is_a_series(tmp_path: Path) -> None:
+    import datetime
+
+    import trustme
+
+    from oidc_probe.fake_cognito import create_app, load_pool
+    from oidc_probe.fake_cognito.server import start_in_thread
+
+    ca = trustme.CA()
+    not_after = datetime.datetime(2031, 5, 17, 12, 0, tzinfo=datetime.UTC)
+    cert = ca.issue_cert("127.0.0.1", not_after=not_after)
+    certfile, keyfile, bundle = tmp_path / "s.pem", tmp_path / "s.key", tmp_path / "ca.pem"
+    cert.private_key_and_cert_chain_pem.write_to_path(str(certfile))
+    cert.private_key_pem.write_to_path(str(keyfile))
+    ca.cert_pem.write_to_path(str(bundle))
+    pool = load_pool(None)
+    server = start_in_thread(create_app(pool), ssl_certfile=str(certfile), ssl_keyfile=str(keyfile))
+    try:
+        emu = Emulator(server, pool, tmp_path)
+        toml = write_module_config(
+            tmp_path / "exporter.toml", {"tls": _module(emu.config_file(), ca_bundle=str(bundle))}
+        )
+        with ExporterProcess(toml, _env(emu)) as exporter:
+            found = exporter.probe("tls")
+    finally:
+        server.stop()
+    assert found["probe_success"] == 1
+    series = {
+        k: v for k, v in found.items() if k.startswith("oidc_probe_tls_cert_not_after_seconds")
+    }
+    host = f"127.0.0.1:{server.port}"
+    assert series == {
+        f'oidc_probe_tls_cert_not_after_seconds{{host="{host}"}}': not_after.timestamp()
+    }
