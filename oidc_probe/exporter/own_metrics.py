@@ -10,6 +10,7 @@ from prometheus_client import (
     Histogram,
     PlatformCollector,
     ProcessCollector,
+    disable_created_metrics,
     generate_latest,
 )
 
@@ -24,6 +25,7 @@ class ExporterMetrics:
     """Counters of one exporter, in a registry of their own (not the global one)."""
 
     def __init__(self) -> None:
+        disable_created_metrics()  # no *_created series (process-wide; the exporter's own process)
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD_USER, Emulator, run_cli
+from tests.e2e.conftest import DEMO_PASSWORD_USER, REPO, Emulator, run_cli
 from tests.e2e.exporter_process import ExporterProcess, promtool, samples, write_module_config
 from tests.e2e.hostile_servers import HostileServer, Mode
 from tests.needs import unavailable
@@ -318,3 +318,27 @@ def test_the_certificate_expiry_of_each_host_is_a_series(tmp_path: Path) -> None
     assert series == {
         f'oidc_probe_tls_cert_not_after_seconds{{host="{host}"}}': not_after.timestamp()
     }
+
+
+def test_every_metric_the_exporter_answers_is_documented(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    import re
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps({"name": "all", "decision": "allow", "include": [{"everyone": {}}]})
+    )
+    toml = write_module_config(
+        tmp_path / "exporter.toml",
+        {"demo": _module(emulator.config_file(), policies=[str(policy)])},
+    )
+    with ExporterProcess(toml, _env(emulator)) as exporter:
+        names = {re.split(r"[{ ]", k)[0] for k in exporter.probe("demo")}
+        own = {re.split(r"[{ ]", k)[0] for k in samples(exporter.get("/metrics")[1])}
+    documented = (REPO / "docs" / "monitoring" / "README.md").read_text(encoding="utf-8")
+    own = {
+        re.sub(r"_(bucket|count|sum)$", "", n) for n in own if n.startswith("oidc_probe")
+    }
+    assert "oidc_probe_access_decision" in names
+    assert {n for n in names | own if f"`{n}`" not in documented} == set()

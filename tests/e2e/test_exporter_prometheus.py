@@ -6,6 +6,7 @@ the series show it. The shipped alerting rules are loaded and checked with ``pro
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import socket
@@ -266,3 +267,23 @@ def test_prometheus_sees_a_healthy_login_then_a_dropped_claim_and_rotated_keys(
         finally:
             prom.stop()
         assert exporter.terminate() == 0
+
+
+def test_the_dashboard_queries_parse_and_use_documented_metrics(tmp_path: Path) -> None:
+    _, promtool = _tools()
+    dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    assert len(exprs) >= 10
+    rules = tmp_path / "dashboard-rules.yml"
+    lines = ["groups:", "  - name: dashboard", "    rules:"]
+    for i, expr in enumerate(exprs):
+        lines += [f"      - record: dashboard:query{i}", f"        expr: {json.dumps(expr)}"]
+    rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = subprocess.run(
+        [promtool, "check", "rules", str(rules)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    documented = (MONITORING / "README.md").read_text(encoding="utf-8")
+    for expr in exprs:
+        for name in re.findall(r"\b(?:oidc_probe_\w+|probe_\w+)\b", expr):
+            assert f"`{name}`" in documented, name
