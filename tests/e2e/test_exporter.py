@@ -337,8 +337,6 @@ def test_every_metric_the_exporter_answers_is_documented(
         names = {re.split(r"[{ ]", k)[0] for k in exporter.probe("demo")}
         own = {re.split(r"[{ ]", k)[0] for k in samples(exporter.get("/metrics")[1])}
     documented = (REPO / "docs" / "monitoring" / "README.md").read_text(encoding="utf-8")
-    own = {
-        re.sub(r"_(bucket|count|sum)$", "", n) for n in own if n.startswith("oidc_probe")
-    }
+    own = {re.sub(r"_(bucket|count|sum)$", "", n) for n in own if n.startswith("oidc_probe")}
     assert "oidc_probe_access_decision" in names
     assert {n for n in names | own if f"`{n}`" not in documented} == set()
