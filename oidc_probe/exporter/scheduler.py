@@ -19,7 +19,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import ProbeError
@@ -38,7 +38,6 @@ ProbeFn = Callable[..., ProbeRun]
 class _ModuleState:
     running: asyncio.Future[ProbeResult] | None = None
     last: ProbeResult | None = None
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,11 @@ class Scheduler:
         state = self._state(name)
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline_s
-        async with state.lock:
-            running = state.running
-            if running is None:
-                running = state.running = loop.create_future()
-                mine = True
-            else:
-                mine = False
+        # No await between reading and setting ``running``: one event loop, so one owner.
+        running = state.running
+        mine = running is None
+        if running is None:
+            running = state.running = loop.create_future()
         if not mine:
             return await self._join(name, state, running, end)
         try:
