@@ -90,7 +90,8 @@ class Scheduler:
             return await self._join(name, state, running, end)
         try:
             await asyncio.wait_for(self._slots.acquire(), max(0.0, end - loop.time()))
-        except TimeoutError:
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            # No probe started: free the module, answer whoever joined it.
             state.running = None
             busy = self._failure(
                 name,
@@ -98,6 +99,8 @@ class Scheduler:
                 "probes already running)",
             )
             running.set_result(busy)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
             self.own.error(name, "busy")
             self.own.scrape(name, "failed")
             return Answer(busy)
