@@ -66,7 +66,9 @@ class _ProbeCollector(Collector):
 
     def label(self, value: Any) -> str:
         text = value if isinstance(value, str) else repr(value)
-        text = self.redactor.redact(" ".join(text.split()))
+        text = " ".join(text.split())
+        if self.redactor.appears_in(text):  # redact() compiles a pattern, once per run's secrets
+            text = self.redactor.redact(text)
         return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 3] + "..."
 
     def collect(self) -> Iterator[Metric]:

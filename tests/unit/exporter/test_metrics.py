@@ -101,3 +101,14 @@ def test_without_a_run_the_reason_is_the_output() -> None:
         in text
     )
     assert "oidc_probe_check_status{" not in text
+
+
+def test_the_redactor_check_sees_every_encoding_without_compiling() -> None:
+    from oidc_probe.plumbing.redact import Redactor
+
+    redactor = Redactor(["a secret/with+chars"])
+    assert redactor.appears_in("x a secret/with+chars y")
+    assert redactor.appears_in("q=a%20secret%2Fwith%2Bchars")  # URL-encoded
+    assert redactor.appears_in("q=a+secret%2Fwith%2Bchars")  # form-encoded
+    assert not redactor.appears_in("nothing here")
+    assert redactor._index is None  # nothing compiled: no pattern per run in re's cache
