@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup demo test lint format clean peers browser bench
+.PHONY: setup demo test lint format clean peers browser prometheus bench
 
 setup: $(SYNCED)
 
@@ -26,7 +26,7 @@ $(SYNCED): $(UV) uv.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/oidc-probe demo
 
-test: setup peers browser
+test: setup peers browser prometheus
 	$(VENV)/bin/pytest
 
 # Third-party OpenID providers for tests/peers (npm packages from the committed lock file);
@@ -47,6 +47,10 @@ $(PEERS_INSTALLED): $(PEERS)/package.json $(PEERS)/package-lock.json
 # Debian's Chromium for the browser tests (no browser download); quick when already there.
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's Prometheus server and promtool for the exporter tests; quick when already there.
+prometheus:
+	@command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
 
 # oidc-probe against its physical floors, side by side (benchmarks/bench.py; a few minutes).
 bench: setup

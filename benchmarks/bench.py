@@ -5,7 +5,10 @@ Every figure is the wall time of a fresh process (what a user waits for), repeat
 the ratio of oidc-probe's median to its floor's median, measured side by side.
 All figures go to ``--json`` (default ``artifacts/bench.json``).
 
-    .venv/bin/python benchmarks/bench.py [--runs 7] [--json FILE] [--only startup,probe,users,verify]
+    .venv/bin/python benchmarks/bench.py [--runs 7] [--json FILE] [--only startup,probe,users,verify,exporter]
+
+``exporter`` (``oidc-probe exporter``: probes/s, memory over 1,000 probes, a scrape against a
+``check`` process) is in :mod:`bench_exporter`.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ from harness import (
 )
 
 import fixtures
+from bench_exporter import bench_exporter
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("startup", "probe", "users", "verify")
+SECTIONS = ("startup", "probe", "users", "verify", "exporter")
 USER_COUNTS = (1, 10, 50)
 LATENCY_MS = 50  # the remote-pool runs: every emulator response this much later
 # one probe / its sequential floor: on loopback, and with LATENCY_MS per response
@@ -355,6 +359,7 @@ def main() -> int:
             "probe": lambda: bench_probe(args.runs, work, rows),
             "users": lambda: bench_users(args.runs, work, rows),
             "verify": lambda: bench_verify(args.runs, work, rows),
+            "exporter": lambda: bench_exporter(args.runs, work, rows),
         }
         for name in sections:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)

@@ -99,6 +99,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Serve the Cognito emulator (hosted UI, OAuth 2 and OIDC endpoints) until interrupted.",
         "",
     ),
+    "exporter": (
+        "serve probes to Prometheus (blackbox_exporter style /probe?module=NAME)",
+        "Serve GET /probe?module=NAME, which logs in with the module's settings, runs every "
+        "check and answers Prometheus metrics (probe_success, check statuses, certificate "
+        "and key expiry, key IDs, the Access decision), and GET /metrics, the exporter's own. "
+        "Modules come from a TOML file; passwords and client secrets from environment "
+        "variables or files it names. Needs pip install 'oidc-probe[exporter]'.",
+        EXIT_CODES,
+    ),
     "checks": (
         "list the check catalogue",
         "List every check: ID, slug, stage and what it checks.",
@@ -148,6 +157,7 @@ COMMANDS_MODULES = {
     "cloudflare-config": "cloudflare_config",
     "demo": "demo",
     "fake-cognito": "fake_cognito",
+    "exporter": "exporter",
     "checks": "checks",
     "explain": "explain",
 }

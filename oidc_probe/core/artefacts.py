@@ -29,6 +29,8 @@ class HttpExchange:
     json_error: str | None = None
     error: str | None = None
     elapsed_ms: float = 0.0
+    # The TLS peer certificate's notAfter (Unix seconds), when the response came over TLS.
+    tls_not_after: float | None = None
 
     @property
     def ok(self) -> bool:

@@ -194,6 +194,7 @@ def fetch(
         with deadline.deadline(client.timeout.read):
             response = client.send(request, stream=True)
             try:
+                not_after = peer_cert_not_after(response)
                 body = b"".join(_capped(response))
             finally:
                 response.close()
@@ -204,7 +205,20 @@ def fetch(
             error=describe_error(exc, client.timeout),
             elapsed_ms=_ms_since(start),
         )
-    return _exchange(method, url, response, body, text_limit, _ms_since(start))
+    return _exchange(method, url, response, body, text_limit, _ms_since(start), not_after)
+
+
+def peer_cert_not_after(response: httpx2.Response) -> float | None:
+    """The notAfter of the (verified) TLS peer certificate, in Unix seconds; ``None`` over
+    plain HTTP or when the certificate was not verified (Python then hides its fields)."""
+    stream = response.extensions.get("network_stream")
+    try:
+        ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+        cert = ssl_object.getpeercert() if ssl_object is not None else None
+        not_after = cert.get("notAfter") if cert else None
+        return float(ssl.cert_time_to_seconds(not_after)) if isinstance(not_after, str) else None
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _capped(response: httpx2.Response) -> Iterator[bytes]:
@@ -228,6 +242,7 @@ def _exchange(
     body: bytes,
     text_limit: int,
     elapsed_ms: float,
+    tls_not_after: float | None = None,
 ) -> HttpExchange:
     headers = {k.lower(): v for k, v in response.headers.items()}
     text = _decode(body, response.charset_encoding)
@@ -241,6 +256,7 @@ def _exchange(
         json=parsed,
         json_error=json_error,
         elapsed_ms=elapsed_ms,
+        tls_not_after=tls_not_after,
     )
 
 

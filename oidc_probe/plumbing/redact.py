@@ -99,6 +99,11 @@ class Redactor:
 
     __call__ = redact
 
+    def appears_in(self, text: str) -> bool:
+        """Whether any secret (in any of its encodings) is in ``text``; compiles nothing, so a
+        long-running caller can skip :meth:`redact` (and its pattern) for clean text."""
+        return any(secret in text for secret in self._secrets)
+
     def redact_data(self, value: Any) -> Any:
         """A copy of JSON-like data with every string (keys included) redacted.
 
