@@ -147,7 +147,8 @@ def main(
         if debug:
             import traceback
 
-            console.err(traceback.format_exc().rstrip())
+            for line in traceback.format_exc().rstrip().splitlines():
+                console.err(line)
             console.err(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}")
         else:
             console.err(

@@ -219,11 +219,11 @@ def _emit(report: Report, redactor: Redactor, options: OutputOptions, console: C
     for dest in options.destinations:
         color = dest.path is None and dest.fmt is Format.TEXT
         color = color and console.color(disabled=options.no_color)
-        text = render(report, dest.fmt, color=color)
+        text = render(report, dest.fmt, color=color, github=console.github_actions)
         if dest.fmt is Format.TEXT:
             text = redactor.redact(text)
         if dest.path is None:
-            console.out(text, redacted=True)
+            console.out(text, redacted=True, commands=dest.fmt is Format.GITHUB)
         else:
             write_file(dest.path, text)
             console.err(f"oidc-probe: {dest.fmt.value} report written to {dest.path}")
