@@ -103,6 +103,7 @@ def load_config(
         for key in raw
         if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS
     )
+    _refuse_url_credentials(merged, source, text)
     for key in REQUIRED_FIELDS:
         if key not in merged or merged[key] is None:
             flag = "--" + key.replace("_", "-")
@@ -211,6 +212,24 @@ def _string_list(name: str, value: Any, where: str) -> tuple[str, ...]:
                 raise ConfigError(f"{where}field 'claims' lists {claim!r} twice; keep one")
             seen.add(claim)
     return tuple(value)
+
+
+_URL_USERINFO = re.compile(r"(?i)^\s*[a-z][a-z0-9+.-]*://[^/?#\s]*@")
+
+
+def _refuse_url_credentials(merged: Mapping[str, Any], source: str | None, text: str) -> None:
+    """A URL with ``user:password@`` in any field is refused, naming the field only.
+
+    Never used in place of the client secret, never printed (the value is not quoted).
+    """
+    for key, value in merged.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and _URL_USERINFO.match(v) for v in values):
+            raise ConfigError(
+                f"{_where(source, text, str(key))}field '{key}' holds credentials in a URL "
+                "(user:password@host); remove them: the client secret belongs in "
+                "'client_secret' or OIDC_PROBE_CLIENT_SECRET"
+            )
 
 
 def _validate_urls(config: ProbeConfig, source: str | None, text: str = "") -> None:

@@ -151,3 +151,24 @@ def test_unknown_fields_warn_but_run(tmp_path: Path) -> None:
     result = _check("--config", str(path), "--format", "json")
     assert result.code == 1
     assert "unknown field 'clent_secret' ignored" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["auth_url", "token_url", "certs_url", "claims"])
+def test_credentials_in_a_url_are_refused_and_never_printed(tmp_path: Path, field: str) -> None:
+    """``https://user:pass@host`` in any field: one line naming the field, not the value."""
+    url = "https://probe-user:Url-Pa55word-9f2c@auth.example.com/oauth2/token"
+    path = tmp_path / "idp.json"
+    _write(path, _body(**{field: [url] if field == "claims" else url}))
+    result = _check("--config", str(path))
+    line = _assert_one_error_line(result, f"field '{field}' holds credentials in a URL")
+    assert "Url-Pa55word-9f2c" not in result.stderr + result.stdout
+    assert "probe-user" not in line
+
+
+def test_credentials_in_a_url_flag_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    _write(path, _body())
+    url = "https://u:Flag-Pa55word-1e7d@auth.example.com/oauth2/authorize"
+    result = _check("--config", str(path), "--auth-url", url)
+    _assert_one_error_line(result, "field 'auth_url' holds credentials in a URL")
+    assert "Flag-Pa55word-1e7d" not in result.stderr
