@@ -70,7 +70,9 @@ class Setup:
         if mode == "refused":
             return refused_url(path)
         if mode == "dns":
-            return f"http://{INVALID_HOST}{path}"
+            # https: a secret never goes over plain http to a host that is not loopback
+            # (the run would stop before the DNS lookup).
+            return f"https://{INVALID_HOST}{path}"
         return self.hostile.url(mode, path)
 
 
