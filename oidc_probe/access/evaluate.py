@@ -14,13 +14,14 @@ match makes the whole decision "undetermined" rather than a silent allow or deny
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from oidc_probe.access.identity import AccessIdentity, values_of
 from oidc_probe.access.policies import DECISION_NAMES, AccessGroup, Policy, Rule
 
 UNDETERMINED = "undetermined"
+MAX_GROUP_DEPTH = 32
 NO_MATCH = "no_match"
 FIRST_PASS = ("bypass", "non_identity")
 
@@ -136,6 +137,9 @@ class Evaluator:
     groups: Mapping[str, AccessGroup] = field(default_factory=dict)
     # Groups being evaluated right now: a group that includes itself is not followed again.
     _visiting: set[str] = field(default_factory=set, repr=False, compare=False)
+    # Each group is judged once per identity (a group named by many rules, or diamonds of
+    # groups including groups, stay linear), and nesting has a depth cap.
+    _judged: dict[str, RuleResult] = field(default_factory=dict, repr=False, compare=False)
 
     def decide(self, policies: Sequence[Policy]) -> Decision:
         trace: list[PolicyResult] = []
@@ -247,6 +251,13 @@ class Evaluator:
             )
         if group_id in self._visiting:
             return RuleResult(rule, None, f"Access group {group_id} includes itself")
+        judged = self._judged.get(group_id)
+        if judged is not None:
+            return replace(judged, rule=rule)
+        if len(self._visiting) >= MAX_GROUP_DEPTH:
+            return RuleResult(
+                rule, None, f"Access group {group_id}: groups nested deeper than {MAX_GROUP_DEPTH}"
+            )
         self._visiting.add(group_id)
         try:
             inner = self.policy(group)
@@ -255,13 +266,15 @@ class Evaluator:
         detail = f" ({inner.deciding.text})" if inner.deciding is not None else ""
         verb = {True: "matched", False: "did not match", None: "cannot be judged"}[inner.matched]
         unsettled = next((r.unsettled for r in inner.results if r.unsettled), "")
-        return RuleResult(
+        result = RuleResult(
             rule,
             inner.matched,
             f"Access group {group.name!r} {verb}{detail}",
             compared=inner.deciding.compared if inner.deciding else None,
             unsettled=unsettled,
         )
+        self._judged[group_id] = result
+        return result
 
     def _idp(self, rule: Rule, wanted: str, label: str) -> RuleResult:
         got = self.identity.idp_id

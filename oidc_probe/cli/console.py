@@ -72,9 +72,13 @@ class Console:
     @staticmethod
     def _read(read: Callable[[], str]) -> str:
         try:
-            return read()
-        except UnicodeDecodeError:
+            text = read()
+            # Under the C locale Python reads stdin with surrogateescape: bad bytes
+            # arrive as lone surrogates instead of an error.
+            text.encode("utf-8")
+        except UnicodeError:
             raise UsageError("standard input is not UTF-8 text") from None
+        return text
 
     def warn(self, message: str) -> None:
         self.err(f"warning: {message}")

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from oidc_probe.cli.argtypes import connect_rule, int_between, non_negative_int, positive_float
+from oidc_probe.cli.argtypes import connect_rule, int_between, leeway_seconds, positive_float
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
 from oidc_probe.core.errors import UsageError
 
@@ -130,7 +130,7 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
         help="stop after discovery and the JWKS (no login, no credentials needed)",
     )
     group.add_argument(
-        "--leeway", type=non_negative_int, default=60, metavar="SECONDS", help="clock skew"
+        "--leeway", type=leeway_seconds, default=60, metavar="SECONDS", help="clock skew"
     )
     add_network_options(group)
 

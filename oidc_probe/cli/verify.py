@@ -12,10 +12,13 @@ import argparse
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
+from oidc_probe.core.textfile import read_input_text
+
+# A --tokens file may list thousands of tokens; still a regular file with a cap.
+TOKENS_FILE_LIMIT = 64 * 1024 * 1024
 
 if TYPE_CHECKING:
     import httpx2
@@ -52,7 +55,7 @@ def read_tokens(args: argparse.Namespace, console: Console) -> list[Token]:
             text = console.read_all()
         else:
             try:
-                text = Path(args.tokens).read_text(encoding="utf-8")
+                text = read_input_text(args.tokens, TOKENS_FILE_LIMIT)
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"--tokens {args.tokens}: cannot read ({exc})") from None
         tokens = [
@@ -80,7 +83,7 @@ def offline_jwks(path: str) -> HttpExchange:
     from oidc_probe.core.context import HttpExchange
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_input_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--jwks {path}: cannot read ({exc})") from None
     try:

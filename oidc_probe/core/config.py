@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.jsontypes import a_json_type
+from oidc_probe.core.textfile import InputFileError, read_input_text
 
 SECRET_ENV = "OIDC_PROBE_CLIENT_SECRET"
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -123,7 +124,9 @@ def load_config(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_input_text(path)
+    except InputFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except IsADirectoryError:
@@ -145,6 +148,8 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise ConfigError(f"{source}: invalid JSON: nested too deeply") from None
+    except ValueError:  # a number past Python's 4300-digit limit
+        raise ConfigError(f"{source}: invalid JSON: a number too large to read") from None
     if not isinstance(doc, dict):
         raise ConfigError(f"{source}:1:1: expected a JSON object, got {a_json_type(doc)}")
     if "config" in doc:

@@ -172,3 +172,100 @@ def test_credentials_in_a_url_flag_are_refused(tmp_path: Path) -> None:
     result = _check("--config", str(path), "--auth-url", url)
     _assert_one_error_line(result, "field 'auth_url' holds credentials in a URL")
     assert "Flag-Pa55word-1e7d" not in result.stderr
+
+
+def test_a_fifo_config_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "idp.json"
+    os.mkfifo(fifo)
+    _assert_one_error_line(_check("--config", str(fifo)), "not a regular file")
+
+
+def test_a_huge_config_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    _assert_one_error_line(_check("--config", str(path)), "larger than 4 MiB; not read")
+
+
+def test_a_huge_integer_in_the_config_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    text = json.dumps(_body()).replace('"claims"', '"n": ' + "9" * 5000 + ', "claims"')
+    path.write_text(text)
+    _assert_one_error_line(_check("--config", str(path)), "a number too large to read")
+
+
+@pytest.mark.parametrize("option", ["--users", "--baseline", "--policy", "--access-groups"])
+def test_other_input_files_are_regular_files_only(tmp_path: Path, option: str) -> None:
+    import os
+
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    fifo = tmp_path / "input.json"
+    os.mkfifo(fifo)
+    result = run_cli(["check", "--config", str(config), option, str(fifo), "--timeout", "1"])
+    _assert_one_error_line(result, f"{option} {fifo}: not a regular file")
+
+
+def test_more_users_than_the_cap_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    users = tmp_path / "users.json"
+    _write(users, {"users": [{"username": f"u{n}"} for n in range(101)]})
+    result = run_cli(["check", "--config", str(config), "--users", str(users)])
+    _assert_one_error_line(result, "101 users; at most 100 are probed in one run")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--timeout", "1e308"), ("--timeout", "inf"), ("--leeway", "9" * 400)]
+)
+def test_absurd_numbers_on_the_command_line_are_one_line(
+    tmp_path: Path, flag: str, value: str
+) -> None:
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    result = run_cli(["check", "--config", str(config), "--discovery-only", flag, value])
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"oidc-probe check: error: argument {flag}")
+    )
+
+
+def test_a_password_on_stdin_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oidc_probe",
+            "check",
+            "--config",
+            str(config),
+            "--login",
+            "form",
+            "--username",
+            "alice",
+            "--password-stdin",
+            "--timeout",
+            "1",
+        ],
+        input=b"\xff\xfe-not-utf8\n",
+        capture_output=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, stderr
+    assert stderr.strip().splitlines()[-1] == "oidc-probe: error: standard input is not UTF-8 text"

@@ -246,3 +246,35 @@ def test_an_access_group_that_includes_itself_is_undetermined_not_a_crash() -> N
     decision = Evaluator(built, groups).decide([policy(include=[{"group": {"id": "g1"}}])])
     assert decision.outcome == UNDETERMINED
     assert "includes itself" in decision.describe()
+
+
+def test_a_diamond_of_groups_is_judged_in_linear_time() -> None:
+    """Each of 60 levels names the next group twice (2**60 paths): each group is judged once."""
+    import time
+
+    levels = 60
+    raw = [
+        {
+            "id": f"g{n}",
+            "include": [{"group": {"id": f"g{n + 1}"}}, {"group": {"id": f"g{n + 1}"}}],
+        }
+        for n in range(levels)
+    ] + [{"id": f"g{levels}", "include": [oidc("cognito:groups", "staff")]}]
+    groups = parse_groups(raw, "g")
+    evaluator = Evaluator(build_identity(CLAIMS, CONFIGURED), groups)
+    started = time.monotonic()
+    decision = evaluator.decide([policy(include=[{"group": {"id": "g59"}}])])
+    assert time.monotonic() - started < 2
+    assert decision.outcome == "allow"
+
+
+def test_groups_nested_past_the_depth_cap_are_undetermined() -> None:
+    from oidc_probe.access.evaluate import MAX_GROUP_DEPTH
+
+    depth = MAX_GROUP_DEPTH + 5
+    raw = [{"id": f"g{n}", "include": [{"group": {"id": f"g{n + 1}"}}]} for n in range(depth)]
+    raw.append({"id": f"g{depth}", "include": [oidc("cognito:groups", "staff")]})
+    evaluator = Evaluator(build_identity(CLAIMS, CONFIGURED), parse_groups(raw, "g"))
+    decision = evaluator.decide([policy(include=[{"group": {"id": "g0"}}])])
+    assert decision.outcome == UNDETERMINED
+    assert f"nested deeper than {MAX_GROUP_DEPTH}" in decision.describe()
