@@ -10,6 +10,7 @@ from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
+    from oidc_probe.core.pool import PoolAudit
     from oidc_probe.run.runner import ProbeRunner
 
 
@@ -90,5 +91,25 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     denied = audit.denied()
     if denied:
         raise UsageError("; ".join(f.describe() for f in denied))
+    _refuse_blind_audit(audit)
     findings = run_checks(ctx, [c for c in all_checks() if c.stage in (Stage.CONFIG, Stage.POOL)])
     return emit_report(ctx, findings, options, console)
+
+
+def _refuse_blind_audit(audit: PoolAudit) -> None:
+    """Exit 2 when every AWS call failed and nothing was read: no check could judge the
+    pool, so no report may pass. A pool or client that does not exist is a finding
+    (AWS001, AWS002), not this."""
+    every = [*audit.failures, *(f for user in audit.users.values() for f in user.failures)]
+    read_something = (
+        audit.pool is not None
+        or audit.client is not None
+        or audit.domain is not None
+        or audit.groups is not None
+        or any(user.user is not None or user.groups is not None for user in audit.users.values())
+    )
+    if not every or read_something or any(f.not_found for f in every):
+        return
+    causes = list(dict.fromkeys(f"{f.code}: {f.message}" for f in every))
+    shown = "; ".join(causes[:2]) + (f" (and {len(causes) - 2} more)" if len(causes) > 2 else "")
+    raise UsageError(f"every AWS call failed, so the pool could not be audited: {shown}")

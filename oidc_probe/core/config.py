@@ -103,6 +103,9 @@ def load_config(
         f"{_where(source, text, key)}unknown field '{key}' ignored"
         for key in raw
         if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS
+    ) + tuple(
+        f"{_where(source, text, key)}field '{key}' appears more than once; the last value is used"
+        for key in (duplicate_keys(text) if path is not None else ())
     )
     _refuse_url_credentials(merged, source, text)
     for key in REQUIRED_FIELDS:
@@ -167,6 +170,29 @@ def _parse(text: str, source: str) -> dict[str, Any]:
             )
         return inner
     return doc
+
+
+def duplicate_keys(text: str) -> list[str]:
+    """The member names an object of the JSON ``text`` repeats (at any depth), in order.
+
+    JSON parsers disagree on which value of a repeated name wins (RFC 8259 4), so a
+    config that repeats one may not mean to Cloudflare what it means here.
+    """
+    repeated: list[str] = []
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        json.loads(text, object_pairs_hook=members)
+    except (ValueError, RecursionError):
+        return []
+    return repeated
 
 
 def _top_name(source: str | None, text: str) -> str | None:

@@ -269,3 +269,18 @@ def test_a_password_on_stdin_that_is_not_utf8_is_one_line(tmp_path: Path) -> Non
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 2, stderr
     assert stderr.strip().splitlines()[-1] == "oidc-probe: error: standard input is not UTF-8 text"
+
+
+def test_a_field_given_twice_is_warned(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    text = json.dumps(_body(), indent=2).replace(
+        '"client_id": "5example0client0id",',
+        '"client_id": "5example0client0id",\n    "client_id": "other",',
+    )
+    path.write_text(text)
+    result = _check("--config", str(path), "--format", "json")
+    warnings = [x for x in result.stderr.splitlines() if x.startswith("warning:")]
+    row = next(i for i, x in enumerate(text.splitlines(), 1) if '"client_id"' in x)
+    assert warnings == [
+        f"warning: {path}:{row}:5: field 'client_id' appears more than once; the last value is used"
+    ], result.stderr
