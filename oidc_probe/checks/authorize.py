@@ -139,6 +139,15 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
             },
         )
         return
+    if login.authorize_unanswered is not None:
+        reason = redact(login.authorize_unanswered, ctx)
+        yield failed(
+            f"the authorization request got no answer: {reason}",
+            hint=hints.AUTHORIZE_UNANSWERED,
+            expected="a login page or a redirect with a code",
+            actual=reason,
+        )
+        return
     if login.callback_params is not None:
         yield passed("the provider accepted the authorization request and redirected back")
     elif login.login_error is not None or login.needs_javascript:

@@ -220,3 +220,8 @@ ACCESS_UNDETERMINED = (
     "the rule depends on the request (or on data oidc-probe cannot see), so Access decides "
     "when the user connects; the verdict here is neither allow nor deny"
 )
+
+AUTHORIZE_UNANSWERED = (
+    "check auth_url: the host must resolve and serve a certificate this machine trusts "
+    "(--ca-bundle PATH for a private CA); Access's users reach the same URL from their browsers"
+)

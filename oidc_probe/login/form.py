@@ -133,7 +133,10 @@ class _Session:
             )
             self.pages.append(strip_query(url))
             if exchange.error is not None:
-                return self._fail(f"{method} {strip_query(url)} failed: {exchange.error}")
+                failed = self._fail(f"{method} {strip_query(url)} failed: {exchange.error}")
+                if len(self.pages) == 1:  # the authorization request itself
+                    failed = replace(failed, authorize_unanswered=exchange.error)
+                return failed
             location = exchange.headers.get("location", "").strip()
             if exchange.status not in _REDIRECT_STATUSES or not location:
                 return exchange
