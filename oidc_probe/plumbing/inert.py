@@ -59,9 +59,51 @@ def _break_workflow(match: re.Match[str]) -> str:
 
 
 def terminal(text: str, *, github: bool = False) -> str:
-    """``text`` safe on one line of a terminal (and, with ``github``, of an Actions log)."""
-    shown = _UNSAFE.sub(_escape_char, text)
+    """``text`` safe on one line of a terminal (and, with ``github``, of an Actions log).
+
+    A URL whose host is internationalised is followed by its ASCII (punycode) host, so
+    lookalike hosts (a Cyrillic ``а`` for a Latin ``a``) differ on screen.
+    """
+    shown = _UNSAFE.sub(_escape_char, with_ascii_hosts(text))
     return _WORKFLOW.sub(_break_workflow, shown) if github else shown
+
+
+_URL_HOST = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)(?:[^\s/?#@]*@)?(\[[^\]]*\]|[^\s/?#:]+)")
+
+
+def ascii_host(host: str) -> str:
+    """``host`` in ASCII: IDNA where it applies, else each label in punycode (``xn--``)."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        labels = []
+        for label in host.split("."):
+            if label.isascii():
+                labels.append(label)
+            else:
+                labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        return ".".join(labels)
+
+
+def with_ascii_hosts(text: str) -> str:
+    """``text`` where each URL with a non-ASCII host is followed by ``(ASCII host: xn--...)``."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    done = 0
+    for match in _URL_HOST.finditer(text):
+        host = match.group(2)
+        if host.isascii():
+            continue
+        end = match.end()
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        while end > match.end() and text[end - 1] in ".,;:!?)]}'\"":
+            end -= 1
+        out += [text[done:end], f" (ASCII host: {ascii_host(host)})"]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def terminal_data(value: Any, *, github: bool = False) -> Any:

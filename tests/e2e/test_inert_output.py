@@ -10,9 +10,11 @@ escaped, keep TOK001 a FAIL and keep ``result FAIL`` visible.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +131,20 @@ def test_claims_with_escape_sequences_in_text_report(emulator: Emulator) -> None
     assert not RAW_CONTROLS.search(result.stdout + result.stderr), result.stdout
     assert "\\x1b[2J" in result.stdout
     assert "\\u202e" in result.stdout
+
+
+def test_a_lookalike_host_shows_its_ascii_form_in_the_text_report(tmp_path: Path) -> None:
+    from tests.e2e.conftest import run_cli
+
+    base = "https://cognito-\u0456dp.oidc-probe.invalid/us-east-1_Ab12Cd34E"
+    config = tmp_path / "idp.json"
+    body = {
+        "client_id": "5example0client0id",
+        "auth_url": "https://auth.oidc-probe.invalid/oauth2/authorize",
+        "token_url": "https://auth.oidc-probe.invalid/oauth2/token",
+        "certs_url": f"{base}/.well-known/jwks.json",
+    }
+    config.write_text(json.dumps({"config": body}))
+    result = run_cli(["check", "--config", str(config), "--discovery-only", "--timeout", "1"])
+    header = [line for line in result.stdout.splitlines() if line.startswith("  issuer")]
+    assert header == [f"  issuer     {base} (ASCII host: xn--cognito-dp-42i.oidc-probe.invalid)"]

@@ -46,3 +46,13 @@ def test_markdown_text_is_inert() -> None:
 def test_markdown_code_fences_around_backticks() -> None:
     assert inert.markdown_code("a`b|c") == "``a`b\\|c``"
     assert inert.markdown_code("`x`") == "`` `x` ``"
+
+
+def test_internationalised_hosts_are_shown_with_their_ascii_form() -> None:
+    lookalike = "https://cognito-\u0456dp.us-east-1.amazonaws.com/us-east-1_X/.well-known/jwks.json"
+    shown = inert.terminal(f"certs_url {lookalike}, then more")
+    assert shown == (
+        f"certs_url {lookalike} (ASCII host: xn--cognito-dp-42i.us-east-1.amazonaws.com), then more"
+    )
+    assert inert.terminal("https://example.com/x") == "https://example.com/x"
+    assert "xn\\-\\-bcher\\-kva" in inert.markdown_text("http://bücher.de:8080/x")
