@@ -62,7 +62,7 @@ def terminal(text: str, *, github: bool = False) -> str:
     """``text`` safe on one line of a terminal (and, with ``github``, of an Actions log).
 
     A URL whose host is internationalised is followed by its ASCII (punycode) host, so
-    lookalike hosts (a Cyrillic ``а`` for a Latin ``a``) differ on screen.
+    lookalike hosts (a Cyrillic letter for a Latin one) differ on screen.
     """
     shown = _UNSAFE.sub(_escape_char, with_ascii_hosts(text))
     return _WORKFLOW.sub(_break_workflow, shown) if github else shown
