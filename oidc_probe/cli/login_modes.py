@@ -209,6 +209,7 @@ def login_session(
                 password=settings.password or "",
                 browser_path=find_browser(getattr(args, "browser_path", None)),
                 timeout=min(float(getattr(args, "login_timeout", DEFAULT_LOGIN_TIMEOUT)), 120.0),
+                say=console.err,
             ),
         )
         return
