@@ -98,7 +98,9 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks: the authorization URL, built as Access builds it, leads to a login
     page or back to the redirect URI with a code, not to an error. Cognito's own
-    ``/error?error=redirect_mismatch`` page is recognised.
+    ``/error?error=redirect_mismatch`` page is recognised. A request that got no answer
+    (TLS verification, DNS, a refused connection, a timeout) fails: the provider never
+    said whether it accepts it.
 
     Why it matters: Access sends the same request; an error here is the error users
     see when they try to log in.
