@@ -169,9 +169,11 @@ def test_credentials_in_a_url_flag_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "idp.json"
     _write(path, _body())
     url = "https://u:Flag-Pa55word-1e7d@auth.example.com/oauth2/authorize"
-    result = _check("--config", str(path), "--auth-url", url)
-    _assert_one_error_line(result, "field 'auth_url' holds credentials in a URL")
-    assert "Flag-Pa55word-1e7d" not in result.stderr
+    for args in (["--auth-url", url], [f"--auth-url={url}"], ["--issuer", url]):
+        result = _check("--config", str(path), *args)
+        flag = args[0].split("=")[0]
+        _assert_one_error_line(result, f"{flag}: a URL with credentials in it")
+        assert "Flag-Pa55word-1e7d" not in result.stderr
 
 
 def test_a_fifo_config_is_one_line_not_a_hang(tmp_path: Path) -> None:
