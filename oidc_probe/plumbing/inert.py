@@ -22,8 +22,15 @@ rule, and every renderer and the console call the function for theirs:
 - **Markdown** (job summaries, PR comments): :func:`markdown_text` and
   :func:`markdown_code` make links, images, autolinks, ``@mentions``, ``#123``
   references and HTML inert text.
-- JUnit XML, JSON and the HTML page escape by their own syntax; JSON also shows
-  the characters above as ``\\u`` escapes (:func:`json_safe_text`).
+- JUnit XML, JSON and the HTML page escape by their own syntax; JSON and JUnit
+  also write DEL, C1 and bidi characters as escapes (:func:`json_safe_text`,
+  :func:`xml_safe_text`) and, under GitHub Actions, ``::`` and ``##[`` with the
+  format's own escapes (:func:`break_workflow`): the data decodes unchanged.
+- A URL with an internationalised host is followed by its ASCII (punycode) host
+  wherever :func:`terminal` or :func:`markdown_text` shows it (:func:`with_ascii_hosts`).
+
+:mod:`oidc_probe.report.formats` applies these per format; :class:`oidc_probe.cli.console.Console`
+applies :func:`terminal` to every stderr line and :func:`workflow_safe_lines` to stdout.
 """
 
 from __future__ import annotations
