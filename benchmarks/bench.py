@@ -5,10 +5,13 @@ Every figure is the wall time of a fresh process (what a user waits for), repeat
 the ratio of oidc-probe's median to its floor's median, measured side by side.
 All figures go to ``--json`` (default ``artifacts/bench.json``).
 
-    .venv/bin/python benchmarks/bench.py [--runs 7] [--json FILE] [--only startup,probe,users,verify,exporter]
+    .venv/bin/python benchmarks/bench.py [--runs 7] [--json FILE]
+        [--only startup,probe,users,verify,exporter,emulator]
 
 ``exporter`` (``oidc-probe exporter``: probes/s, memory over 1,000 probes, a scrape against a
-``check`` process) is in :mod:`bench_exporter`.
+``check`` process) is in :mod:`bench_exporter`. The ``emulator`` section is not a ratio to a
+floor: it puts the emulator's logins per second beside cognito-local's
+(benchmarks/bench_emulator.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_exporter import bench_exporter
 from harness import (
     PROBE,
     PYTHON,
@@ -37,10 +41,9 @@ from harness import (
 )
 
 import fixtures
-from bench_exporter import bench_exporter
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("startup", "probe", "users", "verify", "exporter")
+SECTIONS = ("startup", "probe", "users", "verify", "exporter", "emulator")
 USER_COUNTS = (1, 10, 50)
 LATENCY_MS = 50  # the remote-pool runs: every emulator response this much later
 # one probe / its sequential floor: on loopback, and with LATENCY_MS per response
@@ -307,6 +310,32 @@ def bench_verify(runs: int, work: Path, rows: list[Row]) -> dict[str, Any]:
     }
 
 
+def bench_emulator(work: Path, rows: list[Row]) -> dict[str, Any]:
+    """Logins per second of the emulator beside cognito-local's (benchmarks/bench_emulator.py)."""
+    import bench_emulator
+
+    (work / "emulator-load").mkdir(exist_ok=True)
+    result = bench_emulator.bench(work / "emulator-load")
+    ours = result["fake_cognito_code_flow"]
+    theirs = result["cognito_local_initiate_auth"]
+    peer = isinstance(theirs, dict) and theirs["per_second"] > 0
+    rows.append(
+        {
+            "what": f"emulator logins/s, {result['clients']} clients (code flow)",
+            "value": f"{ours['per_second']:,.0f}/s, {ours['errors']} errors",
+            "floor": (
+                f"cognito-local {theirs['per_second']:,.0f}/s (InitiateAuth)"
+                if peer
+                else "cognito-local not run"
+            ),
+            "ratio": f"{ours['per_second'] / theirs['per_second']:.2f}x" if peer else "",
+            "target": "no errors",
+            "holds": ours["errors"] == 0,
+        }
+    )
+    return result
+
+
 def seconds(m: Measurement) -> str:
     w = fig(m)["wall_s"]
     return f"{w['median'] * 1000:,.0f} ms ({w['min'] * 1000:,.0f}-{w['max'] * 1000:,.0f})"
@@ -360,6 +389,7 @@ def main() -> int:
             "users": lambda: bench_users(args.runs, work, rows),
             "verify": lambda: bench_verify(args.runs, work, rows),
             "exporter": lambda: bench_exporter(args.runs, work, rows),
+            "emulator": lambda: bench_emulator(work, rows),
         }
         for name in sections:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)

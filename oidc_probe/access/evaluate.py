@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from oidc_probe.access.policies import DECISION_NAMES, AccessGroup, Policy, Rule
 from oidc_probe.access.rules import (
     IDENTITY_SELECTORS,
+    MAX_GROUP_DEPTH,
     NON_INTERACTIVE_SELECTORS,
     REQUEST_SELECTORS,
     PolicyResult,
@@ -141,6 +142,8 @@ class Evaluator(RuleJudge):
     """
 
     app_mfa: str | None = None
+    # Groups left unexamined by the depth cap (their outcome is then a branch).
+    _cut: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def decide(self, policies: Sequence[Policy]) -> Decision:
         active: list[Policy] = []
@@ -279,7 +282,10 @@ class Evaluator(RuleJudge):
             mine: dict[str, Rule] = {}
             kind = self._collect(policy, mine, set(), find=deciding)
             if deciding in mine:
-                text = _labelled(self.rule(rule), kind or "include")
+                judged = self.rule(rule)
+                if str(rule.params.get("id", "")) in self._cut and rule.selector == "group":
+                    judged = RuleResult(rule, None, self._atom_text(rule))
+                text = _labelled(judged, kind or "include")
                 result = PolicyResult(policy, None, text, trace[index].results)
                 return replace(
                     base,
@@ -311,21 +317,28 @@ class Evaluator(RuleJudge):
         return base
 
     def _first_match(self, active: Sequence[Policy], assign: Mapping[str, bool]) -> int | None:
+        memo: dict[str, bool] = {}  # each group judged once per assignment
         for index, policy in enumerate(active):
-            if self._match(policy, assign, set()):
+            if self._match(policy, assign, set(), memo):
                 return index
         return None
 
     def _match(
-        self, holder: Policy | AccessGroup, assign: Mapping[str, bool], visiting: set[str]
+        self,
+        holder: Policy | AccessGroup,
+        assign: Mapping[str, bool],
+        visiting: set[str],
+        memo: dict[str, bool],
     ) -> bool:
         def value(rule: Rule) -> bool:
             if rule.selector == "group":
                 group_id = str(rule.params.get("id", ""))
                 group = self.groups.get(group_id)
-                if group is None or group_id in visiting:
+                if group is None or group_id in visiting or len(visiting) >= MAX_GROUP_DEPTH:
                     return assign[_key(rule)]
-                return self._match(group, assign, visiting | {group_id})
+                if group_id not in memo:
+                    memo[group_id] = self._match(group, assign, visiting | {group_id}, memo)
+                return memo[group_id]
             matched = self.rule(rule).matched
             return assign[_key(rule)] if matched is None else matched
 
@@ -341,9 +354,12 @@ class Evaluator(RuleJudge):
         atoms: dict[str, Rule],
         visiting: set[str],
         find: str = "",
+        done: set[str] | None = None,
     ) -> str:
         """Add the rules of ``holder`` that cannot be judged from the identity to ``atoms``;
-        return the list (include, require, exclude) of ``holder`` that reaches ``find``."""
+        return the list (include, require, exclude) of ``holder`` that reaches ``find``.
+        ``done`` holds the groups already walked (each walked once, nesting capped)."""
+        done = set() if done is None else done
         found = ""
         for kind, rules in (
             ("include", holder.include),
@@ -355,30 +371,43 @@ class Evaluator(RuleJudge):
                 if rule.selector == "group":
                     group_id = str(rule.params.get("id", ""))
                     group = self.groups.get(group_id)
-                    if group is not None and group_id not in visiting:
-                        self._collect(group, atoms, visiting | {group_id})
-                    else:
+                    if group is None or group_id in visiting:
                         atoms.setdefault(_key(rule), rule)
+                    elif len(visiting) >= MAX_GROUP_DEPTH:
+                        self._cut.add(group_id)
+                        atoms.setdefault(_key(rule), rule)
+                    elif group_id not in done:  # a group seen before has its rules in atoms
+                        done.add(group_id)
+                        self._collect(group, atoms, visiting | {group_id}, done=done)
                 elif self.rule(rule).matched is None:
                     atoms.setdefault(_key(rule), rule)
                 if find and not before and find in atoms and not found:
                     found = kind
         return found
 
-    def _identity_selectors(self, holder: Policy | AccessGroup, visiting: set[str]) -> list[str]:
+    def _identity_selectors(
+        self, holder: Policy | AccessGroup, visiting: set[str], done: set[str] | None = None
+    ) -> list[str]:
+        done = set() if done is None else done
         found: list[str] = []
         for rule in (*holder.include, *holder.require, *holder.exclude):
             if rule.selector in IDENTITY_SELECTORS and rule.selector not in found:
                 found.append(rule.selector)
             group_id = str(rule.params.get("id", "")) if rule.selector == "group" else ""
             group = self.groups.get(group_id)
-            if group is not None and group_id not in visiting:
-                for inner in self._identity_selectors(group, visiting | {group_id}):
+            if group is not None and group_id not in visiting and group_id not in done:
+                if len(visiting) >= MAX_GROUP_DEPTH:
+                    continue
+                done.add(group_id)
+                for inner in self._identity_selectors(group, visiting | {group_id}, done):
                     if inner not in found:
                         found.append(inner)
         return found
 
     def _atom_text(self, rule: Rule) -> str:
+        group_id = str(rule.params.get("id", "")) if rule.selector == "group" else ""
+        if group_id in self._cut:
+            return f"Access group {group_id}: groups nested deeper than {MAX_GROUP_DEPTH}"
         if rule.selector == "group":
             return self.rule(rule).text
         return f"{rule.describe()} matches"

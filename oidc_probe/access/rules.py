@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from oidc_probe.access.identity import AccessIdentity, values_of
@@ -20,6 +20,7 @@ from oidc_probe.access.policies import AccessGroup, Policy, Rule
 
 # Selectors judged on the request, not the identity (DOCS-POL "non-identity" selectors, and
 # the ones that need data the probe never sees).
+MAX_GROUP_DEPTH = 32  # Access groups nested deeper than this are not followed
 REQUEST_SELECTORS = {
     "ip": "the client IP",
     "ip_list": "the client IP",
@@ -128,6 +129,9 @@ class RuleJudge:
     email_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Groups being evaluated right now: a group that includes itself is not followed again.
     _visiting: set[str] = field(default_factory=set, repr=False, compare=False)
+    # Each group is judged once per identity (a group named by many rules, or diamonds of
+    # groups including groups, stay linear), and nesting has a depth cap.
+    _judged: dict[str, RuleResult] = field(default_factory=dict, repr=False, compare=False)
 
     def policy(self, policy: Policy | AccessGroup) -> PolicyResult:
         include = [self.rule(r) for r in policy.include]
@@ -268,6 +272,13 @@ class RuleJudge:
             )
         if group_id in self._visiting:
             return RuleResult(rule, None, f"Access group {group_id} includes itself")
+        judged = self._judged.get(group_id)
+        if judged is not None:
+            return replace(judged, rule=rule)
+        if len(self._visiting) >= MAX_GROUP_DEPTH:
+            return RuleResult(
+                rule, None, f"Access group {group_id}: groups nested deeper than {MAX_GROUP_DEPTH}"
+            )
         self._visiting.add(group_id)
         try:
             inner = self.policy(group)
@@ -276,13 +287,15 @@ class RuleJudge:
         detail = f" ({inner.deciding.text})" if inner.deciding is not None else ""
         verb = {True: "matched", False: "did not match", None: "cannot be judged"}[inner.matched]
         unsettled = next((r.unsettled for r in inner.results if r.unsettled), "")
-        return RuleResult(
+        result = RuleResult(
             rule,
             inner.matched,
             f"Access group {group.name!r} {verb}{detail}",
             compared=inner.deciding.compared if inner.deciding else None,
             unsettled=unsettled,
         )
+        self._judged[group_id] = result
+        return result
 
     def _idp(self, rule: Rule, wanted: str, label: str) -> RuleResult:
         got = self.identity.idp_id

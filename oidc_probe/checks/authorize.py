@@ -98,7 +98,9 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks: the authorization URL, built as Access builds it, leads to a login
     page or back to the redirect URI with a code, not to an error. Cognito's own
-    ``/error?error=redirect_mismatch`` page is recognised.
+    ``/error?error=redirect_mismatch`` page is recognised. A request that got no answer
+    (TLS verification, DNS, a refused connection, a timeout) fails: the provider never
+    said whether it accepts it.
 
     Why it matters: Access sends the same request; an error here is the error users
     see when they try to log in.
@@ -137,6 +139,15 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
                 "via": error.via,
                 "url": without_query(error.url) if error.url else "",
             },
+        )
+        return
+    if login.authorize_unanswered is not None:
+        reason = redact(login.authorize_unanswered, ctx)
+        yield failed(
+            f"the authorization request got no answer: {reason}",
+            hint=hints.AUTHORIZE_UNANSWERED,
+            expected="a login page or a redirect with a code",
+            actual=reason,
         )
         return
     if login.callback_params is not None:

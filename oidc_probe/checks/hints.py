@@ -254,3 +254,8 @@ ACCESS_BYPASS_IDENTITY = (
     "Bypass); move the identity rules to an Allow policy, or keep only IP, country or other "
     "non-identity rules in the Bypass"
 )
+
+AUTHORIZE_UNANSWERED = (
+    "check auth_url: the host must resolve and serve a certificate this machine trusts "
+    "(--ca-bundle PATH for a private CA); Access's users reach the same URL from their browsers"
+)

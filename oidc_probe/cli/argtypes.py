@@ -49,10 +49,25 @@ def int_between(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+# Durations and leeways above a day are typing mistakes, and past the platform's limits
+# (a socket timeout of 1e308 s overflows) they would be internal errors.
+MAX_SECONDS = 86_400
+
+
 def _positive(value: str, expected: str) -> float:
     number = _parse(value, float, expected)
     if not 0 < number < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    if number > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS} (one day), got {value}")
+    return number
+
+
+def leeway_seconds(value: str) -> int:
+    """Whole seconds of clock skew, zero to one day."""
+    number = non_negative_int(value)
+    if number > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS} (one day), got {number}")
     return number
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from oidc_probe.core.errors import UsageError
+from oidc_probe.plumbing import inert
 from oidc_probe.plumbing.redact import Redactor
 
 
@@ -31,18 +32,33 @@ class Console:
         self.environ = environ
         self.redactor = redactor if redactor is not None else Redactor()
 
-    def out(self, text: str, *, redacted: bool = False) -> None:
+    @property
+    def github_actions(self) -> bool:
+        """Whether a GitHub Actions runner reads these streams (``GITHUB_ACTIONS`` set)."""
+        return inert.github_actions(self.environ)
+
+    def out(self, text: str, *, redacted: bool = False, commands: bool = False) -> None:
         """Write ``text`` (complete with newlines) to stdout.
 
         ``redacted`` says the caller already redacted it (reports are redacted
-        field by field, so that machine output keeps its syntax).
+        field by field, so that machine output keeps its syntax). Under GitHub
+        Actions no line may start with a workflow command unless ``commands`` says
+        the text is ``--format github``, whose commands the tool wrote itself.
         """
-        self.stdout.write(text if redacted else self.redactor.redact(text))
+        shown = text if redacted else self.redactor.redact(text)
+        if self.github_actions and not commands:
+            shown = inert.workflow_safe_lines(shown)
+        self.stdout.write(shown)
         self.stdout.flush()
 
     def err(self, line: str) -> None:
-        """Write one line to stderr."""
-        self.stderr.write(self.redactor.redact(line) + "\n")
+        """Write one line to stderr, inert (:func:`oidc_probe.plumbing.inert.terminal`).
+
+        Control characters, newlines included, are shown escaped: a message that
+        quotes the provider or the config can neither start a line nor move the cursor.
+        """
+        shown = inert.terminal(self.redactor.redact(line), github=self.github_actions)
+        self.stderr.write(shown + "\n")
         self.stderr.flush()
 
     def read_line(self) -> str:
@@ -56,9 +72,13 @@ class Console:
     @staticmethod
     def _read(read: Callable[[], str]) -> str:
         try:
-            return read()
-        except UnicodeDecodeError:
+            text = read()
+            # Under the C locale Python reads stdin with surrogateescape: bad bytes
+            # arrive as lone surrogates instead of an error.
+            text.encode("utf-8")
+        except UnicodeError:
             raise UsageError("standard input is not UTF-8 text") from None
+        return text
 
     def warn(self, message: str) -> None:
         self.err(f"warning: {message}")

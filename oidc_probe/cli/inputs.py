@@ -67,6 +67,10 @@ def writable_output(value: str | None) -> Path | None:
     if value is None:
         return None
     path = Path(value)
+    if path.is_symlink():
+        raise UsageError(
+            f"--output {value}: is a symbolic link; not written through it (name the file itself)"
+        )
     if path.is_dir():
         raise UsageError(f"--output {value}: is a directory; give a file name")
     parent = path.parent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn, Protocol, TextIO, cast
@@ -26,7 +27,7 @@ from oidc_probe.cli.table import (
     EXIT_USAGE,
     PROG,
 )
-from oidc_probe.core.errors import ProbeError
+from oidc_probe.core.errors import ProbeError, UsageError
 
 if TYPE_CHECKING:
     from oidc_probe.run.runner import ProbeRunner
@@ -125,6 +126,7 @@ def main(
     console.redactor.add(*(a for a in arguments if _looks_like_jwt(a)))
     debug = "--debug" in arguments
     try:
+        _refuse_url_credentials(arguments)
         parser = build_parser(console, _selected_command(arguments))
         args = parser.parse_args(arguments)
         debug = bool(args.debug)
@@ -147,7 +149,8 @@ def main(
         if debug:
             import traceback
 
-            console.err(traceback.format_exc().rstrip())
+            for line in traceback.format_exc().rstrip().splitlines():
+                console.err(line)
             console.err(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}")
         else:
             console.err(
@@ -155,6 +158,23 @@ def main(
                 "(rerun with --debug for the traceback)"
             )
         return EXIT_INTERNAL
+
+
+_URL_USERINFO = re.compile(r"(?i)^(?:--[\w-]+=)?[a-z][a-z0-9+.-]*://[^/?#\s]*@")
+
+
+def _refuse_url_credentials(arguments: Sequence[str]) -> None:
+    """A URL with ``user:password@`` in any argument: one line naming the option, never the
+    value (the credentials belong in the environment or the config's secret field)."""
+    for i, argument in enumerate(arguments):
+        if _URL_USERINFO.match(argument):
+            flag = argument.split("=", 1)[0] if argument.startswith("--") else ""
+            if not flag and i > 0 and arguments[i - 1].startswith("--"):
+                flag = arguments[i - 1]
+            where = f"{flag}: " if flag else ""
+            raise UsageError(
+                f"{where}a URL with credentials in it (user:password@host) is refused; remove them"
+            )
 
 
 def _looks_like_jwt(argument: str) -> bool:

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from oidc_probe.cli.argtypes import connect_rule, int_between, non_negative_int, positive_float
+from oidc_probe.cli.argtypes import connect_rule, int_between, leeway_seconds, positive_float
 from oidc_probe.core.defaults import (
     DEFAULT_CONCURRENCY,
     DEFAULT_LEEWAY,
@@ -137,7 +137,7 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--leeway",
-        type=non_negative_int,
+        type=leeway_seconds,
         default=DEFAULT_LEEWAY,
         metavar="SECONDS",
         help="clock skew",

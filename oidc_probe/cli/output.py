@@ -218,13 +218,13 @@ def _emit(report: Report, redactor: Redactor, options: OutputOptions, console: C
     for dest in options.destinations:
         color = dest.path is None and dest.fmt is Format.TEXT
         color = color and console.color(disabled=options.no_color)
-        text = render(report, dest.fmt, color=color)
+        text = render(report, dest.fmt, color=color, github=console.github_actions)
         if dest.fmt is Format.TEXT:
             text = redactor.redact(text)
         if dest.path is None:
-            console.out(text, redacted=True)
+            console.out(text, redacted=True, commands=dest.fmt is Format.GITHUB)
         else:
-            write_file(dest.path, text)
+            write_file(dest.path, text, private=options.show_tokens)
             console.err(f"oidc-probe: {dest.fmt.value} report written to {dest.path}")
         if dest.fmt is Format.GITHUB:
             _step_summary(report, console)
@@ -247,8 +247,9 @@ def _step_summary(report: Report, console: Console) -> None:
         console.warn(f"{STEP_SUMMARY_ENV}={target}: cannot append the summary ({exc.strerror})")
 
 
-def write_file(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
+def write_file(path: Path, text: str, *, private: bool = False) -> None:
+    """Write a report file: never through a symbolic link; mode 0600 when ``private``
+    (``--show-tokens`` puts the tokens in it)."""
+    from oidc_probe.plumbing.outfile import write_output
+
+    write_output(path, text, private=private)

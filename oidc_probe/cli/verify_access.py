@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    from oidc_probe.cli.argtypes import non_negative_int
+    from oidc_probe.cli.argtypes import leeway_seconds
     from oidc_probe.cli.options import add_network_options
     from oidc_probe.cli.output import add_output_options
     from oidc_probe.core.defaults import DEFAULT_CLOUDFLARE_API, DEFAULT_LEEWAY
@@ -74,7 +74,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--leeway",
-        type=non_negative_int,
+        type=leeway_seconds,
         default=DEFAULT_LEEWAY,
         metavar="SECONDS",
         help="clock skew",

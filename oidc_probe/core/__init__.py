@@ -6,7 +6,8 @@ run's settings and defaults (``settings``, ``defaults``, the ``--connect-to`` ru
 ``connect_to``), user expectations
 (``expect``), reference prefixes (``refs``), JSON type names (``jsontypes``), Cognito
 URL facts (``cognito``), what the pool audit read through the AWS API (``pool``) and the typed errors the CLI turns into exit codes (``errors``).
+``textfile`` reads the files a user names (regular files only, with a size cap).
 
-May import: the standard library only (and httpx2 for type annotations). Nothing
-here does I/O.
+May import: the standard library only (and httpx2 for type annotations). No network
+I/O here; the only files read are the user's inputs (``config``, via ``textfile``).
 """

@@ -94,6 +94,9 @@ class LoginResult:
     # initiate-auth: the API call that returned tokens, reshaped as an OAuth token response.
     token_fetch: HttpExchange | None = None
     hint: str = ""  # a driver's own advice for login_error (AUT002 uses it when set)
+    # The authorization request itself got no answer (TLS verification, DNS, refused...):
+    # the provider never said whether it accepts it, so AUT001 cannot pass.
+    authorize_unanswered: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.jsontypes import a_json_type
+from oidc_probe.core.textfile import InputFileError, read_input_text
 
 SECRET_ENV = "OIDC_PROBE_CLIENT_SECRET"
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -102,7 +103,11 @@ def load_config(
         f"{_where(source, text, key)}unknown field '{key}' ignored"
         for key in raw
         if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS
+    ) + tuple(
+        f"{_where(source, text, key)}field '{key}' appears more than once; the last value is used"
+        for key in (duplicate_keys(text) if path is not None else ())
     )
+    _refuse_url_credentials(merged, source, text)
     for key in REQUIRED_FIELDS:
         if key not in merged or merged[key] is None:
             flag = "--" + key.replace("_", "-")
@@ -122,7 +127,9 @@ def load_config(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_input_text(path)
+    except InputFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except IsADirectoryError:
@@ -144,6 +151,8 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         raise ConfigError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise ConfigError(f"{source}: invalid JSON: nested too deeply") from None
+    except ValueError:  # a number past Python's 4300-digit limit
+        raise ConfigError(f"{source}: invalid JSON: a number too large to read") from None
     if not isinstance(doc, dict):
         raise ConfigError(f"{source}:1:1: expected a JSON object, got {a_json_type(doc)}")
     if "config" in doc:
@@ -161,6 +170,29 @@ def _parse(text: str, source: str) -> dict[str, Any]:
             )
         return inner
     return doc
+
+
+def duplicate_keys(text: str) -> list[str]:
+    """The member names an object of the JSON ``text`` repeats (at any depth), in order.
+
+    JSON parsers disagree on which value of a repeated name wins (RFC 8259 4), so a
+    config that repeats one may not mean to Cloudflare what it means here.
+    """
+    repeated: list[str] = []
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        json.loads(text, object_pairs_hook=members)
+    except (ValueError, RecursionError):
+        return []
+    return repeated
 
 
 def _top_name(source: str | None, text: str) -> str | None:
@@ -211,6 +243,24 @@ def _string_list(name: str, value: Any, where: str) -> tuple[str, ...]:
                 raise ConfigError(f"{where}field 'claims' lists {claim!r} twice; keep one")
             seen.add(claim)
     return tuple(value)
+
+
+_URL_USERINFO = re.compile(r"(?i)^\s*[a-z][a-z0-9+.-]*://[^/?#\s]*@")
+
+
+def _refuse_url_credentials(merged: Mapping[str, Any], source: str | None, text: str) -> None:
+    """A URL with ``user:password@`` in any field is refused, naming the field only.
+
+    Never used in place of the client secret, never printed (the value is not quoted).
+    """
+    for key, value in merged.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and _URL_USERINFO.match(v) for v in values):
+            raise ConfigError(
+                f"{_where(source, text, str(key))}field '{key}' holds credentials in a URL "
+                "(user:password@host); remove them: the client secret belongs in "
+                "'client_secret' or OIDC_PROBE_CLIENT_SECRET"
+            )
 
 
 def _validate_urls(config: ProbeConfig, source: str | None, text: str = "") -> None:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from oidc_probe.fake_cognito.emulator import Emulator, ServerState
 from oidc_probe.fake_cognito.endpoints import MachineEndpoints
 from oidc_probe.fake_cognito.faults import Fault, parse_faults
+from oidc_probe.fake_cognito.guard import ServerGuard, log_path
 from oidc_probe.fake_cognito.hosted_ui import HostedUI
 from oidc_probe.fake_cognito.js_page import page_renderer
 from oidc_probe.fake_cognito.keys import PoolKeys, SigningKey
@@ -30,7 +31,7 @@ class RequestLog:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.log.append((scope["method"], scope["path"]))
+            self.log.append((scope["method"], log_path(scope["path"])))
         await self.app(scope, receive, send)
 
 
@@ -44,6 +45,7 @@ def create_app(
     login_page: str = "classic",
     latency: float = 0.0,
     jitter: float = 0.0,
+    hosts: Sequence[str] | None = None,
 ) -> Starlette:
     """Build the emulator for ``pool``.
 
@@ -55,6 +57,9 @@ def create_app(
     ``login_page`` ``"js"`` serves a sign-in page that needs JavaScript (see ``js_page``).
     ``latency`` and ``jitter`` (seconds) delay every response by ``latency`` plus a
     uniformly random ``[0, jitter]`` (see ``latency.Latency``), to model a remote pool.
+    Every request passes :class:`~oidc_probe.fake_cognito.guard.ServerGuard` (body and
+    header caps); with ``hosts`` (``()`` for none besides the defaults) its Host must be a
+    loopback name, the pool's ``issuer_host`` or ``domain_host``, or one of ``hosts``.
     Unknown fault names raise :class:`oidc_probe.core.errors.ConfigError`.
     """
     active = parse_faults(str(f) for f in faults)
@@ -86,7 +91,13 @@ def create_app(
         Route("/logout", ui.logout, methods=["GET"]),
         Route("/error", ui.error, methods=["GET"]),
     ]
-    middleware = [Middleware(RequestLog, log=state.request_log)]
+    known = None
+    if hosts is not None:
+        known = [*hosts, *(h for h in (pool.issuer_host, pool.domain_host) if h)]
+    middleware = [
+        Middleware(ServerGuard, hosts=known),
+        Middleware(RequestLog, log=state.request_log),
+    ]
     if latency > 0 or jitter > 0:
         middleware.append(Middleware(Latency, latency=latency, jitter=jitter))
     app = Starlette(routes=routes, middleware=middleware)

@@ -49,6 +49,7 @@ def run_fake_cognito(
             login_page=login_page,
             latency=latency_ms / 1000,
             jitter=jitter_ms / 1000,
+            hosts=(),
         )
         served = app if log_file is None else RequestLogFile(app, log_file)
         base_url = base_url_of(sock, "https" if certfile else "http")

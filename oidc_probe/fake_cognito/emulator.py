@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -57,17 +58,72 @@ class HostedSession:
     expires_at: float
 
 
+# Past these, the oldest entries are forgotten: a long-running emulator under load keeps
+# flat memory (a code, session or token older than the last 2 000 issued is unknown, and
+# the in-memory request log keeps the last 10 000 to 20 000 requests).
+MAX_STATE_ENTRIES = 2_000
+MAX_LOG_ENTRIES = 10_000
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedDict(dict[K, V]):
+    """A dict that forgets its oldest entries (insertion order) past ``limit``."""
+
+    def __init__(self, limit: int = MAX_STATE_ENTRIES) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.limit:
+            del self[next(iter(self))]
+
+
+class BoundedSet:
+    """The set operations the hosted UI uses, forgetting the oldest members past ``limit``."""
+
+    def __init__(self, limit: int = MAX_STATE_ENTRIES) -> None:
+        self._members: BoundedDict[str, None] = BoundedDict(limit)
+
+    def add(self, member: str) -> None:
+        self._members[member] = None
+
+    def discard(self, member: str) -> None:
+        self._members.pop(member, None)
+
+    def __contains__(self, member: object) -> bool:
+        return member in self._members
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+
+class RequestLogList(list[tuple[str, str]]):
+    """``(method, path)`` of the requests served, the most recent ``limit`` to ``2 * limit``."""
+
+    def __init__(self, limit: int = MAX_LOG_ENTRIES) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def append(self, entry: tuple[str, str]) -> None:
+        super().append(entry)
+        if len(self) > 2 * self.limit:
+            del self[: self.limit]
+
+
 @dataclass
 class ServerState:
-    """Codes, tokens and CSRF values issued so far; lost when the app stops."""
+    """Codes, tokens and CSRF values issued so far (the most recent ones, see
+    :data:`MAX_STATE_ENTRIES`); lost when the app stops."""
 
-    codes: dict[str, IssuedCode] = field(default_factory=dict)
-    access_tokens: dict[str, AccessGrant] = field(default_factory=dict)
-    csrf_tokens: set[str] = field(default_factory=set)
-    sessions: dict[str, HostedSession] = field(default_factory=dict)
-    refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    codes: dict[str, IssuedCode] = field(default_factory=BoundedDict)
+    access_tokens: dict[str, AccessGrant] = field(default_factory=BoundedDict)
+    csrf_tokens: BoundedSet = field(default_factory=BoundedSet)
+    sessions: dict[str, HostedSession] = field(default_factory=BoundedDict)
+    refresh_tokens: dict[str, Grant] = field(default_factory=BoundedDict)
     jwks_fetches: int = 0
-    request_log: list[tuple[str, str]] = field(default_factory=list)
+    request_log: list[tuple[str, str]] = field(default_factory=RequestLogList)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """``fake-cognito --request-log FILE``: one ``METHOD PATH`` line per request, for benchmarks.
 
 Off by default. Only the method and the path are written (never the query string,
-headers or body), so no code, token or password reaches the file. Each line is
+headers or body), so no code, token or password reaches the file, and both are
+percent-encoded (:func:`~oidc_probe.fake_cognito.guard.log_path`): a request cannot
+write a control character or a line of its own into the file. Each line is
 flushed at once, so another process can count the requests while the emulator runs.
 """
 
@@ -12,6 +14,7 @@ from typing import TextIO
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from oidc_probe.core.errors import UsageError
+from oidc_probe.fake_cognito.guard import log_path
 
 
 class RequestLogFile:
@@ -23,7 +26,7 @@ class RequestLogFile:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.out.write(f"{scope['method']} {scope['path']}\n")
+            self.out.write(f"{log_path(scope['method'])} {log_path(scope['path'])}\n")
             self.out.flush()
         await self.app(scope, receive, send)
 

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
+from oidc_probe.fake_cognito.guard import SERVER_HEAD_LIMIT
 
 if TYPE_CHECKING:
     import uvicorn
@@ -74,6 +75,7 @@ def make_server(
         access_log=False,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
+        h11_max_incomplete_event_size=SERVER_HEAD_LIMIT,
     )
     return uvicorn.Server(config)
 

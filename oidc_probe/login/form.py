@@ -17,7 +17,7 @@ from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpEx
 from oidc_probe.login.callback import callback_result
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
 from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
-from oidc_probe.plumbing.urls import same_endpoint
+from oidc_probe.plumbing.urls import origin, refuse_cleartext, same_endpoint, without_secrets
 
 MAX_CONSENT_PAGES = 3
 COGNITO_FORM_NAME = "cognitoSignInForm"
@@ -83,6 +83,7 @@ class _Session:
         self.pages: list[str] = []
         self.submitted = False
         self.password_sent = False
+        self.password_origins: set[tuple[str, str, int | None]] = set()
         self.username_sent = False
         self.consents = 0
 
@@ -132,7 +133,10 @@ class _Session:
             )
             self.pages.append(strip_query(url))
             if exchange.error is not None:
-                return self._fail(f"{method} {strip_query(url)} failed: {exchange.error}")
+                failed = self._fail(f"{method} {strip_query(url)} failed: {exchange.error}")
+                if len(self.pages) == 1:  # the authorization request itself
+                    failed = replace(failed, authorize_unanswered=exchange.error)
+                return failed
             location = exchange.headers.get("location", "").strip()
             if exchange.status not in _REDIRECT_STATUSES or not location:
                 return exchange
@@ -144,6 +148,10 @@ class _Session:
                 return self._error_page(target, params)
             if exchange.status not in (307, 308):
                 method, content = "GET", None
+            elif content is not None and self.password_sent:
+                refused = self._password_refused(target)
+                if refused is not None:
+                    return self._fail(refused)
             url = target
         return self._fail(
             f"too many redirects (more than {self.driver.max_redirects} in a row), "
@@ -226,8 +234,28 @@ class _Session:
             values[username.name] = self.driver.username
         elif not self.username_sent:
             return self._fail(f"the sign-in form at {strip_query(page_url)} has no user-name field")
+        self.password_origins = {origin(self.request.url), origin(page_url)}
+        refused = self._password_refused(
+            urljoin(page_url, form.action) if form.action else page_url
+        )
+        if refused is not None:
+            return self._fail(refused)
         self.password_sent = True
         return self._submit(page_url, form, values)
+
+    def _password_refused(self, target: str) -> str | None:
+        """Why the password may not be sent to ``target``, or ``None`` when it may.
+
+        Only to the origin of ``auth_url`` or of the sign-in page the login was sent to;
+        over plain http to a host that is not loopback the run stops (exit 2).
+        """
+        if origin(target) not in self.password_origins:
+            return (
+                f"the sign-in form would send the password to {without_secrets(target)}, "
+                "which is neither the origin of auth_url nor of the sign-in page; not sent"
+            )
+        refuse_cleartext(target, "the password (form login)")
+        return None
 
     def _identify(
         self, page_url: str, form: HtmlForm, html: ParsedPage

@@ -15,6 +15,7 @@ import importlib.util
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,15 +31,15 @@ from oidc_probe.plumbing.http import strip_query
 from oidc_probe.plumbing.urls import same_endpoint
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, CDPSession, Locator, Page
+    from playwright.sync_api import Browser, BrowserType, CDPSession, Locator, Page
 
 INSTALL_HINT = "pip install 'oidc-probe[browser]'"
 DEFAULT_BROWSER_PATHS = ("/usr/bin/chromium",)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-# Headless, safe as root, and quiet: no GPU, no QUIC, no background traffic, no sync.
+# Headless and quiet: no GPU, no QUIC, no background traffic, no sync. The sandbox stays
+# on (Playwright's chromium_sandbox) unless Chromium cannot run with it (see _launch).
 CHROMIUM_FLAGS = (
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -89,18 +90,14 @@ class HeadlessBrowserLogin:
     password: str = field(repr=False)
     browser_path: str
     timeout: float = 60.0
+    say: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def login(self, client: httpx2.Client, request: AuthorizationRequest) -> LoginResult:
         from playwright.sync_api import Error, sync_playwright
 
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=self.browser_path,
-                    headless=True,
-                    args=list(CHROMIUM_FLAGS),
-                    timeout=self.timeout * 1000,
-                )
+                browser = self._launch(playwright.chromium, Error)
                 try:
                     return _Session(self, browser, request).run()
                 finally:
@@ -111,6 +108,49 @@ class HeadlessBrowserLogin:
 
     def _redact(self, text: str) -> str:
         return text.replace(self.password, "***") if self.password else text
+
+    def _launch(self, chromium: BrowserType, error: type[Exception]) -> Browser:
+        """Chromium with its sandbox; without it only as root or when it cannot start with
+        it (no user namespaces in a container), each said in one line."""
+
+        def launch(sandbox: bool) -> Browser:
+            return chromium.launch(
+                executable_path=self.browser_path,
+                headless=True,
+                args=list(CHROMIUM_FLAGS),
+                chromium_sandbox=sandbox,
+                timeout=self.timeout * 1000,
+            )
+
+        if _running_as_root():
+            self._say(NO_SANDBOX_AS_ROOT)
+            return launch(False)
+        try:
+            return launch(True)
+        except error as exc:
+            if "sandbox" not in str(exc).lower():
+                raise
+            self._say(NO_SANDBOX_UNAVAILABLE)
+            return launch(False)
+
+    def _say(self, line: str) -> None:
+        if self.say is not None:
+            self.say(line)
+
+
+NO_SANDBOX_AS_ROOT = (
+    "note: headless Chromium runs without its sandbox: Chromium cannot sandbox itself when "
+    "run as root (run oidc-probe as an ordinary user to keep it)"
+)
+NO_SANDBOX_UNAVAILABLE = (
+    "note: headless Chromium runs without its sandbox: it could not start with it here "
+    "(user namespaces unavailable?)"
+)
+
+
+def _running_as_root() -> bool:
+    geteuid = getattr(os, "geteuid", None)
+    return bool(callable(geteuid) and geteuid() == 0)
 
 
 class _Session:

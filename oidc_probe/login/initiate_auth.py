@@ -29,6 +29,7 @@ from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import LoginMode, RunSettings
 from oidc_probe.login.base import LoginDriver
 from oidc_probe.plumbing.http import fetch
+from oidc_probe.plumbing.urls import refuse_cleartext
 
 TARGET = "AWSCognitoIdentityProviderService.InitiateAuth"
 AMZ_JSON = "application/x-amz-json-1.1"
@@ -152,6 +153,7 @@ class InitiateAuthLogin:
         return {"AuthFlow": AUTH_FLOW, "ClientId": self.client_id, "AuthParameters": parameters}
 
     def login(self, client: httpx2.Client, request: AuthorizationRequest) -> LoginResult:
+        refuse_cleartext(self.endpoint, "the password (InitiateAuth)")
         exchange = fetch(
             client,
             "POST",

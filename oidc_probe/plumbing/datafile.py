@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from oidc_probe.core.errors import ConfigError
+from oidc_probe.core.textfile import InputFileError, read_input_text
 
 
 def is_toml(source: str) -> bool:
@@ -22,7 +23,11 @@ def read_option_file(path: str | Path, option: str) -> str:
     """The UTF-8 text of the file given to ``option``."""
     where = f"{option} {path}"
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return read_input_text(path)
+    except InputFileError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{where}: is a directory") from None
     except FileNotFoundError:
         raise ConfigError(f"{where}: file not found") from None
     except UnicodeDecodeError:
@@ -41,3 +46,5 @@ def parse_document(text: str, source: str, *, toml: bool) -> Any:
         raise ConfigError(f"{source}: {exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise ConfigError(f"{source}: nested too deeply") from None
+    except ValueError:  # a number past Python's 4300-digit limit
+        raise ConfigError(f"{source}: a number too large to read") from None

@@ -33,6 +33,7 @@ from oidc_probe.plumbing.network import (
     proxy_routes,
     wrap_backend,
 )
+from oidc_probe.plumbing.urls import is_loopback
 
 MAX_BODY_BYTES = 1024 * 1024
 TEXT_QUOTE_CHARS = 64 * 1024
@@ -113,8 +114,32 @@ def make_client(
     if transport is None:
         transport = _transport(settings, kwargs["verify"])
         for pattern, proxy in proxy_routes(settings.connect_to).items():
-            mounts[pattern] = None if proxy is None else _proxy(settings, kwargs, pattern, proxy)
+            if proxy is None:
+                mounts[pattern] = None
+            else:
+                proxied = _proxy(settings, kwargs, pattern, proxy)
+                mounts[pattern] = LoopbackDirect(direct=transport, proxied=proxied)
     return httpx2.Client(transport=transport, mounts=mounts, **kwargs)
+
+
+class LoopbackDirect(httpx2.BaseTransport):
+    """A proxy's transport that sends every request to a loopback host direct.
+
+    The proxy patterns cannot name all of 127.0.0.0/8 or ``*.localhost``; this asks
+    :func:`~oidc_probe.plumbing.urls.is_loopback`, the definition every rule about
+    plain http uses, so no request the probe deems local crosses a proxy.
+    """
+
+    def __init__(self, *, direct: httpx2.BaseTransport, proxied: httpx2.BaseTransport) -> None:
+        self.direct = direct
+        self.proxied = proxied
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        chosen = self.direct if is_loopback(request.url.host) else self.proxied
+        return chosen.handle_request(request)
+
+    def close(self) -> None:
+        self.proxied.close()
 
 
 def _proxy(

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 REDACTED = "[redacted]"
 MIN_LENGTH = 4
 PREFIX = 12
+# Base64 forms are made for credentials (client secrets, passwords, API tokens, codes),
+# not for long tokens, whose raw form is what leaks and whose forms would swell the index.
+BASE64_MAX_SECRET = 256
+BASE64_MIN_CORE = 8
 
 
 class Redactor:
@@ -25,7 +29,9 @@ class Redactor:
     Secrets shorter than :data:`MIN_LENGTH` are ignored: replacing them would
     shred ordinary words without protecting anything. Besides the raw value, the
     URL-encoded and JSON-escaped forms are replaced too, so a code inside a
-    quoted URL or a secret with quotes inside a JSON body are caught.
+    quoted URL or a secret with quotes inside a JSON body are caught, and the
+    Base64 forms of the raw and URL-encoded values (:func:`base64_forms`), so an
+    echoed ``Authorization: Basic base64(id:secret)`` is caught whatever the id.
 
     The set of secrets grows with :meth:`add` as a command learns them (the
     client secret after loading the config, the password after reading it, the
@@ -34,6 +40,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets: set[str] = set()
+        self._base64: set[str] = set()
         self._index: _Index | None = None
         self.add(*secrets)
 
@@ -50,14 +57,15 @@ class Redactor:
         from urllib.parse import quote, quote_plus
 
         for secret in wanted:
-            for variant in (
-                secret,
-                quote(secret, safe=""),
-                quote_plus(secret),
-                _json_escaped(secret),
-            ):
+            encoded = {secret, quote(secret, safe=""), quote_plus(secret)}
+            for variant in (*encoded, _json_escaped(secret)):
                 if len(variant) >= MIN_LENGTH:
                     self._secrets.add(variant)
+            if len(secret) <= BASE64_MAX_SECRET:
+                for variant in encoded:
+                    forms = base64_forms(variant)
+                    self._secrets.update(forms)
+                    self._base64.update(forms)
         self._index = None
 
     def redact(self, text: str) -> str:
@@ -79,8 +87,11 @@ class Redactor:
             at = found.start()
             length = index.longest_at(text, at)
             if length:
-                parts += (text[done:at], REDACTED)
-                done = at + length
+                start, end = at, at + length
+                if text[start:end] in self._base64:
+                    start, end = _base64_quantum(text, start, end, done)
+                parts += (text[done:start], REDACTED)
+                done = end
             found = index.starts.search(text, done if length else at + 1)
         parts.append(text[done:])
         return "".join(parts)
@@ -149,6 +160,49 @@ class _Index:
                     best = len(secret)
                     break
         return best
+
+
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+
+
+def _base64_quantum(text: str, start: int, end: int, floor: int) -> tuple[int, int]:
+    """``start``/``end`` widened over the Base64 characters that share a quantum with the
+    secret's first and last bytes (at most four on each side) and the padding."""
+    for _ in range(4):
+        if start <= floor or text[start - 1] not in _BASE64_CHARS:
+            break
+        start -= 1
+    for _ in range(4):
+        if end >= len(text) or text[end] not in _BASE64_CHARS:
+            break
+        end += 1
+    while end < len(text) and text[end] == "=":
+        end += 1
+    return start, end
+
+
+def base64_forms(secret: str) -> set[str]:
+    """What ``secret`` looks like inside any Base64 text, standard or URL-safe alphabet.
+
+    The whole value encoded, with and without padding; and, because a secret inside a
+    larger encoded value (``id:secret`` in Basic auth) starts at any of three byte
+    alignments, for each alignment the run of characters that encodes only the
+    secret's bytes. Replacing that run hides every character that depends on the
+    secret alone; :meth:`Redactor.redact` also hides the quanta at its edges.
+    """
+    import base64
+
+    data = secret.encode("utf-8")
+    forms: set[str] = set()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        whole = encode(data).decode("ascii")
+        forms |= {whole, whole.rstrip("=")}
+        for skip in range(3):
+            aligned = data[skip:]
+            aligned = aligned[: len(aligned) // 3 * 3]
+            if aligned:
+                forms.add(encode(aligned).decode("ascii"))
+    return {f for f in forms if len(f) >= BASE64_MIN_CORE}
 
 
 def _json_escaped(secret: str) -> str:

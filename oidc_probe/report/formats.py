@@ -35,8 +35,48 @@ def renderer(fmt: Format) -> Callable[..., str]:
     return renderer_fn
 
 
-def render(report: Report, fmt: Format, *, color: bool = False) -> str:
-    """The report in ``fmt``. ``color`` only affects the text format."""
+def render(report: Report, fmt: Format, *, color: bool = False, github: bool = False) -> str:
+    """The report in ``fmt``, every string from outside made inert for that output.
+
+    ``color`` only affects the text format; ``github`` says a GitHub Actions runner
+    reads the output (see :mod:`oidc_probe.plumbing.inert` for what each output gets).
+    """
+    from oidc_probe.plumbing import inert
+
     if fmt is Format.TEXT:
-        return renderer(fmt)(report, color=color)
-    return renderer(fmt)(report)
+        return renderer(fmt)(_for_terminal(report, github=github), color=color)
+    if fmt is Format.GITHUB:
+        return renderer(fmt)(_for_terminal(report, github=True))
+    text = renderer(fmt)(report)
+    if fmt is Format.JSON:
+        text = inert.json_safe_text(text)
+    elif fmt is Format.JUNIT:
+        text = inert.xml_safe_text(text)
+    if github:
+        text = inert.break_workflow(text, _SYNTAX[fmt])
+    return text
+
+
+_SYNTAX = {Format.JSON: "json", Format.JUNIT: "xml", Format.MARKDOWN: "markdown"}
+
+
+def _for_terminal(report: Report, *, github: bool) -> Report:
+    """``report`` with every free-form string, user names included, shown terminal-safe."""
+    from dataclasses import replace
+
+    from oidc_probe.plumbing import inert
+
+    def shown(value: object) -> object:
+        return inert.terminal_data(value, github=github)
+
+    def name(user: str) -> str:
+        return inert.terminal(user, github=github)
+
+    mapped = report.map_text(shown)
+    return replace(
+        mapped,
+        findings=tuple(
+            f if f.user is None else replace(f, user=name(f.user)) for f in mapped.findings
+        ),
+        users=tuple(replace(u, username=name(u.username)) for u in mapped.users),
+    )

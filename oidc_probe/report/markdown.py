@@ -2,15 +2,16 @@
 
 Failures and warnings first (a table with hints), the counts, the users of a
 multi-user run, what Access will see, then every check in a collapsed section.
-Cell text is escaped (``|``, HTML, newlines) so server-provided strings cannot
-break the table or inject markup.
+Every string from outside goes through :mod:`oidc_probe.plumbing.inert`: cell text
+with :func:`~oidc_probe.plumbing.inert.markdown_text` (links, images, autolinks,
+mentions, ``#123`` references and HTML inert; ``|`` and newlines cannot break the
+table), values in code spans with :func:`~oidc_probe.plumbing.inert.markdown_code`.
 """
 
 from __future__ import annotations
 
-import html
-
 from oidc_probe.core.model import Finding, Status
+from oidc_probe.plumbing.inert import markdown_code, markdown_text
 from oidc_probe.report.lines import evidence_text
 from oidc_probe.report.model import AccessView, Report
 
@@ -24,8 +25,8 @@ _ICON = {
 
 
 def cell(text: str) -> str:
-    escaped = html.escape(text, quote=False).replace("|", "\\|")
-    return "<br>".join(line.strip() for line in escaped.splitlines()) or " "
+    """Inert cell text; the tool's own line breaks (message, evidence) become ``<br>``."""
+    return "<br>".join(markdown_text(line.strip()) for line in text.splitlines()) or " "
 
 
 def _status(finding: Finding) -> str:
@@ -39,7 +40,7 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"## {report.tool_name}: {result}",
         "",
-        f"Issuer `{cell(target.issuer)}`, client `{cell(target.client_id)}`, "
+        f"Issuer {markdown_code(target.issuer)}, client {markdown_code(target.client_id)}, "
         f"{report.tool_name} {report.tool_version}.",
         "",
         "| pass | fail | warn | info | skip | accepted |",
@@ -108,11 +109,11 @@ def _access_view(username: str, view: AccessView) -> list[str]:
     for label, claim in [(f"email ({view.email.name})", view.email)] + [
         (c.name, c) for c in view.oidc_fields
     ]:
-        value = f"`{cell(evidence_text(claim.value))}`" if claim.present else "**missing**"
+        value = markdown_code(evidence_text(claim.value)) if claim.present else "**missing**"
         lines.append(f"| {cell(label)} | {value} |")
     if view.identity is not None:
         groups = view.identity.get("groups")
-        shown = f"`{cell(evidence_text(groups))}`" if groups is not None else "none"
+        shown = markdown_code(evidence_text(groups)) if groups is not None else "none"
         lines.append(f"| groups (only from a claim named `groups`) | {shown} |")
     custom = view.custom
     if custom is not None:

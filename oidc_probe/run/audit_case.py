@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from oidc_probe.core.pool import PoolAudit
     from oidc_probe.run.host import Host
     from oidc_probe.run.requests import AuditCommand
     from oidc_probe.run.results import SingleRun
@@ -55,5 +56,25 @@ def audit(request: AuditCommand, host: Host) -> SingleRun:
     denied = pool.denied()
     if denied:
         raise UsageError("; ".join(f.describe() for f in denied))
+    _refuse_blind_audit(pool)
     findings = run_checks(ctx, AUDIT.select(all_checks()))
     return SingleRun(ctx, tuple(findings))
+
+
+def _refuse_blind_audit(audit: PoolAudit) -> None:
+    """Exit 2 when every AWS call failed and nothing was read: no check could judge the
+    pool, so no report may pass. A pool or client that does not exist is a finding
+    (AWS001, AWS002), not this."""
+    every = [*audit.failures, *(f for user in audit.users.values() for f in user.failures)]
+    read_something = (
+        audit.pool is not None
+        or audit.client is not None
+        or audit.domain is not None
+        or audit.groups is not None
+        or any(user.user is not None or user.groups is not None for user in audit.users.values())
+    )
+    if not every or read_something or any(f.not_found for f in every):
+        return
+    causes = list(dict.fromkeys(f"{f.code}: {f.message}" for f in every))
+    shown = "; ".join(causes[:2]) + (f" (and {len(causes) - 2} more)" if len(causes) > 2 else "")
+    raise UsageError(f"every AWS call failed, so the pool could not be audited: {shown}")

@@ -238,6 +238,7 @@ def _headless_browser(
         password=settings.password or "",
         browser_path=find_browser(request.browser_path),
         timeout=min(request.login_timeout, 120.0),
+        say=host.err,
     )
     yield LoginSession(LoginMode.HEADLESS_BROWSER, driver)
 

@@ -14,10 +14,13 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
+from oidc_probe.core.textfile import read_input_text
+
+# A --tokens file may list thousands of tokens; still a regular file with a cap.
+TOKENS_FILE_LIMIT = 64 * 1024 * 1024
 
 if TYPE_CHECKING:
     import httpx2
@@ -49,7 +52,7 @@ def read_tokens(request: VerifyRequest, host: Host) -> list[Token]:
             text = host.read_all()
         else:
             try:
-                text = Path(tokens_file).read_text(encoding="utf-8")
+                text = read_input_text(tokens_file, TOKENS_FILE_LIMIT)
             except (OSError, UnicodeDecodeError) as exc:
                 raise UsageError(f"--tokens {tokens_file}: cannot read ({exc})") from None
         tokens = [
@@ -77,7 +80,7 @@ def offline_jwks(path: str, option: str = "--jwks") -> HttpExchange:
     from oidc_probe.core.context import HttpExchange
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_input_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{option} {path}: cannot read ({exc})") from None
     try:

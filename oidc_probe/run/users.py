@@ -44,6 +44,10 @@ class UserSpec:
     access: str | None = None  # the Access decision expected for this user (ACC002)
 
 
+# Each user is a real login against the provider: more in one run is a mistake or abuse.
+MAX_USERS = 100
+
+
 def load_users(path: str | Path) -> tuple[UserSpec, ...]:
     """Read and validate a users file; :class:`ConfigError` with one line on any problem."""
     text = read_option_file(path, "--users")
@@ -62,6 +66,8 @@ def parse_users(text: str, source: str, *, toml: bool) -> tuple[UserSpec, ...]:
         doc = doc.get("users")
     if not isinstance(doc, list) or not doc:
         fail("no users: expected a non-empty 'users' list")
+    if len(doc) > MAX_USERS:
+        fail(f"{len(doc)} users; at most {MAX_USERS} are probed in one run (split the file)")
     users = tuple(_user(item, f"users[{i}]", fail) for i, item in enumerate(doc))
     seen: set[str] = set()
     for user in users:

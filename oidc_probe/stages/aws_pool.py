@@ -17,11 +17,10 @@ from oidc_probe.core.context import RunContext
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.pool import ApiFailure, AuditRequest, PoolAudit, UserFacts
 from oidc_probe.plumbing.aws import call, cognito_client
+from oidc_probe.plumbing.urls import is_loopback
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 def pool_ref(certs_url: str) -> cognito.CognitoPoolRef:
@@ -39,7 +38,7 @@ def domain_of(auth_url: str) -> str | None:
     """The Cognito domain of ``auth_url``: the prefix of ``*.auth.<region>.amazoncognito.com``,
     the host of a custom domain, or ``None`` for a loopback host (an emulator)."""
     host = (urlsplit(auth_url).hostname or "").lower()
-    if not host or host in _LOOPBACK:
+    if not host or is_loopback(host):
         return None
     if cognito.pool_domain_region(auth_url) is not None:
         return host.split(".", 1)[0]

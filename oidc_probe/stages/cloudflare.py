@@ -196,18 +196,34 @@ def app_policies(api: CloudflareApi, app_id: str) -> list[dict[str, Any]]:
     return policies
 
 
+# The distinct Access groups followed from one application's policies; past it the API's
+# answers are not followed further (a hostile or broken answer cannot make the run endless).
+MAX_GROUPS = 200
+
+
 def referenced_groups(api: CloudflareApi, policies: list[Any]) -> list[dict[str, Any]]:
-    """Every Access group the policies reference, and the groups those groups reference."""
+    """Every Access group the policies reference, and the groups those groups reference.
+
+    Each group is fetched at most once, however often it is referenced, and at most
+    :data:`MAX_GROUPS` distinct groups are followed (more is one line, exit 2).
+    """
     groups: dict[str, dict[str, Any]] = {}
-    pending = list(_group_ids(policies))
+    fetched: set[str] = set()
+    pending = list(dict.fromkeys(_group_ids(policies)))
     while pending:
         group_id = pending.pop(0)
-        if group_id in groups:
+        if group_id in fetched:
             continue
+        if len(fetched) >= MAX_GROUPS:
+            raise api._error(
+                f"access/groups/{group_id}",
+                f"the policies reference more than {MAX_GROUPS} Access groups; not followed",
+            )
+        fetched.add(group_id)
         result = api.result(f"access/groups/{group_id}")
         if isinstance(result, dict):
             groups[group_id] = {"id": group_id, **result}
-            pending += [g for g in _group_ids([result]) if g not in groups]
+            pending += [g for g in dict.fromkeys(_group_ids([result])) if g not in fetched]
     return list(groups.values())
 
 

@@ -20,6 +20,7 @@ from oidc_probe.core.context import AuthorizationRequest, HttpExchange, RunConte
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import ClientAuth
 from oidc_probe.plumbing.http import fetch, is_usable_url
+from oidc_probe.plumbing.urls import refuse_cleartext
 
 KEY = Stage.TOKEN.key
 
@@ -103,6 +104,10 @@ def token_request(
         "Accept": "application/json",
     }
     secret = config.client_secret if config.usable("client_secret") else None
+    if secret is not None:
+        refuse_cleartext(config.token_url, "the client secret")
+    if "refresh_token" in params:
+        refuse_cleartext(config.token_url, "the refresh token")
     if secret is not None and ctx.settings.client_auth is ClientAuth.BASIC:
         headers["Authorization"] = basic_authorization(config.client_id, secret)
     else:

@@ -8,6 +8,7 @@ from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.plumbing.http import fetch, is_usable_url
+from oidc_probe.plumbing.urls import refuse_cleartext
 
 KEY = Stage.USERINFO.key
 
@@ -32,6 +33,7 @@ def run(ctx: RunContext, client: httpx2.Client) -> None:
     if not isinstance(token, str) or not token:
         ctx.stopped[KEY] = "no access token"
         return
+    refuse_cleartext(endpoint, "the access token (userinfo)")
     ctx.userinfo_fetch = fetch(
         client,
         "GET",

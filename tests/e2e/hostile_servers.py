@@ -39,6 +39,10 @@ class Mode(StrEnum):
     TRICKLE_HEADERS = "trickle-headers"  # the status line and headers one byte at a time
     RESET = "reset"  # close the connection without answering
     JSON = "json"  # the document registered with :meth:`HostileServer.serve_json`
+    # HTTP 400 with an OAuth error whose error_description is ``echo_prefix`` and then the
+    # whole request (head and body): a hostile token endpoint that writes to the terminal
+    # and echoes the client's credentials back.
+    ECHO = "echo"
 
 
 class HostileServer:
@@ -50,6 +54,8 @@ class HostileServer:
         self.port: int = self._sock.getsockname()[1]
         self.base_url = base_url_of(self._sock)
         self.requests: list[tuple[str, str]] = []
+        self.echo_prefix = ""
+        self._raw: dict[int, str] = {}
         self._documents: dict[str, Any] = {}
         self._stopping = threading.Event()
         self._connections: list[socket.socket] = []
@@ -139,6 +145,7 @@ class HostileServer:
             if not chunk:
                 break
             body += chunk
+        self._raw[id(conn)] = (head + b"\r\n\r\n" + body).decode("latin-1")
         return method, target
 
     def _respond(self, conn: socket.socket, mode: Mode, rest: str, target: str) -> None:
@@ -156,6 +163,7 @@ class HostileServer:
             Mode.TRICKLE_HEADERS: lambda: self._trickle(conn, headers_too=True),
             Mode.RESET: lambda: None,
             Mode.JSON: lambda: self._json(conn, rest),
+            Mode.ECHO: lambda: self._echo(conn),
         }
         handlers[mode]()
 
@@ -167,6 +175,11 @@ class HostileServer:
             _send(conn, 404, "application/json", b'{"error": "not found"}')
             return
         _send(conn, 200, "application/json", json.dumps(self._documents[path]).encode())
+
+    def _echo(self, conn: socket.socket) -> None:
+        description = self.echo_prefix + self._raw.pop(id(conn), "")
+        body = {"error": "invalid_request", "error_description": description}
+        _send(conn, 400, "application/json", json.dumps(body).encode())
 
     def _big(self, conn: socket.socket, *, declared: bool) -> None:
         head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"

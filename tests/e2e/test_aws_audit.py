@@ -492,3 +492,20 @@ def test_check_aws_says_an_unrestricted_include_admits_anyone_who_can_sign_up(
     (warning,) = [c for c in result.json()["checks"] if c["subject"] == "Anyone"]
     assert warning["status"] == "warn"
     assert "admits anyone who can create an account" in warning["message"]
+
+
+def test_an_audit_where_every_aws_call_failed_exits_2(moto_url: str, tmp_path: Path) -> None:
+    """Issue 20, item 7: an unreachable AWS endpoint is not a passing audit."""
+    from tests.e2e.hostile_servers import HostileServer, Mode
+
+    pool = build(api(moto_url), GOOD)
+    config = pool.cloudflare_config(tmp_path)
+    with HostileServer() as broken:  # answers every call with HTTP 500
+        result = audit(broken.url(Mode.ERROR_500), pool, config, "--timeout", "2")
+    assert result.code == 2, (result.code, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "oidc-probe: error: every AWS call failed, so the pool could not be audited: "
+    )

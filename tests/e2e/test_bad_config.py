@@ -151,3 +151,138 @@ def test_unknown_fields_warn_but_run(tmp_path: Path) -> None:
     result = _check("--config", str(path), "--format", "json")
     assert result.code == 1
     assert "unknown field 'clent_secret' ignored" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["auth_url", "token_url", "certs_url", "claims"])
+def test_credentials_in_a_url_are_refused_and_never_printed(tmp_path: Path, field: str) -> None:
+    """``https://user:pass@host`` in any field: one line naming the field, not the value."""
+    url = "https://probe-user:Url-Pa55word-9f2c@auth.example.com/oauth2/token"
+    path = tmp_path / "idp.json"
+    _write(path, _body(**{field: [url] if field == "claims" else url}))
+    result = _check("--config", str(path))
+    line = _assert_one_error_line(result, f"field '{field}' holds credentials in a URL")
+    assert "Url-Pa55word-9f2c" not in result.stderr + result.stdout
+    assert "probe-user" not in line
+
+
+def test_credentials_in_a_url_flag_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    _write(path, _body())
+    url = "https://u:Flag-Pa55word-1e7d@auth.example.com/oauth2/authorize"
+    for args in (["--auth-url", url], [f"--auth-url={url}"], ["--issuer", url]):
+        result = _check("--config", str(path), *args)
+        flag = args[0].split("=")[0]
+        _assert_one_error_line(result, f"{flag}: a URL with credentials in it")
+        assert "Flag-Pa55word-1e7d" not in result.stderr
+
+
+def test_a_fifo_config_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "idp.json"
+    os.mkfifo(fifo)
+    _assert_one_error_line(_check("--config", str(fifo)), "not a regular file")
+
+
+def test_a_huge_config_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    _assert_one_error_line(_check("--config", str(path)), "larger than 4 MiB; not read")
+
+
+def test_a_huge_integer_in_the_config_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    text = json.dumps(_body()).replace('"claims"', '"n": ' + "9" * 5000 + ', "claims"')
+    path.write_text(text)
+    _assert_one_error_line(_check("--config", str(path)), "a number too large to read")
+
+
+@pytest.mark.parametrize("option", ["--users", "--baseline", "--policy", "--access-groups"])
+def test_other_input_files_are_regular_files_only(tmp_path: Path, option: str) -> None:
+    import os
+
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    fifo = tmp_path / "input.json"
+    os.mkfifo(fifo)
+    result = run_cli(["check", "--config", str(config), option, str(fifo), "--timeout", "1"])
+    _assert_one_error_line(result, f"{option} {fifo}: not a regular file")
+
+
+def test_more_users_than_the_cap_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    users = tmp_path / "users.json"
+    _write(users, {"users": [{"username": f"u{n}"} for n in range(101)]})
+    result = run_cli(["check", "--config", str(config), "--users", str(users)])
+    _assert_one_error_line(result, "101 users; at most 100 are probed in one run")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--timeout", "1e308"), ("--timeout", "inf"), ("--leeway", "9" * 400)]
+)
+def test_absurd_numbers_on_the_command_line_are_one_line(
+    tmp_path: Path, flag: str, value: str
+) -> None:
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    result = run_cli(["check", "--config", str(config), "--discovery-only", flag, value])
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"oidc-probe check: error: argument {flag}")
+    )
+
+
+def test_a_password_on_stdin_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    config = tmp_path / "idp.json"
+    _write(config, _body())
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oidc_probe",
+            "check",
+            "--config",
+            str(config),
+            "--login",
+            "form",
+            "--username",
+            "alice",
+            "--password-stdin",
+            "--timeout",
+            "1",
+        ],
+        input=b"\xff\xfe-not-utf8\n",
+        capture_output=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, stderr
+    assert stderr.strip().splitlines()[-1] == "oidc-probe: error: standard input is not UTF-8 text"
+
+
+def test_a_field_given_twice_is_warned(tmp_path: Path) -> None:
+    path = tmp_path / "idp.json"
+    text = json.dumps(_body(), indent=2).replace(
+        '"client_id": "5example0client0id",',
+        '"client_id": "5example0client0id",\n    "client_id": "other",',
+    )
+    path.write_text(text)
+    result = _check("--config", str(path), "--format", "json")
+    warnings = [x for x in result.stderr.splitlines() if x.startswith("warning:")]
+    row = next(i for i, x in enumerate(text.splitlines(), 1) if '"client_id"' in x)
+    assert warnings == [
+        f"warning: {path}:{row}:5: field 'client_id' appears more than once; the last value is used"
+    ], result.stderr

@@ -15,7 +15,7 @@ from tests.forward_proxy import ForwardProxy
 from .conftest import Emulator, probe
 
 NAME = "pool.example.test"
-PASSED_THROUGH_PROXY = ("DSC001", "DSC002", "JWK001", "AUT002", "TOK001", "IDT004", "USR001")
+PASSED_THROUGH_PROXY = ("DSC001", "DSC002", "JWK001")
 
 
 def _config_on_the_name(emulator: Emulator) -> Path:
@@ -25,10 +25,11 @@ def _config_on_the_name(emulator: Emulator) -> Path:
 
 
 def test_a_probe_runs_through_the_proxy_the_environment_names(emulator: Emulator) -> None:
+    """Discovery and the JWKS (no secret) go through the proxy to a name only it resolves."""
     config = _config_on_the_name(emulator)
     with ForwardProxy({NAME: "127.0.0.1"}) as proxy:
         env = {"HTTP_PROXY": proxy.url, "NO_PROXY": ""}
-        result = probe(emulator, config=config, env=env)
+        result = probe(emulator, "--discovery-only", config=config, env=env)
         seen = list(proxy.seen)
     for check_id in PASSED_THROUGH_PROXY:
         assert set(result.statuses(check_id)) == {"pass"}, check_id
@@ -37,12 +38,26 @@ def test_a_probe_runs_through_the_proxy_the_environment_names(emulator: Emulator
     for request in (
         ("GET", f"/{pool}/.well-known/openid-configuration"),
         ("GET", f"/{pool}/.well-known/jwks.json"),
-        ("GET", "/oauth2/authorize"),
-        ("POST", "/oauth2/token"),
-        ("GET", "/oauth2/userInfo"),
     ):
         assert request in paths, (request, sorted(paths))
     assert all(urlsplit(line.split()[1]).hostname == NAME for line in seen)
+
+
+def test_no_secret_goes_over_plain_http_to_a_name_through_the_proxy(emulator: Emulator) -> None:
+    """The whole flow on plain http to a host that is not loopback: the password is never
+    sent; the run stops in one line with exit 2 (issue 20, item 3)."""
+    config = _config_on_the_name(emulator)
+    with ForwardProxy({NAME: "127.0.0.1"}) as proxy:
+        env = {"HTTP_PROXY": proxy.url, "NO_PROXY": ""}
+        result = probe(emulator, config=config, env=env)
+        seen = list(proxy.seen)
+    assert result.code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"oidc-probe: error: refusing to send the password (form login) over plain http to "
+        f"http://{NAME}:{urlsplit(emulator.base_url).port}/login: use https (plain http is "
+        "accepted only for a loopback host)"
+    ]
+    assert not [line for line in seen if line.startswith("POST")], seen
 
 
 def test_no_proxy_keeps_the_probe_direct(emulator: Emulator) -> None:

@@ -1,7 +1,10 @@
 """Redaction sweep: across every emulator fault, a wrong password and a wrong secret, no
 output of the real CLI (stdout, stderr, every report file) holds the client secret, the
-password, an authorization code, a PKCE verifier or a raw token; with ``--show-tokens``
-the tokens appear and the secret and password still do not.
+password, an authorization code, a PKCE verifier or a raw token, in any encoding (raw,
+percent-encoded, Base64 standard and URL-safe with and without padding, alone or as the
+``id:secret`` pair of HTTP Basic auth, RFC 6749 section 2.3.1); with ``--show-tokens``
+the tokens appear and the secret and password still do not. A token endpoint that echoes
+the request (the Basic header included) leaks nothing either.
 
 The raw values are learnt from the emulator's side of the wire: an ASGI wrapper records
 what the probe sent (code, code_verifier) and what the emulator answered (codes in
@@ -10,12 +13,14 @@ redirects, tokens in token responses).
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +29,7 @@ from oidc_probe.fake_cognito import create_app, load_pool
 from oidc_probe.fake_cognito.faults import Fault
 from oidc_probe.fake_cognito.server import start_in_thread
 from tests.e2e.conftest import DEMO_PASSWORD_USER, CliResult, Emulator, run_cli
+from tests.e2e.hostile_servers import HostileServer, Mode
 
 SECRET_FORM_FIELDS = ("code", "code_verifier", "client_secret", "password", "refresh_token")
 FILE_FORMATS = ("json", "junit", "markdown", "github")
@@ -98,11 +104,13 @@ class Sweep:
         *extra: str,
         password: str | None = None,
         secret: str | None = None,
+        **config_changes: Any,
     ) -> CliResult:
         """text on stdout, every other format to a file, the step summary too."""
         out_dir.mkdir(parents=True, exist_ok=True)
         files = [f"--output={fmt}={out_dir / ('report.' + fmt)}" for fmt in FILE_FORMATS]
-        config = self.emu.config_file(client_secret=None)  # the secret comes from the env
+        # The secret comes from the env.
+        config = self.emu.config_file(client_secret=None, **config_changes)
         env = {
             "OIDC_PROBE_CLIENT_SECRET": secret if secret is not None else self.emu.secret(),
             "OIDC_PROBE_PASSWORD": password or self.emu.password(DEMO_PASSWORD_USER),
@@ -148,10 +156,43 @@ def sweep(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Sweep]:
     yield from _start(tmp_path, *faults)
 
 
+def encodings(value: str) -> list[str]:
+    """``value`` in Base64, both alphabets, with and without padding, and for each of the
+    three byte alignments the characters that encode only its bytes (how it looks inside a
+    larger Base64 value)."""
+    data = value.encode()
+    found: list[str] = []
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        whole = encode(data).decode()
+        found += [whole, whole.rstrip("=")]
+        for skip in range(3):
+            aligned = data[skip:][: (len(data) - skip) // 3 * 3]
+            found.append(encode(aligned).decode())
+    return found
+
+
+def basic_pairs(client_id: str, secret: str) -> list[str]:
+    """The Basic credentials in Base64: raw and as RFC 6749 2.3.1 form-encodes them."""
+    pairs = [f"{client_id}:{secret}", f"{quote_plus(client_id)}:{quote_plus(secret)}"]
+    return [e for pair in pairs for e in encodings(pair)[:4]]
+
+
+def secret_forms(*values: str) -> list[str]:
+    return [form for v in values for form in (v, *encodings(v), *encodings(quote_plus(v)))]
+
+
 def _assert_nothing_leaks(sweep: Sweep, *also: str) -> None:
     secret = sweep.emu.secret()
     password = sweep.emu.password(DEMO_PASSWORD_USER)
-    leaked = sweep.leaks(secret, password, *also, *sorted(sweep.recorder.values))
+    client_id = str(sweep.emu.pool.probe_config(sweep.emu.base_url)["config"]["client_id"])
+    values = [
+        *secret_forms(secret, password, *also),
+        *basic_pairs(client_id, secret),
+        *(basic_pairs(client_id, v) for v in also),
+        *sorted(sweep.recorder.values),
+    ]
+    flat = [v for item in values for v in ([item] if isinstance(item, str) else item)]
+    leaked = sweep.leaks(*(v for v in flat if len(v) >= 8))
     assert not leaked, [v[:12] + "..." for v in leaked]
 
 
@@ -215,3 +256,28 @@ def test_active_runs_leak_nothing_of_the_refresh(sweep: Sweep, jwts: int, tmp_pa
     # The main ID, access and refresh tokens, and the refreshed pair unless refused.
     assert len([v for v in sweep.recorder.values if v.startswith("eyJ")]) == jwts
     _assert_nothing_leaks(sweep)
+
+
+def test_a_token_endpoint_echoing_the_request_leaks_no_encoding(
+    sweep: Sweep, tmp_path: Path
+) -> None:
+    """The echo holds ``Authorization: Basic base64(id:secret)`` and the form body."""
+    with HostileServer() as echo:
+        token_url = echo.url(Mode.ECHO, "/oauth2/token")
+        result = sweep.run(tmp_path / "out", token_url=token_url)
+    assert result.code == 1
+    assert re.search(r"Authorization: Basic [A-Za-z0-9+/]*\[redacted\]", result.stdout)
+    _assert_nothing_leaks(sweep)
+
+
+def test_client_secret_basic_pair_with_special_characters_leaks_nothing(
+    sweep: Sweep, tmp_path: Path
+) -> None:
+    """A secret that form-encoding changes, echoed back: neither pair encoding shows."""
+    wrong = "s3cr+t/with=special&chars:~!"
+    with HostileServer() as echo:
+        token_url = echo.url(Mode.ECHO, "/oauth2/token")
+        result = sweep.run(tmp_path / "out", secret=wrong, token_url=token_url)
+    assert result.code == 1
+    assert re.search(r"Authorization: Basic [A-Za-z0-9+/]*\[redacted\]", result.stdout)
+    _assert_nothing_leaks(sweep, wrong)

@@ -78,7 +78,9 @@ def test_an_untrusted_certificate_fails_each_request_naming_tls(
     login = _fail_text(result, "AUT002")
     assert f"{base}/oauth2/authorize" in login
     assert TLS_CAUSE in login
-    assert result.failing() == {"DSC001", "JWK001", "AUT002"}
+    # Issue 20, item 7: the authorization request got no answer, so AUT001 cannot pass.
+    assert TLS_CAUSE in _fail_text(result, "AUT001")
+    assert result.failing() == {"DSC001", "JWK001", "AUT001", "AUT002"}
 
 
 def test_the_text_report_says_tls_verification_failed(https_emulator: Emulator) -> None:

@@ -375,3 +375,32 @@ def test_email_list_rules_with_the_list_known() -> None:
     assert Evaluator(built, email_lists={"l1": ("alice@example.com",)}).rule(rule).matched is True
     assert Evaluator(built, email_lists={"l1": ("bob@example.com",)}).rule(rule).matched is False
     assert Evaluator(built).rule(rule).matched is None
+
+
+def test_a_diamond_of_groups_is_judged_in_linear_time() -> None:
+    """Each of 60 levels names the next group twice (2**60 paths): each group is judged once
+    (without that, this test would not end before pytest's timeout)."""
+    levels = 60
+    raw = [
+        {
+            "id": f"g{n}",
+            "include": [{"group": {"id": f"g{n + 1}"}}, {"group": {"id": f"g{n + 1}"}}],
+        }
+        for n in range(levels)
+    ] + [{"id": f"g{levels}", "include": [oidc("cognito:groups", "staff")]}]
+    groups = parse_groups(raw, "g")
+    evaluator = Evaluator(build_identity(CLAIMS, CONFIGURED), groups)
+    decision = evaluator.decide([policy(include=[{"group": {"id": "g59"}}])])
+    assert decision.outcome == "allow"
+
+
+def test_groups_nested_past_the_depth_cap_are_undetermined() -> None:
+    from oidc_probe.access.evaluate import MAX_GROUP_DEPTH
+
+    depth = MAX_GROUP_DEPTH + 5
+    raw = [{"id": f"g{n}", "include": [{"group": {"id": f"g{n + 1}"}}]} for n in range(depth)]
+    raw.append({"id": f"g{depth}", "include": [oidc("cognito:groups", "staff")]})
+    evaluator = Evaluator(build_identity(CLAIMS, CONFIGURED), parse_groups(raw, "g"))
+    decision = evaluator.decide([policy(include=[{"group": {"id": "g0"}}])])
+    assert decision.outcome == UNDETERMINED
+    assert f"nested deeper than {MAX_GROUP_DEPTH}" in decision.describe()

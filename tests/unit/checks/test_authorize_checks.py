@@ -64,6 +64,16 @@ def test_aut001_passes_when_a_login_page_was_shown() -> None:
     assert only("AUT001", ctx_with(login)).status is Status.PASS
 
 
+def test_aut001_fails_when_the_authorization_request_got_no_answer() -> None:
+    """A TLS verification failure is not a login page: AUT001 cannot pass (issue 20)."""
+    cause = "TLS certificate verification failed (self-signed certificate)"
+    login = LoginResult(login_error=f"GET x failed: {cause}", authorize_unanswered=cause)
+    finding = only("AUT001", ctx_with(login))
+    assert finding.status is Status.FAIL
+    assert cause in finding.message
+    assert "--ca-bundle" in finding.hint
+
+
 def test_aut001_recognises_cognitos_redirect_mismatch_page() -> None:
     finding = only("AUT001", ctx_with(refused("redirect_mismatch", via="error_page")))
     assert finding.status is Status.FAIL

@@ -309,3 +309,54 @@ def test_multi_factor_page_is_not_submitted() -> None:
     assert result.login_error is not None
     assert "fields: totp_code" in result.login_error
     assert [r.url.path for r in seen if r.method == "POST"] == ["/interaction/abc/login"]
+
+
+_FORM = (
+    "<html><body><form method='post' action='{action}'>"
+    "<input name='username'><input type='password' name='password'></form></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["https://elsewhere.test/steal", "http://127.0.0.1:9/steal", "https://idp.test:8443/login"],
+)
+def test_the_password_goes_only_to_the_origin_of_the_sign_in_page(action: str) -> None:
+    """Issue 20, item 3: any other form action fails the login (AUT002) without sending."""
+    seen: list[httpx2.Request] = []
+    routes: dict[str, Handler] = {
+        "GET idp.test/oauth2/authorize": lambda r: _html(_FORM.format(action=action))
+    }
+    result, _ = _login(_mock(routes, seen))
+    assert result.login_error is not None
+    assert "neither the origin of auth_url nor of the sign-in page; not sent" in result.login_error
+    assert [r.method for r in seen] == ["GET"]
+    assert all(PASSWORD not in r.content.decode() for r in seen)
+
+
+def test_a_307_of_the_password_to_another_origin_is_not_followed() -> None:
+    seen: list[httpx2.Request] = []
+    routes: dict[str, Handler] = {
+        "GET idp.test/oauth2/authorize": lambda r: _html(_FORM.format(action="/login")),
+        "POST idp.test/login": lambda r: httpx2.Response(
+            307, headers={"Location": "https://elsewhere.test/collect"}
+        ),
+    }
+    result, _ = _login(_mock(routes, seen))
+    assert result.login_error is not None
+    assert "not sent" in result.login_error
+    assert [r.url.host for r in seen] == ["idp.test", "idp.test"]
+
+
+def test_a_password_form_on_plain_http_to_a_remote_host_stops_the_run() -> None:
+    from oidc_probe.core.errors import UsageError
+
+    seen: list[httpx2.Request] = []
+    routes: dict[str, Handler] = {
+        "GET idp.test/oauth2/authorize": lambda r: _html(_FORM.format(action="/login"))
+    }
+    with pytest.raises(
+        UsageError, match=r"refusing to send the password \(form login\) over plain"
+    ):
+        _login(_mock(routes, seen), auth_url="http://idp.test/oauth2/authorize")
+    assert [r.method for r in seen] == ["GET"]

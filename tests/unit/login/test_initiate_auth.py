@@ -197,3 +197,24 @@ def test_headless_driver_needs_an_endpoint_for_initiate_auth() -> None:
     driver = headless_driver(make_config(), settings)
     assert isinstance(driver, InitiateAuthLogin)
     assert driver.endpoint == ENDPOINT
+
+
+def test_initiate_auth_on_plain_http_to_a_remote_host_stops_before_sending() -> None:
+    import httpx2
+    import pytest
+
+    from oidc_probe.core.errors import UsageError
+    from oidc_probe.login.initiate_auth import InitiateAuthLogin
+
+    sent: list[httpx2.Request] = []
+    transport = httpx2.MockTransport(lambda r: (sent.append(r), httpx2.Response(500))[1])
+    driver = InitiateAuthLogin(
+        endpoint="http://cognito-idp.example.test/",
+        client_id="c",
+        client_secret=None,
+        username="u",
+        password="Pa55word",
+    )
+    with httpx2.Client(transport=transport) as client, pytest.raises(UsageError, match="password"):
+        driver.login(client, None)  # type: ignore[arg-type]
+    assert sent == []

@@ -98,7 +98,9 @@ def test_a_secret_in_a_finding_comes_out_redacted_in_every_format() -> None:
         out = render(report, fmt, color=False)
         for secret in ALL_SECRETS:
             assert secret not in out, (fmt, secret)
-        assert REDACTED in out
+        # Markdown escapes the brackets (inert text): \[redacted\] renders as [redacted].
+        shown = REDACTED.replace("[", "\\[").replace("]", "\\]") if fmt == "markdown" else REDACTED
+        assert shown in out
 
 
 def test_with_show_tokens_the_tokens_section_survives_but_secrets_do_not() -> None:
@@ -134,3 +136,25 @@ def test_the_client_secret_read_from_aws_is_redacted_even_with_show_tokens() -> 
     for show_tokens in (False, True):
         redactor = Redactor.for_context(ctx, show_tokens=show_tokens)
         assert redactor("x secret-from-describe-user-pool-client y") == f"x {REDACTED} y"
+
+
+def test_base64_forms_of_a_secret_alone_and_inside_a_basic_pair_are_redacted() -> None:
+    import base64
+    from urllib.parse import quote_plus
+
+    secret, password, cf_token = "cl1ent/secret+value=", "Pa55 word!x", "cf-api-token-0123456789"
+    redactor = Redactor([secret, password, cf_token])
+    for value in (password, cf_token, secret):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            whole = encode(value.encode()).decode()
+            for shown in (whole, whole.rstrip("=")):
+                assert redactor.redact(f"x {shown} y") == "x [redacted] y"
+    for client_id in ("a", "ab", "abc", "5example0client0id"):
+        for pair in (f"{client_id}:{secret}", f"{quote_plus(client_id)}:{quote_plus(secret)}"):
+            for encode in (base64.b64encode, base64.urlsafe_b64encode):
+                line = f"Authorization: Basic {encode(pair.encode()).decode()}\r\n"
+                out = redactor.redact(line)
+                assert "[redacted]" in out
+                # What is left decodes to no more than the id and the separator.
+                left = out.split("Basic ", 1)[1].split("[redacted]")[0]
+                assert len(left) <= len(base64.b64encode(f"{client_id}:".encode()))

@@ -80,6 +80,32 @@ def test_groups_referenced_by_groups_are_fetched_once() -> None:
     assert calls == ["g1", "g2"]
 
 
+def test_a_group_that_is_no_object_is_fetched_once_and_references_are_capped() -> None:
+    from oidc_probe.stages.cloudflare import MAX_GROUPS
+
+    calls: list[str] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        group_id = request.url.path.rsplit("/", 1)[1]
+        calls.append(group_id)
+        if group_id == "broken":
+            return ok(["not", "an", "object"])
+        n = int(group_id[1:])
+        return ok(
+            {
+                "name": group_id,
+                "include": [{"group": {"id": f"g{n + 1}"}}, {"group": {"id": "broken"}}],
+            }
+        )
+
+    policy = {"include": [{"group": {"id": "broken"}}] * 50 + [{"group": {"id": "g0"}}]}
+    with pytest.raises(CloudflareApiError, match=f"more than {MAX_GROUPS} Access groups"):
+        referenced_groups(api_for(handler), [policy])
+    assert calls.count("broken") == 1
+    assert len(calls) == MAX_GROUPS
+    assert len(set(calls)) == len(calls)
+
+
 @pytest.mark.parametrize(
     ("response", "message"),
     [

@@ -83,3 +83,20 @@ def test_userinfo_skipped_without_endpoint_or_token() -> None:
     assert ctx.stopped["userinfo"] == "no access token"
     assert idp.requests == []
     assert ctx.userinfo_fetch is None
+
+
+def test_userinfo_on_plain_http_to_a_remote_host_stops_before_sending() -> None:
+    import pytest
+
+    from oidc_probe.core.errors import UsageError
+
+    idp = FakeIdp()
+    ctx = make_context(make_config(), make_settings())
+    ctx.discovery_fetch = json_exchange(
+        f"{ISSUER}/.well-known/openid-configuration",
+        {"userinfo_endpoint": "http://idp.test/oauth2/userInfo"},
+    )
+    ctx.token_fetch = json_exchange(f"{BASE}/oauth2/token", {"access_token": "access-abc"})
+    with _client(ctx, idp) as client, pytest.raises(UsageError, match="the access token"):
+        userinfo.run(ctx, client)
+    assert idp.requests == []

@@ -1,0 +1,185 @@
+"""Logins per second of the Cognito emulator beside cognito-local's, on the same machine.
+
+``make bench`` runs it as the ``emulator`` section; alone:
+
+    .venv/bin/python benchmarks/bench_emulator.py [--clients 50] [--seconds 10]
+
+The emulator runs the full code flow a browser runs (authorize, sign-in page, sign-in,
+token exchange); cognito-local has no hosted UI, so its login is InitiateAuth
+(USER_PASSWORD_AUTH), the only one it offers. Both are served on loopback, with the same
+number of concurrent clients, each client logging in again and again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import httpx2  # noqa: E402
+from harness import EmulatorProcess  # noqa: E402
+
+from tests.e2e.emulator_load import Target, run_load  # noqa: E402
+from tests.peers import harness as peers  # noqa: E402
+from tests.peers.cognito_api import CognitoApi, PoolSpec, provision  # noqa: E402
+
+READY = r"Cognito Local running on (?P<url>http://[\d.]+:\d+)"
+
+
+def emulator_logins(work: Path, clients: int, seconds: float) -> dict[str, Any]:
+    from oidc_probe.fake_cognito import load_pool
+
+    with EmulatorProcess(work) as emulator:
+        config = load_pool(None).probe_config(emulator.base_url)["config"]
+        target = Target(
+            auth_url=str(config["auth_url"]),
+            token_url=str(config["token_url"]),
+            client_id=str(config["client_id"]),
+            client_secret=str(config["client_secret"]),
+            username="demo",
+            password="Demo-Passw0rd!",
+        )
+        run_load(target, clients=clients, seconds=min(2.0, seconds))  # warm-up
+        result = run_load(target, clients=clients, seconds=seconds)
+    return {
+        "logins": result.logins,
+        "errors": len(result.errors),
+        "seconds": result.seconds,
+        "per_second": result.per_second,
+    }
+
+
+def cognito_local_logins(work: Path, clients: int, seconds: float) -> dict[str, Any] | str:
+    """InitiateAuth logins per second, or why cognito-local could not run here."""
+    import re
+
+    try:
+        node, package = peers.node(), peers.npm_package("cognito-local")
+    except peers.PeerUnavailable as exc:
+        return str(exc)
+    port = peers.free_port()
+    (work / ".cognito").mkdir(exist_ok=True)
+    (work / ".cognito" / "config.json").write_text(
+        json.dumps(
+            {
+                "TokenConfig": {"IssuerDomain": f"http://127.0.0.1:{port}"},
+                "UserPoolDefaults": {"UsernameAttributes": []},
+            }
+        )
+    )
+    try:
+        process, ready = peers.start(
+            "cognito-local",
+            [node, str(package / "lib" / "bin" / "start.js")],
+            re.compile(READY),
+            cwd=work,
+            env={"HOST": "127.0.0.1", "PORT": str(port)},
+        )
+    except peers.PeerUnavailable as exc:
+        return str(exc)
+    try:
+        base = ready["url"] + "/"
+        pool = provision(CognitoApi(base), PoolSpec(callback_url="http://localhost:8765/callback"))
+        body = {
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": pool.client_id,
+            "AuthParameters": {"USERNAME": pool.username, "PASSWORD": pool.password},
+        }
+        import base64
+        import hashlib
+        import hmac
+
+        digest = hmac.new(
+            pool.client_secret.encode(), (pool.username + pool.client_id).encode(), hashlib.sha256
+        ).digest()
+        body["AuthParameters"]["SECRET_HASH"] = base64.b64encode(digest).decode()  # type: ignore[index]
+        headers = {
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+            "Content-Type": "application/x-amz-json-1.1",
+        }
+        counts = {"logins": 0, "errors": 0}
+        lock = threading.Lock()
+
+        def worker(stop_at: float, count: bool) -> None:
+            with httpx2.Client(timeout=30.0) as client:
+                while time.monotonic() < stop_at:
+                    response = client.post(base, json=body, headers=headers)
+                    ok = response.status_code == 200 and "AuthenticationResult" in response.json()
+                    if count:
+                        with lock:
+                            counts["logins" if ok else "errors"] += 1
+
+        for count, duration in ((False, min(2.0, seconds)), (True, seconds)):
+            stop_at = time.monotonic() + duration
+            started = time.monotonic()
+            threads = [
+                threading.Thread(target=worker, args=(stop_at, count), daemon=True)
+                for _ in range(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(duration + 60)
+            elapsed = time.monotonic() - started
+        return {
+            "logins": counts["logins"],
+            "errors": counts["errors"],
+            "seconds": elapsed,
+            "per_second": counts["logins"] / elapsed,
+        }
+    finally:
+        process.stop()
+
+
+def bench(work: Path, clients: int = 50, seconds: float = 10.0) -> dict[str, Any]:
+    (work / "emulator").mkdir(exist_ok=True)
+    (work / "cognito-local").mkdir(exist_ok=True)
+    return {
+        "clients": clients,
+        "fake_cognito_code_flow": emulator_logins(work / "emulator", clients, seconds),
+        "cognito_local_initiate_auth": cognito_local_logins(
+            work / "cognito-local", clients, seconds
+        ),
+    }
+
+
+def describe(result: dict[str, Any]) -> list[str]:
+    ours = result["fake_cognito_code_flow"]
+    theirs = result["cognito_local_initiate_auth"]
+    lines = [
+        f"fake-cognito, code flow, {result['clients']} clients: {ours['per_second']:.0f} logins/s "
+        f"({ours['logins']} in {ours['seconds']:.1f} s, {ours['errors']} errors)"
+    ]
+    if isinstance(theirs, str):
+        lines.append(f"cognito-local: not run ({theirs})")
+    else:
+        lines.append(
+            f"cognito-local, InitiateAuth, {result['clients']} clients: "
+            f"{theirs['per_second']:.0f} logins/s ({theirs['logins']} in "
+            f"{theirs['seconds']:.1f} s, {theirs['errors']} errors)"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="oidc-probe-bench-emulator-") as tmp:
+        result = bench(Path(tmp), args.clients, args.seconds)
+    print("\n".join(describe(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
