@@ -69,3 +69,12 @@ class Console:
             return False
         isatty = getattr(self.stdout, "isatty", None)
         return bool(isatty()) if callable(isatty) else False
+
+    def width(self) -> int:
+        """The terminal's width when stdout is a terminal, else 80 columns."""
+        import shutil
+
+        isatty = getattr(self.stdout, "isatty", None)
+        if not (callable(isatty) and isatty()):
+            return 80
+        return shutil.get_terminal_size((80, 24)).columns

@@ -56,6 +56,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-color", action="store_true", help="never use colour")
     group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every check in the text report (default: counts per stage, then the problems)",
+    )
+    group.add_argument(
         "--fail-on",
         choices=["fail", "warn"],
         default="fail",
@@ -82,6 +88,7 @@ class OutputOptions:
     destinations: tuple[Destination, ...]
     show_tokens: bool = False
     no_color: bool = False
+    verbose: bool = False
     fail_on_warn: bool = False
     exit_zero: bool = False
     baseline: Baseline | None = None
@@ -109,6 +116,7 @@ class OutputOptions:
             destinations=destinations(formats or [], outputs or []),
             show_tokens=bool(getattr(args, "show_tokens", False)),
             no_color=bool(getattr(args, "no_color", False)),
+            verbose=bool(getattr(args, "verbose", False)),
             fail_on_warn=getattr(args, "fail_on", "fail") == "warn",
             exit_zero=bool(getattr(args, "exit_zero", False)),
             baseline=load_baseline(baseline_path) if baseline_path else None,
@@ -219,7 +227,8 @@ def _emit(report: Report, redactor: Redactor, options: OutputOptions, console: C
     for dest in options.destinations:
         color = dest.path is None and dest.fmt is Format.TEXT
         color = color and console.color(disabled=options.no_color)
-        text = render(report, dest.fmt, color=color)
+        width = console.width() if dest.path is None else 80
+        text = render(report, dest.fmt, color=color, verbose=options.verbose, width=width)
         if dest.fmt is Format.TEXT:
             text = redactor.redact(text)
         if dest.path is None:

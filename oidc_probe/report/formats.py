@@ -35,8 +35,10 @@ def renderer(fmt: Format) -> Callable[..., str]:
     return renderer_fn
 
 
-def render(report: Report, fmt: Format, *, color: bool = False) -> str:
-    """The report in ``fmt``. ``color`` only affects the text format."""
+def render(
+    report: Report, fmt: Format, *, color: bool = False, verbose: bool = False, width: int = 80
+) -> str:
+    """The report in ``fmt``. ``color``, ``verbose`` and ``width`` only affect the text format."""
     if fmt is Format.TEXT:
-        return renderer(fmt)(report, color=color)
+        return renderer(fmt)(report, color=color, verbose=verbose, width=width)
     return renderer(fmt)(report)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
 from oidc_probe.core.model import Finding, Status
+from oidc_probe.report.folding import failing_names
 
 if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
@@ -367,13 +368,21 @@ def json_safe(value: Any) -> Any:
 
 
 def summary_line(report: Report) -> str:
-    """The one line printed on stderr after the report."""
+    """The one line printed on stderr after the report; a failing run names what failed.
+
+    ``... result FAIL: TOK001 token-exchange-succeeded`` (the warnings when only
+    ``--fail-on warn`` made the run fail).
+    """
     counts = report.counts
     warnings = "warning" if counts.warned == 1 else "warnings"
     accepted = f", {counts.accepted} accepted by the baseline" if counts.accepted else ""
     users = f" ({len(report.users)} users)" if report.users else ""
+    named = ""
+    if report.result is Result.FAIL:
+        statuses = (Status.FAIL,) if counts.failed else (Status.WARN,)
+        named = failing_names(report.findings, statuses=statuses)
     return (
         f"{report.tool_name}: {counts.passed} passed, {counts.failed} failed, "
         f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped{accepted}: "
-        f"result {report.result.value.upper()}{users}"
+        f"result {report.result.value.upper()}{users}{f': {named}' if named else ''}"
     )

@@ -400,7 +400,8 @@ def test_failing_check_exits_1_report_on_stdout_summary_on_stderr(config_file: P
     assert "FAIL  CLM003 configured-claim-present [custom:team]" in result.out
     assert "passed," not in result.out
     assert result.err.splitlines()[-1] == (
-        "oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: result FAIL"
+        "oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: "
+        "result FAIL: CLM003 configured-claim-present"
     )
 
 
