@@ -237,7 +237,7 @@ def test_show_tokens_shows_the_tokens_and_still_no_secret(emulator: Emulator) ->
 
 
 def test_demo_text_shows_every_check_and_none_fails() -> None:
-    result = run_cli(["demo"])
+    result = run_cli(["demo", "-v"])
     assert result.code == 0, result.stderr
     assert "Traceback" not in result.stderr
     for spec in probe_checks():

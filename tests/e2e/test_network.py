@@ -237,8 +237,7 @@ def test_text_report_names_the_url_and_cause(setup: Setup) -> None:
         fmt="text",
     )
     _assert_clean_failure(result)
-    line = next(x for x in result.stdout.splitlines() if "JWK001" in x)
-    assert "FAIL" in line
+    line = next(x for x in result.entries("FAIL") if "JWK001" in x)
     assert certs in line
     assert "connection refused" in line
-    assert result.stderr.strip().endswith("result FAIL")
+    assert "JWK001 jwks-reachable" in result.stderr.strip().splitlines()[-1]
