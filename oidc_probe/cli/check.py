@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         redirect_uri_from,
     )
     from oidc_probe.cli.output import OutputOptions, emit_report
-    from oidc_probe.core.config import derive_issuer
+    from oidc_probe.core.config import derive_issuer, require_filled
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.report.formats import RENDERER_MODULES
     from oidc_probe.run.runner import default_probe
@@ -74,6 +74,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     config, aws = aws_inputs(args, config, console)
     for warning in config.warnings:
         console.warn(warning)
+    require_filled(config)
     options = OutputOptions.from_args(args)
     login = not args.discovery_only
     ci = ci_inputs(args, login=login)
