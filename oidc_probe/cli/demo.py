@@ -31,7 +31,9 @@ def add_options(demo: argparse.ArgumentParser) -> None:
     )
     demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
     demo.add_argument(
-        "--active", action="store_true", help="also run the active checks TOK004, TOK005, AUT005"
+        "--active",
+        action="store_true",
+        help="also run the active checks TOK004, TOK005, TOK007, AUT005",
     )
     add_output_options(demo)
 
