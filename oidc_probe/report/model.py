@@ -83,6 +83,13 @@ class ClaimView:
     name: str
     present: bool
     value: Any = None
+    # Why the claim's presence is not known (no ID token); empty when it was looked at.
+    unknown: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The human word for a claim not present: ``missing``, or why it is not known."""
+        return self.unknown or "missing"
 
 
 @dataclass(frozen=True)
@@ -119,14 +126,16 @@ class AccessView:
         if claims is None and ctx.access_jwt is not None and ctx.access_jwt.token.claims:
             return _from_access_token(ctx, ctx.access_jwt.token.claims)
         if claims is None:
-            missing = tuple(ClaimView(name, False) for name in config.claims)
             attempted = ctx.authorization is not None or ctx.login is not None
+            unknown = "unknown: no ID token" if attempted else "not known without a login"
+            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             note = (
                 "no ID token was obtained, so Access would not log the user in"
                 if attempted
                 else "the login was not attempted, so the ID token is unknown"
             )
-            return cls(ClaimView(config.email_claim_name, False), missing, note)
+            email = ClaimView(config.email_claim_name, False, unknown=unknown)
+            return cls(email, missing, note)
         note = ""
         if ctx.signature is not None and ctx.signature.valid is False:
             note = "the ID token signature did not verify, so Access would reject this login"
@@ -323,7 +332,7 @@ def _map_user(user: UserSection, fn: Callable[[Any], Any]) -> UserSection:
 
 
 def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
-    return ClaimView(fn(claim.name), claim.present, fn(claim.value))
+    return ClaimView(fn(claim.name), claim.present, fn(claim.value), claim.unknown)
 
 
 def _map_target(target: Target, fn: Callable[[Any], Any]) -> Target:

@@ -241,6 +241,9 @@ def _access_view(view: AccessView, style: _Style, verbose: bool = True) -> list[
     lines = [style("What Access will see", _BOLD)]
     if view.note:
         lines.append(f"  note: {view.note}")
+    if not verbose and view.email.unknown:
+        names = ", ".join([view.email.name, *(c.name for c in view.oidc_fields)])
+        return [*lines, f"  claims ({names}): {style(view.email.unknown, _DIM)}"]
     lines.append(_claim_line(f"email ({view.email.name})", view.email, style))
     if view.oidc_fields:
         lines.append("  oidc_fields (configured claims):")
@@ -269,7 +272,10 @@ def _access_view(view: AccessView, style: _Style, verbose: bool = True) -> list[
 
 
 def _claim_line(label: str, claim: ClaimView, style: _Style) -> str:
-    value = _compact(claim.value) if claim.present else style("missing", _COLORS[Status.FAIL])
+    if claim.present:
+        value = _compact(claim.value)
+    else:
+        value = style(claim.shown, _COLORS[Status.SKIP if claim.unknown else Status.FAIL])
     return f"  {label}: {value}"
 
 

@@ -94,9 +94,12 @@ def test_what_access_will_see() -> None:
 
 
 def test_what_access_will_see_without_an_id_token() -> None:
-    text = render_text(Report.from_run(make_context(), []))
+    text = render_text(Report.from_run(make_context(), []), verbose=True)
     assert "note: the login was not attempted" in text
-    assert "email (email): missing" in text
+    assert "email (email): not known without a login" in text
+    assert "missing" not in text
+    short = render_text(Report.from_run(make_context(), []))
+    assert "claims (email, cognito:groups): not known without a login" in short
 
 
 def test_no_configured_claims_is_said() -> None:
