@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         redirect_uri_from,
     )
     from oidc_probe.cli.output import OutputOptions, emit_report
+    from oidc_probe.cli.progress import progress_shown, wanted
     from oidc_probe.core.config import derive_issuer, require_filled
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.report.formats import RENDERER_MODULES
@@ -116,7 +117,9 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     with login_session(args, settings, console, enabled=login and probe is None) as session:
         warm = [RENDERER_MODULES[d.fmt] for d in options.destinations]
         default = functools.partial(default_probe, warm=warm)
-        ctx, findings = (probe or session.runner(default))(config, settings, login=login)
+        shown = wanted(console, quiet=options.quiet, interactive=login_mode in PERSON_LOGS_IN)
+        with progress_shown(console, enabled=shown):
+            ctx, findings = (probe or session.runner(default))(config, settings, login=login)
         code = emit_report(ctx, findings, options, console)
         session.finish(ctx, findings)
     from oidc_probe.cli.aws_options import warn_denied

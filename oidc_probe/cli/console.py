@@ -30,6 +30,8 @@ class Console:
         self.stderr = stderr
         self.environ = environ
         self.redactor = redactor if redactor is not None else Redactor()
+        # True while a progress line (cli/progress.py) is on stderr: err() erases it first.
+        self.live_line = False
 
     def out(self, text: str, *, redacted: bool = False) -> None:
         """Write ``text`` (complete with newlines) to stdout.
@@ -41,8 +43,9 @@ class Console:
         self.stdout.flush()
 
     def err(self, line: str) -> None:
-        """Write one line to stderr."""
-        self.stderr.write(self.redactor.redact(line) + "\n")
+        """Write one line to stderr (erasing the progress line first; it is redrawn after)."""
+        erase = "\r\x1b[K" if self.live_line else ""
+        self.stderr.write(erase + self.redactor.redact(line) + "\n")
         self.stderr.flush()
 
     def read_line(self) -> str:
@@ -70,11 +73,11 @@ class Console:
         isatty = getattr(self.stdout, "isatty", None)
         return bool(isatty()) if callable(isatty) else False
 
-    def width(self) -> int:
-        """The terminal's width when stdout is a terminal, else 80 columns."""
+    def width(self, *, stderr: bool = False) -> int:
+        """The terminal's width when stdout (or stderr) is a terminal, else 80 columns."""
         import shutil
 
-        isatty = getattr(self.stdout, "isatty", None)
+        isatty = getattr(self.stderr if stderr else self.stdout, "isatty", None)
         if not (callable(isatty) and isatty()):
             return 80
         return shutil.get_terminal_size((80, 24)).columns

@@ -40,6 +40,7 @@ def add_options(demo: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from oidc_probe.cli.output import OutputOptions, emit_report
+    from oidc_probe.cli.progress import progress_shown, wanted
     from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.fake_cognito import create_app, load_pool, parse_faults
@@ -69,7 +70,10 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             show_tokens=options.show_tokens,
             active=bool(getattr(args, "active", False)),
         )
-        ctx, findings = (probe or default_probe)(config, settings, login=True)
+        with progress_shown(
+            console, enabled=wanted(console, quiet=options.quiet, interactive=False)
+        ):
+            ctx, findings = (probe or default_probe)(config, settings, login=True)
     return emit_report(ctx, findings, options, console)
 
 

@@ -56,6 +56,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-color", action="store_true", help="never use colour")
     group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line on the terminal (the summary line stays)",
+    )
+    group.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -89,6 +95,7 @@ class OutputOptions:
     show_tokens: bool = False
     no_color: bool = False
     verbose: bool = False
+    quiet: bool = False
     fail_on_warn: bool = False
     exit_zero: bool = False
     baseline: Baseline | None = None
@@ -117,6 +124,7 @@ class OutputOptions:
             show_tokens=bool(getattr(args, "show_tokens", False)),
             no_color=bool(getattr(args, "no_color", False)),
             verbose=bool(getattr(args, "verbose", False)),
+            quiet=bool(getattr(args, "quiet", False)),
             fail_on_warn=getattr(args, "fail_on", "fail") == "warn",
             exit_zero=bool(getattr(args, "exit_zero", False)),
             baseline=load_baseline(baseline_path) if baseline_path else None,

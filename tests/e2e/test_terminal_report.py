@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from oidc_probe.fake_cognito import PoolKeys, create_app, load_pool
+from oidc_probe.fake_cognito.server import start_in_thread
+from tests.e2e.conftest import Emulator, run_cli
 from tests.e2e.terminal import run_in_terminal
 
 
@@ -66,3 +72,32 @@ def test_verbose_lists_every_check() -> None:
     assert "PASS  IDT004 id-token-signature-valid" in text
     assert "SKIP  AWS001 pool-found" in text
     assert "Problems:" not in text
+
+
+def test_a_slow_pool_shows_the_stage_in_progress_on_the_terminal(
+    tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    """At 400 ms a request the terminal is never blank: stderr redraws one progress line."""
+    pool = load_pool()
+    app = create_app(pool, keys=pool_keys, latency=0.4)
+    with start_in_thread(app) as server:
+        emulator = Emulator(server, pool, tmp_path)
+        args = ["check", "--config", str(emulator.config_file()), "--username", "demo"]
+        args += ["--login", "form"]
+        env = {
+            "OIDC_PROBE_CLIENT_SECRET": emulator.secret(),
+            "OIDC_PROBE_PASSWORD": emulator.password("demo"),
+        }
+        screen = run_in_terminal(args, env=env)
+        quiet = run_in_terminal([*args, "--quiet"], env=env)
+        piped = run_cli(args, env=env)
+    assert screen.code == quiet.code == piped.code == 0, screen.raw
+    drawn = re.findall(r"\r\x1b\[K(oidc-probe: [^\r\n]*?) (\d+\.\d) s", screen.raw)
+    titles = {title for title, _ in drawn}
+    assert "oidc-probe: Authorization and login" in titles, drawn
+    assert "oidc-probe: Token exchange" in titles, drawn
+    assert any(float(seconds) >= 0.3 for _, seconds in drawn), drawn  # redrawn as time passes
+    # erased before the report: no row of the final screen holds it
+    assert not [row for row in screen.rows if row.startswith("oidc-probe: ") and " s" in row[-3:]]
+    for silent in (quiet.raw, piped.stderr):
+        assert "\x1b[K" not in silent
