@@ -87,6 +87,8 @@ def stage_views(findings: Sequence[Finding]) -> tuple[list[StageView], Fold | No
                 folded.setdefault(reason, []).append(finding)
             else:
                 kept.append(finding)
+        if not kept and not folded:
+            continue  # only active checks, shown in their own fold
         folds = tuple(Fold(len(items), reason, _ids(items)) for reason, items in folded.items())
         views.append(StageView(stage, _counts(kept), folds))
     active_fold = None
@@ -95,6 +97,19 @@ def stage_views(findings: Sequence[Finding]) -> tuple[list[StageView], Fold | No
         reason = f"run with --active to test them ({', '.join(ids)})"
         active_fold = Fold(len(active), reason, ids)
     return views, active_fold
+
+
+def not_asked(finding: Finding) -> bool:
+    """A check skipped because the run was not asked to run it (pool audit, Access, --active).
+
+    The same for every user of a several-user run, so the report shows those once.
+    """
+    if finding.status is not Status.SKIP or finding.accepted:
+        return False
+    message = finding.message
+    if message == POOL_NOT_ASKED or message.startswith(ACTIVE_NOT_ASKED):
+        return True
+    return finding.stage is Stage.ACCESS and message in ACCESS_NOT_ASKED
 
 
 def problems(findings: Iterable[Finding]) -> list[Problem]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
-from oidc_probe.report.folding import ACTIVE_TITLE, problems, stage_views
+from oidc_probe.report.folding import ACTIVE_TITLE, not_asked, problems, stage_views
 from oidc_probe.report.model import AccessView, ClaimView, Counts, Report, json_safe
 
 EVIDENCE_LIMIT = 400
@@ -55,7 +55,12 @@ def render_text(
     style = _Style(color)
     layout = _Layout(style, max(width, 40), verbose)
     lines = _header(report, style)
-    lines += layout.stages([f for f in report.findings if not f.user], "")
+    run_wide = [f for f in report.findings if not f.user]
+    if report.users and not verbose:
+        # What no user was asked to run is the same for all: shown once, with the run.
+        first = report.user_findings(report.users[0].username)
+        run_wide += [f for f in first if not_asked(f)]
+    lines += layout.stages(run_wide, "")
     if not report.users:
         lines += ["", *layout.wrap_all(_access_view(report.access_view, style, verbose))]
         if report.tokens is not None:
@@ -65,7 +70,8 @@ def render_text(
         failing = sum(1 for f in findings if f.failing)
         verdict = f"{failing} failing" if failing else "no failure"
         lines += ["", style(f"User {user.username} ({verdict})", _BOLD)]
-        lines += layout.stages(list(findings), "  ")
+        shown = [f for f in findings if verbose or not not_asked(f)]
+        lines += layout.stages(shown, "  ")
         view = [f"  {line}" for line in _access_view(user.access_view, style, verbose)]
         lines += ["", *layout.wrap_all(view)]
         if user.tokens is not None:

@@ -13,6 +13,7 @@ from oidc_probe.report.folding import (
     ACTIVE_NOT_ASKED,
     POOL_NOT_ASKED,
     failing_names,
+    not_asked,
     problems,
     stage_views,
 )
@@ -124,3 +125,25 @@ def test_lines_wrap_at_the_width_between_words() -> None:
     assert all(len(row) <= 60 for row in rows if "word" in row)
     words = " ".join(row.strip() for row in rows if "word" in row).split()
     assert [w for w in words if w.startswith("word")] == message.split()
+
+
+def test_what_the_run_was_not_asked_to_do_is_recognised() -> None:
+    assert not_asked(finding("AWS001", Status.SKIP, stage=Stage.POOL, message=POOL_NOT_ASKED))
+    assert not_asked(
+        finding("TOK007", Status.SKIP, stage=Stage.TOKEN, message="not run: run with --active x")
+    )
+    assert not_asked(
+        finding("ACC002", Status.SKIP, stage=Stage.ACCESS, message=ACCESS_NOT_ASKED[1])
+    )
+    assert not not_asked(finding("IDT001", Status.SKIP, message="no ID token (see TOK001)"))
+    assert not not_asked(finding("AWS001", Status.FAIL, stage=Stage.POOL, message=POOL_NOT_ASKED))
+
+
+def test_a_stage_holding_only_active_checks_is_not_listed_empty() -> None:
+    active = finding(
+        "AUT005", Status.SKIP, stage=Stage.AUTHORIZE, message="not run: run with --active"
+    )
+    views, fold = stage_views([active])
+    assert views == []
+    assert fold is not None
+    assert fold.check_ids == ("AUT005",)
