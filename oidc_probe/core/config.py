@@ -148,7 +148,12 @@ def _secret_source(merged: dict[str, Any], env: Mapping[str, str]) -> tuple[str,
 
 
 def near_name(name: str, known: Iterable[str], *, most: int = 2) -> str | None:
-    """The one name of ``known`` within ``most`` edits of ``name`` (a typo), else None."""
+    """The name of ``known`` within a few edits of ``name`` (a typo), else None.
+
+    At most ``most`` edits, and one for a name under eight characters: ``sub`` is two
+    edits from ``aud``, which is no typo.
+    """
+    most = min(most, max(1, len(name) // 4))
     close = [k for k in known if _distance(name.lower(), k.lower(), most) <= most]
     if not close:
         return None

@@ -6,15 +6,18 @@ The summary line is not part of it: the CLI prints that on stderr.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
-from oidc_probe.report.folding import ACTIVE_TITLE, not_asked, problems, stage_views
+from oidc_probe.report.folding import ACTIVE_TITLE, Problem, not_asked, problems, stage_views
 from oidc_probe.report.model import AccessView, ClaimView, Counts, Report, json_safe
 
 EVIDENCE_LIMIT = 400
+# The short report keeps every failure's line within this many rows of its end.
+FAILURES_WITHIN = 19
 WIDTH = 80
 INDENT = " " * 14
 
@@ -32,6 +35,7 @@ _COLORS = {
     Status.INFO: "36",
     Status.SKIP: "2",
 }
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _BOLD = "1"
 _DIM = "2"
 
@@ -128,7 +132,12 @@ class _Layout:
         return lines
 
     def problems(self, findings: Sequence[Finding]) -> list[str]:
-        """The closing block: each failure and warning once, with its hint."""
+        """The closing block: each failure and warning once, with its hint.
+
+        Each hint sits under its problem, unless that would push the first failure
+        out of the last :data:`FAILURES_WITHIN` rows: then the hints come first, one
+        per check, and the problems follow as one line each, failures last.
+        """
         found = problems(findings)
         if not found:
             return [self.style("Problems: none", _BOLD)]
@@ -136,17 +145,40 @@ class _Layout:
         parts = [f"{counts.failed} failed" if counts.failed else ""]
         if counts.warned:
             parts.append(f"{counts.warned} warning{'s' if counts.warned > 1 else ''}")
-        lines = [self.style(f"Problems: {', '.join(p for p in parts if p)}", _BOLD)]
+        title = [self.style(f"Problems: {', '.join(p for p in parts if p)}", _BOLD)]
+        inline = self._problem_rows(found, inline=True)
+        if _rows_from_first_failure(inline) <= FAILURES_WITHIN:
+            return title + inline
+        return self._hints_first(found) + title + self._problem_rows(found, inline=False)
+
+    def _problem_rows(self, found: Sequence[Problem], *, inline: bool) -> list[str]:
+        lines: list[str] = []
         last_hint = ("", "")
         for problem in found:
             finding = problem.finding
             lines += self.finding(finding, "", details=False, users=problem.users)
+            if not inline:
+                continue
             if finding.hint and last_hint != (finding.check_id, finding.hint):
                 lines += self.label("hint: ", finding.hint, " " * 8)
             last_hint = (finding.check_id, finding.hint)
-            if finding.status is Status.FAIL:
+            if finding.status is Status.FAIL and not finding.hint:
+                # with a hint, the message says what was found; -v shows the evidence too
                 lines += self._evidence(finding, " " * 8)
         return lines
+
+    def _hints_first(self, found: Sequence[Problem]) -> list[str]:
+        """One hint per check (the first problem's), before the list of problems."""
+        lines = [self.style("Hints", _BOLD)]
+        seen: set[str] = set()
+        for problem in found:
+            finding = problem.finding
+            if not finding.hint or finding.check_id in seen:
+                continue
+            seen.add(finding.check_id)
+            subject = f" [{finding.subject}]" if finding.subject else ""
+            lines += self.label(f"{finding.check_id}{subject}: ", finding.hint, "  ")
+        return [*lines, ""] if len(lines) > 1 else []
 
     def finding(
         self,
@@ -220,6 +252,11 @@ class _Layout:
             indent = line[: len(line) - len(line.lstrip(" "))]
             rows += self.wrap(line.lstrip(" "), indent, indent + "    ") if line else [""]
         return rows
+
+
+def _rows_from_first_failure(rows: Sequence[str]) -> int:
+    marks = [i for i, row in enumerate(rows) if _ANSI.sub("", row).startswith("  FAIL  ")]
+    return len(rows) - marks[0] if marks else 0
 
 
 def _header(report: Report, style: _Style) -> list[str]:

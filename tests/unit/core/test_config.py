@@ -160,6 +160,8 @@ def test_a_far_unknown_field_and_a_typo_beside_its_field_only_warn(tmp_path: Pat
 def test_near_name_is_a_small_edit_distance() -> None:
     assert near_name("certs_uri", ["certs_url", "claims"]) == "certs_url"
     assert near_name("email", ["email_claim_name"]) is None
+    assert near_name("sub", ["aud", "iss"]) is None
+    assert near_name("claim", ["claims"]) == "claims"
     assert near_name("custom:departmnt", ["custom:department", "name"]) == "custom:department"
 
 

@@ -111,7 +111,10 @@ def test_the_short_report_ends_with_the_problems_and_their_hints() -> None:
     at = lines.index("Problems: 1 failed")
     assert lines[at + 1].startswith("  FAIL  CLM003 configured-claim-present")
     assert lines[at + 2].strip() == "hint: set the attribute"
-    assert lines[at + 3].strip() == "expected: x"
+    assert "expected" not in text  # with a hint the short form leaves the evidence to -v
+    bare = finding("CLM005", Status.FAIL, evidence={"expected": "x", "actual": "y"})
+    short = render_text(Report.from_run(full_context(), [bare])).splitlines()
+    assert [row.strip() for row in short[-2:]] == ["expected: x", "actual:   y"]
     assert "PASS" not in text
     assert "Configuration: 1 passed" in lines
 
@@ -147,3 +150,20 @@ def test_a_stage_holding_only_active_checks_is_not_listed_empty() -> None:
     assert views == []
     assert fold is not None
     assert fold.check_ids == ("AUT005",)
+
+
+def test_many_failures_put_the_hints_first_so_the_failures_end_the_report() -> None:
+    hint = " ".join(["advice"] * 40)
+    findings = [
+        finding("CLM003", Status.FAIL, subject=f"c{i}", message="missing", hint=f"c{i}: {hint}")
+        for i in range(6)
+    ]
+    rows = render_text(Report.from_run(full_context(), findings)).splitlines()
+    fails = [i for i, row in enumerate(rows) if row.startswith("  FAIL  ")]
+    assert len(fails) == 6
+    assert len(rows) - fails[0] <= 19
+    hints = rows.index("Hints")
+    assert hints < rows.index("Problems: 6 failed")
+    assert sum(row.count("advice") for row in rows) == 40  # one hint per check
+    few = render_text(Report.from_run(full_context(), findings[:1])).splitlines()
+    assert "Hints" not in few
