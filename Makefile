@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup demo test lint format clean peers browser prometheus bench
+.PHONY: setup demo test lint format clean peers browser prometheus bench dist
 
 setup: $(SYNCED)
 
@@ -28,6 +28,14 @@ demo: setup
 
 test: setup peers browser prometheus
 	$(VENV)/bin/pytest
+
+# The wheel and the sdist in dist/, checked by twine (installable without the clone:
+# pipx install dist/oidc_probe-*.whl, or uv tool install).
+TWINE_VERSION := 7.0.0
+dist: $(UV)
+	rm -rf dist
+	$(UV) build --quiet --out-dir dist
+	$(UV) tool run --quiet --from twine==$(TWINE_VERSION) twine check --strict dist/*
 
 # Third-party OpenID providers for tests/peers (npm packages from the committed lock file);
 # reinstalled only when the lock file is newer than the install. Without npm the peer tests
@@ -67,4 +75,4 @@ format: setup
 	$(VENV)/bin/ruff check --fix oidc_probe tests
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache dist

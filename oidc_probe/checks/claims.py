@@ -27,6 +27,7 @@ from oidc_probe.checks._claims import (
 from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
 from oidc_probe.checks._pool_causes import pool_cause
 from oidc_probe.checks.registry import check
+from oidc_probe.core.config import near_name
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
@@ -223,8 +224,14 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
         claims = ctx.id_token_claims
         state = "is null" if claims is not None and name in claims else "is missing"
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
+        near = (
+            near_name(name, [k for k in claims or {} if k != name])
+            if state == "is missing"
+            else None
+        )
+        did_you_mean = f"; did you mean '{near}'? (the ID token has it)" if near else ""
         yield failed(
-            f"'{name}' {state} from the ID token{where}{_cause(ctx, name)}",
+            f"'{name}' {state} from the ID token{where}{_cause(ctx, name)}{did_you_mean}",
             hint=missing_claim_hint(ctx, name, found.in_userinfo),
             subject=name,
             expected="present",

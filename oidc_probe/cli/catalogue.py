@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe.core.errors import UsageError
@@ -27,7 +28,7 @@ def checks_command(fmt: str, console: Console) -> int:
 def catalogue_table(catalogue: list[Check]) -> str:
     """One row per check: ID, slug, stage key, one-line summary."""
     rows = [("ID", "SLUG", "STAGE", "SUMMARY")]
-    rows += [(c.id, c.slug, c.stage.key, c.summary) for c in catalogue]
+    rows += [(c.id, c.slug, c.stage.key, plain_text(c.summary)) for c in catalogue]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
         "  ".join([*(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]])
@@ -36,15 +37,38 @@ def catalogue_table(catalogue: list[Check]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def explain_command(check_id: str, console: Console) -> int:
-    from oidc_probe.checks.catalogue import get_check
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
 
-    spec = get_check(check_id)
-    if spec is None:
-        raise UsageError(
-            f"unknown check ID {check_id!r}; run 'oidc-probe checks' to list the check IDs"
-        )
-    console.out(explain_page(spec))
+
+def plain_text(doc: str) -> str:
+    """A docstring as a terminal shows it: ``literal`` and :mod:`name` without their markup."""
+    return _LITERAL.sub(r"\1", _ROLE.sub(r"\1", doc))
+
+
+def find_check(name: str) -> Check:
+    """The check named by its ID (any case), its slug, or the ``ID slug`` a report line shows."""
+    from oidc_probe.checks.catalogue import all_checks, get_check
+    from oidc_probe.core.config import near_name
+
+    words = name.split()
+    spec = get_check(words[0]) if words else None
+    if spec is not None:
+        return spec
+    slugs = {c.slug: c for c in all_checks()}
+    key = name.strip().lower()
+    if key in slugs:
+        return slugs[key]
+    near = near_name(key, slugs)
+    suggestion = f" (did you mean '{near}', {slugs[near].id}?)" if near else ""
+    raise UsageError(
+        f"unknown check {name!r}{suggestion}; run 'oidc-probe checks' to list the check IDs "
+        "and slugs"
+    )
+
+
+def explain_command(check_id: str, console: Console) -> int:
+    console.out(explain_page(find_check(check_id)))
     return 0
 
 
@@ -57,7 +81,7 @@ def explain_page(spec: Check) -> str:
         f"Stage:    {spec.stage.title} ({spec.stage.key})",
         f"Severity: {spec.severity.value} when the condition is not met",
         "",
-        spec.doc or spec.summary,
+        plain_text(spec.doc or spec.summary),
     ]
     if spec.refs:
         lines += ["", "Reference URLs:"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
+    from oidc_probe.run.requests import ProbeRequest
     from oidc_probe.run.runner import ProbeRunner
 
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.cli.aws_options import warn_denied
     from oidc_probe.cli.login_modes import results_page
     from oidc_probe.cli.output import OutputOptions, emit_multi_report, emit_report
+    from oidc_probe.cli.progress import progress_shown, wanted
     from oidc_probe.cli.requests import probe_request
     from oidc_probe.report.formats import RENDERER_MODULES
     from oidc_probe.run.probe_case import probe as run_probe
@@ -44,21 +46,37 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     request = probe_request(args)
     options = OutputOptions.from_args(args)
     codes: list[int] = []
+    shown = wanted(console, quiet=options.quiet, interactive=_person_logs_in(request, console))
+    with progress_shown(console, enabled=shown) as end_progress:
 
-    def emit(single: SingleRun) -> None:
-        codes.append(emit_report(single.ctx, single.findings, options, console))
+        def emit(single: SingleRun) -> None:
+            end_progress()  # the report replaces the progress line
+            codes.append(emit_report(single.ctx, single.findings, options, console))
 
-    result = run_probe(
-        request,
-        console,
-        runner=probe,
-        warm=[RENDERER_MODULES[d.fmt] for d in options.destinations],
-        on_result=emit,
-        results_page=results_page,
-    )
+        result = run_probe(
+            request,
+            console,
+            runner=probe,
+            warm=[RENDERER_MODULES[d.fmt] for d in options.destinations],
+            on_result=emit,
+            results_page=results_page,
+        )
     if isinstance(result, SingleRun):
         warn_denied(result.ctx.pool_audit, console)
         return codes[0]
     code = emit_multi_report(result, options, console)
     warn_denied(result.shared.pool_audit, console)
     return code
+
+
+def _person_logs_in(request: ProbeRequest, console: Console) -> bool:
+    """Whether a person logs in (browser, paste): they get prompts, not a progress line."""
+    from oidc_probe.core.errors import UsageError
+    from oidc_probe.run.login_factory import PERSON_LOGS_IN, choose_login_mode
+
+    if request.discovery_only or request.ci.users_file is not None:
+        return False
+    try:
+        return choose_login_mode(request.login, console) in PERSON_LOGS_IN
+    except UsageError:
+        return False  # the use case says it, in its turn

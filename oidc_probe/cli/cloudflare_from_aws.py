@@ -76,7 +76,10 @@ def run_from_aws(args: argparse.Namespace, console: Console) -> int:
             "certs_url": f"{issuer_url(region, args.pool_id, issuer_configuration(pool))}"
             "/.well-known/jwks.json",
             "scopes": scopes,
-            "claims": list(split_words(args.claims) or _readable_customs(pool, client)),
+            "claims": list(
+                split_words(args.claims)
+                or _suggested_claims(api, args.pool_id, pool, client, console)
+            ),
             "pkce_enabled": bool(args.pkce_enabled),
             "email_claim_name": args.email_claim_name,
         }
@@ -94,6 +97,34 @@ def run_from_aws(args: argparse.Namespace, console: Console) -> int:
 def _ordered(allowed: list[str]) -> list[str]:
     first = [s for s in _FIRST_SCOPES if s in allowed]
     return first + [s for s in allowed if s not in first]
+
+
+def _suggested_claims(
+    api: Any, pool_id: str, pool: dict[str, Any], client: Any, console: Console
+) -> list[str]:
+    """The readable custom attributes, and ``cognito:groups`` when the pool has groups.
+
+    Cloudflare's own Cognito example lists ``cognito:groups`` in ``claims``
+    (fixtures/configs/cloudflare-cognito-example.json); Cognito puts it in the ID token
+    only for a user in a group, so it is suggested only for a pool that has groups.
+    """
+    from oidc_probe.core.pool import ApiFailure
+    from oidc_probe.plumbing.aws import call
+
+    claims = _readable_customs(pool, client)
+    listed = call("ListGroups", api.list_groups, UserPoolId=pool_id, Limit=1)
+    if isinstance(listed, ApiFailure):
+        console.warn(
+            f"cannot tell whether the pool has groups ({listed.describe()}); add cognito:groups "
+            "to claims if Access policies use Cognito groups"
+        )
+    elif listed.get("Groups"):
+        claims.append("cognito:groups")
+        console.err(
+            "oidc-probe: claims include cognito:groups: the pool has groups (Access's "
+            "policies can match them as OIDC claims)"
+        )
+    return claims
 
 
 def _readable_customs(pool: dict[str, Any], client: Any) -> list[str]:

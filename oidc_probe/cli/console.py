@@ -31,6 +31,8 @@ class Console:
         self.stderr = stderr
         self.environ = environ
         self.redactor = redactor if redactor is not None else Redactor()
+        # True while a progress line (cli/progress.py) is on stderr: err() erases it first.
+        self.live_line = False
 
     @property
     def github_actions(self) -> bool:
@@ -52,13 +54,15 @@ class Console:
         self.stdout.flush()
 
     def err(self, line: str) -> None:
-        """Write one line to stderr, inert (:func:`oidc_probe.plumbing.inert.terminal`).
+        """Write one line to stderr, inert (:func:`oidc_probe.plumbing.inert.terminal`),
+        erasing the progress line first (it is redrawn after).
 
         Control characters, newlines included, are shown escaped: a message that
         quotes the provider or the config can neither start a line nor move the cursor.
         """
         shown = inert.terminal(self.redactor.redact(line), github=self.github_actions)
-        self.stderr.write(shown + "\n")
+        erase = "\r\x1b[K" if self.live_line else ""
+        self.stderr.write(erase + shown + "\n")
         self.stderr.flush()
 
     def read_line(self) -> str:
@@ -89,3 +93,12 @@ class Console:
             return False
         isatty = getattr(self.stdout, "isatty", None)
         return bool(isatty()) if callable(isatty) else False
+
+    def width(self, *, stderr: bool = False) -> int:
+        """The terminal's width when stdout (or stderr) is a terminal, else 80 columns."""
+        import shutil
+
+        isatty = getattr(self.stderr if stderr else self.stdout, "isatty", None)
+        if not (callable(isatty) and isatty()):
+            return 80
+        return shutil.get_terminal_size((80, 24)).columns

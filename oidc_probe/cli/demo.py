@@ -31,13 +31,16 @@ def add_options(demo: argparse.ArgumentParser) -> None:
     )
     demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
     demo.add_argument(
-        "--active", action="store_true", help="also run the active checks TOK004, TOK005, AUT005"
+        "--active",
+        action="store_true",
+        help="also run the active checks TOK004, TOK005, TOK007, AUT005",
     )
     add_output_options(demo)
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     from oidc_probe.cli.output import OutputOptions, emit_report
+    from oidc_probe.cli.progress import progress_shown, wanted
     from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.fake_cognito import create_app, load_pool, parse_faults
@@ -67,7 +70,10 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             show_tokens=options.show_tokens,
             active=bool(args.active),
         )
-        ctx, findings = (probe or default_probe)(config, settings, login=True)
+        with progress_shown(
+            console, enabled=wanted(console, quiet=options.quiet, interactive=False)
+        ):
+            ctx, findings = (probe or default_probe)(config, settings, login=True)
     return emit_report(ctx, findings, options, console)
 
 

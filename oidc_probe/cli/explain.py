@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 def add_options(explain: argparse.ArgumentParser) -> None:
-    explain.add_argument("check_id", metavar="ID", help="a check ID such as CLM003")
+    explain.add_argument(
+        "check_id",
+        metavar="ID",
+        help="a check ID such as CLM003, or its slug (configured-claim-present)",
+    )
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:

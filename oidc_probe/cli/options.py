@@ -108,8 +108,9 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--active",
         action="store_true",
-        help="also run the active checks TOK004, TOK005 and AUT005: one more token request, "
-        "login and authorization request against the pool",
+        help="also run the active checks TOK004, TOK005, TOK007 and AUT005: two more token "
+        "requests (the code again, the refresh token), one more login and one more "
+        "authorization request against the pool",
     )
     group.add_argument("--username", help="user to log in as")
     group.add_argument(

@@ -56,6 +56,18 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-color", action="store_true", help="never use colour")
     group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line on the terminal (the summary line stays)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every check in the text report (default: counts per stage, then the problems)",
+    )
+    group.add_argument(
         "--fail-on",
         choices=["fail", "warn"],
         default="fail",
@@ -82,6 +94,8 @@ class OutputOptions:
     destinations: tuple[Destination, ...]
     show_tokens: bool = False
     no_color: bool = False
+    verbose: bool = False
+    quiet: bool = False
     fail_on_warn: bool = False
     exit_zero: bool = False
     baseline: Baseline | None = None
@@ -108,6 +122,8 @@ class OutputOptions:
             destinations=destinations(formats or [], outputs or []),
             show_tokens=bool(args.show_tokens),
             no_color=bool(args.no_color),
+            verbose=bool(args.verbose),
+            quiet=bool(args.quiet),
             fail_on_warn=args.fail_on == "warn",
             exit_zero=bool(args.exit_zero),
             baseline=load_baseline(args.baseline) if args.baseline else None,
@@ -218,7 +234,15 @@ def _emit(report: Report, redactor: Redactor, options: OutputOptions, console: C
     for dest in options.destinations:
         color = dest.path is None and dest.fmt is Format.TEXT
         color = color and console.color(disabled=options.no_color)
-        text = render(report, dest.fmt, color=color, github=console.github_actions)
+        width = console.width() if dest.path is None else 80
+        text = render(
+            report,
+            dest.fmt,
+            color=color,
+            github=console.github_actions,
+            verbose=options.verbose,
+            width=width,
+        )
         if dest.fmt is Format.TEXT:
             text = redactor.redact(text)
         if dest.path is None:

@@ -32,8 +32,12 @@ environment:
   OIDC_PROBE_CLIENT_SECRET  the client secret, when the config file leaves it out
   OIDC_PROBE_PASSWORD       the password for --login form (or the name given to --password-env)
   OIDC_PROBE_USERNAME       the username, when --username is not given
+  CLOUDFLARE_API_TOKEN      the Cloudflare API token for --cloudflare-app and --cloudflare-idp
+  GITHUB_STEP_SUMMARY       --format github appends the Markdown report to this file
   NO_COLOR                  set to disable colour
   BROWSER                   the browser --login browser opens (as Python's webbrowser module)
+  AWS_PROFILE, AWS_REGION   AWS credentials and region for --aws (as the AWS CLI reads them)
+  (every variable: docs/environment.md)
 
 The client secret and the password are never accepted as plain arguments.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -97,16 +97,20 @@ def load_config(
     text = text or ""
     flat = {k: v for k, v in overrides.items() if v is not None}
     merged = {**raw, **flat}
-    if merged.get("client_secret") is None and env.get(SECRET_ENV):
-        merged["client_secret"] = env[SECRET_ENV]
-    warnings = tuple(
-        f"{_where(source, text, key)}unknown field '{key}' ignored"
-        for key in raw
-        if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS
-    ) + tuple(
+    secret_note = _secret_source(merged, env)
+    unknown = [key for key in raw if key not in KNOWN_FIELDS and key not in TOLERATED_FIELDS]
+    for key in unknown:
+        near = near_name(key, sorted(KNOWN_FIELDS - set(raw)))
+        if near is not None:
+            raise ConfigError(
+                f"{_where(source, text, key)}unknown field '{key}': did you mean '{near}'?"
+            )
+    warnings = tuple(f"{_where(source, text, key)}unknown field '{key}' ignored" for key in unknown)
+    warnings += tuple(
         f"{_where(source, text, key)}field '{key}' appears more than once; the last value is used"
         for key in (duplicate_keys(text) if path is not None else ())
     )
+    warnings += secret_note
     _refuse_url_credentials(merged, source, text)
     for key in REQUIRED_FIELDS:
         if key not in merged or merged[key] is None:
@@ -123,6 +127,76 @@ def load_config(
     config = ProbeConfig(**values, name=_top_name(source, text), source=source, warnings=warnings)
     _validate_urls(config, source, text)
     return config
+
+
+def _secret_source(merged: dict[str, Any], env: Mapping[str, str]) -> tuple[str, ...]:
+    """Take the secret from the environment when the file has none (or only a template value).
+
+    When both give one and they differ, the file's is used and one line says so (never
+    either value): a wrong secret in the file must not hide a right one in the environment.
+    """
+    from_env = env.get(SECRET_ENV)
+    if not from_env:
+        return ()
+    given = merged.get("client_secret")
+    if given is None:
+        merged["client_secret"] = from_env
+        return ()
+    if isinstance(given, str) and (not given.strip() or _PLACEHOLDER.search(given)):
+        merged["client_secret"] = from_env
+        return (f"the config's client_secret is a template value; {SECRET_ENV} is used",)
+    if given != from_env:
+        return (
+            f"the config file and {SECRET_ENV} give different client secrets; the file's is "
+            f"used (remove client_secret from the file to use {SECRET_ENV})",
+        )
+    return ()
+
+
+def near_name(name: str, known: Iterable[str], *, most: int = 2) -> str | None:
+    """The name of ``known`` within a few edits of ``name`` (a typo), else None.
+
+    At most ``most`` edits, and one for a name under eight characters: ``sub`` is two
+    edits from ``aud``, which is no typo.
+    """
+    most = min(most, max(1, len(name) // 4))
+    close = [k for k in known if _distance(name.lower(), k.lower(), most) <= most]
+    if not close:
+        return None
+    return min(close, key=lambda k: (_distance(name.lower(), k.lower(), most), k))
+
+
+def _distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance, or ``most + 1`` as soon as it is known to exceed ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > most:
+            return most + 1
+        previous = current
+    return previous[-1]
+
+
+def require_filled(config: ProbeConfig) -> None:
+    """Refuse a config whose client ID and URLs all still hold the dashboard's template values.
+
+    Such a file is Cloudflare's example as published: nothing in it can be probed, so it is
+    a configuration error naming the fields to fill, not a report of skipped checks. A config
+    with only some template values left runs, and check CFG001 names them.
+    """
+    placeholders = config.placeholders()
+    if not set(REQUIRED_FIELDS) <= set(placeholders):
+        return
+    where = f"{config.source}: " if config.source else ""
+    raise ConfigError(
+        f"{where}the config still holds template values such as '<your client id>': fill in "
+        f"{', '.join(placeholders)} (the values are in the Cognito console; "
+        "'oidc-probe cloudflare-config --from-aws' writes them)"
+    )
 
 
 def _read(path: Path) -> str:

@@ -58,7 +58,7 @@ class RunSettings:
     # --connect-to: where the probe's own connections go (oidc_probe.core.connect_to).
     connect_to: tuple[ConnectRule, ...] = ()
     show_tokens: bool = False
-    # --active: the checks that need extra logins (TOK004, TOK005, AUT005).
+    # --active: the checks that need extra requests or logins (TOK004, TOK005, TOK007, AUT005).
     active: bool = False
     # --cognito-endpoint: the Cognito API for --login initiate-auth (default: from certs_url).
     cognito_endpoint: str | None = None

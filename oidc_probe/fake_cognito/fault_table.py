@@ -1,8 +1,8 @@
-"""Keep the README's fault table in sync with the ``Fault`` enum.
+"""Keep the fault table of docs/faults.md in sync with the ``Fault`` enum.
 
 ``python -m oidc_probe.fake_cognito.fault_table`` prints the table;
-``python -m oidc_probe.fake_cognito.fault_table --write README.md`` replaces the
-table between the markers in that file. A test fails when README and enum differ.
+``python -m oidc_probe.fake_cognito.fault_table --write docs/faults.md`` replaces the
+table between the markers in that file. A test fails when the page and the enum differ.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def main(argv: Sequence[str]) -> int:
         path = Path(argv[1])
         path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
         return 0
-    sys.stderr.write("usage: python -m oidc_probe.fake_cognito.fault_table [--write README.md]\n")
+    sys.stderr.write(
+        "usage: python -m oidc_probe.fake_cognito.fault_table [--write docs/faults.md]\n"
+    )
     return 2
 
 

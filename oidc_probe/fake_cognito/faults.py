@@ -330,7 +330,7 @@ def parse_faults(names: Iterable[str]) -> frozenset[Fault]:
 
 
 def list_faults() -> list[tuple[str, str]]:
-    """``(name, description)`` for every fault, for ``--list-faults`` and the README."""
+    """``(name, description)`` for every fault, for ``--list-faults`` and docs/faults.md."""
     return [(fault.value, _describe(fault)) for fault in Fault]
 
 
@@ -341,7 +341,7 @@ def _describe(fault: Fault) -> str:
 
 
 def markdown_table() -> str:
-    """The README's fault table, one row per fault (see ``fault_table``)."""
+    """The fault table of docs/faults.md, one row per fault (see ``fault_table``)."""
     rows = ["| fault | what the emulator does | check it trips |", "| --- | --- | --- |"]
     for fault in Fault:
         caught = ", ".join(fault.fails) or "none"

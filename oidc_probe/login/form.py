@@ -30,6 +30,13 @@ JAVASCRIPT_HINT = (
     "hosted UI"
 )
 
+# AUT002's hint when the sign-in pages could not be reached: the network, not the password.
+TRANSPORT_HINT = (
+    "the sign-in page could not be reached, so the password was never tried: check that "
+    "auth_url is right and reachable from this machine (DNS, proxy, firewall); for a "
+    "private CA pass --ca-bundle PATH; on a slow network raise --timeout"
+)
+
 
 @dataclass(frozen=True)
 class FormLogin:
@@ -111,10 +118,10 @@ class _Session:
             pages=tuple(self.pages),
         )
 
-    def _fail(self, message: str) -> LoginResult:
+    def _fail(self, message: str, *, hint: str = "") -> LoginResult:
         if self.driver.password:
             message = message.replace(self.driver.password, "***")
-        return self._result(login_error=message)
+        return replace(self._result(login_error=message), hint=hint)
 
     def _navigate(
         self, method: str, url: str, content: str | None = None
@@ -133,7 +140,9 @@ class _Session:
             )
             self.pages.append(strip_query(url))
             if exchange.error is not None:
-                failed = self._fail(f"{method} {strip_query(url)} failed: {exchange.error}")
+                failed = self._fail(
+                    f"{method} {strip_query(url)} failed: {exchange.error}", hint=TRANSPORT_HINT
+                )
                 if len(self.pages) == 1:  # the authorization request itself
                     failed = replace(failed, authorize_unanswered=exchange.error)
                 return failed

@@ -35,16 +35,26 @@ def renderer(fmt: Format) -> Callable[..., str]:
     return renderer_fn
 
 
-def render(report: Report, fmt: Format, *, color: bool = False, github: bool = False) -> str:
+def render(
+    report: Report,
+    fmt: Format,
+    *,
+    color: bool = False,
+    github: bool = False,
+    verbose: bool = False,
+    width: int = 80,
+) -> str:
     """The report in ``fmt``, every string from outside made inert for that output.
 
-    ``color`` only affects the text format; ``github`` says a GitHub Actions runner
-    reads the output (see :mod:`oidc_probe.plumbing.inert` for what each output gets).
+    ``color``, ``verbose`` and ``width`` only affect the text format; ``github`` says a
+    GitHub Actions runner reads the output (see :mod:`oidc_probe.plumbing.inert` for what
+    each output gets).
     """
     from oidc_probe.plumbing import inert
 
     if fmt is Format.TEXT:
-        return renderer(fmt)(_for_terminal(report, github=github), color=color)
+        shown = _for_terminal(report, github=github)
+        return renderer(fmt)(shown, color=color, verbose=verbose, width=width)
     if fmt is Format.GITHUB:
         return renderer(fmt)(_for_terminal(report, github=True))
     text = renderer(fmt)(report)

@@ -3,7 +3,8 @@
 ``::error title=<ID slug>::<message>`` for failures (and warnings with
 ``--fail-on warn``), ``::warning`` for warnings, ``::notice`` for findings the
 baseline accepts. Data is escaped as the runner expects (``%``, CR, LF) and
-property values also escape ``:`` and ``,``. A last plain line gives the summary.
+property values also escape ``:`` and ``,``. The summary line is the CLI's, on
+stderr, as for every format (the runner's log shows both streams: once is enough).
 The Markdown summary for ``GITHUB_STEP_SUMMARY`` is written by the CLI (see
 :mod:`oidc_probe.cli.output`).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.report.lines import finding_details, finding_title
-from oidc_probe.report.model import Report, summary_line
+from oidc_probe.report.model import Report
 
 
 def escape_data(text: str) -> str:
@@ -47,5 +48,4 @@ def render_github(report: Report) -> str:
             continue
         title = finding_title(finding)
         lines.append(command(name, f"{title}: {finding_details(finding)}", title=title))
-    lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+    return "".join(f"{line}\n" for line in lines)

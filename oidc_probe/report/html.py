@@ -145,6 +145,8 @@ def _pre(value: Any) -> str:
 
 
 def _claim(claim: ClaimView) -> str:
+    if claim.unknown:
+        return f'<span class="missing">{escape(claim.unknown)}</span>'
     if not claim.present:
         return '<span class="missing">missing from the ID token</span>'
     return _code(_json(claim.value))

@@ -109,7 +109,7 @@ def _access_view(username: str, view: AccessView) -> list[str]:
     for label, claim in [(f"email ({view.email.name})", view.email)] + [
         (c.name, c) for c in view.oidc_fields
     ]:
-        value = markdown_code(evidence_text(claim.value)) if claim.present else "**missing**"
+        value = markdown_code(evidence_text(claim.value)) if claim.present else f"**{claim.shown}**"
         lines.append(f"| {cell(label)} | {value} |")
     if view.identity is not None:
         groups = view.identity.get("groups")

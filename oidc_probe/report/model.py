@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
 from oidc_probe.core.model import Finding, Status
+from oidc_probe.report.folding import failing_names
 
 if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
@@ -82,6 +83,13 @@ class ClaimView:
     name: str
     present: bool
     value: Any = None
+    # Why the claim's presence is not known (no ID token); empty when it was looked at.
+    unknown: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The human word for a claim not present: ``missing``, or why it is not known."""
+        return self.unknown or "missing"
 
 
 @dataclass(frozen=True)
@@ -118,14 +126,16 @@ class AccessView:
         if claims is None and ctx.access_jwt is not None and ctx.access_jwt.token.claims:
             return _from_access_token(ctx, ctx.access_jwt.token.claims)
         if claims is None:
-            missing = tuple(ClaimView(name, False) for name in config.claims)
             attempted = ctx.authorization is not None or ctx.login is not None
+            unknown = "unknown: no ID token" if attempted else "not known without a login"
+            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             note = (
                 "no ID token was obtained, so Access would not log the user in"
                 if attempted
                 else "the login was not attempted, so the ID token is unknown"
             )
-            return cls(ClaimView(config.email_claim_name, False), missing, note)
+            email = ClaimView(config.email_claim_name, False, unknown=unknown)
+            return cls(email, missing, note)
         note = ""
         if ctx.signature is not None and ctx.signature.valid is False:
             note = "the ID token signature did not verify, so Access would reject this login"
@@ -314,7 +324,7 @@ def _map_user(user: UserSection, fn: Callable[[Any], Any]) -> UserSection:
 
 
 def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
-    return ClaimView(fn(claim.name), claim.present, fn(claim.value))
+    return ClaimView(fn(claim.name), claim.present, fn(claim.value), claim.unknown)
 
 
 def _map_target(target: Target, fn: Callable[[Any], Any]) -> Target:
@@ -359,13 +369,21 @@ def json_safe(value: Any) -> Any:
 
 
 def summary_line(report: Report) -> str:
-    """The one line printed on stderr after the report."""
+    """The one line printed on stderr after the report; a failing run names what failed.
+
+    ``... result FAIL: TOK001 token-exchange-succeeded`` (the warnings when only
+    ``--fail-on warn`` made the run fail).
+    """
     counts = report.counts
     warnings = "warning" if counts.warned == 1 else "warnings"
     accepted = f", {counts.accepted} accepted by the baseline" if counts.accepted else ""
     users = f" ({len(report.users)} users)" if report.users else ""
+    named = ""
+    if report.result is Result.FAIL:
+        statuses = (Status.FAIL,) if counts.failed else (Status.WARN,)
+        named = failing_names(report.findings, statuses=statuses)
     return (
         f"{report.tool_name}: {counts.passed} passed, {counts.failed} failed, "
         f"{counts.warned} {warnings}, {counts.info} info, {counts.skipped} skipped{accepted}: "
-        f"result {report.result.value.upper()}{users}"
+        f"result {report.result.value.upper()}{users}{f': {named}' if named else ''}"
     )

@@ -1,9 +1,9 @@
-"""The README's check catalogue table, generated from the registry (the checks' docstrings).
+"""The check catalogue page (docs/checks.md), generated from the registry (the docstrings).
 
 ``python -m oidc_probe.report.readme_catalogue`` rewrites the table between the
-``<!-- catalogue:start -->`` and ``<!-- catalogue:end -->`` markers of README.md;
-``--check`` only reports whether it is up to date (exit 1 if not). A test keeps
-the committed README in sync.
+``<!-- catalogue:start -->`` and ``<!-- catalogue:end -->`` markers of docs/checks.md
+(the README links to it); ``--check`` only reports whether it is up to date (exit 1 if
+not). A test keeps the committed page in sync.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 START = "<!-- catalogue:start -->"
 END = "<!-- catalogue:end -->"
-README = Path(__file__).parents[2] / "README.md"
+PAGE = Path(__file__).parents[2] / "docs" / "checks.md"
 
 
 def catalogue_markdown() -> str:
@@ -37,25 +37,23 @@ def synced(text: str) -> str:
     start = text.find(START)
     end = text.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README has no {START} ... {END} markers")
+        raise ValueError(f"{PAGE.name} has no {START} ... {END} markers")
     head = text[: start + len(START)]
     return f"{head}\n{catalogue_markdown()}{text[end:]}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    text = README.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     new = synced(text)
     if "--check" in args:
         if new != text:
-            print(
-                "README.md catalogue is out of date: run python -m oidc_probe.report.readme_catalogue"
-            )
+            print("docs/checks.md is out of date: run python -m oidc_probe.report.readme_catalogue")
             return 1
         return 0
     if new != text:
-        README.write_text(new, encoding="utf-8")
-        print("README.md catalogue updated")
+        PAGE.write_text(new, encoding="utf-8")
+        print("docs/checks.md updated")
     return 0
 
 

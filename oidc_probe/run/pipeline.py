@@ -47,6 +47,7 @@ from typing import TypeVar
 
 import httpx2
 
+from oidc_probe.core import progress
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Stage
@@ -76,9 +77,11 @@ _V = TypeVar("_V")
 def span(ctx: RunContext, key: str, *, timing: bool = True) -> Iterator[None]:
     """Record when ``key`` started and ended (``ctx.timeline_ms``) and its duration."""
     start = time.perf_counter()
+    progress.started(key)
     try:
         yield
     finally:
+        progress.ended(key)
         end = time.perf_counter()
         origin = ctx.clock_start
         ctx.timeline_ms[key] = (

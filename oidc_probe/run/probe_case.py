@@ -80,7 +80,7 @@ def probe(
     (the command line prints the report there), before the browser mode shows
     ``results_page`` in the user's tab.
     """
-    from oidc_probe.core.config import derive_issuer
+    from oidc_probe.core.config import derive_issuer, require_filled
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.run.access_inputs import config_and_access
     from oidc_probe.run.aws_inputs import aws_inputs
@@ -112,6 +112,7 @@ def probe(
     )
     for warning in config.warnings:
         host.warn(warning)
+    require_filled(config)
     login = not request.discovery_only
     ci = ci_inputs(request.ci, request.login.username, login=login)
     if access.setup is None and any(user.access for user in ci.users):

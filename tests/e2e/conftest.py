@@ -91,6 +91,9 @@ def emulator(emulator_factory: Callable[..., Emulator]) -> Emulator:
     return emulator_factory()
 
 
+_LABELS = ("hint:", "expected:", "actual:", "accepted:")
+
+
 @dataclass
 class CliResult:
     code: int
@@ -105,6 +108,21 @@ class CliResult:
 
     def failing(self) -> set[str]:
         return {c["id"] for c in self.json()["checks"] if c["status"] == "fail"}
+
+    def entries(self, mark: str) -> list[str]:
+        """The text report's ``MARK  ID ...`` lines, each with its wrapped rows joined."""
+        found: list[str] = []
+        open_entry = False
+        for row in self.stdout.splitlines():
+            words = row.split()
+            if row.lstrip().startswith(f"{mark}  "):
+                found.append(" ".join(words))
+                open_entry = True
+            elif open_entry and row.startswith(" " * 8) and words[0] not in _LABELS:
+                found[-1] += " " + " ".join(words)
+            else:
+                open_entry = False
+        return found
 
 
 def run_cli(

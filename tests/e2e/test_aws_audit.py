@@ -69,6 +69,14 @@ def test_a_correct_pool_passes_every_aws_check(moto_url: str, tmp_path: Path) ->
     assert statuses == {f"AWS{n:03d}": "pass" for n in range(1, 16)}
     groups = [c for c in result.json()["checks"] if c["subject"] == "alice groups"]
     assert groups[0]["message"] == "alice is in admins"
+    env = {**FAKE_CREDENTIALS, "OIDC_PROBE_CLIENT_SECRET": pool.client_secret or "unused"}
+    config = str(pool.cloudflare_config(tmp_path))
+    text = run_cli(["audit", "--config", config, "--aws-endpoint", moto_url, "-v"], env=env)
+    assert text.code == 0, text.stderr
+    view = text.stdout[text.stdout.index("What Access will see") :]
+    assert "email (email): not known without a login" in view
+    assert "    cognito:groups: not known without a login" in view
+    assert "missing" not in view
 
 
 # (name, spec changes, config changes, extra arguments, what the audit must report)
@@ -387,7 +395,9 @@ def test_cloudflare_config_from_aws(moto_url: str, tmp_path: Path) -> None:
         f"https://cognito-idp.eu-west-1.amazonaws.com/{pool.pool_id}/.well-known/jwks.json"
     )
     assert config["scopes"] == ["openid", "email", "profile"]
-    assert config["claims"] == ["custom:department"]  # readable; custom:cost_centre is not
+    # readable (custom:cost_centre is not), and the pool's groups
+    assert config["claims"] == ["custom:department", "cognito:groups"]
+    assert "claims include cognito:groups: the pool has groups" in result.stderr
     assert config["client_secret"] == pool.client_secret
     assert pool.client_secret not in result.stdout + result.stderr
     # the file it wrote passes the audit's client checks
@@ -398,11 +408,14 @@ def test_cloudflare_config_from_aws(moto_url: str, tmp_path: Path) -> None:
 def test_an_updated_issuer_pool_gets_its_certs_url_and_passes(
     moto_url: str, tmp_path: Path
 ) -> None:
-    pool = build(api(moto_url), GOOD.but(issuer="UPDATED"))
+    pool = build(api(moto_url), GOOD.but(issuer="UPDATED", groups=(), user_groups=()))
     output = tmp_path / "idp.json"
     args = ["cloudflare-config", "--from-aws", "--pool-id", pool.pool_id]
     args += ["--client-id", pool.client_id, "--aws-endpoint", moto_url, "--output", str(output)]
-    assert run_cli(args, env=FAKE_CREDENTIALS).code == 0
+    written = run_cli(args, env=FAKE_CREDENTIALS)
+    assert written.code == 0
+    assert "cognito:groups" not in json.loads(output.read_text())["config"]["claims"]
+    assert "cognito:groups" not in written.stderr  # a pool without groups
     issuer = f"https://issuer-cognito-idp.eu-west-1.amazonaws.com/{pool.pool_id}"
     assert json.loads(output.read_text())["config"]["certs_url"] == (
         f"{issuer}/.well-known/jwks.json"

@@ -50,6 +50,7 @@ def test_verify_a_token_from_stdin_and_offline(emulator: Emulator, tmp_path: Pat
             str(jwks),
             "--expect",
             "cognito:groups~=admins",
+            "-v",
         ],
         stdin=token,
     )

@@ -121,7 +121,7 @@ def test_users_text_report_groups_by_user(emulator: Emulator, tmp_path: Path) ->
     result = _users_run(emulator, tmp_path)
     assert "User demo (no failure)" in result.stdout
     assert "User special (" in result.stdout
-    assert result.stderr.strip().endswith("(3 users)")
+    assert "result FAIL (3 users): CLM003 configured-claim-present" in result.stderr
 
 
 def test_missing_user_password_is_exit_2_naming_user_and_variable(

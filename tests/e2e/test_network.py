@@ -228,6 +228,10 @@ def test_broken_authorize_page(setup: Setup, mode: str) -> None:
     shown = json.dumps(failing)
     assert auth_url.split("?")[0] in shown, shown
     assert AUTHORIZE_CAUSES[mode] in shown, shown
+    if mode in ("refused", "dns", Mode.HANG):  # the network, not the password
+        assert "the password was never tried" in failing[0]["hint"], failing
+        assert "--timeout" in failing[0]["hint"]
+        assert "check --username" not in failing[0]["hint"]
     for independent in ("DSC001", "JWK001", "JWK002"):
         _assert_status(result, independent, "pass")
     for later in ("TOK001", "IDT001", "IDT004"):
@@ -245,8 +249,7 @@ def test_text_report_names_the_url_and_cause(setup: Setup) -> None:
         fmt="text",
     )
     _assert_clean_failure(result)
-    line = next(x for x in result.stdout.splitlines() if "JWK001" in x)
-    assert "FAIL" in line
+    line = next(x for x in result.entries("FAIL") if "JWK001" in x)
     assert certs in line
     assert "connection refused" in line
-    assert result.stderr.strip().endswith("result FAIL")
+    assert "JWK001 jwks-reachable" in result.stderr.strip().splitlines()[-1]

@@ -124,6 +124,7 @@ class Sweep:
             DEMO_PASSWORD_USER,
             "--format",
             "text",
+            "-v",  # every check on its line: the widest text to sweep
             *files,
             *extra,
         ]

@@ -86,7 +86,7 @@ def test_an_untrusted_certificate_fails_each_request_naming_tls(
 def test_the_text_report_says_tls_verification_failed(https_emulator: Emulator) -> None:
     result = probe(https_emulator, fmt="text")
     assert result.code == 1
-    lines = [x for x in result.stdout.splitlines() if x.lstrip().startswith("FAIL")]
+    lines = result.entries("FAIL")
     assert any("DSC001" in x and TLS_CAUSE in x for x in lines), lines
     assert any("AUT002" in x and TLS_CAUSE in x for x in lines), lines
 

@@ -386,3 +386,13 @@ def test_empty_run_only_skips(check_id: str) -> None:
     assert findings
     assert all(f.status is Status.SKIP for f in findings), findings
     assert all(f.message for f in findings)
+
+
+def test_clm003_names_a_near_claim_the_id_token_has() -> None:
+    config = make_config(claims=("custom:departmnt",))
+    ctx = healthy_context(config=config, set_claims={"custom:department": "sales"})
+    finding = only("CLM003", ctx)
+    assert finding.status is Status.FAIL
+    assert "did you mean 'custom:department'?" in finding.message
+    far = only("CLM003", healthy_context(config=make_config(claims=("custom:team",))))
+    assert "did you mean" not in far.message

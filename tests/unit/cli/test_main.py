@@ -13,6 +13,7 @@ import pytest
 
 from oidc_probe import __version__
 from oidc_probe.checks.catalogue import all_checks, probe_checks
+from oidc_probe.cli.catalogue import plain_text
 from oidc_probe.cli.main import main
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.context import RunContext
@@ -400,7 +401,8 @@ def test_failing_check_exits_1_report_on_stdout_summary_on_stderr(config_file: P
     assert "FAIL  CLM003 configured-claim-present [custom:team]" in result.out
     assert "passed," not in result.out
     assert result.err.splitlines()[-1] == (
-        "oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: result FAIL"
+        "oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: "
+        "result FAIL: CLM003 configured-claim-present"
     )
 
 
@@ -543,6 +545,13 @@ def test_debug_shows_the_traceback(config_file: Path, position: str) -> None:
 # --- checks and explain ------------------------------------------------------------------
 
 
+def test_pages_lose_their_restructuredtext_markup() -> None:
+    assert (
+        plain_text("use ``--active`` (see :mod:`oidc_probe.x`)")
+        == "use --active (see oidc_probe.x)"
+    )
+
+
 def test_checks_lists_every_registered_check() -> None:
     result = run(["checks"])
     assert result.code == 0
@@ -552,7 +561,7 @@ def test_checks_lists_every_registered_check() -> None:
     assert len(lines) == len(catalogue) + 1
     for line, spec in zip(lines[1:], catalogue, strict=True):
         assert line.split()[:3] == [spec.id, spec.slug, spec.stage.key]
-        assert line.endswith(spec.summary)
+        assert line.endswith(plain_text(spec.summary))
 
 
 def test_checks_as_json() -> None:
@@ -566,9 +575,19 @@ def test_explain_prints_the_check_page() -> None:
     assert result.code == 0
     assert result.out.startswith(f"{spec.id} {spec.slug}\n")
     assert spec.stage.title in result.out
-    assert spec.doc in result.out
+    assert plain_text(spec.doc) in result.out
+    assert "``" not in result.out
     for ref in spec.refs:
         assert ref_url(ref) in result.out
+
+
+def test_explain_accepts_the_slug_and_the_report_line() -> None:
+    page = run(["explain", "TOK001"]).out
+    assert run(["explain", "token-exchange-succeeded"]).out == page
+    assert run(["explain", "TOK001 token-exchange-succeeded"]).out == page
+    near = run(["explain", "token-exchange-succeded"])
+    assert near.code == 2
+    assert "did you mean 'token-exchange-succeeded', TOK001?" in near.err
 
 
 def test_every_check_has_a_page() -> None:
@@ -679,3 +698,12 @@ def test_a_token_given_as_an_argument_never_shows_in_a_usage_error(where: str) -
     assert result.code == 2
     assert token not in result.err
     assert "[redacted]" in result.err
+
+
+def test_active_help_names_every_active_check() -> None:
+    from oidc_probe.checks.active import _ASK
+
+    for command in (["check", "--help"], ["demo", "--help"]):
+        text = " ".join(run(command).out.split())
+        for check_id in _ASK:
+            assert check_id in text, (command, check_id)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from oidc_probe.core.config import SECRET_ENV, derive_issuer, load_config
+from oidc_probe.core.config import SECRET_ENV, derive_issuer, load_config, near_name, require_filled
 from oidc_probe.core.errors import ConfigError
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "configs"
@@ -128,3 +128,65 @@ def test_derive_issuer() -> None:
         == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"
     )
     assert derive_issuer("https://op.example/keys") == "https://op.example"
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("claim", "claims"),
+        ("certs_uri", "certs_url"),
+        ("scope", "scopes"),
+        ("Client_ID", "client_id"),
+    ],
+)
+def test_a_near_miss_of_a_known_field_is_an_error_naming_it(
+    tmp_path: Path, typo: str, meant: str
+) -> None:
+    doc = {k: v for k, v in INNER.items() if k != meant}
+    doc[typo] = INNER.get(meant, ["sub"])
+    with pytest.raises(ConfigError, match=rf"unknown field '{typo}': did you mean '{meant}'\?"):
+        load_config(write(tmp_path, {"config": doc}), environ={})
+
+
+def test_a_far_unknown_field_and_a_typo_beside_its_field_only_warn(tmp_path: Path) -> None:
+    doc = {**INNER, "team_notes": "x", "clent_secret": "y"}
+    config = load_config(write(tmp_path, doc), environ={})
+    assert [w.split(": ", 1)[-1] for w in config.warnings] == [
+        "unknown field 'team_notes' ignored",
+        "unknown field 'clent_secret' ignored",
+    ]
+
+
+def test_near_name_is_a_small_edit_distance() -> None:
+    assert near_name("certs_uri", ["certs_url", "claims"]) == "certs_url"
+    assert near_name("email", ["email_claim_name"]) is None
+    assert near_name("sub", ["aud", "iss"]) is None
+    assert near_name("claim", ["claims"]) == "claims"
+    assert near_name("custom:departmnt", ["custom:department", "name"]) == "custom:department"
+
+
+def test_differing_secrets_in_file_and_environment_say_which_is_used(tmp_path: Path) -> None:
+    path = write(tmp_path, INNER)
+    config = load_config(path, environ={SECRET_ENV: "another-secret"})
+    assert config.client_secret == "shh"
+    assert config.warnings == (
+        f"the config file and {SECRET_ENV} give different client secrets; the file's is used "
+        f"(remove client_secret from the file to use {SECRET_ENV})",
+    )
+    assert "another-secret" not in str(config.warnings)
+    assert load_config(path, environ={SECRET_ENV: "shh"}).warnings == ()
+    template = write(tmp_path, {**INNER, "client_secret": "<your client secret>"}, "t.json")
+    used = load_config(template, environ={SECRET_ENV: "from-env"})
+    assert used.client_secret == "from-env"
+    assert "template value" in used.warnings[0]
+
+
+def test_a_config_of_template_values_only_is_refused_naming_the_fields() -> None:
+    config = load_config(FIXTURES / "cloudflare-cognito-example.json", environ={})
+    with pytest.raises(ConfigError, match="fill in client_id, client_secret, auth_url"):
+        require_filled(config)
+
+
+def test_a_config_with_some_template_values_left_runs(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, {**INNER, "client_id": "<your client id>"}), environ={})
+    require_filled(config)  # CFG001 names the field instead

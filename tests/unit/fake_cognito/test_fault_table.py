@@ -1,4 +1,4 @@
-"""The README's fault table is generated from the Fault enum and kept in sync by this test."""
+"""The fault table of docs/faults.md is generated from the Fault enum and kept in sync by this test."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from oidc_probe.fake_cognito import Fault
 from oidc_probe.fake_cognito.fault_table import BEGIN, END, main, table_in, with_table
 from oidc_probe.fake_cognito.faults import markdown_table
 
-README = Path(__file__).parents[3] / "README.md"
+PAGE = Path(__file__).parents[3] / "docs" / "faults.md"
 
 
 def test_readme_fault_table_matches_the_enum() -> None:
-    assert table_in(README.read_text(encoding="utf-8")) == markdown_table(), (
-        "README.md's fault table is stale: run "
-        "`.venv/bin/python -m oidc_probe.fake_cognito.fault_table --write README.md`"
+    assert table_in(PAGE.read_text(encoding="utf-8")) == markdown_table(), (
+        "docs/faults.md's fault table is stale: run "
+        "`.venv/bin/python -m oidc_probe.fake_cognito.fault_table --write docs/faults.md`"
     )
 
 

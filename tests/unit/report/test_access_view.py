@@ -18,7 +18,7 @@ BIG = {
 
 def test_text_shows_identity_groups_and_what_trimming_dropped() -> None:
     ctx = full_context(BIG, configured=("cognito:groups", "name"))
-    text = render_text(Report.from_run(ctx, []))
+    text = render_text(Report.from_run(ctx, []), verbose=True, width=200)
     assert (
         "groups (IdP groups, only from a claim named 'groups'): [\"from-a-claim-named-groups\"]"
         in text

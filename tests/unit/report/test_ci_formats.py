@@ -97,7 +97,11 @@ def test_github_annotations_follow_the_workflow_command_syntax() -> None:
     assert kinds.count("::warning") == 1
     assert kinds.count("::notice") == 1
     assert any("title=CLM003 configured-claim-present [a%3Ab%2Cc]" in c for c in commands)
-    assert lines[-1].startswith("oidc-probe: ")
+    assert lines == commands  # the summary line is the CLI's, on stderr: printed once
+
+
+def test_github_output_of_a_clean_run_is_empty() -> None:
+    assert render_github(_report([finding("CFG001", Status.PASS)])) == ""
 
 
 def test_markdown_escapes_cells() -> None:

@@ -106,7 +106,10 @@ def test_report_repr_never_shows_tokens() -> None:
 
 def test_summary_line() -> None:
     line = summary_line(Report.from_run(full_context(), sample_findings()))
-    assert line == ("oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: result FAIL")
+    assert line == (
+        "oidc-probe: 1 passed, 1 failed, 1 warning, 1 info, 1 skipped: "
+        "result FAIL: CLM003 configured-claim-present"
+    )
 
 
 def test_render_dispatches_on_format() -> None:

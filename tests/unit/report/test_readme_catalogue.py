@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 
 from oidc_probe.checks.catalogue import all_checks
-from oidc_probe.report.readme_catalogue import END, README, START, catalogue_markdown, synced
+from oidc_probe.report.readme_catalogue import END, PAGE, START, catalogue_markdown, synced
 
 
 def test_readme_catalogue_is_in_sync_with_the_registry() -> None:
-    text = README.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     assert synced(text) == text, "run: python -m oidc_probe.report.readme_catalogue"
 
 

@@ -14,8 +14,12 @@ def _text(
     configured: tuple[str, ...] = ("cognito:groups",),
 ) -> str:
     ctx = full_context(configured=configured)
+    # -v: the full listing, every check on its line, wide enough not to wrap.
     return render_text(
-        Report.from_run(ctx, sample_findings(), show_tokens=show_tokens), color=color
+        Report.from_run(ctx, sample_findings(), show_tokens=show_tokens),
+        color=color,
+        verbose=True,
+        width=200,
     )
 
 
@@ -66,7 +70,7 @@ def test_structured_evidence_is_compact_json_and_long_evidence_is_cut() -> None:
     findings = [
         finding("CLM005", Status.FAIL, evidence={"expected": ["a", "b"], "actual": "x" * 1000}),
     ]
-    text = render_text(Report.from_run(full_context(), findings))
+    text = render_text(Report.from_run(full_context(), findings), verbose=True, width=1000)
     assert 'expected: ["a", "b"]' in text
     assert "x" * EVIDENCE_LIMIT + "... (1000 characters)" in text
     assert "x" * (EVIDENCE_LIMIT + 1) not in text
@@ -90,9 +94,12 @@ def test_what_access_will_see() -> None:
 
 
 def test_what_access_will_see_without_an_id_token() -> None:
-    text = render_text(Report.from_run(make_context(), []))
+    text = render_text(Report.from_run(make_context(), []), verbose=True)
     assert "note: the login was not attempted" in text
-    assert "email (email): missing" in text
+    assert "email (email): not known without a login" in text
+    assert "missing" not in text
+    short = render_text(Report.from_run(make_context(), []))
+    assert "claims (email, cognito:groups): not known without a login" in short
 
 
 def test_no_configured_claims_is_said() -> None:
@@ -113,7 +120,8 @@ def test_summary_is_not_in_the_report() -> None:
 
 def test_long_hints_are_wrapped_under_the_hint_label() -> None:
     hint = " ".join(f"word{i}" for i in range(60))
-    text = render_text(Report.from_run(full_context(), [finding(status=Status.FAIL, hint=hint)]))
+    report = Report.from_run(full_context(), [finding(status=Status.FAIL, hint=hint)])
+    text = render_text(report, verbose=True)
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.strip().startswith("hint: "))
     block = [lines[at]]
