@@ -41,10 +41,12 @@ def hostile() -> Iterator[HostileServer]:
         yield server
 
 
-def _run(emulator: Emulator, hostile: HostileServer, fmt: str, *, github: bool) -> CliResult:
+def _run(
+    emulator: Emulator, hostile: HostileServer, fmt: str, *extra: str, github: bool
+) -> CliResult:
     config = emulator.config_file(token_url=hostile.url(Mode.ECHO, "/oauth2/token"))
     env = {"GITHUB_ACTIONS": "true"} if github else {"GITHUB_ACTIONS": ""}
-    return probe(emulator, config=config, fmt=fmt, env=env)
+    return probe(emulator, *extra, config=config, fmt=fmt, env=env)
 
 
 def _assert_inert_streams(result: CliResult, fmt: str, *, github: bool) -> None:
@@ -77,9 +79,13 @@ def test_hostile_error_description_is_inert(
     _assert_inert_streams(result, fmt, github=github)
     out = result.stdout
     if fmt == "text":
-        tok = [line for line in out.splitlines() if "TOK001" in line and "token-exchange" in line]
+        # The short report (above) holds too; the full listing shows the description.
+        result = _run(emulator, hostile, fmt, "-v", github=github)
+        _assert_inert_streams(result, fmt, github=github)
+        out = result.stdout
+        tok = [entry for entry in result.entries("FAIL") if "TOK001 token-exchange" in entry]
         assert tok, out
-        assert tok[0].startswith("  FAIL  TOK001 token-exchange-succeeded:"), out
+        assert tok[0].startswith("FAIL TOK001 token-exchange-succeeded:"), out
         for escaped in ("\\x1b[2K", "\\r", "\\n", "\\x9b", "\\x07", "\\u202e"):
             assert escaped in tok[0]
         assert ("#%23[error]" if github else "##[error]forged") in tok[0]
