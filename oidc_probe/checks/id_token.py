@@ -306,7 +306,13 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     nor does one whose header declares ``crit`` or ``b64`` (not verified at all, see
     IDT014) or whose key may not verify its algorithm (not tried, see IDT018). When the
     ``kid`` names several keys, the first decides and the finding says which of them
-    verify: the probe never tries keys until one does.
+    verify: the probe never tries keys until one does. Without a ``kid`` the probe uses
+    the only key of the token's type; with several, it does not guess and this check
+    fails (the signature was not verified; IDT003 says why). A key the ``kid`` names that no verifier
+    can use (an RSA exponent outside 3..n-1 or even, an even or oversized modulus, a
+    point off its curve, an unsupported curve) fails here, naming the key and the
+    reason. A run whose ID-token signature was not verified never passes: when no
+    other check explains why, this check fails with the reason.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.
@@ -334,6 +340,30 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         shown = alg if isinstance(alg, str) else json_type(alg)
         yield skipped(
             f"the signature is not judged: alg {shown} is not one Access accepts (see IDT002)"
+        )
+    elif signature.kid is None and signature.key_found is False:
+        yield failed(
+            f"the ID token signature was not verified: {signature.reason}; a verifier cannot "
+            "tell which key to use, and the probe does not guess",
+            hint=(
+                "configure the identity provider to put the signing key's kid in every token "
+                "header (OpenID Connect Core 10.1 requires it when the set holds several keys; "
+                "Cognito always does)"
+            ),
+            expected="a kid naming the signing key",
+            actual=signature.reason,
+        )
+    elif signature.key_unusable:
+        yield failed(
+            f"the ID token signature cannot be verified: key '{signature.kid}' in the JWKS "
+            f"cannot be used: {signature.key_unusable}",
+            hint=(
+                "the provider publishes a key no verifier can load, so Access cannot verify the "
+                "ID tokens it signs: publish the signing key's real public members (n and e, or "
+                "crv, x and y) at certs_url"
+            ),
+            expected="a public key a verifier can use",
+            actual=signature.key_unusable,
         )
     elif signature.valid is True and ambiguity:
         yield warned(

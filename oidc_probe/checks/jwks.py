@@ -109,22 +109,33 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
             )
 
 
-@check("JWK002", "jwks-keys-well-formed", Stage.JWKS, refs=("RFC7517-4", "RFC7518-6", "OIDCC-10.1"))
+@check(
+    "JWK002",
+    "jwks-keys-well-formed",
+    Stage.JWKS,
+    refs=("RFC7517-4", "RFC7518-6", "OIDCC-10.1", "OIDCD-3"),
+)
 def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
-    """Every key has a kty, a unique kid, the public members of its type, and use "sig" if any.
+    """Every key has a kty, a unique kid and the public members of its type, and can be used.
 
     What it checks: ``kty`` present; ``kid`` present (when there are several keys)
     and unique; ``n`` and ``e`` for RSA; ``crv``, ``x`` and ``y`` for EC; base64url
-    values; ``use``, when present, is ``sig``.
+    values; and that a verifier can use each RSA or EC signing key: an RSA exponent
+    e with 3 <= e <= n - 1 and odd, an odd modulus of at most 16384 bits, an EC point
+    on a curve of the ES* algorithms. Encryption keys (``use: enc``) under their own
+    kid and key types the probe does not know are allowed beside the signing keys
+    (OpenID Connect Discovery 1.0 section 3, ``jwks_uri``); they are not judged as
+    signing keys. Whether the key the token names may verify it is IDT018's question.
 
     Why it matters: Access picks the verification key by the token's ``kid``. A
     missing or duplicated kid, or a key without its public members, makes the
-    choice ambiguous or the verification impossible.
+    choice ambiguous; a key no verifier can load makes verification impossible.
 
     How to fix: publish well-formed public keys with distinct kids. Cognito's JWKS
     is always well formed; a problem here points at a proxy or another server.
 
-    References: RFC 7517 section 4; RFC 7518 section 6; OpenID Connect Core 10.1.
+    References: RFC 7517 section 4; RFC 7518 section 6; RFC 8017 section 3.1; OpenID
+    Connect Core 10.1; OpenID Connect Discovery 1.0 section 3.
     """
     keys = _keys(ctx)
     if isinstance(keys, str):
@@ -142,7 +153,10 @@ def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
             bad += 1
             yield failed(
                 f"{_label(key, index)}: {'; '.join(problems)}",
-                hint="publish each key with kty, a unique kid and its public members",
+                hint=(
+                    "publish each key with kty, a unique kid and its public members, as "
+                    "a verifier can load them"
+                ),
                 subject=_label(key, index),
                 actual=problems,
             )
@@ -171,9 +185,10 @@ def _key_problems(key: Any, kids: dict[str, int], *, several: bool) -> list[str]
             problems.append(f"{member} missing")
         elif not isinstance(value, str) or (member != "crv" and not _B64URL.match(value)):
             problems.append(f"{member} is not base64url")
-    use = key.get("use")
-    if use is not None and use != "sig":
-        problems.append(f"use is {use!r}, not 'sig'")
+    if not problems and kty in _VERIFYING_KTYS and key.get("use") != "enc":
+        broken = load_keys({"keys": [key]}).broken
+        if broken:
+            problems.append(f"a verifier cannot use it: {next(iter(broken.values()))}")
     return problems
 
 

@@ -119,7 +119,9 @@ class SignatureResult:
     says why the selected key may not verify this token (its use, key_ops, alg or type),
     in which case it was not tried. ``same_kid`` holds, when the kid names several
     keys, whether each of them (in JWKS order) verifies the token: for the report only,
-    ``valid`` is always the first key's verdict.
+    ``valid`` is always the first key's verdict. ``key_unusable`` says why the key the
+    token names cannot be used by any verifier (an invalid RSA exponent or modulus, a
+    point off its curve, an unsupported curve or size): the signature was not verified.
     """
 
     alg: str | None
@@ -131,6 +133,7 @@ class SignatureResult:
     known_kids: tuple[str, ...] = ()
     key_problems: tuple[str, ...] = ()
     same_kid: tuple[bool, ...] = ()
+    key_unusable: str = ""
 
 
 @dataclass(frozen=True)

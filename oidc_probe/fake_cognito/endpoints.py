@@ -341,8 +341,20 @@ _SIGNING_KEY_FAULTS = frozenset(
         Fault.SIGNING_KEY_ALG_MISMATCH,
         Fault.SIGNING_KEY_OPS_ENCRYPT,
         Fault.EC_KEY_FOR_RS_TOKEN,
+        Fault.SIGNING_KEY_RSA_E_1,
+        Fault.SIGNING_KEY_RSA_E_EVEN,
+        Fault.SIGNING_KEY_RSA_N_EVEN,
+        Fault.SIGNING_KEY_RSA_OVERSIZED,
+        Fault.SIGNING_KEY_EC_OFF_CURVE,
+        Fault.SIGNING_KEY_UNKNOWN_KTY,
     }
 )
+_UNUSABLE_RSA = {
+    Fault.SIGNING_KEY_RSA_E_1: "e1",
+    Fault.SIGNING_KEY_RSA_E_EVEN: "e-even",
+    Fault.SIGNING_KEY_RSA_N_EVEN: "n-even",
+    Fault.SIGNING_KEY_RSA_OVERSIZED: "oversized",
+}
 # RFC 7517 appendix A.1's public P-256 key: a valid EC key that signed nothing here.
 _EC_PUBLIC_JWK = {
     "kty": "EC",
@@ -365,4 +377,11 @@ def _bent_signing_key(faults: frozenset[Fault], jwk: dict[str, str]) -> dict[str
         bent["key_ops"] = ["encrypt"]
     if Fault.EC_KEY_FOR_RS_TOKEN in faults:
         bent = {**_EC_PUBLIC_JWK, "kid": jwk["kid"]}
+    for fault, how in _UNUSABLE_RSA.items():
+        if fault in faults:
+            bent = jose.unusable_rsa_jwk(bent, how)
+    if Fault.SIGNING_KEY_EC_OFF_CURVE in faults:
+        bent = jose.ec_jwk_off_curve(jwk["kid"])
+    if Fault.SIGNING_KEY_UNKNOWN_KTY in faults:
+        bent["kty"] = "RSA-X"
     return bent

@@ -95,6 +95,13 @@ class Fault(StrEnum):
     # Issue 13 item 6: the refresh_token grant (seen with --active, TOK007).
     REFRESH_REFUSED = "refresh-refused"
     REFRESH_NEW_SUB = "refresh-new-sub"
+    # Issue 19 item 1: a signing key no verifier can use (the signature is never verified).
+    SIGNING_KEY_RSA_E_1 = "signing-key-rsa-e-1"
+    SIGNING_KEY_RSA_E_EVEN = "signing-key-rsa-e-even"
+    SIGNING_KEY_RSA_N_EVEN = "signing-key-rsa-n-even"
+    SIGNING_KEY_RSA_OVERSIZED = "signing-key-rsa-oversized"
+    SIGNING_KEY_EC_OFF_CURVE = "signing-key-ec-off-curve"
+    SIGNING_KEY_UNKNOWN_KTY = "signing-key-unknown-kty"
 
     @property
     def description(self) -> str:
@@ -142,7 +149,7 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.UNKNOWN_KID: _Info("the ID token's kid is not in the JWKS", ("IDT003",)),
     Fault.NO_KID_MULTIPLE_KEYS: _Info(
-        "the ID token has no kid while the JWKS holds several keys", ("IDT003",)
+        "the ID token has no kid while the JWKS holds several keys (not verified)", ("IDT004",)
     ),
     Fault.STATE_MISMATCH: _Info("the callback returns a different state", ("AUT003",)),
     Fault.WRONG_CALLBACK_ISS: _Info(
@@ -295,7 +302,7 @@ _INFO: dict[Fault, _Info] = {
         "the JWKS lists another RSA key first under the signing key's kid", ("JWK002", "IDT004")
     ),
     Fault.SIGNING_KEY_USE_ENC: _Info(
-        "the JWKS publishes the ID-token signing key with use enc", ("IDT018", "JWK002")
+        "the JWKS publishes the ID-token signing key with use enc", ("IDT018",)
     ),
     Fault.SIGNING_KEY_ALG_MISMATCH: _Info(
         "the JWKS publishes the RS256 signing key with alg RS512", ("IDT018",)
@@ -313,6 +320,29 @@ _INFO: dict[Fault, _Info] = {
     Fault.REFRESH_NEW_SUB: _Info(
         "tokens from the refresh_token grant carry another user's sub (seen with --active)",
         ("TOK007",),
+    ),
+    Fault.SIGNING_KEY_RSA_E_1: _Info(
+        "the JWKS publishes the ID-token signing key with public exponent e = 1",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_E_EVEN: _Info(
+        "the JWKS publishes the ID-token signing key with an even exponent (e = 65536)",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_N_EVEN: _Info(
+        "the JWKS publishes the ID-token signing key with an even modulus (n - 1)",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_OVERSIZED: _Info(
+        "the JWKS publishes the ID-token signing key with a 16,400-bit modulus",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_EC_OFF_CURVE: _Info(
+        "the ID token is signed ES256 and the JWKS publishes its key with a point off P-256",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_UNKNOWN_KTY: _Info(
+        "the JWKS publishes the ID-token signing key with an unknown kty (RSA-X)", ("IDT018",)
     ),
 }
 

@@ -134,6 +134,8 @@ class Minter:
             header.update({"crit": [UNKNOWN_EXTENSION], UNKNOWN_EXTENSION: True})
         if Fault.TYP_AT_JWT in self.faults:
             header["typ"] = "at+jwt"
+        if Fault.SIGNING_KEY_EC_OFF_CURVE in self.faults:
+            return jose.sign_es256(header, claims)
         if Fault.DUPLICATE_CLAIMS in self.faults:
             return jose.sign_rs256_payload(header, _iss_twice(claims), key)
         token = jose.sign_rs256(header, claims, key)

@@ -151,6 +151,10 @@ def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
         if not isinstance(entry, dict):
             broken[label] = "not a JSON object"
             continue
+        why = key_unusable(entry)
+        if why is not None:
+            broken[label] = why
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SecurityWarning)  # weak keys are judged by checks
@@ -160,10 +164,82 @@ def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
     return LoadedKeys(tuple(keys), broken)
 
 
+# OpenSSL (under ``cryptography``, which verifies here) refuses RSA moduli over
+# OPENSSL_RSA_MAX_MODULUS_BITS, and public exponents over 64 bits once the modulus is over
+# 3072 bits (RSA_SMALL_MODULUS_BITS, RSA_MAX_PUBEXP_BITS in OpenSSL's include/openssl/rsa.h).
+RSA_MAX_BITS = 16384
+_RSA_SMALL_MODULUS_BITS = 3072
+_RSA_MAX_PUBEXP_BITS = 64
+SIGNING_CURVES = ("P-256", "P-384", "P-521")
+
+
+def _b64url_int(value: Any) -> int | None:
+    if not isinstance(value, str) or not value or not _B64URL.match(value):
+        return None
+    try:
+        return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def key_unusable(jwk: Mapping[str, Any]) -> str | None:
+    """Why no verifier can use this public JWK although its members are present, or None.
+
+    RFC 8017 3.1: an RSA modulus n is a product of odd primes (so odd) and the public
+    exponent satisfies 3 <= e <= n - 1 (and is odd, being coprime to the even lambda(n));
+    sizes beyond what OpenSSL verifies with are refused too. An EC key must name a curve
+    of the ES* algorithms (its point is checked on import). Members that are missing or
+    not base64url are left to the import, which names them.
+    """
+    kty = jwk.get("kty")
+    if kty == "RSA":
+        n, e = _b64url_int(jwk.get("n")), _b64url_int(jwk.get("e"))
+        if n is None or e is None:
+            return None
+        bits = n.bit_length()
+        if n < 3 or n % 2 == 0:
+            return (
+                f"its modulus n ({bits} bits) is even, so not an RSA modulus "
+                "(RFC 8017 3.1: a product of odd primes)"
+                if n >= 3
+                else "its modulus n is smaller than 3 (RFC 8017 3.1)"
+            )
+        if not 3 <= e <= n - 1:
+            shown = e if e.bit_length() <= 64 else f"a {e.bit_length()}-bit number"
+            return f"its public exponent e is {shown}; RFC 8017 3.1 requires 3 <= e <= n - 1"
+        if e % 2 == 0:
+            return (
+                f"its public exponent e is {e if e.bit_length() <= 64 else 'even'}, even; "
+                "RFC 8017 3.1 requires an odd e (coprime to the even lambda(n))"
+            )
+        if bits > RSA_MAX_BITS:
+            return (
+                f"its modulus is {bits} bits; verifiers (OpenSSL) refuse more than {RSA_MAX_BITS}"
+            )
+        if bits > _RSA_SMALL_MODULUS_BITS and e.bit_length() > _RSA_MAX_PUBEXP_BITS:
+            return (
+                f"its public exponent is {e.bit_length()} bits with a {bits}-bit modulus; "
+                f"verifiers (OpenSSL) refuse exponents over {_RSA_MAX_PUBEXP_BITS} bits there"
+            )
+        return None
+    if kty == "EC":
+        crv = jwk.get("crv")
+        if isinstance(crv, str) and crv not in SIGNING_CURVES:
+            return (
+                f"its curve {crv!r} is not one an ES* algorithm uses ({', '.join(SIGNING_CURVES)})"
+            )
+    return None
+
+
 def describe_error(exc: Exception) -> str:
     if isinstance(exc, JoseError):
         return exc.description or exc.error or type(exc).__name__
-    return str(exc) or type(exc).__name__
+    if isinstance(exc, KeyError):
+        return f"unsupported value {exc}"
+    text = str(exc)
+    if "not on the curve" in text:
+        return "its point (x, y) is not on its curve"
+    return text or type(exc).__name__
 
 
 _KTY_FOR_ALG = {"RS": "RSA", "PS": "RSA", "ES": "EC"}

@@ -94,9 +94,10 @@ def verify_signature(
         reason: str,
         problems: tuple[str, ...] = (),
         same_kid: tuple[bool, ...] = (),
+        unusable: str = "",
     ) -> SignatureResult:
         return SignatureResult(
-            alg, kid, key_found, valid, reason, refetched, known, problems, same_kid
+            alg, kid, key_found, valid, reason, refetched, known, problems, same_kid, unusable
         )
 
     if kid is not None:
@@ -109,8 +110,9 @@ def verify_signature(
                 f"key {kid} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
                 problems,
             )
-        if kid in loaded.broken:
-            return result(True, None, f"key {kid} in the JWKS cannot be used: {loaded.broken[kid]}")
+        if kid in loaded.broken and loaded.by_kid(kid) is None:
+            why = loaded.broken[kid]
+            return result(True, None, f"key {kid} in the JWKS cannot be used: {why}", unusable=why)
         key = loaded.by_kid(kid)
         if key is None:
             again = " (also after refetching the JWKS)" if refetched else ""

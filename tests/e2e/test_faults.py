@@ -27,11 +27,9 @@ ANY = "*"
 BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
 
 
-# The status of the target check when it is not the check's severity: IDT003 fails
-# on an unknown kid but only warns when a kid-less token meets several keys (the
-# issue allows "IDT003 or a clear warning"); we chose the warning. IDT008 fails a token
-# issued in the future, and only warns about an old one (it may be the local clock).
-TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn", Fault.STALE_IAT: "warn"}
+# The status of the target check when it is not the check's severity: IDT008 fails a
+# token issued in the future, and only warns about an old one (it may be the local clock).
+TARGET_STATUS = {Fault.STALE_IAT: "warn"}
 
 UNALLOWED_SCOPES = "openid,email,profile,aws.cognito.signin.user.admin"
 
@@ -113,6 +111,9 @@ ALSO: dict[Fault, frozenset[Finding]] = {
     Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
     # The kid names two keys: IDT003 warns that the set is ambiguous.
     Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
+    # No kid and several keys: IDT003 warns that a verifier cannot tell which key; the
+    # probe does not guess, so the signature is not verified and IDT004 fails (issue 19).
+    Fault.NO_KID_MULTIPLE_KEYS: frozenset({warn("IDT003")}),
     # Issued two hours (ten years) ago, and received just now from the token endpoint.
     Fault.EXPIRED: frozenset({warn("IDT008")}),
     Fault.TEN_YEAR_LIFETIME: frozenset({warn("IDT008")}),
@@ -163,6 +164,14 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.EC_KEY_FOR_RS_TOKEN: ("IDT018", "EC key"),
     Fault.REFRESH_REFUSED: ("TOK007", "HTTP 400 invalid_grant"),
     Fault.REFRESH_NEW_SUB: ("TOK007", "sub is not the main ID token's"),
+    # Issue 19: a key no verifier can use fails the signature, naming why.
+    Fault.SIGNING_KEY_RSA_E_1: ("IDT004", "public exponent e is 1"),
+    Fault.SIGNING_KEY_RSA_E_EVEN: ("IDT004", "requires an odd e"),
+    Fault.SIGNING_KEY_RSA_N_EVEN: ("IDT004", "not an RSA modulus"),
+    Fault.SIGNING_KEY_RSA_OVERSIZED: ("IDT004", "refuse more than 16384"),
+    Fault.SIGNING_KEY_EC_OFF_CURVE: ("IDT004", "not on its curve"),
+    Fault.SIGNING_KEY_UNKNOWN_KTY: ("IDT018", "RSA-X key"),
+    Fault.NO_KID_MULTIPLE_KEYS: ("IDT004", "does not guess"),
 }
 
 # Checks that must never pass under the fault.
@@ -180,6 +189,17 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT004",),
     Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT004",),
     Fault.EC_KEY_FOR_RS_TOKEN: ("IDT004",),
+    **dict.fromkeys(
+        (
+            Fault.SIGNING_KEY_RSA_E_1,
+            Fault.SIGNING_KEY_RSA_E_EVEN,
+            Fault.SIGNING_KEY_RSA_N_EVEN,
+            Fault.SIGNING_KEY_RSA_OVERSIZED,
+            Fault.SIGNING_KEY_EC_OFF_CURVE,
+            Fault.SIGNING_KEY_UNKNOWN_KTY,
+        ),
+        ("IDT004",),
+    ),
 }
 
 
