@@ -11,7 +11,7 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
-from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth
+from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth, LoginMode
 
 _REQUIRED_STRINGS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 _REQUIRED_LISTS = (
@@ -289,6 +289,10 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
     (client_secret_basic). A provider that only accepts other methods rejects every
     code exchange with invalid_client.
 
+    When the document leaves client_secret_basic out but this run's token exchange
+    authenticated with it and succeeded, the worry is proven wrong by the run: a
+    warning that the document is incomplete, not a failure.
+
     How to fix: allow client_secret_basic for the client at the provider. Cognito
     accepts both client_secret_basic and client_secret_post.
 
@@ -314,7 +318,17 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
             actual=json_type(listed),
         )
         return
-    if "client_secret_basic" not in methods:
+    if "client_secret_basic" not in methods and _basic_exchange_succeeded(ctx):
+        yield warned(
+            "the document does not list client_secret_basic, but this run's token exchange "
+            "authenticated with it and succeeded: the document is incomplete, not the endpoint",
+            hint="list client_secret_basic in token_endpoint_auth_methods_supported, so "
+            "clients that read the document use it",
+            subject="client_secret_basic",
+            expected="client_secret_basic",
+            actual=methods,
+        )
+    elif "client_secret_basic" not in methods:
         yield failed(
             "the token endpoint does not list client_secret_basic, which Access uses",
             hint="allow client_secret_basic for this client at the provider",
@@ -351,6 +365,9 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
     Why it matters: Access verifies the ID token signature with the keys at
     certs_url and only these algorithms; a token signed otherwise is rejected.
 
+    When this run's ID token was signed with an accepted algorithm and verified, a
+    listed ``none`` or HS* is information (offered, not used), not a warning.
+
     How to fix: configure the provider to sign ID tokens with RS256 (Cognito always
     uses RS256) or another algorithm from the list.
 
@@ -369,7 +386,16 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped("id_token_signing_alg_values_supported is malformed (see DSC004)")
         return
     accepted = [a for a in algs if a in ACCESS_ALGORITHMS]
-    if not accepted:
+    used = _verified_alg(ctx)
+    if not accepted and used is not None:
+        yield warned(
+            f"the document lists no algorithm Access accepts, but this run's ID token was "
+            f"signed {used} and verified: the document is incomplete, not the tokens",
+            hint=f"list {used} in id_token_signing_alg_values_supported",
+            expected=list(ACCESS_ALGORITHMS),
+            actual=algs,
+        )
+    elif not accepted:
         yield failed(
             "none of the provider's ID token algorithms is accepted by Access",
             hint="sign ID tokens with RS256 (or RS512, PS512, ES256, ES384, ES512)",
@@ -379,7 +405,17 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
     else:
         yield passed(f"Access accepts {', '.join(accepted)}", actual=algs)
     for alg in algs:
-        if alg == "none" or alg.upper().startswith("HS"):
+        if (alg == "none" or alg.upper().startswith("HS")) and used is not None:
+            yield info(
+                f"the provider also offers {alg} for ID tokens, which Access never accepts; "
+                f"this run's ID token was signed {used} and verified, so {alg} is offered, "
+                "not used for this client",
+                hint="nothing to do for Access; a provider that never issues such tokens can "
+                "drop the value from id_token_signing_alg_values_supported",
+                subject=alg,
+                actual=algs,
+            )
+        elif alg == "none" or alg.upper().startswith("HS"):
             yield warned(
                 f"the provider offers {alg} for ID tokens, which Access never accepts",
                 hint="make sure ID tokens for this client are signed with an asymmetric "
@@ -434,3 +470,23 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed("the provider supports S256", actual=methods)
+
+
+def _basic_exchange_succeeded(ctx: RunContext) -> bool:
+    """Whether this run's code exchange authenticated with HTTP Basic and got HTTP 200."""
+    fetch = ctx.token_fetch
+    return (
+        ctx.settings.client_auth is ClientAuth.BASIC
+        and fetch is not None
+        and fetch.error is None
+        and fetch.status == 200
+        and ctx.settings.login is not LoginMode.INITIATE_AUTH
+    )
+
+
+def _verified_alg(ctx: RunContext) -> str | None:
+    """The accepted algorithm this run's ID token was verified with, if it was."""
+    signature = ctx.signature
+    if signature is None or signature.valid is not True or signature.alg not in ACCESS_ALGORITHMS:
+        return None
+    return signature.alg

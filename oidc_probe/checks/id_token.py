@@ -16,6 +16,7 @@ from oidc_probe.checks import (
     id_token_rules,  # noqa: F401  (registers IDT013-IDT017)
 )
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
+from oidc_probe.checks._support import normalised_notes
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext, SignatureResult
 from oidc_probe.core.jsontypes import json_type
@@ -43,6 +44,10 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     ``id_token``. Cognito always does; a token that is not well-formed usually means
     something between the probe and the provider (a proxy, a custom token endpoint)
     rewrote the response, or ID-token encryption is enabled at a non-Cognito provider.
+
+    A claim or header value normalised on arrival (an unpaired UTF-16 surrogate escape
+    such as ``\\ud800`` replaced with U+FFFD, as Go's decoder does; JSON nested over 64
+    levels kept as its text) is a warning naming where.
 
     References: RFC 7519 section 7.2 (validating a JWT); RFC 7515 section 7.1 (JWS compact
     serialization).
@@ -83,6 +88,7 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed("the ID token is a compact JWS with a JSON header and payload")
+    yield from normalised_notes(token.notes)
 
 
 @check(
@@ -374,10 +380,35 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         )
     elif signature.valid is True:
         yield passed(f"the ID token signature verifies ({alg}{where})", actual=alg)
-    else:
+    elif _explained_elsewhere(ctx, signature):
         yield skipped(
             f"the signature could not be verified: {signature.reason or 'no reason given'}"
         )
+    else:
+        yield failed(
+            f"the ID token signature was not verified: {signature.reason or 'no reason given'}",
+            hint=(
+                "Access verifies the signature before it reads any claim; the reason above "
+                "says what stopped the verification"
+            ),
+            expected="a verified signature",
+            actual=signature.reason or "not verified",
+        )
+
+
+def _explained_elsewhere(ctx: RunContext, signature: SignatureResult) -> bool:
+    """Whether the check that owns the cause of an unverified signature fails for it:
+    IDT001 (the token does not decode), IDT003 (unknown kid), IDT014 (crit or b64),
+    IDT018 (the key may not verify the alg), JWK001 (no key set)."""
+    token = ctx.id_token
+    header = token.header if token is not None else None
+    return (
+        (token is not None and token.error is not None)
+        or bool(signature.key_problems)
+        or (signature.kid is not None and signature.key_found is False)
+        or (header is not None and ("crit" in header or "b64" in header))
+        or ctx.jwks is None
+    )
 
 
 def _same_kid_note(signature: SignatureResult) -> str:

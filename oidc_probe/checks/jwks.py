@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
+from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -97,6 +97,7 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
         return
     count = len(fetch.json["keys"])
     yield passed(f"JWKS at {fetch.url} holds {count} key{'s' if count != 1 else ''}")
+    yield from normalised_notes(fetch.json_notes)
     refetch = ctx.jwks_refetch
     if refetch is not None:
         recause = exchange_failure(refetch)

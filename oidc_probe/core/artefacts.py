@@ -16,7 +16,8 @@ class HttpExchange:
     """One request the probe made and what came back (or why nothing did).
 
     ``error`` is set when no HTTP response arrived (refused, timeout, TLS, too large).
-    ``json`` holds the parsed body when it was JSON; ``json_error`` says why not.
+    ``json`` holds the parsed body when it was JSON; ``json_error`` says why not;
+    ``json_notes`` what normalising it changed (``plumbing/normalise.py``).
     The body kept is capped, so reports can quote it.
     """
 
@@ -29,6 +30,7 @@ class HttpExchange:
     json_error: str | None = None
     error: str | None = None
     elapsed_ms: float = 0.0
+    json_notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -99,7 +101,8 @@ class DecodedJwt:
     """A compact JWS split and decoded without verification.
 
     ``repeated_header`` and ``repeated_claims`` name the members that appear more than
-    once in the header or payload object (the last value is the one kept).
+    once in the header or payload object (the last value is the one kept). ``notes``
+    say what normalising the header and payload changed (``plumbing/normalise.py``).
     """
 
     raw: str = field(repr=False)
@@ -108,6 +111,7 @@ class DecodedJwt:
     error: str | None = None
     repeated_header: tuple[str, ...] = ()
     repeated_claims: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,10 @@ class MachineEndpoints:
             keys.append(
                 {"kty": "oct", "kid": "symmetric-1", "alg": "HS256", "k": jose.b64url(secret)}
             )
+        if Fault.ENC_KEY_IN_JWKS in faults:  # as Keycloak publishes by default
+            enc = {**self.emu.keys.access_key.public_jwk(), "kid": "enc-1", "use": "enc"}
+            keys.append({**enc, "alg": "RSA-OAEP"})
+            keys.append({"kty": "AKP", "kid": "pq-1", "alg": "ML-DSA-65", "pub": "AAAA"})
         if Fault.JWKS_MALFORMED_KEY in faults:
             keys.append({"kty": "RSA", "kid": "malformed-1", "alg": "RS256", "use": "sig"})
         id_kid = self.emu.keys.id_key.kid
@@ -250,6 +254,8 @@ class MachineEndpoints:
         if refresh:
             body["refresh_token"] = tokens.refresh_token
             self.emu.state.refresh_tokens[tokens.refresh_token] = grant
+            if Fault.LONE_SURROGATE_REFRESH_TOKEN in self.emu.faults:
+                body["refresh_token"] += "\ud800"  # sent as the escape \ud800 (json.dumps)
         # No ID token without the openid scope (see scopes.py for the source).
         if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults or "openid" not in grant.scopes:
             del body["id_token"]
@@ -316,7 +322,12 @@ def _not_found() -> Response:
 
 
 _TOKEN_BODY_FAULTS = frozenset(
-    {Fault.TOKEN_DUPLICATE_KEYS, Fault.TOKEN_BOM, Fault.TOKEN_PADDED_JSON}
+    {
+        Fault.TOKEN_DUPLICATE_KEYS,
+        Fault.TOKEN_BOM,
+        Fault.TOKEN_PADDED_JSON,
+        Fault.LONE_SURROGATE_REFRESH_TOKEN,
+    }
 )
 
 

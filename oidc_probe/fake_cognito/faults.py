@@ -102,6 +102,13 @@ class Fault(StrEnum):
     SIGNING_KEY_RSA_OVERSIZED = "signing-key-rsa-oversized"
     SIGNING_KEY_EC_OFF_CURVE = "signing-key-ec-off-curve"
     SIGNING_KEY_UNKNOWN_KTY = "signing-key-unknown-kty"
+    # Issue 19 item 2: JSON a server may send within the cap, each giving a full report.
+    DEEP_CLAIM = "deep-claim"
+    LONE_SURROGATE_CLAIM = "lone-surrogate-claim"
+    LONE_SURROGATE_REFRESH_TOKEN = "lone-surrogate-refresh-token"
+    LARGE_ID_TOKEN = "large-id-token"
+    # Issue 19 item 3: what OpenID Connect Discovery 1.0 section 3 allows in the JWKS.
+    ENC_KEY_IN_JWKS = "enc-key-in-jwks"
 
     @property
     def description(self) -> str:
@@ -209,10 +216,14 @@ _INFO: dict[Fault, _Info] = {
         "discovery lists only openid in scopes_supported", ("DSC005",)
     ),
     Fault.DISCOVERY_NO_BASIC_AUTH: _Info(
-        "discovery lists client_secret_post as the only token endpoint auth method", ("DSC006",)
+        "discovery lists client_secret_post as the only token endpoint auth method (the "
+        "exchange with client_secret_basic succeeds: a warning)",
+        ("DSC006",),
     ),
     Fault.DISCOVERY_HS256_ONLY: _Info(
-        "discovery lists HS256 as the only ID token signing algorithm", ("DSC007",)
+        "discovery lists HS256 as the only ID token signing algorithm (the token is RS256 "
+        "and verifies: a warning)",
+        ("DSC007",),
     ),
     Fault.DISCOVERY_PKCE_PLAIN_ONLY: _Info(
         "discovery lists plain as the only PKCE method (seen with pkce_enabled)", ("DSC008",)
@@ -343,6 +354,25 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.SIGNING_KEY_UNKNOWN_KTY: _Info(
         "the JWKS publishes the ID-token signing key with an unknown kty (RSA-X)", ("IDT018",)
+    ),
+    Fault.DEEP_CLAIM: _Info(
+        "the ID token carries a claim nested 500 JSON arrays deep (a warning: kept as text)",
+        ("IDT001",),
+    ),
+    Fault.LONE_SURROGATE_CLAIM: _Info(
+        "the ID token's name claim ends with an unpaired surrogate escape (\\ud800)",
+        ("IDT001",),
+    ),
+    Fault.LONE_SURROGATE_REFRESH_TOKEN: _Info(
+        "the token response's refresh_token ends with an unpaired surrogate escape (\\ud800)",
+        ("TOK006",),
+    ),
+    Fault.LARGE_ID_TOKEN: _Info(
+        "the ID token is about 160 kB, with a large custom claim (nothing should fail)"
+    ),
+    Fault.ENC_KEY_IN_JWKS: _Info(
+        "the JWKS also holds an RSA encryption key (use enc) under its own kid and a key of "
+        "an unknown type (nothing should fail)"
     ),
 }
 

@@ -19,6 +19,7 @@ from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey, import_key
 
 from oidc_probe.core.context import DecodedJwt
+from oidc_probe.plumbing.normalise import finite_float, normalise
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 
@@ -60,14 +61,17 @@ def loads_noting_repeats(
     """
     members = _Members()
     constant = None if allow_constants else _not_json
-    value = json.loads(data, object_pairs_hook=members, parse_constant=constant)
+    value = json.loads(
+        data, object_pairs_hook=members, parse_constant=constant, parse_float=finite_float
+    )
     return value, tuple(members.repeated) if value is members.last else ()
 
 
 def _b64url_json(
-    segment: str, part: str
+    segment: str, part: str, notes: list[str] | None = None
 ) -> tuple[dict[str, Any] | None, str | None, tuple[str, ...]]:
-    """The decoded JSON object, or why not, and the member names that appear twice in it."""
+    """The decoded JSON object (normalised: ``notes`` gets what changed), or why not, and
+    the member names that appear twice in it."""
     if not segment:
         return None, f"the {part} segment is empty", ()
     if not _B64URL.match(segment) or len(segment) % 4 == 1:
@@ -86,7 +90,10 @@ def _b64url_json(
         return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):
         return None, f"the {part} is not a JSON object", ()
-    return value, None, repeated
+    normalised = normalise(value, f"the ID token {part}")
+    if notes is not None:
+        notes.extend(normalised.notes)
+    return normalised.value, None, repeated
 
 
 def decode_jwt(raw: str) -> DecodedJwt:
@@ -100,12 +107,15 @@ def decode_jwt(raw: str) -> DecodedJwt:
         return DecodedJwt(
             raw=raw, error=f"not three dot-separated segments (found {len(segments)})"
         )
-    header, error, header_repeats = _b64url_json(segments[0], "header")
+    notes: list[str] = []
+    header, error, header_repeats = _b64url_json(segments[0], "header", notes)
     if header is None:
         return DecodedJwt(raw=raw, error=error)
-    claims, error, claim_repeats = _b64url_json(segments[1], "payload")
+    claims, error, claim_repeats = _b64url_json(segments[1], "payload", notes)
     if claims is None:
-        return DecodedJwt(raw=raw, header=header, error=error, repeated_header=header_repeats)
+        return DecodedJwt(
+            raw=raw, header=header, error=error, repeated_header=header_repeats, notes=tuple(notes)
+        )
     signature_error = None
     if not _B64URL.match(segments[2]) or len(segments[2]) % 4 == 1:
         signature_error = "the signature is not valid base64url"
@@ -116,6 +126,7 @@ def decode_jwt(raw: str) -> DecodedJwt:
         error=signature_error,
         repeated_header=header_repeats,
         repeated_claims=claim_repeats,
+        notes=tuple(notes),
     )
 
 

@@ -20,6 +20,7 @@ from joserfc.errors import BadSignatureError, JoseError
 from oidc_probe.core.context import DecodedJwt, RunContext, SignatureResult
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import ACCESS_ALGORITHMS
+from oidc_probe.plumbing.http import MAX_BODY_BYTES
 from oidc_probe.plumbing.jose import (
     Key,
     LoadedKeys,
@@ -63,6 +64,16 @@ def verify_signature(
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     if token.error is not None:
         return SignatureResult(alg, kid, None, None, f"not verified: {token.error}")
+    size = len(token.raw.strip().encode("utf-8", "replace"))
+    if size > MAX_BODY_BYTES:
+        return SignatureResult(
+            alg,
+            kid,
+            None,
+            None,
+            f"not verified: the token is {size:,} bytes, over the {MAX_BODY_BYTES:,}-byte "
+            "(1 MiB) cap on what the probe reads from a server",
+        )
     if alg not in ACCESS_ALGORITHMS:
         shown = alg if alg is not None else repr(header.get("alg"))
         return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
@@ -179,6 +190,9 @@ def _registry(alg: str) -> jws.JWSRegistry:
     the JWKS, never from the header.
     """
     registry = jws.JWSRegistry(algorithms=[alg], strict_check_header=False)
-    registry.max_header_length = 16 * 1024
-    registry.max_signature_length = 4 * 1024
+    # joserfc's defaults (a 128,000-byte payload) would call a large valid token's
+    # signature bad; the limit is the probe's response cap, checked before (issue 19).
+    registry.max_header_length = MAX_BODY_BYTES
+    registry.max_payload_length = MAX_BODY_BYTES
+    registry.max_signature_length = MAX_BODY_BYTES
     return registry

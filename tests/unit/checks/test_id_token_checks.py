@@ -266,7 +266,12 @@ def test_the_run_fails_when_the_signature_was_not_verified_and_nothing_else_fail
     failing = [f for f in findings if f.failing]
     assert [f.check_id for f in failing] == ["IDT004"]
     assert "a cause nobody names" in failing[0].message
-    assert "cannot pass" in failing[0].message
+    # The owner of the cause (IDT018 here) is not in this run: the net still fails IDT004.
+    owned = replace(signature, key_problems=("its use is 'enc', not 'sig'",))
+    ctx = healthy_context(signature=owned)
+    findings = run_checks(ctx, [c for c in all_checks() if c.id == "IDT004"])
+    assert [(f.check_id, f.status) for f in findings] == [("IDT004", Status.FAIL)]
+    assert "cannot pass" in findings[0].message
 
 
 def test_the_net_does_not_add_a_failure_when_another_check_fails() -> None:
