@@ -109,6 +109,13 @@ class Fault(StrEnum):
     LARGE_ID_TOKEN = "large-id-token"
     # Issue 19 item 3: what OpenID Connect Discovery 1.0 section 3 allows in the JWKS.
     ENC_KEY_IN_JWKS = "enc-key-in-jwks"
+    # Issue 19 item 4: pages that stop the login after a correct password.
+    LOGIN_NEW_PASSWORD_REQUIRED = "login-new-password-required"
+    LOGIN_USER_DISABLED = "login-user-disabled"
+    LOGIN_USER_UNCONFIRMED = "login-user-unconfirmed"
+    LOGIN_MFA_TOTP = "login-mfa-totp"
+    LOGIN_CONSENT = "login-consent"
+    LOGIN_ACCOUNT_SELECTION = "login-account-selection"
 
     @property
     def description(self) -> str:
@@ -373,6 +380,26 @@ _INFO: dict[Fault, _Info] = {
     Fault.ENC_KEY_IN_JWKS: _Info(
         "the JWKS also holds an RSA encryption key (use enc) under its own kid and a key of "
         "an unknown type (nothing should fail)"
+    ),
+    Fault.LOGIN_NEW_PASSWORD_REQUIRED: _Info(
+        "after the password, the hosted UI asks for a new password (NEW_PASSWORD_REQUIRED)",
+        ("AUT002",),
+    ),
+    Fault.LOGIN_USER_DISABLED: _Info(
+        'after the password, the sign-in page comes back saying "User is disabled."', ("AUT002",)
+    ),
+    Fault.LOGIN_USER_UNCONFIRMED: _Info(
+        "after the password, the hosted UI asks for the account-confirmation code", ("AUT002",)
+    ),
+    Fault.LOGIN_MFA_TOTP: _Info(
+        "after the password, the hosted UI asks for a TOTP code (software token MFA)",
+        ("AUT002",),
+    ),
+    Fault.LOGIN_CONSENT: _Info(
+        "after the password, a consent page that needs a box ticked to approve", ("AUT002",)
+    ),
+    Fault.LOGIN_ACCOUNT_SELECTION: _Info(
+        "after the password, a page asks to choose an account (links, no form)", ("AUT002",)
     ),
 }
 

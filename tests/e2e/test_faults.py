@@ -193,6 +193,13 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.LONE_SURROGATE_REFRESH_TOKEN: ("TOK006", "replaced with U+FFFD (at refresh_token)"),
     Fault.DISCOVERY_NO_BASIC_AUTH: ("DSC006", "authenticated with it and succeeded"),
     Fault.DISCOVERY_HS256_ONLY: ("DSC007", "signed RS256 and verified"),
+    # Issue 19 item 4: the page that stopped the login is named.
+    Fault.LOGIN_NEW_PASSWORD_REQUIRED: ("AUT002", "login stopped at a forced password change"),
+    Fault.LOGIN_USER_DISABLED: ("AUT002", "the user is disabled"),
+    Fault.LOGIN_USER_UNCONFIRMED: ("AUT002", "account-confirmation page"),
+    Fault.LOGIN_MFA_TOTP: ("AUT002", "multi-factor authentication prompt"),
+    Fault.LOGIN_CONSENT: ("AUT002", "consent page"),
+    Fault.LOGIN_ACCOUNT_SELECTION: ("AUT002", "account-selection page"),
 }
 
 # Checks that must never pass under the fault.

@@ -308,4 +308,7 @@ def test_multi_factor_page_is_not_submitted() -> None:
     result, _ = _login(_mock(routes, seen), auth_url="https://op.test/auth")
     assert result.login_error is not None
     assert "fields: totp_code" in result.login_error
+    # Issue 19: the page is named, with what to do.
+    assert "login stopped at a multi-factor authentication prompt" in result.login_error
+    assert "MFA" in result.hint
     assert [r.url.path for r in seen if r.method == "POST"] == ["/interaction/abc/login"]
