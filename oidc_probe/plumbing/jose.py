@@ -86,7 +86,9 @@ def _b64url_json(
         return None, f"the {part} is not UTF-8", ()
     try:
         value, repeated = loads_noting_repeats(text)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        return None, f"the {part} is JSON nested deeper than the probe's parser reads", ()
+    except ValueError:
         return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):
         return None, f"the {part} is not a JSON object", ()

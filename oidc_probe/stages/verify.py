@@ -76,7 +76,7 @@ def verify_signature(
         )
     if alg not in ACCESS_ALGORITHMS:
         shown = alg if alg is not None else repr(header.get("alg"))
-        return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
+        return SignatureResult(alg, kid, None, None, f"alg {shorten(shown)} is not accepted")
     extensions = [name for name in ("crit", "b64") if name in header]
     if extensions:
         return SignatureResult(
@@ -118,16 +118,18 @@ def verify_signature(
             return result(
                 True,
                 None,
-                f"key {kid} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
+                f"key {shorten(kid)} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
                 problems,
             )
         if kid in loaded.broken and loaded.by_kid(kid) is None:
             why = loaded.broken[kid]
-            return result(True, None, f"key {kid} in the JWKS cannot be used: {why}", unusable=why)
+            return result(
+                True, None, f"key {shorten(kid)} in the JWKS cannot be used: {why}", unusable=why
+            )
         key = loaded.by_kid(kid)
         if key is None:
             again = " (also after refetching the JWKS)" if refetched else ""
-            return result(False, None, f"kid {kid} is not in the JWKS{again}")
+            return result(False, None, f"kid {shorten(kid)} is not in the JWKS{again}")
     else:
         kty = _KTY_FOR_ALG.get(alg[:2], "")
         candidates = [k for k in loaded.keys if k.key_type == kty]
@@ -145,6 +147,8 @@ def verify_signature(
             )
     same_kid = _each_verifies(token, loaded.all_by_kid(kid), alg) if kid is not None else ()
     verified, why = _verify_with(token, key, alg)
+    if verified is None:
+        return result(True, None, why, same_kid=same_kid)
     if not verified:
         return result(True, False, why, same_kid=same_kid)
     return result(
@@ -153,6 +157,11 @@ def verify_signature(
         f"signature verified with key {key.kid or '(no kid)'} ({alg})",
         same_kid=same_kid,
     )
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: values from the token in messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _entry(jwks: Mapping[str, Any] | None, kid: str) -> Mapping[str, Any]:
@@ -164,14 +173,18 @@ def _entry(jwks: Mapping[str, Any] | None, kid: str) -> Mapping[str, Any]:
     return {}
 
 
-def _verify_with(token: DecodedJwt, key: Key, alg: str) -> tuple[bool, str]:
-    """Whether ``key`` verifies the token, and if not, why."""
+def _verify_with(token: DecodedJwt, key: Key, alg: str) -> tuple[bool | None, str]:
+    """Whether ``key`` verifies the token (``None``: the verifier refused the token before
+    checking the signature, e.g. a registered header parameter of the wrong type), and why not."""
     try:
         jws.deserialize_compact(token.raw.strip(), key, registry=_registry(alg))
     except BadSignatureError:
         return False, "the signature does not match the key"
     except (JoseError, ValueError, TypeError) as exc:
-        return False, f"cannot verify with key {key.kid or '(no kid)'}: {describe_error(exc)}"
+        return None, (
+            f"the verifier refused the token before checking the signature with key "
+            f"{shorten(key.kid or '(no kid)')}: {shorten(describe_error(exc), 200)}"
+        )
     return True, ""
 
 
@@ -179,7 +192,7 @@ def _each_verifies(token: DecodedJwt, keys: tuple[Key, ...], alg: str) -> tuple[
     """For an ambiguous kid: which of its keys verify, to tell the user (never to accept)."""
     if len(keys) < 2:
         return ()
-    return tuple(_verify_with(token, key, alg)[0] for key in keys)
+    return tuple(_verify_with(token, key, alg)[0] is True for key in keys)
 
 
 def _registry(alg: str) -> jws.JWSRegistry:
