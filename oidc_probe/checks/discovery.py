@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
+from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -59,6 +59,9 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     pool: ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``;
     or pass ``--issuer`` when the issuer is not certs_url's parent.
 
+    A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
+    JSON nested over 64 levels kept as text) is a warning naming where.
+
     References: OpenID Connect Discovery section 4.
     """
     fetch = ctx.discovery_fetch
@@ -75,6 +78,7 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed(f"discovery document read from {fetch.url}")
+    yield from normalised_notes(fetch.json_notes)
 
 
 @check("DSC002", "discovery-issuer-matches", Stage.DISCOVERY, refs=("OIDCD-4.3", "OIDCC-3.1.3.7"))
@@ -129,7 +133,9 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
 
     How to fix: copy the document's values into the Cloudflare config. With Cognito,
     a custom domain of the same pool is a legitimate difference for auth_url and
-    token_url.
+    token_url: when this run's login went through the configured auth_url and
+    token_url and the ID token it brought verifies, the difference is a warning, not
+    a failure (certs_url must still be the published jwks_uri).
 
     References: OpenID Connect Discovery section 3.
     """
@@ -147,7 +153,18 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
             yield skipped(f"the document has no {meta} (see DSC004)", subject=field)
             continue
         configured = getattr(ctx.config, field)
-        if configured != published:
+        if configured != published and _served_this_run(ctx, field):
+            yield warned(
+                f"{field} differs from the document's {meta}, but this run's login went "
+                f"through {field} and the ID token it brought verifies: another domain "
+                "of the same provider (a custom domain), not a wrong endpoint",
+                hint=f"nothing breaks today; {published} is the endpoint the provider "
+                "publishes, if the other domain is ever removed",
+                subject=field,
+                expected=published,
+                actual=configured,
+            )
+        elif configured != published:
             extra = hints.ENDPOINT_MISMATCH_COGNITO if field != "certs_url" else ""
             yield failed(
                 f"{field} differs from the document's {meta}",
@@ -490,3 +507,20 @@ def _verified_alg(ctx: RunContext) -> str | None:
     if signature is None or signature.valid is not True or signature.alg not in ACCESS_ALGORITHMS:
         return None
     return signature.alg
+
+
+def _served_this_run(ctx: RunContext, field: str) -> bool:
+    """Whether this run proved ``field`` (auth_url or token_url) serves the provider: the
+    code exchange at token_url succeeded and the ID token's signature verified."""
+    if field not in ("auth_url", "token_url"):
+        return False
+    fetch = ctx.token_fetch
+    signature = ctx.signature
+    return (
+        fetch is not None
+        and fetch.error is None
+        and fetch.status == 200
+        and ctx.settings.login is not LoginMode.INITIATE_AUTH
+        and signature is not None
+        and signature.valid is True
+    )

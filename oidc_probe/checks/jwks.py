@@ -69,6 +69,9 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
     How to fix: set certs_url to the provider's jwks_uri. For Cognito:
     ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``.
 
+    A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
+    JSON nested over 64 levels kept as text) is a warning naming where.
+
     References: RFC 7517 section 5 (JWK Set format).
     """
     fetch = ctx.jwks_fetch

@@ -180,7 +180,9 @@ _INFO: dict[Fault, _Info] = {
         "the discovery document names another issuer", ("DSC002",)
     ),
     Fault.DISCOVERY_ENDPOINT_MISMATCH: _Info(
-        "discovery lists authorization and token endpoints other than the real ones", ("DSC003",)
+        "discovery lists authorization and token endpoints other than the real ones (the login "
+        "through the configured ones works: a warning)",
+        ("DSC003",),
     ),
     Fault.DISCOVERY_MISSING_FIELDS: _Info(
         "discovery lacks response_types_supported and subject_types_supported", ("DSC004",)

@@ -39,6 +39,8 @@ TARGET_STATUS = {
     Fault.DISCOVERY_NO_BASIC_AUTH: "warn",
     # The ID token was RS256 and verified: the document's HS256-only list is a warning.
     Fault.DISCOVERY_HS256_ONLY: "warn",
+    # The login through the configured endpoints worked: another domain of the same pool.
+    Fault.DISCOVERY_ENDPOINT_MISMATCH: "warn",
 }
 
 UNALLOWED_SCOPES = "openid,email,profile,aws.cognito.signin.user.admin"
@@ -193,6 +195,7 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.LONE_SURROGATE_REFRESH_TOKEN: ("TOK006", "replaced with U+FFFD (at refresh_token)"),
     Fault.DISCOVERY_NO_BASIC_AUTH: ("DSC006", "authenticated with it and succeeded"),
     Fault.DISCOVERY_HS256_ONLY: ("DSC007", "signed RS256 and verified"),
+    Fault.DISCOVERY_ENDPOINT_MISMATCH: ("DSC003", "the ID token it brought verifies"),
     # Issue 19 item 4: the page that stopped the login is named.
     Fault.LOGIN_NEW_PASSWORD_REQUIRED: ("AUT002", "login stopped at a forced password change"),
     Fault.LOGIN_USER_DISABLED: ("AUT002", "the user is disabled"),

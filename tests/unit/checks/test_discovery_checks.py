@@ -338,3 +338,18 @@ def test_dsc007_warns_when_no_listed_alg_is_accepted_but_the_token_verified() ->
     ctx.signature = SignatureResult("RS256", "k", True, True)
     statuses = {f.status for f in run("DSC007", ctx)}
     assert statuses == {Status.WARN, Status.INFO}
+
+
+def test_dsc003_warns_when_the_login_through_the_other_domain_worked() -> None:
+    """Issue 19: the hint calls a custom domain expected, so a run that proves it works warns."""
+    from oidc_probe.core.context import SignatureResult
+
+    document = cognito_document(token_endpoint="https://auth.example.com/oauth2/token")
+    ctx = ctx_with(document)
+    ctx.token_fetch = json_exchange(f"{DOMAIN}/oauth2/token", {"id_token": "x"})
+    ctx.signature = SignatureResult("RS256", "k", True, True)
+    found = by_subject(run("DSC003", ctx))
+    assert found["token_url"].status is Status.WARN
+    assert "the ID token it brought verifies" in found["token_url"].message
+    ctx.signature = SignatureResult("RS256", "k", True, None)
+    assert by_subject(run("DSC003", ctx))["token_url"].status is Status.FAIL
