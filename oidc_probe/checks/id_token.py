@@ -314,11 +314,13 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     ``kid`` names several keys, the first decides and the finding says which of them
     verify: the probe never tries keys until one does. Without a ``kid`` the probe uses
     the only key of the token's type; with several, it does not guess and this check
-    fails (the signature was not verified; IDT003 says why). A key the ``kid`` names that no verifier
-    can use (an RSA exponent outside 3..n-1 or even, an even or oversized modulus, a
-    point off its curve, an unsupported curve) fails here, naming the key and the
-    reason. A run whose ID-token signature was not verified never passes: when no
-    other check explains why, this check fails with the reason.
+    fails (the signature was not verified; IDT003 says why).
+
+    A key the ``kid`` names that no verifier can use (an RSA exponent outside 3..n-1
+    or even, an even or oversized modulus, a point off its curve, an unsupported
+    curve) fails here, naming the key and the reason; so does a token over the 1 MiB
+    cap, naming its size. A run whose ID-token signature was not verified never
+    passes: when no other check explains why, this check fails with the reason.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.

@@ -358,6 +358,7 @@ _SIGNING_KEY_FAULTS = frozenset(
         Fault.SIGNING_KEY_RSA_OVERSIZED,
         Fault.SIGNING_KEY_EC_OFF_CURVE,
         Fault.SIGNING_KEY_UNKNOWN_KTY,
+        Fault.SIGNING_KEY_EC_UNKNOWN_CURVE,
     }
 )
 _UNUSABLE_RSA = {
@@ -393,6 +394,8 @@ def _bent_signing_key(faults: frozenset[Fault], jwk: dict[str, str]) -> dict[str
             bent = jose.unusable_rsa_jwk(bent, how)
     if Fault.SIGNING_KEY_EC_OFF_CURVE in faults:
         bent = jose.ec_jwk_off_curve(jwk["kid"])
+    if Fault.SIGNING_KEY_EC_UNKNOWN_CURVE in faults:
+        bent = {**jose.ec_jwk(jwk["kid"]), "crv": "P-192"}
     if Fault.SIGNING_KEY_UNKNOWN_KTY in faults:
         bent["kty"] = "RSA-X"
     return bent

@@ -102,6 +102,7 @@ class Fault(StrEnum):
     SIGNING_KEY_RSA_OVERSIZED = "signing-key-rsa-oversized"
     SIGNING_KEY_EC_OFF_CURVE = "signing-key-ec-off-curve"
     SIGNING_KEY_UNKNOWN_KTY = "signing-key-unknown-kty"
+    SIGNING_KEY_EC_UNKNOWN_CURVE = "signing-key-ec-unknown-curve"
     # Issue 19 item 2: JSON a server may send within the cap, each giving a full report.
     DEEP_CLAIM = "deep-claim"
     LONE_SURROGATE_CLAIM = "lone-surrogate-claim"
@@ -360,6 +361,10 @@ _INFO: dict[Fault, _Info] = {
     Fault.SIGNING_KEY_EC_OFF_CURVE: _Info(
         "the ID token is signed ES256 and the JWKS publishes its key with a point off P-256",
         ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_EC_UNKNOWN_CURVE: _Info(
+        "the ID token is signed ES256 and the JWKS publishes its key with crv P-192",
+        ("IDT018", "JWK002"),
     ),
     Fault.SIGNING_KEY_UNKNOWN_KTY: _Info(
         "the JWKS publishes the ID-token signing key with an unknown kty (RSA-X)", ("IDT018",)

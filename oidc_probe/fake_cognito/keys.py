@@ -139,9 +139,8 @@ def sign_es256(header: dict[str, Any], claims: dict[str, Any]) -> str:
     return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
-def ec_jwk_off_curve(kid: str) -> dict[str, str]:
-    """The fault key's public JWK with y + 1: a point not on P-256 (built by hand,
-    since ``cryptography`` refuses to make such a key)."""
+def ec_jwk(kid: str) -> dict[str, str]:
+    """The fault key's public JWK (P-256, ES256)."""
     numbers = _EC_FAULT_KEY.public_key().public_numbers()
     return {
         "kty": "EC",
@@ -150,8 +149,15 @@ def ec_jwk_off_curve(kid: str) -> dict[str, str]:
         "use": "sig",
         "alg": "ES256",
         "x": b64url(numbers.x.to_bytes(32, "big")),
-        "y": b64url(((numbers.y + 1) % (2**256)).to_bytes(32, "big")),
+        "y": b64url(numbers.y.to_bytes(32, "big")),
     }
+
+
+def ec_jwk_off_curve(kid: str) -> dict[str, str]:
+    """The fault key's public JWK with y + 1: a point not on P-256 (built by hand,
+    since ``cryptography`` refuses to make such a key)."""
+    y = _EC_FAULT_KEY.public_key().public_numbers().y
+    return {**ec_jwk(kid), "y": b64url(((y + 1) % (2**256)).to_bytes(32, "big"))}
 
 
 def unusable_rsa_jwk(jwk: dict[str, str], how: str) -> dict[str, str]:

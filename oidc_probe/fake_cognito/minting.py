@@ -142,7 +142,7 @@ class Minter:
             header.update({"crit": [UNKNOWN_EXTENSION], UNKNOWN_EXTENSION: True})
         if Fault.TYP_AT_JWT in self.faults:
             header["typ"] = "at+jwt"
-        if Fault.SIGNING_KEY_EC_OFF_CURVE in self.faults:
+        if self.faults & {Fault.SIGNING_KEY_EC_OFF_CURVE, Fault.SIGNING_KEY_EC_UNKNOWN_CURVE}:
             return jose.sign_es256(header, claims)
         if Fault.DUPLICATE_CLAIMS in self.faults:
             return jose.sign_rs256_payload(header, _iss_twice(claims), key)
