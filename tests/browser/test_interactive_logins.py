@@ -131,6 +131,9 @@ def test_headless_browser_login_on_the_javascript_login_page(
         ("login-new-password-required", "login stopped at a forced password change"),
         ("login-mfa-totp", "login stopped at a multi-factor authentication prompt"),
         ("login-user-disabled", "login stopped at a page saying the user is disabled"),
+        ("login-user-unconfirmed", "login stopped at an account-confirmation page"),
+        ("login-consent", "login stopped at a consent page"),
+        ("login-account-selection", "login stopped at an account-selection page"),
     ],
 )
 def test_headless_browser_names_the_page_that_stops_the_login(
