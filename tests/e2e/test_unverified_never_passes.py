@@ -201,3 +201,19 @@ def test_pytest_plugin_fails_over_an_unusable_key(pytester: pytest.Pytester) -> 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*IDT004*public exponent e is 1*"])
+
+
+def test_a_baseline_cannot_accept_an_unverified_signature(
+    emulator_factory: Callable[..., Emulator], tmp_path: Path
+) -> None:
+    baseline = tmp_path / "baseline.toml"
+    baseline.write_text(
+        '[[accept]]\nid = "IDT004"\nreason = "we know"\n\n'
+        '[[accept]]\nid = "JWK002"\nreason = "we know"\n'
+    )
+    result = probe(emulator_factory("signing-key-rsa-e-1"), "--baseline", str(baseline))
+    assert result.code == 1, result.stderr
+    (finding,) = _idt004(result)
+    assert finding["status"] == "fail"
+    assert not finding.get("accepted")
+    assert "result PASS" not in result.stderr
