@@ -105,7 +105,12 @@ def sign_text(header_text: str, payload_text: str) -> str:
 @st.composite
 def id_tokens(draw: st.DrawFn, nonce: str) -> str:
     header: dict[str, str] = {"alg": '"RS256"', "kid": json.dumps(KID)}
-    for name in draw(st.lists(st.sampled_from(["alg", "kid", "typ", "x5c", "extra"]), max_size=2)):
+    calm = draw(st.booleans())  # half the tokens are well formed, so PASS paths are explored
+    for name in (
+        []
+        if calm
+        else draw(st.lists(st.sampled_from(["alg", "kid", "typ", "x5c", "extra"]), max_size=2))
+    ):
         header[name] = draw(json_text())
     claims = {
         "iss": json.dumps(ISSUER),
@@ -120,7 +125,7 @@ def id_tokens(draw: st.DrawFn, nonce: str) -> str:
         "groups": '["admins"]',
         "custom:x": '"x"',
     }
-    for name in draw(st.lists(st.sampled_from(list(claims)), max_size=3)):
+    for name in [] if calm else draw(st.lists(st.sampled_from(list(claims)), max_size=3)):
         claims[name] = draw(json_text())
     token = sign_text(object_text(header), object_text(claims))
     if draw(st.integers(0, 3)):
@@ -166,6 +171,8 @@ def discovery_documents(draw: st.DrawFn) -> str:
         "subject_types_supported": '["public"]',
         "id_token_signing_alg_values_supported": '["RS256"]',
     }
+    if draw(st.booleans()):
+        return object_text(members)
     for name in draw(st.lists(st.sampled_from([*members, "scopes_supported", "x"]), max_size=3)):
         members[name] = draw(json_text())
     return object_text(members)
@@ -201,7 +208,12 @@ def servers(draw: st.DrawFn) -> dict[str, str]:
     return {
         "discovery": draw(discovery_documents()),
         "jwks": draw(jwks_documents()),
-        "userinfo": object_text({"sub": '"prop-sub"', "email": draw(json_text())}),
+        "userinfo": object_text(
+            {
+                "sub": '"prop-sub"',
+                "email": draw(st.one_of(st.just('"ana@example.com"'), json_text())),
+            }
+        ),
     }
 
 
@@ -309,3 +321,58 @@ def test_every_answer_yields_an_honest_report_in_every_format(
     verified = ctx is not None and ctx.signature is not None and ctx.signature.valid is True
     if code == 0 or "result PASS" in stderr:
         assert verified, ctx.signature if ctx is not None else None
+
+
+VERIFY_RUN = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@VERIFY_RUN
+@given(data=st.data(), jwks=jwks_documents(), count=st.integers(min_value=1, max_value=3))
+def test_verify_batches_never_pass_an_unverified_token(
+    data: st.DataObject, jwks: str, count: int
+) -> None:
+    """``verify --tokens FILE --jwks FILE`` in process: exit 0 only if every token verified."""
+    tokens = [data.draw(id_tokens("n")) for _ in range(count)]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        (out / "jwks.json").write_bytes(jwks.encode("utf-8", "surrogatepass"))
+        (out / "tokens.txt").write_text("\n".join(tokens) + "\n")
+        config = out / "idp.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "type": "oidc",
+                    "name": "prop",
+                    "config": {
+                        "client_id": CLIENT_ID,
+                        "auth_url": f"{HOST}/oauth2/authorize",
+                        "token_url": f"{HOST}/oauth2/token",
+                        "certs_url": f"{ISSUER}/.well-known/jwks.json",
+                    },
+                }
+            )
+        )
+        stdout, stderr = io.StringIO(), io.StringIO()
+        args = ["verify", "--tokens", str(out / "tokens.txt"), "--config", str(config)]
+        code = main(
+            [*args, "--jwks", str(out / "jwks.json"), "--format", "json"],
+            stdout=stdout,
+            stderr=stderr,
+            environ={},
+        )
+    assert code in (0, 1, 2), stderr.getvalue()  # 2: a --jwks file that is not JSON
+    assert "Traceback" not in stderr.getvalue()
+    for raw in tokens:
+        assert raw not in stdout.getvalue() + stderr.getvalue()
+    if code == 2:
+        return
+    report = json.loads(stdout.getvalue())
+    verdicts = [c["status"] for c in report["checks"] if c["id"] == "IDT004"]
+    assert len(verdicts) == count
+    if code == 0:
+        assert set(verdicts) <= {"pass", "warn"}, verdicts
+        assert "NOT verified" not in stderr.getvalue()
