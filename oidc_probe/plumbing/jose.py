@@ -241,7 +241,21 @@ def key_unusable(jwk: Mapping[str, Any]) -> str | None:
             return (
                 f"its curve {crv!r} is not one an ES* algorithm uses ({', '.join(SIGNING_CURVES)})"
             )
+        x, y = _b64url_int(jwk.get("x")), _b64url_int(jwk.get("y"))
+        if isinstance(crv, str) and x is not None and y is not None and not _on_curve(crv, x, y):
+            return f"its point (x, y) is not on curve {crv}"
     return None
+
+
+def _on_curve(crv: str, x: int, y: int) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    curve = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1, "P-521": ec.SECP521R1}[crv]()
+    try:
+        ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
+    except ValueError:
+        return False
+    return True
 
 
 def describe_error(exc: Exception) -> str:

@@ -187,7 +187,7 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.SIGNING_KEY_RSA_E_EVEN: ("IDT004", "requires an odd e"),
     Fault.SIGNING_KEY_RSA_N_EVEN: ("IDT004", "not an RSA modulus"),
     Fault.SIGNING_KEY_RSA_OVERSIZED: ("IDT004", "refuse more than 16384"),
-    Fault.SIGNING_KEY_EC_OFF_CURVE: ("IDT004", "not on its curve"),
+    Fault.SIGNING_KEY_EC_OFF_CURVE: ("IDT004", "not on curve P-256"),
     Fault.SIGNING_KEY_UNKNOWN_KTY: ("IDT018", "RSA-X key"),
     Fault.SIGNING_KEY_EC_UNKNOWN_CURVE: ("IDT018", "its curve is P-192"),
     Fault.NO_KID_MULTIPLE_KEYS: ("IDT004", "does not guess"),

@@ -28,7 +28,7 @@ UNUSABLE = {
     "signing-key-rsa-e-even": "public exponent e is 65536, even",
     "signing-key-rsa-n-even": "is even, so not an RSA modulus",
     "signing-key-rsa-oversized": "16400 bits",
-    "signing-key-ec-off-curve": "not on its curve",
+    "signing-key-ec-off-curve": "not on curve P-256",
 }
 HOW = {"e1": "public exponent e is 1", "e-even": "even", "n-even": "modulus", "oversized": "16400"}
 
