@@ -250,7 +250,12 @@ def key_unusable(jwk: Mapping[str, Any]) -> str | None:
 def _on_curve(crv: str, x: int, y: int) -> bool:
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    curve = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1, "P-521": ec.SECP521R1}[crv]()
+    curves: dict[str, ec.EllipticCurve] = {
+        "P-256": ec.SECP256R1(),
+        "P-384": ec.SECP384R1(),
+        "P-521": ec.SECP521R1(),
+    }
+    curve = curves[crv]
     try:
         ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
     except ValueError:
