@@ -196,9 +196,12 @@ class _Session:
             return self._consent(exchange, html)
         if "error" in _query(exchange.url):
             return self._error_page(exchange.url, _query(exchange.url))
-        if html.has_script and not self.password_sent:
+        page = classify(exchange.text) if self.password_sent else None
+        if page is not None:
+            return self._fail(describe(page, url, _shown(html)), page.hint)
+        if html.has_script:
             return self._result(needs_javascript=True, login_error=f"{JAVASCRIPT_HINT} ({url})")
-        return self._stopped(exchange, html, f"no sign-in form found at {url}{_shown(html)}")
+        return self._fail(f"no sign-in form found at {url}{_shown(html)}")
 
     def _http_error(self, exchange: HttpExchange, html: ParsedPage | None) -> LoginResult:
         url = strip_query(exchange.url)
