@@ -6,6 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from oidc_probe.core import cognito
 from oidc_probe.core.context import HttpExchange, RunContext
+from oidc_probe.core.model import Outcome, warned
 
 REDACTED = "[redacted]"
 
@@ -84,3 +85,18 @@ def is_cognito(ctx: RunContext) -> bool:
         or cognito.pool_domain_region(config.auth_url) is not None
         or cognito.idp_host_region(config.certs_url) is not None
     )
+
+
+NORMALISED_HINT = (
+    "the value reached the probe as sent, except as said: Access's parser may read it the "
+    "same way or refuse it; the provider should send valid UTF-8 strings (no unpaired "
+    "surrogate escapes) and shallow JSON"
+)
+
+
+def normalised_notes(notes: tuple[str, ...]) -> list[Outcome]:
+    """A warning per change the input normalisation made (``plumbing/normalise.py``)."""
+    return [
+        warned(f"normalised on arrival: {note}", hint=NORMALISED_HINT, subject="normalised")
+        for note in notes
+    ]

@@ -168,6 +168,13 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
     unconfirmed user, a required password change or MFA), or a login page the
     chosen login mode cannot drive.
 
+    A page that stops the login after the password is named, with what to do: a
+    forced password change (Cognito's NEW_PASSWORD_REQUIRED), a disabled or
+    unconfirmed user, a multi-factor (TOTP, SMS, email code) prompt, a consent page
+    the login could not approve, an account-selection page (form and headless-browser
+    modes; initiate-auth names Cognito's challenges). Pages in other languages keep the
+    generic message.
+
     How to fix: check the username and password (``--username``, the password in
     ``OIDC_PROBE_PASSWORD`` or ``--password-env``/``--password-stdin``) and the user's
     status in Cognito. When the page needs JavaScript (Cognito's managed login), use
@@ -197,7 +204,9 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
         text = redact(login.login_error, ctx)
         api = ctx.settings.login is LoginMode.INITIATE_AUTH
         yield failed(
-            text if text.lower().startswith("login failed") else f"login failed: {text}",
+            text
+            if text.lower().startswith(("login failed", "login stopped"))
+            else f"login failed: {text}",
             hint=login.hint
             or hints.with_cognito(hints.LOGIN_FAILED, hints.LOGIN_FAILED_COGNITO, cognito),
             expected="tokens" if api else "a redirect to the redirect URI with a code",

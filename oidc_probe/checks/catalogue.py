@@ -27,9 +27,10 @@ from oidc_probe.checks import (  # noqa: F401  (imported for registration)
     token,
     userinfo,
 )
+from oidc_probe.checks._inputs import no_id_token_reason
 from oidc_probe.checks.registry import REGISTRY, Check, run_check
 from oidc_probe.core.context import RunContext
-from oidc_probe.core.model import Finding, Stage
+from oidc_probe.core.model import Finding, Stage, Status
 
 
 def all_checks() -> list[Check]:
@@ -54,4 +55,49 @@ def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[F
     findings: list[Finding] = []
     for spec in probe_checks() if checks is None else checks:
         findings.extend(run_check(spec, ctx))
-    return findings
+    return unverified_never_passes(ctx, findings)
+
+
+SIGNATURE_CHECK = "IDT004"
+
+
+def unverified_never_passes(ctx: RunContext, findings: list[Finding]) -> list[Finding]:
+    """The findings, with IDT004 failing if no ID token signature was verified and
+    nothing else fails: the one thing a run exists to establish is never left as a SKIP.
+
+    Each cause of an unverified signature has a check that fails for it (IDT001 a token
+    that does not decode, IDT002 an algorithm Access refuses, IDT003 an unknown kid,
+    IDT014 ``crit``, IDT018 a key that may not verify the alg, IDT004 an unusable key,
+    JWK001 no key set); this is the net under them, so that a cause no check names
+    still cannot end in PASS.
+    """
+    signature = ctx.signature
+    verified = signature is not None and signature.valid is True
+    if verified or any(f.failing for f in findings):
+        return findings
+    if not any(f.check_id == SIGNATURE_CHECK for f in findings):
+        return findings  # a run without the ID-token checks (discovery only, verify-access)
+    if signature is not None:
+        reason = signature.reason
+    else:
+        reason = no_id_token_reason(ctx) or "the verify stage did not run"
+    spec = REGISTRY[SIGNATURE_CHECK]
+    guard = Finding(
+        check_id=spec.id,
+        slug=spec.slug,
+        stage=spec.stage,
+        status=Status.FAIL,
+        message=(
+            f"the ID token signature was not verified ({reason or 'no reason given'}), so "
+            "the claims prove nothing and the run cannot pass"
+        ),
+        hint=(
+            "Access verifies the signature before it reads any claim: make the token "
+            "verifiable with a key at certs_url (the reason above says what stopped it)"
+        ),
+        refs=spec.refs,
+        evidence={"expected": "a verified signature", "actual": reason or "not verified"},
+    )
+    kept = [f for f in findings if f.check_id != SIGNATURE_CHECK]
+    at = next(i for i, f in enumerate(findings) if f.check_id == SIGNATURE_CHECK)
+    return [*kept[:at], guard, *kept[at:]]

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
+from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
-from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth
+from oidc_probe.core.settings import ACCESS_ALGORITHMS, ClientAuth, LoginMode
 
 _REQUIRED_STRINGS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 _REQUIRED_LISTS = (
@@ -59,6 +59,9 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     pool: ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``;
     or pass ``--issuer`` when the issuer is not certs_url's parent.
 
+    A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
+    JSON nested over 64 levels kept as text) is a warning naming where.
+
     References: OpenID Connect Discovery section 4.
     """
     fetch = ctx.discovery_fetch
@@ -75,6 +78,7 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed(f"discovery document read from {fetch.url}")
+    yield from normalised_notes(fetch.json_notes)
 
 
 @check("DSC002", "discovery-issuer-matches", Stage.DISCOVERY, refs=("OIDCD-4.3", "OIDCC-3.1.3.7"))
@@ -129,7 +133,9 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
 
     How to fix: copy the document's values into the Cloudflare config. With Cognito,
     a custom domain of the same pool is a legitimate difference for auth_url and
-    token_url.
+    token_url: when this run's login went through the configured auth_url and
+    token_url and the ID token it brought verifies, the difference is a warning, not
+    a failure (certs_url must still be the published jwks_uri).
 
     References: OpenID Connect Discovery section 3.
     """
@@ -147,7 +153,18 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
             yield skipped(f"the document has no {meta} (see DSC004)", subject=field)
             continue
         configured = getattr(ctx.config, field)
-        if configured != published:
+        if configured != published and _served_this_run(ctx, field):
+            yield warned(
+                f"{field} differs from the document's {meta}, but this run's login went "
+                f"through {field} and the ID token it brought verifies: another domain "
+                "of the same provider (a custom domain), not a wrong endpoint",
+                hint=f"nothing breaks today; {published} is the endpoint the provider "
+                "publishes, if the other domain is ever removed",
+                subject=field,
+                expected=published,
+                actual=configured,
+            )
+        elif configured != published:
             extra = hints.ENDPOINT_MISMATCH_COGNITO if field != "certs_url" else ""
             yield failed(
                 f"{field} differs from the document's {meta}",
@@ -299,6 +316,10 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
     fails on it; the code exchange itself (TOK checks) shows whether the provider
     accepts the probe's Basic request.
 
+    When the document leaves client_secret_basic out but this run's token exchange
+    authenticated with it and succeeded, the worry is proven wrong by the run: a
+    warning that the document is incomplete, not a failure.
+
     How to fix: allow client_secret_basic for the client at the provider. Cognito
     accepts both client_secret_basic and client_secret_post.
 
@@ -325,7 +346,17 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
             actual=json_type(listed),
         )
         return
-    if "client_secret_basic" not in methods:
+    if "client_secret_basic" not in methods and _basic_exchange_succeeded(ctx):
+        yield warned(
+            "the document does not list client_secret_basic, but this run's token exchange "
+            "authenticated with it and succeeded: the document is incomplete, not the endpoint",
+            hint="list client_secret_basic in token_endpoint_auth_methods_supported, so "
+            "clients that read the document use it",
+            subject="client_secret_basic",
+            expected="client_secret_basic",
+            actual=methods,
+        )
+    elif "client_secret_basic" not in methods:
         yield warned(
             "the token endpoint does not list client_secret_basic, which Access is assumed "
             "to use (no Cloudflare source names the method)",
@@ -365,6 +396,9 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
     Why it matters: Access verifies the ID token signature with the keys at
     certs_url and only these algorithms; a token signed otherwise is rejected.
 
+    When this run's ID token was signed with an accepted algorithm and verified, a
+    listed ``none`` or HS* is information (offered, not used), not a warning.
+
     How to fix: configure the provider to sign ID tokens with RS256 (Cognito always
     uses RS256) or another algorithm from the list.
 
@@ -383,7 +417,16 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped("id_token_signing_alg_values_supported is malformed (see DSC004)")
         return
     accepted = [a for a in algs if a in ACCESS_ALGORITHMS]
-    if not accepted:
+    used = _verified_alg(ctx)
+    if not accepted and used is not None:
+        yield warned(
+            f"the document lists no algorithm Access accepts, but this run's ID token was "
+            f"signed {used} and verified: the document is incomplete, not the tokens",
+            hint=f"list {used} in id_token_signing_alg_values_supported",
+            expected=list(ACCESS_ALGORITHMS),
+            actual=algs,
+        )
+    elif not accepted:
         yield failed(
             "none of the provider's ID token algorithms is accepted by Access",
             hint="sign ID tokens with RS256 (or RS512, PS512, ES256, ES384, ES512)",
@@ -393,7 +436,17 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
     else:
         yield passed(f"Access accepts {', '.join(accepted)}", actual=algs)
     for alg in algs:
-        if alg == "none" or alg.upper().startswith("HS"):
+        if (alg == "none" or alg.upper().startswith("HS")) and used is not None:
+            yield info(
+                f"the provider also offers {alg} for ID tokens, which Access never accepts; "
+                f"this run's ID token was signed {used} and verified, so {alg} is offered, "
+                "not used for this client",
+                hint="nothing to do for Access; a provider that never issues such tokens can "
+                "drop the value from id_token_signing_alg_values_supported",
+                subject=alg,
+                actual=algs,
+            )
+        elif alg == "none" or alg.upper().startswith("HS"):
             yield warned(
                 f"the provider offers {alg} for ID tokens, which Access never accepts",
                 hint="make sure ID tokens for this client are signed with an asymmetric "
@@ -449,3 +502,40 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed("the provider supports S256", actual=methods)
+
+
+def _basic_exchange_succeeded(ctx: RunContext) -> bool:
+    """Whether this run's code exchange authenticated with HTTP Basic and got HTTP 200."""
+    fetch = ctx.token_fetch
+    return (
+        ctx.settings.client_auth is ClientAuth.BASIC
+        and fetch is not None
+        and fetch.error is None
+        and fetch.status == 200
+        and ctx.settings.login is not LoginMode.INITIATE_AUTH
+    )
+
+
+def _verified_alg(ctx: RunContext) -> str | None:
+    """The accepted algorithm this run's ID token was verified with, if it was."""
+    signature = ctx.signature
+    if signature is None or signature.valid is not True or signature.alg not in ACCESS_ALGORITHMS:
+        return None
+    return signature.alg
+
+
+def _served_this_run(ctx: RunContext, field: str) -> bool:
+    """Whether this run proved ``field`` (auth_url or token_url) serves the provider: the
+    code exchange at token_url succeeded and the ID token's signature verified."""
+    if field not in ("auth_url", "token_url"):
+        return False
+    fetch = ctx.token_fetch
+    signature = ctx.signature
+    return (
+        fetch is not None
+        and fetch.error is None
+        and fetch.status == 200
+        and ctx.settings.login is not LoginMode.INITIATE_AUTH
+        and signature is not None
+        and signature.valid is True
+    )

@@ -16,6 +16,7 @@ from oidc_probe.checks import (
     id_token_rules,  # noqa: F401  (registers IDT013-IDT017)
 )
 from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
+from oidc_probe.checks._support import normalised_notes
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext, SignatureResult
 from oidc_probe.core.jsontypes import json_type
@@ -43,6 +44,10 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     ``id_token``. Cognito always does; a token that is not well-formed usually means
     something between the probe and the provider (a proxy, a custom token endpoint)
     rewrote the response, or ID-token encryption is enabled at a non-Cognito provider.
+
+    A claim or header value normalised on arrival (an unpaired UTF-16 surrogate escape
+    such as ``\\ud800`` replaced with U+FFFD, as Go's decoder does; JSON nested over 64
+    levels kept as its text) is a warning naming where.
 
     References: RFC 7519 section 7.2 (validating a JWT); RFC 7515 section 7.1 (JWS compact
     serialization).
@@ -83,6 +88,7 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed("the ID token is a compact JWS with a JSON header and payload")
+    yield from normalised_notes(token.notes)
 
 
 @check(
@@ -306,7 +312,15 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     nor does one whose header declares ``crit`` or ``b64`` (not verified at all, see
     IDT014) or whose key may not verify its algorithm (not tried, see IDT018). When the
     ``kid`` names several keys, the first decides and the finding says which of them
-    verify: the probe never tries keys until one does.
+    verify: the probe never tries keys until one does. Without a ``kid`` the probe uses
+    the only key of the token's type; with several, it does not guess and this check
+    fails (the signature was not verified; IDT003 says why).
+
+    A key the ``kid`` names that no verifier can use (an RSA exponent outside 3..n-1
+    or even, an even or oversized modulus, a point off its curve, an unsupported
+    curve) fails here, naming the key and the reason; so does a token over the 1 MiB
+    cap, naming its size. A run whose ID-token signature was not verified never
+    passes: when no other check explains why, this check fails with the reason.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.
@@ -335,6 +349,30 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(
             f"the signature is not judged: alg {shown} is not one Access accepts (see IDT002)"
         )
+    elif signature.kid is None and signature.key_found is False:
+        yield failed(
+            f"the ID token signature was not verified: {signature.reason}; a verifier cannot "
+            "tell which key to use, and the probe does not guess",
+            hint=(
+                "configure the identity provider to put the signing key's kid in every token "
+                "header (OpenID Connect Core 10.1 requires it when the set holds several keys; "
+                "Cognito always does)"
+            ),
+            expected="a kid naming the signing key",
+            actual=signature.reason,
+        )
+    elif signature.key_unusable:
+        yield failed(
+            f"the ID token signature cannot be verified: key '{signature.kid}' in the JWKS "
+            f"cannot be used: {signature.key_unusable}",
+            hint=(
+                "the provider publishes a key no verifier can load, so Access cannot verify the "
+                "ID tokens it signs: publish the signing key's real public members (n and e, or "
+                "crv, x and y) at certs_url"
+            ),
+            expected="a public key a verifier can use",
+            actual=signature.key_unusable,
+        )
     elif signature.valid is True and ambiguity:
         yield warned(
             f"the ID token signature verifies ({alg}{where}){ambiguity}",
@@ -344,10 +382,35 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
         )
     elif signature.valid is True:
         yield passed(f"the ID token signature verifies ({alg}{where})", actual=alg)
-    else:
+    elif _explained_elsewhere(ctx, signature):
         yield skipped(
             f"the signature could not be verified: {signature.reason or 'no reason given'}"
         )
+    else:
+        yield failed(
+            f"the ID token signature was not verified: {signature.reason or 'no reason given'}",
+            hint=(
+                "Access verifies the signature before it reads any claim; the reason above "
+                "says what stopped the verification"
+            ),
+            expected="a verified signature",
+            actual=signature.reason or "not verified",
+        )
+
+
+def _explained_elsewhere(ctx: RunContext, signature: SignatureResult) -> bool:
+    """Whether the check that owns the cause of an unverified signature fails for it:
+    IDT001 (the token does not decode), IDT003 (unknown kid), IDT014 (crit or b64),
+    IDT018 (the key may not verify the alg), JWK001 (no key set)."""
+    token = ctx.id_token
+    header = token.header if token is not None else None
+    return (
+        (token is not None and token.error is not None)
+        or bool(signature.key_problems)
+        or (signature.kid is not None and signature.key_found is False)
+        or (header is not None and ("crit" in header or "b64" in header))
+        or ctx.jwks is None
+    )
 
 
 def _same_kid_note(signature: SignatureResult) -> str:

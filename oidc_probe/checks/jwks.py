@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks import hints
-from oidc_probe.checks._support import exchange_failure, is_cognito, not_run
+from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -69,6 +69,9 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
     How to fix: set certs_url to the provider's jwks_uri. For Cognito:
     ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``.
 
+    A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
+    JSON nested over 64 levels kept as text) is a warning naming where.
+
     References: RFC 7517 section 5 (JWK Set format).
     """
     fetch = ctx.jwks_fetch
@@ -97,6 +100,7 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
         return
     count = len(fetch.json["keys"])
     yield passed(f"JWKS at {fetch.url} holds {count} key{'s' if count != 1 else ''}")
+    yield from normalised_notes(fetch.json_notes)
     refetch = ctx.jwks_refetch
     if refetch is not None:
         recause = exchange_failure(refetch)
@@ -109,22 +113,33 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
             )
 
 
-@check("JWK002", "jwks-keys-well-formed", Stage.JWKS, refs=("RFC7517-4", "RFC7518-6", "OIDCC-10.1"))
+@check(
+    "JWK002",
+    "jwks-keys-well-formed",
+    Stage.JWKS,
+    refs=("RFC7517-4", "RFC7518-6", "OIDCC-10.1", "OIDCD-3"),
+)
 def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
-    """Every key has a kty, a unique kid, the public members of its type, and use "sig" if any.
+    """Every key has a kty, a unique kid and the public members of its type, and can be used.
 
     What it checks: ``kty`` present; ``kid`` present (when there are several keys)
     and unique; ``n`` and ``e`` for RSA; ``crv``, ``x`` and ``y`` for EC; base64url
-    values; ``use``, when present, is ``sig``.
+    values; and that a verifier can use each RSA or EC signing key: an RSA exponent
+    e with 3 <= e <= n - 1 and odd, an odd modulus of at most 16384 bits, an EC point
+    on a curve of the ES* algorithms. Encryption keys (``use: enc``) under their own
+    kid and key types the probe does not know are allowed beside the signing keys
+    (OpenID Connect Discovery 1.0 section 3, ``jwks_uri``); they are not judged as
+    signing keys. Whether the key the token names may verify it is IDT018's question.
 
     Why it matters: Access picks the verification key by the token's ``kid``. A
     missing or duplicated kid, or a key without its public members, makes the
-    choice ambiguous or the verification impossible.
+    choice ambiguous; a key no verifier can load makes verification impossible.
 
     How to fix: publish well-formed public keys with distinct kids. Cognito's JWKS
     is always well formed; a problem here points at a proxy or another server.
 
-    References: RFC 7517 section 4; RFC 7518 section 6; OpenID Connect Core 10.1.
+    References: RFC 7517 section 4; RFC 7518 section 6; RFC 8017 section 3.1; OpenID
+    Connect Core 10.1; OpenID Connect Discovery 1.0 section 3.
     """
     keys = _keys(ctx)
     if isinstance(keys, str):
@@ -142,7 +157,10 @@ def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
             bad += 1
             yield failed(
                 f"{_label(key, index)}: {'; '.join(problems)}",
-                hint="publish each key with kty, a unique kid and its public members",
+                hint=(
+                    "publish each key with kty, a unique kid and its public members, as "
+                    "a verifier can load them"
+                ),
                 subject=_label(key, index),
                 actual=problems,
             )
@@ -171,9 +189,10 @@ def _key_problems(key: Any, kids: dict[str, int], *, several: bool) -> list[str]
             problems.append(f"{member} missing")
         elif not isinstance(value, str) or (member != "crv" and not _B64URL.match(value)):
             problems.append(f"{member} is not base64url")
-    use = key.get("use")
-    if use is not None and use != "sig":
-        problems.append(f"use is {use!r}, not 'sig'")
+    if not problems and kty in _VERIFYING_KTYS and key.get("use") != "enc":
+        broken = load_keys({"keys": [key]}).broken
+        if broken:
+            problems.append(f"a verifier cannot use it: {next(iter(broken.values()))}")
     return problems
 
 

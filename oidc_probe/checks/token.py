@@ -11,6 +11,7 @@ from oidc_probe.checks._support import (
     exchange_failure,
     header,
     is_cognito,
+    normalised_notes,
     not_run,
     redact,
     status_detail,
@@ -312,6 +313,9 @@ def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 5.1; RFC 8259 sections 4 (names SHOULD be unique) and
     8.1 (no byte order mark).
+
+    Values normalised on arrival (an unpaired UTF-16 surrogate escape replaced with
+    U+FFFD, JSON nested very deep kept as text) are warned about by name.
     """
     fetch = _successful_exchange(ctx)
     if isinstance(fetch, str):
@@ -335,3 +339,4 @@ def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
     padded = fetch.text != fetch.text.strip()
     note = " (surrounded by whitespace, which JSON allows)" if padded else ""
     yield passed("the token response is one JSON object with each member once" + note)
+    yield from normalised_notes(fetch.json_notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
-from oidc_probe.checks._support import looks_like_html, status_detail
+from oidc_probe.checks._support import looks_like_html, normalised_notes, status_detail
 from oidc_probe.checks.applicability import NO_USERINFO
 from oidc_probe.checks.registry import check
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -53,6 +53,9 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
     How to fix: make sure the access token from the token endpoint is accepted at
     ``userinfo_endpoint`` as a Bearer token. Cognito's ``/oauth2/userInfo`` accepts only
     access tokens that carry the ``openid`` scope: request ``openid`` in scopes.
+
+    A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
+    JSON nested over 64 levels kept as text) is a warning naming where.
 
     References: OpenID Connect Core 1.0 section 5.3 (UserInfo endpoint); AWS: userInfo
     endpoint.
@@ -99,6 +102,7 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed(f"userinfo returned {len(body)} claim(s) (GET {fetch.url})", actual=sorted(body))
+    yield from normalised_notes(fetch.json_notes)
 
 
 @check(

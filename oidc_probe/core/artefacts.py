@@ -16,7 +16,8 @@ class HttpExchange:
     """One request the probe made and what came back (or why nothing did).
 
     ``error`` is set when no HTTP response arrived (refused, timeout, TLS, too large).
-    ``json`` holds the parsed body when it was JSON; ``json_error`` says why not.
+    ``json`` holds the parsed body when it was JSON; ``json_error`` says why not;
+    ``json_notes`` what normalising it changed (``plumbing/normalise.py``).
     The body kept is capped, so reports can quote it.
     """
 
@@ -31,6 +32,7 @@ class HttpExchange:
     elapsed_ms: float = 0.0
     # The TLS peer certificate's notAfter (Unix seconds), when the response came over TLS.
     tls_not_after: float | None = None
+    json_notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,8 @@ class DecodedJwt:
     """A compact JWS split and decoded without verification.
 
     ``repeated_header`` and ``repeated_claims`` name the members that appear more than
-    once in the header or payload object (the last value is the one kept).
+    once in the header or payload object (the last value is the one kept). ``notes``
+    say what normalising the header and payload changed (``plumbing/normalise.py``).
     """
 
     raw: str = field(repr=False)
@@ -113,6 +116,7 @@ class DecodedJwt:
     error: str | None = None
     repeated_header: tuple[str, ...] = ()
     repeated_claims: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,9 @@ class SignatureResult:
     says why the selected key may not verify this token (its use, key_ops, alg or type),
     in which case it was not tried. ``same_kid`` holds, when the kid names several
     keys, whether each of them (in JWKS order) verifies the token: for the report only,
-    ``valid`` is always the first key's verdict.
+    ``valid`` is always the first key's verdict. ``key_unusable`` says why the key the
+    token names cannot be used by any verifier (an invalid RSA exponent or modulus, a
+    point off its curve, an unsupported curve or size): the signature was not verified.
     """
 
     alg: str | None
@@ -136,6 +142,7 @@ class SignatureResult:
     known_kids: tuple[str, ...] = ()
     key_problems: tuple[str, ...] = ()
     same_kid: tuple[bool, ...] = ()
+    key_unusable: str = ""
 
 
 @dataclass(frozen=True)

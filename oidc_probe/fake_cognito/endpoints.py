@@ -109,6 +109,10 @@ class MachineEndpoints:
             keys.append(
                 {"kty": "oct", "kid": "symmetric-1", "alg": "HS256", "k": jose.b64url(secret)}
             )
+        if Fault.ENC_KEY_IN_JWKS in faults:  # as Keycloak publishes by default
+            enc = {**self.emu.keys.access_key.public_jwk(), "kid": "enc-1", "use": "enc"}
+            keys.append({**enc, "alg": "RSA-OAEP"})
+            keys.append({"kty": "AKP", "kid": "pq-1", "alg": "ML-DSA-65", "pub": "AAAA"})
         if Fault.JWKS_MALFORMED_KEY in faults:
             keys.append({"kty": "RSA", "kid": "malformed-1", "alg": "RS256", "use": "sig"})
         id_kid = self.emu.keys.id_key.kid
@@ -250,6 +254,8 @@ class MachineEndpoints:
         if refresh:
             body["refresh_token"] = tokens.refresh_token
             self.emu.state.refresh_tokens[tokens.refresh_token] = grant
+            if Fault.LONE_SURROGATE_REFRESH_TOKEN in self.emu.faults:
+                body["refresh_token"] += "\ud800"  # sent as the escape \ud800 (json.dumps)
         # No ID token without the openid scope (see scopes.py for the source).
         if Fault.TOKEN_NO_ID_TOKEN in self.emu.faults or "openid" not in grant.scopes:
             del body["id_token"]
@@ -316,7 +322,12 @@ def _not_found() -> Response:
 
 
 _TOKEN_BODY_FAULTS = frozenset(
-    {Fault.TOKEN_DUPLICATE_KEYS, Fault.TOKEN_BOM, Fault.TOKEN_PADDED_JSON}
+    {
+        Fault.TOKEN_DUPLICATE_KEYS,
+        Fault.TOKEN_BOM,
+        Fault.TOKEN_PADDED_JSON,
+        Fault.LONE_SURROGATE_REFRESH_TOKEN,
+    }
 )
 
 
@@ -341,8 +352,21 @@ _SIGNING_KEY_FAULTS = frozenset(
         Fault.SIGNING_KEY_ALG_MISMATCH,
         Fault.SIGNING_KEY_OPS_ENCRYPT,
         Fault.EC_KEY_FOR_RS_TOKEN,
+        Fault.SIGNING_KEY_RSA_E_1,
+        Fault.SIGNING_KEY_RSA_E_EVEN,
+        Fault.SIGNING_KEY_RSA_N_EVEN,
+        Fault.SIGNING_KEY_RSA_OVERSIZED,
+        Fault.SIGNING_KEY_EC_OFF_CURVE,
+        Fault.SIGNING_KEY_UNKNOWN_KTY,
+        Fault.SIGNING_KEY_EC_UNKNOWN_CURVE,
     }
 )
+_UNUSABLE_RSA = {
+    Fault.SIGNING_KEY_RSA_E_1: "e1",
+    Fault.SIGNING_KEY_RSA_E_EVEN: "e-even",
+    Fault.SIGNING_KEY_RSA_N_EVEN: "n-even",
+    Fault.SIGNING_KEY_RSA_OVERSIZED: "oversized",
+}
 # RFC 7517 appendix A.1's public P-256 key: a valid EC key that signed nothing here.
 _EC_PUBLIC_JWK = {
     "kty": "EC",
@@ -365,4 +389,13 @@ def _bent_signing_key(faults: frozenset[Fault], jwk: dict[str, str]) -> dict[str
         bent["key_ops"] = ["encrypt"]
     if Fault.EC_KEY_FOR_RS_TOKEN in faults:
         bent = {**_EC_PUBLIC_JWK, "kid": jwk["kid"]}
+    for fault, how in _UNUSABLE_RSA.items():
+        if fault in faults:
+            bent = jose.unusable_rsa_jwk(bent, how)
+    if Fault.SIGNING_KEY_EC_OFF_CURVE in faults:
+        bent = jose.ec_jwk_off_curve(jwk["kid"])
+    if Fault.SIGNING_KEY_EC_UNKNOWN_CURVE in faults:
+        bent = {**jose.ec_jwk(jwk["kid"]), "crv": "P-192"}
+    if Fault.SIGNING_KEY_UNKNOWN_KTY in faults:
+        bent["kty"] = "RSA-X"
     return bent

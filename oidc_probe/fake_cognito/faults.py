@@ -95,6 +95,28 @@ class Fault(StrEnum):
     # Issue 13 item 6: the refresh_token grant (seen with --active, TOK007).
     REFRESH_REFUSED = "refresh-refused"
     REFRESH_NEW_SUB = "refresh-new-sub"
+    # Issue 19 item 1: a signing key no verifier can use (the signature is never verified).
+    SIGNING_KEY_RSA_E_1 = "signing-key-rsa-e-1"
+    SIGNING_KEY_RSA_E_EVEN = "signing-key-rsa-e-even"
+    SIGNING_KEY_RSA_N_EVEN = "signing-key-rsa-n-even"
+    SIGNING_KEY_RSA_OVERSIZED = "signing-key-rsa-oversized"
+    SIGNING_KEY_EC_OFF_CURVE = "signing-key-ec-off-curve"
+    SIGNING_KEY_UNKNOWN_KTY = "signing-key-unknown-kty"
+    SIGNING_KEY_EC_UNKNOWN_CURVE = "signing-key-ec-unknown-curve"
+    # Issue 19 item 2: JSON a server may send within the cap, each giving a full report.
+    DEEP_CLAIM = "deep-claim"
+    LONE_SURROGATE_CLAIM = "lone-surrogate-claim"
+    LONE_SURROGATE_REFRESH_TOKEN = "lone-surrogate-refresh-token"
+    LARGE_ID_TOKEN = "large-id-token"
+    # Issue 19 item 3: what OpenID Connect Discovery 1.0 section 3 allows in the JWKS.
+    ENC_KEY_IN_JWKS = "enc-key-in-jwks"
+    # Issue 19 item 4: pages that stop the login after a correct password.
+    LOGIN_NEW_PASSWORD_REQUIRED = "login-new-password-required"
+    LOGIN_USER_DISABLED = "login-user-disabled"
+    LOGIN_USER_UNCONFIRMED = "login-user-unconfirmed"
+    LOGIN_MFA_TOTP = "login-mfa-totp"
+    LOGIN_CONSENT = "login-consent"
+    LOGIN_ACCOUNT_SELECTION = "login-account-selection"
 
     @property
     def description(self) -> str:
@@ -142,7 +164,7 @@ _INFO: dict[Fault, _Info] = {
     ),
     Fault.UNKNOWN_KID: _Info("the ID token's kid is not in the JWKS", ("IDT003",)),
     Fault.NO_KID_MULTIPLE_KEYS: _Info(
-        "the ID token has no kid while the JWKS holds several keys", ("IDT003",)
+        "the ID token has no kid while the JWKS holds several keys (not verified)", ("IDT004",)
     ),
     Fault.STATE_MISMATCH: _Info("the callback returns a different state", ("AUT003",)),
     Fault.WRONG_CALLBACK_ISS: _Info(
@@ -159,7 +181,9 @@ _INFO: dict[Fault, _Info] = {
         "the discovery document names another issuer", ("DSC002",)
     ),
     Fault.DISCOVERY_ENDPOINT_MISMATCH: _Info(
-        "discovery lists authorization and token endpoints other than the real ones", ("DSC003",)
+        "discovery lists authorization and token endpoints other than the real ones (the login "
+        "through the configured ones works: a warning)",
+        ("DSC003",),
     ),
     Fault.DISCOVERY_MISSING_FIELDS: _Info(
         "discovery lacks response_types_supported and subject_types_supported", ("DSC004",)
@@ -202,10 +226,14 @@ _INFO: dict[Fault, _Info] = {
         "discovery lists only openid in scopes_supported", ("DSC005",)
     ),
     Fault.DISCOVERY_NO_BASIC_AUTH: _Info(
-        "discovery lists client_secret_post as the only token endpoint auth method", ("DSC006",)
+        "discovery lists client_secret_post as the only token endpoint auth method (the "
+        "exchange with client_secret_basic succeeds: a warning)",
+        ("DSC006",),
     ),
     Fault.DISCOVERY_HS256_ONLY: _Info(
-        "discovery lists HS256 as the only ID token signing algorithm", ("DSC007",)
+        "discovery lists HS256 as the only ID token signing algorithm (the token is RS256 "
+        "and verifies: a warning)",
+        ("DSC007",),
     ),
     Fault.DISCOVERY_PKCE_PLAIN_ONLY: _Info(
         "discovery lists plain as the only PKCE method (seen with pkce_enabled)", ("DSC008",)
@@ -295,7 +323,7 @@ _INFO: dict[Fault, _Info] = {
         "the JWKS lists another RSA key first under the signing key's kid", ("JWK002", "IDT004")
     ),
     Fault.SIGNING_KEY_USE_ENC: _Info(
-        "the JWKS publishes the ID-token signing key with use enc", ("IDT018", "JWK002")
+        "the JWKS publishes the ID-token signing key with use enc", ("IDT018",)
     ),
     Fault.SIGNING_KEY_ALG_MISMATCH: _Info(
         "the JWKS publishes the RS256 signing key with alg RS512", ("IDT018",)
@@ -313,6 +341,72 @@ _INFO: dict[Fault, _Info] = {
     Fault.REFRESH_NEW_SUB: _Info(
         "tokens from the refresh_token grant carry another user's sub (seen with --active)",
         ("TOK007",),
+    ),
+    Fault.SIGNING_KEY_RSA_E_1: _Info(
+        "the JWKS publishes the ID-token signing key with public exponent e = 1",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_E_EVEN: _Info(
+        "the JWKS publishes the ID-token signing key with an even exponent (e = 65536)",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_N_EVEN: _Info(
+        "the JWKS publishes the ID-token signing key with an even modulus (n - 1)",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_RSA_OVERSIZED: _Info(
+        "the JWKS publishes the ID-token signing key with a 16,400-bit modulus",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_EC_OFF_CURVE: _Info(
+        "the ID token is signed ES256 and the JWKS publishes its key with a point off P-256",
+        ("IDT004", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_EC_UNKNOWN_CURVE: _Info(
+        "the ID token is signed ES256 and the JWKS publishes its key with crv P-192",
+        ("IDT018", "JWK002"),
+    ),
+    Fault.SIGNING_KEY_UNKNOWN_KTY: _Info(
+        "the JWKS publishes the ID-token signing key with an unknown kty (RSA-X)", ("IDT018",)
+    ),
+    Fault.DEEP_CLAIM: _Info(
+        "the ID token carries a claim nested 500 JSON arrays deep (a warning: kept as text)",
+        ("IDT001",),
+    ),
+    Fault.LONE_SURROGATE_CLAIM: _Info(
+        "the ID token's name claim ends with an unpaired surrogate escape (\\ud800)",
+        ("IDT001",),
+    ),
+    Fault.LONE_SURROGATE_REFRESH_TOKEN: _Info(
+        "the token response's refresh_token ends with an unpaired surrogate escape (\\ud800)",
+        ("TOK006",),
+    ),
+    Fault.LARGE_ID_TOKEN: _Info(
+        "the ID token is about 160 kB, with a large custom claim (nothing should fail)"
+    ),
+    Fault.ENC_KEY_IN_JWKS: _Info(
+        "the JWKS also holds an RSA encryption key (use enc) under its own kid and a key of "
+        "an unknown type (nothing should fail)"
+    ),
+    Fault.LOGIN_NEW_PASSWORD_REQUIRED: _Info(
+        "after the password, the hosted UI asks for a new password (NEW_PASSWORD_REQUIRED)",
+        ("AUT002",),
+    ),
+    Fault.LOGIN_USER_DISABLED: _Info(
+        'after the password, the sign-in page comes back saying "User is disabled."', ("AUT002",)
+    ),
+    Fault.LOGIN_USER_UNCONFIRMED: _Info(
+        "after the password, the hosted UI asks for the account-confirmation code", ("AUT002",)
+    ),
+    Fault.LOGIN_MFA_TOTP: _Info(
+        "after the password, the hosted UI asks for a TOTP code (software token MFA)",
+        ("AUT002",),
+    ),
+    Fault.LOGIN_CONSENT: _Info(
+        "after the password, a consent page that needs a box ticked to approve", ("AUT002",)
+    ),
+    Fault.LOGIN_ACCOUNT_SELECTION: _Info(
+        "after the password, a page asks to choose an account (links, no form)", ("AUT002",)
     ),
 }
 

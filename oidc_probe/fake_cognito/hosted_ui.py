@@ -78,6 +78,7 @@ class HostedUI:
         self.emu = emulator
         self.render_login = render_login
         self.managed_login = managed_login
+        self.consent_pending: dict[str, str] = {}  # the login-consent fault: token -> user
 
     def _prompts(self, checked: AuthRequest) -> frozenset[str]:
         """The ``prompt`` values that have an effect: ``login`` and ``none``, managed login only.
@@ -111,6 +112,8 @@ class HostedUI:
         if request.method == "GET":
             return self._login_page(checked)
         form = await read_form(request)
+        if form.get("consent_step") and Fault.LOGIN_CONSENT in self.emu.faults:
+            return self._consent(request, checked, form)
         csrf = form.get("_csrf", "")
         cookie = request.cookies.get(CSRF_COOKIE, "")
         if (
@@ -127,7 +130,44 @@ class HostedUI:
         ):
             return self._login_page(checked, username, pages.INCORRECT_CREDENTIALS)
         self.emu.state.csrf_tokens.discard(csrf)
+        stop = self._stop_page(checked, user)
+        if stop is not None:
+            return stop
         return self._issue_code(request, checked, user, signed_in=True)
+
+    def _stop_page(self, checked: AuthRequest, user: User) -> Response | None:
+        """A page that stops the login after a correct password (the login faults)."""
+        faults = self.emu.faults
+        action = f"/login?{checked.query}"
+        if Fault.LOGIN_USER_DISABLED in faults:
+            return self._login_page(checked, user.username, pages.USER_DISABLED)
+        html = None
+        if Fault.LOGIN_NEW_PASSWORD_REQUIRED in faults:
+            html = pages.new_password_page(action)
+        elif Fault.LOGIN_USER_UNCONFIRMED in faults:
+            html = pages.confirm_account_page(action)
+        elif Fault.LOGIN_MFA_TOTP in faults:
+            html = pages.mfa_page(action)
+        elif Fault.LOGIN_CONSENT in faults:
+            self.consent_pending[secrets.token_urlsafe(16)] = user.username
+            html = pages.consent_page(action)
+        elif Fault.LOGIN_ACCOUNT_SELECTION in faults:
+            html = pages.account_selection_page(
+                [(f"{user.username} (signed in)", "/logout"), ("Use another account", "/logout")]
+            )
+        if html is None:
+            return None
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    def _consent(self, request: Request, checked: AuthRequest, form: dict[str, str]) -> Response:
+        """The consent form: approved only with its box ticked, else shown again."""
+        if form.get("consent") == "on" and self.consent_pending:
+            username = self.consent_pending.pop(next(iter(self.consent_pending)))
+            user = self.emu.pool.user(username)
+            if user is not None:
+                return self._issue_code(request, checked, user, signed_in=True)
+        html = pages.consent_page(f"/login?{checked.query}", pages.CONSENT_REQUIRED)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     def _issue_code(
         self, request: Request, checked: AuthRequest, user: User, *, signed_in: bool

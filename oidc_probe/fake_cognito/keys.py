@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 
 def b64url(data: bytes) -> str:
@@ -123,3 +124,53 @@ def at_hash(access_token: str) -> str:
     """OIDC Core 3.1.3.6: left half of SHA-256 of the access token, base64url."""
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
     return b64url(digest[: len(digest) // 2])
+
+
+# A fixed P-256 key for the signing-key-ec-off-curve fault: the ID token is signed ES256 with
+# it, and the JWKS publishes its public point with y bent off the curve.
+_EC_FAULT_KEY = ec.derive_private_key(0x5EED_0F_0FF_C0DE_1D_70_4E_2026, ec.SECP256R1())
+
+
+def sign_es256(header: dict[str, Any], claims: dict[str, Any]) -> str:
+    """ES256 (RFC 7518 3.4: r and s, 32 bytes each) with the fault's fixed P-256 key."""
+    signing_input = f"{_segment({**header, 'alg': 'ES256'})}.{_segment(claims)}"
+    der = _EC_FAULT_KEY.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def ec_jwk(kid: str) -> dict[str, str]:
+    """The fault key's public JWK (P-256, ES256)."""
+    numbers = _EC_FAULT_KEY.public_key().public_numbers()
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "kid": kid,
+        "use": "sig",
+        "alg": "ES256",
+        "x": b64url(numbers.x.to_bytes(32, "big")),
+        "y": b64url(numbers.y.to_bytes(32, "big")),
+    }
+
+
+def ec_jwk_off_curve(kid: str) -> dict[str, str]:
+    """The fault key's public JWK with y + 1: a point not on P-256 (built by hand,
+    since ``cryptography`` refuses to make such a key)."""
+    y = _EC_FAULT_KEY.public_key().public_numbers().y
+    return {**ec_jwk(kid), "y": b64url(((y + 1) % (2**256)).to_bytes(32, "big"))}
+
+
+def unusable_rsa_jwk(jwk: dict[str, str], how: str) -> dict[str, str]:
+    """The RSA JWK with a member no verifier accepts, built by hand (``cryptography``
+    refuses to create such keys): ``e1``, ``e-even``, ``n-even`` or ``oversized``."""
+    n = int.from_bytes(base64.urlsafe_b64decode(jwk["n"] + "=" * (-len(jwk["n"]) % 4)), "big")
+    bent = dict(jwk)
+    if how == "e1":
+        bent["e"] = _int_b64(1)
+    elif how == "e-even":
+        bent["e"] = _int_b64(65536)
+    elif how == "n-even":
+        bent["n"] = _int_b64(n - 1)
+    elif how == "oversized":
+        bent["n"] = _int_b64(n + (1 << 16399))
+    return bent

@@ -27,6 +27,9 @@ TEN_YEARS = 10 * 365 * 86_400
 UNKNOWN_EXTENSION = "urn:oidc-probe:unknown-extension"
 MANY_GROUPS = tuple(f"department-{n:02d}-engineering-staff-readers" for n in range(80))
 WRONG_AUDIENCE = "0wrongaudienceclient000000"
+# A claim a pre-token-generation Lambda could add: Go's encoding/json reads 10,000 levels.
+DEEP_CLAIM_LEVELS = 500
+LARGE_CLAIM_BYTES = 160_000
 _REFRESH_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
@@ -110,6 +113,11 @@ class Minter:
             Fault.AZP_OTHER_CLIENT: lambda c: c.update(azp=WRONG_AUDIENCE),
             Fault.TEN_YEAR_LIFETIME: lambda c: c.update(iat=now - TEN_YEARS),
             Fault.STALE_IAT: lambda c: c.update(iat=now - TOKEN_LIFETIME),
+            Fault.DEEP_CLAIM: lambda c: c.update({"deep_claim": _nested(DEEP_CLAIM_LEVELS)}),
+            Fault.LONE_SURROGATE_CLAIM: lambda c: c.update(name=f"{c.get('name', '')}\ud800"),
+            Fault.LARGE_ID_TOKEN: lambda c: c.update(
+                {"blob": secrets.token_urlsafe(LARGE_CLAIM_BYTES * 3 // 4)}
+            ),
         }
         broken = dict(claims)
         for fault, edit in edits.items():
@@ -134,12 +142,24 @@ class Minter:
             header.update({"crit": [UNKNOWN_EXTENSION], UNKNOWN_EXTENSION: True})
         if Fault.TYP_AT_JWT in self.faults:
             header["typ"] = "at+jwt"
+        if self.faults & {Fault.SIGNING_KEY_EC_OFF_CURVE, Fault.SIGNING_KEY_EC_UNKNOWN_CURVE}:
+            return jose.sign_es256(header, claims)
         if Fault.DUPLICATE_CLAIMS in self.faults:
             return jose.sign_rs256_payload(header, _iss_twice(claims), key)
+        if Fault.LONE_SURROGATE_CLAIM in self.faults:  # ASCII JSON: the escape \ud800 as sent
+            return jose.sign_rs256_payload(header, json.dumps(claims), key)
         token = jose.sign_rs256(header, claims, key)
         if Fault.BAD_SIGNATURE in self.faults:
             return jose.replace_payload(token, {**claims, "jti": str(uuid.uuid4())})
         return token
+
+
+def _nested(levels: int) -> list[Any]:
+    """``[[[...["deep"]...]]]``, ``levels`` arrays deep, built without recursion."""
+    value: list[Any] = ["deep"]
+    for _ in range(levels - 1):
+        value = [value]
+    return value
 
 
 def _iss_twice(claims: dict[str, Any]) -> str:

@@ -80,3 +80,85 @@ def signed_out_page() -> str:
     return _PAGE.format(
         title="Signed out", body='<div class="modal-content"><p>You are signed out.</p></div>'
     )
+
+
+# Pages that stop a login after a correct password (issue 19). The wording is modelled
+# on the classic hosted UI and on common providers; AWS does not publish the exact HTML.
+USER_DISABLED = "User is disabled."
+CONSENT_REQUIRED = "You must agree to the requested permissions to continue."
+
+
+def _stop_form(action: str, title: str, intro: str, fields: str, button: str) -> str:
+    body = (
+        '<div class="modal-content background-customizable">\n'
+        f"<h1>{escape(title)}</h1>\n<p>{escape(intro)}</p>\n"
+        f'<form action="{escape(action)}" method="post">\n{fields}'
+        f'<input name="submitButton" type="Submit" value="{escape(button)}">\n</form>\n</div>'
+    )
+    return _PAGE.format(title=escape(title), body=body)
+
+
+def new_password_page(action: str) -> str:
+    """The forced password change (NEW_PASSWORD_REQUIRED, user in FORCE_CHANGE_PASSWORD)."""
+    fields = (
+        '<label>New Password</label><input name="newPassword" type="password" required>\n'
+        "<label>Enter New Password Again</label>"
+        '<input name="confirmPassword" type="password" required>\n'
+    )
+    return _stop_form(action, "Change Password", "Please enter a new password.", fields, "Send")
+
+
+def confirm_account_page(action: str) -> str:
+    """An unconfirmed user: the code sent at sign-up is asked for."""
+    fields = (
+        "<label>Verification Code</label>"
+        '<input name="confirmation_code" type="text" autocomplete="one-time-code" required>\n'
+    )
+    return _stop_form(
+        action,
+        "Confirm Account",
+        "We have sent a code by email. Enter it below to confirm your account.",
+        fields,
+        "Confirm Account",
+    )
+
+
+def mfa_page(action: str) -> str:
+    """A TOTP prompt (software token MFA)."""
+    fields = '<label>Code</label><input name="totpCode" type="text" required>\n'
+    return _stop_form(
+        action,
+        "Multi-factor authentication",
+        "Enter the code from your authenticator app.",
+        fields,
+        "Sign in",
+    )
+
+
+def consent_page(action: str, error: str | None = None) -> str:
+    """A consent page whose approval needs a box ticked (a form login leaves it unticked)."""
+    shown = f'<p class="errorMessage-customizable">{escape(error)}</p>\n' if error else ""
+    fields = (
+        f'{shown}<input type="hidden" name="consent_step" value="1">\n'
+        '<label><input type="checkbox" name="consent" value="on" required> '
+        "I agree</label>\n"
+    )
+    return _stop_form(
+        action,
+        "Authorize application",
+        "demo wants to access your email address and profile.",
+        fields,
+        "Allow",
+    )
+
+
+def account_selection_page(accounts: list[tuple[str, str]]) -> str:
+    """Choose an account: one link per signed-in account, no form."""
+    links = "".join(
+        f'<li><a href="{escape(href)}">{escape(label)}</a></li>\n' for label, href in accounts
+    )
+    body = (
+        '<div class="modal-content">\n<h1>Choose an account</h1>\n'
+        f"<ul>\n{links}</ul>\n<p>Use another account</p>\n</div>"
+    )
+    return _PAGE.format(title="Choose an account", body=body)

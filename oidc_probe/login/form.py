@@ -16,6 +16,7 @@ import httpx2
 from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.login.callback import callback_result
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
+from oidc_probe.login.stop_pages import classify, describe
 from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
 from oidc_probe.plumbing.urls import origin, refuse_cleartext, same_endpoint, without_secrets
 
@@ -123,6 +124,16 @@ class _Session:
             message = message.replace(self.driver.password, "***")
         return replace(self._result(login_error=message), hint=hint)
 
+    def _stopped(
+        self, exchange: HttpExchange, html: ParsedPage, otherwise: str, detail: str = ""
+    ) -> LoginResult:
+        """After the password: the page named (a password change, MFA...) or ``otherwise``."""
+        page = classify(exchange.text) if self.password_sent else None
+        if page is None:
+            return self._fail(otherwise)
+        message = describe(page, strip_query(exchange.url) + detail, _shown(html))
+        return self._fail(message, hint=page.hint)
+
     def _navigate(
         self, method: str, url: str, content: str | None = None
     ) -> HttpExchange | LoginResult:
@@ -194,14 +205,17 @@ class _Session:
             return self._fail(f"expected an HTML sign-in page at {url}, got {kind} (HTTP {status})")
         login_form = choose_login_form(html.forms)
         if login_form is not None:
-            return self._sign_in(exchange.url, login_form, html)
+            return self._sign_in(exchange, login_form, html)
         identifier = _identifier_form(html.forms)
         if identifier is not None:
             return self._identify(exchange.url, identifier, html)
         if html.forms:
-            return self._consent(exchange.url, html)
+            return self._consent(exchange, html)
         if "error" in _query(exchange.url):
             return self._error_page(exchange.url, _query(exchange.url))
+        page = classify(exchange.text) if self.password_sent else None
+        if page is not None:
+            return self._fail(describe(page, url, _shown(html)), hint=page.hint)
         if html.has_script:
             return self._result(needs_javascript=True, login_error=f"{JAVASCRIPT_HINT} ({url})")
         return self._fail(f"no sign-in form found at {url}{_shown(html)}")
@@ -224,16 +238,19 @@ class _Session:
         return self._fail(f"{exchange.method} {url} -> HTTP {exchange.status}{_shown(html)}")
 
     def _sign_in(
-        self, page_url: str, form: HtmlForm, html: ParsedPage
+        self, exchange: HttpExchange, form: HtmlForm, html: ParsedPage
     ) -> HttpExchange | LoginResult:
+        page_url = exchange.url
         if self.password_sent:
-            return self._fail(
+            return self._stopped(
+                exchange,
+                html,
                 "login failed: the sign-in form came back after submitting the credentials"
                 + (
                     f": {'; '.join(html.error_texts)}"
                     if html.error_texts
                     else " (no message shown)"
-                )
+                ),
             )
         password = form.password_field
         assert password is not None
@@ -276,19 +293,25 @@ class _Session:
         self.username_sent = True
         return self._submit(page_url, form, {username.name: self.driver.username})
 
-    def _consent(self, page_url: str, html: ParsedPage) -> HttpExchange | LoginResult:
+    def _consent(self, exchange: HttpExchange, html: ParsedPage) -> HttpExchange | LoginResult:
+        page_url = exchange.url
         form = next((f for f in html.forms if not f.hidden), html.forms[0])
         url = strip_query(page_url)
         if form.visible_inputs:
             names = ", ".join(f.name for f in form.visible_inputs)
-            return self._fail(
+            return self._stopped(
+                exchange,
+                html,
                 f"the page at {url} asks for more than a user name and password (fields: {names}); "
-                "the form login cannot fill it (multi-factor or a password change?)" + _shown(html)
+                "the form login cannot fill it (multi-factor or a password change?)" + _shown(html),
+                detail=f"; fields: {names}",
             )
         self.consents += 1
         if self.consents > self.driver.max_consent_pages:
-            return self._fail(
-                f"more than {self.driver.max_consent_pages} consent pages in a row, last at {url}"
+            return self._stopped(
+                exchange,
+                html,
+                f"more than {self.driver.max_consent_pages} consent pages in a row, last at {url}",
             )
         return self._submit(page_url, form, {})
 

@@ -27,6 +27,7 @@ from oidc_probe.core.context import AuthorizationRequest, LoginResult
 from oidc_probe.core.errors import UsageError
 from oidc_probe.login.callback import callback_result, error_page_result
 from oidc_probe.login.html_forms import USERNAME_NAMES
+from oidc_probe.login.stop_pages import StopPage, classify, describe
 from oidc_probe.plumbing.http import strip_query
 from oidc_probe.plumbing.urls import same_endpoint
 
@@ -48,6 +49,9 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
 )
 POLL_MS = 100
+# A login-stopping page must stay on screen this long before the login gives up on it
+# (a page in transit after the password may briefly show such words).
+STOP_PAGE_SETTLE_S = 1.0
 _TEXT_TYPES = ("text", "email", "tel")
 _ERROR_SELECTOR = "[role=alert]:visible, [id*=error i]:visible, [class*=error i]:visible"
 _CAPTURED_PAGE = b"<!DOCTYPE html><title>oidc-probe</title><p>Callback captured by oidc-probe.</p>"
@@ -165,6 +169,7 @@ class _Session:
         self.visited: list[str] = []
         self.username_sent = False
         self.password_sent = False
+        self.stop_seen: tuple[str, str, float] | None = None  # (url, page kind, first seen)
         self.deadline = time.monotonic() + driver.timeout
         self.page.on("framenavigated", self._on_navigated)
         self.cdp: CDPSession = self.context.new_cdp_session(self.page)
@@ -200,8 +205,27 @@ class _Session:
     def _result(self, **fields: Any) -> LoginResult:
         return LoginResult(pages=tuple(self.visited), **fields)
 
-    def _fail(self, message: str) -> LoginResult:
-        return self._result(login_error=self.driver._redact(message))
+    def _fail(self, message: str, hint: str = "") -> LoginResult:
+        return self._result(login_error=self.driver._redact(message), hint=hint)
+
+    def _stop_page(self) -> LoginResult | None:
+        """After the password: a page that stops the login (password change, MFA...),
+        once it has stayed :data:`STOP_PAGE_SETTLE_S` on screen."""
+        page = classify(self.page.content())
+        if page is None:
+            self.stop_seen = None
+            return None
+        url = strip_query(self.page.url)
+        now = time.monotonic()
+        if self.stop_seen is None or self.stop_seen[:2] != (url, page.kind):
+            self.stop_seen = (url, page.kind, now)
+            return None
+        if now - self.stop_seen[2] < STOP_PAGE_SETTLE_S:
+            return None
+        return self._stopped(page, url)
+
+    def _stopped(self, page: StopPage, url: str) -> LoginResult:
+        return self._fail(describe(page, url, self._shown_error()), page.hint)
 
     def run(self) -> LoginResult:
         from playwright.sync_api import Error
@@ -220,6 +244,9 @@ class _Session:
             return self._done()
         where = strip_query(self.page.url)
         if self.password_sent:
+            page = self._last_stop_page()
+            if page is not None:
+                return self._stopped(page, where)
             return self._fail(
                 f"after signing in, the browser did not come back to the redirect URI within "
                 f"{self.driver.timeout:g} s (last page {where}{self._shown_error()})"
@@ -235,11 +262,15 @@ class _Session:
         if page is not None:
             return LoginResult(authorize_error=page.authorize_error, pages=tuple(self.visited))
         try:
+            if self.password_sent:
+                stop = self._stop_page()
+                if stop is not None:
+                    return stop
             password = self._visible("input[type=password]")
             if password is not None:
                 return self._sign_in(password)
             username = self._username_field(None)
-            if username is not None and not self.username_sent:
+            if username is not None and not self.username_sent and not self.password_sent:
                 self.username_sent = True
                 username.fill(self.driver.username, timeout=self._ms_left())
                 self._submit(username)
@@ -247,10 +278,19 @@ class _Session:
             return None
         return None
 
+    def _last_stop_page(self) -> StopPage | None:
+        try:
+            return classify(self.page.content())
+        except _transient_errors():
+            return None
+
     def _sign_in(self, password: Locator) -> LoginResult | None:
         if self.password_sent:
             error = self._shown_error()
             if error:
+                page = self._last_stop_page()
+                if page is not None:
+                    return self._stopped(page, strip_query(self.page.url))
                 return self._fail(f"login failed{error}")
             return None
         username = self._username_field(password)

@@ -9,7 +9,7 @@ endpoint points the client at an emulator such as moto.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.pool import INSTALL_HINT, ApiFailure
@@ -59,8 +59,11 @@ def call(action: str, fn: Callable[..., T], **params: Any) -> T | ApiFailure:
         PartialCredentialsError,
     )
 
+    from oidc_probe.plumbing.normalise import normalise
+
     try:
-        return fn(**params)
+        # AWS's JSON as it enters, like every network answer (unpaired surrogates, depth).
+        return cast(T, normalise(fn(**params)).value)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "")
@@ -74,7 +77,8 @@ def call(action: str, fn: Callable[..., T], **params: Any) -> T | ApiFailure:
                 f"AWS rejected the credentials for {action} (invalid access key or expired "
                 "session): check AWS_PROFILE or the AWS_* variables"
             ) from None
-        return ApiFailure(f"cognito-idp:{action}", code, message.splitlines()[0][:300])
+        text = normalise(message.splitlines()[0][:300] if message else "").value
+        return ApiFailure(f"cognito-idp:{action}", normalise(code).value, text)
     except (NoCredentialsError, PartialCredentialsError):
         raise AwsUnavailable(
             "no AWS credentials found for the pool audit: set AWS_PROFILE (or "

@@ -33,6 +33,7 @@ from oidc_probe.plumbing.network import (
     proxy_routes,
     wrap_backend,
 )
+from oidc_probe.plumbing.normalise import finite_float, normalise
 from oidc_probe.plumbing.urls import is_loopback
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -272,16 +273,18 @@ def _exchange(
     headers = {k.lower(): v for k, v in response.headers.items()}
     text = _decode(body, response.charset_encoding)
     parsed, json_error = parse_json(text, headers.get("content-type", ""))
+    normalised = normalise(parsed, f"the answer of {strip_query(url)}")
     return HttpExchange(
         method=method,
         url=url,
         status=response.status_code,
         headers=headers,
         text=text[:text_limit],
-        json=parsed,
+        json=normalised.value,
         json_error=json_error,
         elapsed_ms=elapsed_ms,
         tls_not_after=tls_not_after,
+        json_notes=normalised.notes,
     )
 
 
@@ -298,7 +301,7 @@ def parse_json(text: str, content_type: str = "") -> tuple[Any, str | None]:
     if not text.strip():
         return None, f"empty body (content-type {media})"
     try:
-        return json.loads(text), None
+        return json.loads(text, parse_float=finite_float), None
     except RecursionError:
         return None, "JSON nested too deeply to parse"
     except ValueError as exc:

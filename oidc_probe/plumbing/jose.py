@@ -19,6 +19,7 @@ from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey, import_key
 
 from oidc_probe.core.context import DecodedJwt
+from oidc_probe.plumbing.normalise import finite_float, normalise
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 
@@ -60,14 +61,17 @@ def loads_noting_repeats(
     """
     members = _Members()
     constant = None if allow_constants else _not_json
-    value = json.loads(data, object_pairs_hook=members, parse_constant=constant)
+    value = json.loads(
+        data, object_pairs_hook=members, parse_constant=constant, parse_float=finite_float
+    )
     return value, tuple(members.repeated) if value is members.last else ()
 
 
 def _b64url_json(
-    segment: str, part: str
+    segment: str, part: str, notes: list[str] | None = None
 ) -> tuple[dict[str, Any] | None, str | None, tuple[str, ...]]:
-    """The decoded JSON object, or why not, and the member names that appear twice in it."""
+    """The decoded JSON object (normalised: ``notes`` gets what changed), or why not, and
+    the member names that appear twice in it."""
     if not segment:
         return None, f"the {part} segment is empty", ()
     if not _B64URL.match(segment) or len(segment) % 4 == 1:
@@ -82,11 +86,16 @@ def _b64url_json(
         return None, f"the {part} is not UTF-8", ()
     try:
         value, repeated = loads_noting_repeats(text)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        return None, f"the {part} is JSON nested deeper than the probe's parser reads", ()
+    except ValueError:
         return None, f"the {part} is not JSON", ()
     if not isinstance(value, dict):
         return None, f"the {part} is not a JSON object", ()
-    return value, None, repeated
+    normalised = normalise(value, f"the ID token {part}")
+    if notes is not None:
+        notes.extend(normalised.notes)
+    return normalised.value, None, repeated
 
 
 def decode_jwt(raw: str) -> DecodedJwt:
@@ -100,12 +109,15 @@ def decode_jwt(raw: str) -> DecodedJwt:
         return DecodedJwt(
             raw=raw, error=f"not three dot-separated segments (found {len(segments)})"
         )
-    header, error, header_repeats = _b64url_json(segments[0], "header")
+    notes: list[str] = []
+    header, error, header_repeats = _b64url_json(segments[0], "header", notes)
     if header is None:
         return DecodedJwt(raw=raw, error=error)
-    claims, error, claim_repeats = _b64url_json(segments[1], "payload")
+    claims, error, claim_repeats = _b64url_json(segments[1], "payload", notes)
     if claims is None:
-        return DecodedJwt(raw=raw, header=header, error=error, repeated_header=header_repeats)
+        return DecodedJwt(
+            raw=raw, header=header, error=error, repeated_header=header_repeats, notes=tuple(notes)
+        )
     signature_error = None
     if not _B64URL.match(segments[2]) or len(segments[2]) % 4 == 1:
         signature_error = "the signature is not valid base64url"
@@ -116,6 +128,7 @@ def decode_jwt(raw: str) -> DecodedJwt:
         error=signature_error,
         repeated_header=header_repeats,
         repeated_claims=claim_repeats,
+        notes=tuple(notes),
     )
 
 
@@ -151,6 +164,10 @@ def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
         if not isinstance(entry, dict):
             broken[label] = "not a JSON object"
             continue
+        why = key_unusable(entry)
+        if why is not None:
+            broken[label] = why
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SecurityWarning)  # weak keys are judged by checks
@@ -160,10 +177,101 @@ def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:
     return LoadedKeys(tuple(keys), broken)
 
 
+# OpenSSL (under ``cryptography``, which verifies here) refuses RSA moduli over
+# OPENSSL_RSA_MAX_MODULUS_BITS, and public exponents over 64 bits once the modulus is over
+# 3072 bits (RSA_SMALL_MODULUS_BITS, RSA_MAX_PUBEXP_BITS in OpenSSL's include/openssl/rsa.h).
+RSA_MAX_BITS = 16384
+_RSA_SMALL_MODULUS_BITS = 3072
+_RSA_MAX_PUBEXP_BITS = 64
+SIGNING_CURVES = ("P-256", "P-384", "P-521")
+
+
+def _b64url_int(value: Any) -> int | None:
+    if not isinstance(value, str) or not value or not _B64URL.match(value):
+        return None
+    try:
+        return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def key_unusable(jwk: Mapping[str, Any]) -> str | None:
+    """Why no verifier can use this public JWK although its members are present, or None.
+
+    RFC 8017 3.1: an RSA modulus n is a product of odd primes (so odd) and the public
+    exponent satisfies 3 <= e <= n - 1 (and is odd, being coprime to the even lambda(n));
+    sizes beyond what OpenSSL verifies with are refused too. An EC key must name a curve
+    of the ES* algorithms (its point is checked on import). Members that are missing or
+    not base64url are left to the import, which names them.
+    """
+    kty = jwk.get("kty")
+    if kty == "RSA":
+        n, e = _b64url_int(jwk.get("n")), _b64url_int(jwk.get("e"))
+        if n is None or e is None:
+            return None
+        bits = n.bit_length()
+        if n < 3 or n % 2 == 0:
+            return (
+                f"its modulus n ({bits} bits) is even, so not an RSA modulus "
+                "(RFC 8017 3.1: a product of odd primes)"
+                if n >= 3
+                else "its modulus n is smaller than 3 (RFC 8017 3.1)"
+            )
+        if not 3 <= e <= n - 1:
+            shown = e if e.bit_length() <= 64 else f"a {e.bit_length()}-bit number"
+            return f"its public exponent e is {shown}; RFC 8017 3.1 requires 3 <= e <= n - 1"
+        if e % 2 == 0:
+            return (
+                f"its public exponent e is {e if e.bit_length() <= 64 else 'even'}, even; "
+                "RFC 8017 3.1 requires an odd e (coprime to the even lambda(n))"
+            )
+        if bits > RSA_MAX_BITS:
+            return (
+                f"its modulus is {bits} bits; verifiers (OpenSSL) refuse more than {RSA_MAX_BITS}"
+            )
+        if bits > _RSA_SMALL_MODULUS_BITS and e.bit_length() > _RSA_MAX_PUBEXP_BITS:
+            return (
+                f"its public exponent is {e.bit_length()} bits with a {bits}-bit modulus; "
+                f"verifiers (OpenSSL) refuse exponents over {_RSA_MAX_PUBEXP_BITS} bits there"
+            )
+        return None
+    if kty == "EC":
+        crv = jwk.get("crv")
+        if isinstance(crv, str) and crv not in SIGNING_CURVES:
+            return (
+                f"its curve {crv!r} is not one an ES* algorithm uses ({', '.join(SIGNING_CURVES)})"
+            )
+        x, y = _b64url_int(jwk.get("x")), _b64url_int(jwk.get("y"))
+        if isinstance(crv, str) and x is not None and y is not None and not _on_curve(crv, x, y):
+            return f"its point (x, y) is not on curve {crv}"
+    return None
+
+
+def _on_curve(crv: str, x: int, y: int) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    curves: dict[str, ec.EllipticCurve] = {
+        "P-256": ec.SECP256R1(),
+        "P-384": ec.SECP384R1(),
+        "P-521": ec.SECP521R1(),
+    }
+    curve = curves[crv]
+    try:
+        ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
+    except ValueError:
+        return False
+    return True
+
+
 def describe_error(exc: Exception) -> str:
     if isinstance(exc, JoseError):
         return exc.description or exc.error or type(exc).__name__
-    return str(exc) or type(exc).__name__
+    if isinstance(exc, KeyError):
+        return f"unsupported value {exc}"
+    text = str(exc)
+    if "not on the curve" in text:
+        return "its point (x, y) is not on its curve"
+    return text or type(exc).__name__
 
 
 _KTY_FOR_ALG = {"RS": "RSA", "PS": "RSA", "ES": "EC"}

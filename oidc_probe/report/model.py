@@ -137,8 +137,8 @@ class AccessView:
             email = ClaimView(config.email_claim_name, False, unknown=unknown)
             return cls(email, missing, note)
         note = ""
-        if ctx.signature is not None and ctx.signature.valid is False:
-            note = "the ID token signature did not verify, so Access would reject this login"
+        if ctx.signature is not None and ctx.signature.valid is not True:
+            note = "the ID token signature was not verified, so Access would reject this login"
         elif ctx.login is not None and ctx.login.token_fetch is not None:
             note = (
                 "from an InitiateAuth ID token (--login initiate-auth): the token Access gets "

@@ -10,7 +10,9 @@ JSON (a list, or ``{"accept": [...]}``) or TOML (``[[accept]]`` tables)::
 
 A failure or warning matching an entry stays in the report, marked accepted with
 the reason, and no longer fails the run. An entry that matches nothing is
-reported on stderr, so fixed problems do not stay accepted forever.
+reported on stderr, so fixed problems do not stay accepted forever. A failed
+signature check (IDT004, CFT001) is never accepted: a run whose signature was not
+verified never passes (its warnings can be).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from oidc_probe.core.model import Finding, Status
 from oidc_probe.plumbing.datafile import is_toml, parse_document, read_option_file
 
 FIELDS = frozenset({"id", "subject", "user", "reason"})
+# Checks whose failure means the signature was not verified: no baseline hides that.
+NEVER_ACCEPTED_FAILURES = frozenset({"IDT004", "CFT001"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class BaselineEntry:
     user: str | None = None
 
     def matches(self, finding: Finding) -> bool:
+        if finding.status is Status.FAIL and finding.check_id in NEVER_ACCEPTED_FAILURES:
+            return False
         return (
             finding.check_id == self.check_id
             and finding.status in (Status.FAIL, Status.WARN)

@@ -83,14 +83,19 @@ def offline_jwks(path: str, option: str = "--jwks") -> HttpExchange:
         text = read_input_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{option} {path}: cannot read ({exc})") from None
+    from oidc_probe.plumbing.normalise import finite_float, normalise
+
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_float=finite_float)
     except ValueError as exc:
         raise UsageError(f"{option} {path}: not JSON ({exc})") from None
     except RecursionError:
         raise UsageError(f"{option} {path}: not JSON (nested too deeply)") from None
     headers = {"content-type": "application/json"}
-    return HttpExchange("FILE", path, 200, headers, text[:65536], doc)
+    normalised = normalise(doc, f"the JWKS file {path}")
+    return HttpExchange(
+        "FILE", path, 200, headers, text[:65536], normalised.value, json_notes=normalised.notes
+    )
 
 
 def _no_refetch(ctx: RunContext, client: httpx2.Client) -> HttpExchange | None:

@@ -20,6 +20,7 @@ from joserfc.errors import BadSignatureError, JoseError
 from oidc_probe.core.context import DecodedJwt, RunContext, SignatureResult
 from oidc_probe.core.model import Stage
 from oidc_probe.core.settings import ACCESS_ALGORITHMS
+from oidc_probe.plumbing.http import MAX_BODY_BYTES
 from oidc_probe.plumbing.jose import (
     Key,
     LoadedKeys,
@@ -63,9 +64,19 @@ def verify_signature(
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     if token.error is not None:
         return SignatureResult(alg, kid, None, None, f"not verified: {token.error}")
+    size = len(token.raw.strip().encode("utf-8", "replace"))
+    if size > MAX_BODY_BYTES:
+        return SignatureResult(
+            alg,
+            kid,
+            None,
+            None,
+            f"not verified: the token is {size:,} bytes, over the {MAX_BODY_BYTES:,}-byte "
+            "(1 MiB) cap on what the probe reads from a server",
+        )
     if alg not in ACCESS_ALGORITHMS:
         shown = alg if alg is not None else repr(header.get("alg"))
-        return SignatureResult(alg, kid, None, None, f"alg {shown} is not accepted")
+        return SignatureResult(alg, kid, None, None, f"alg {shorten(shown)} is not accepted")
     extensions = [name for name in ("crit", "b64") if name in header]
     if extensions:
         return SignatureResult(
@@ -94,9 +105,10 @@ def verify_signature(
         reason: str,
         problems: tuple[str, ...] = (),
         same_kid: tuple[bool, ...] = (),
+        unusable: str = "",
     ) -> SignatureResult:
         return SignatureResult(
-            alg, kid, key_found, valid, reason, refetched, known, problems, same_kid
+            alg, kid, key_found, valid, reason, refetched, known, problems, same_kid, unusable
         )
 
     if kid is not None:
@@ -106,15 +118,18 @@ def verify_signature(
             return result(
                 True,
                 None,
-                f"key {kid} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
+                f"key {shorten(kid)} may not verify {alg} tokens: {'; '.join(problems)} (see IDT018)",
                 problems,
             )
-        if kid in loaded.broken:
-            return result(True, None, f"key {kid} in the JWKS cannot be used: {loaded.broken[kid]}")
+        if kid in loaded.broken and loaded.by_kid(kid) is None:
+            why = loaded.broken[kid]
+            return result(
+                True, None, f"key {shorten(kid)} in the JWKS cannot be used: {why}", unusable=why
+            )
         key = loaded.by_kid(kid)
         if key is None:
             again = " (also after refetching the JWKS)" if refetched else ""
-            return result(False, None, f"kid {kid} is not in the JWKS{again}")
+            return result(False, None, f"kid {shorten(kid)} is not in the JWKS{again}")
     else:
         kty = _KTY_FOR_ALG.get(alg[:2], "")
         candidates = [k for k in loaded.keys if k.key_type == kty]
@@ -132,6 +147,8 @@ def verify_signature(
             )
     same_kid = _each_verifies(token, loaded.all_by_kid(kid), alg) if kid is not None else ()
     verified, why = _verify_with(token, key, alg)
+    if verified is None:
+        return result(True, None, why, same_kid=same_kid)
     if not verified:
         return result(True, False, why, same_kid=same_kid)
     return result(
@@ -140,6 +157,11 @@ def verify_signature(
         f"signature verified with key {key.kid or '(no kid)'} ({alg})",
         same_kid=same_kid,
     )
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: values from the token in messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _entry(jwks: Mapping[str, Any] | None, kid: str) -> Mapping[str, Any]:
@@ -151,14 +173,18 @@ def _entry(jwks: Mapping[str, Any] | None, kid: str) -> Mapping[str, Any]:
     return {}
 
 
-def _verify_with(token: DecodedJwt, key: Key, alg: str) -> tuple[bool, str]:
-    """Whether ``key`` verifies the token, and if not, why."""
+def _verify_with(token: DecodedJwt, key: Key, alg: str) -> tuple[bool | None, str]:
+    """Whether ``key`` verifies the token (``None``: the verifier refused the token before
+    checking the signature, e.g. a registered header parameter of the wrong type), and why not."""
     try:
         jws.deserialize_compact(token.raw.strip(), key, registry=_registry(alg))
     except BadSignatureError:
         return False, "the signature does not match the key"
     except (JoseError, ValueError, TypeError) as exc:
-        return False, f"cannot verify with key {key.kid or '(no kid)'}: {describe_error(exc)}"
+        return None, (
+            f"the verifier refused the token before checking the signature with key "
+            f"{shorten(key.kid or '(no kid)')}: {shorten(describe_error(exc), 200)}"
+        )
     return True, ""
 
 
@@ -166,7 +192,7 @@ def _each_verifies(token: DecodedJwt, keys: tuple[Key, ...], alg: str) -> tuple[
     """For an ambiguous kid: which of its keys verify, to tell the user (never to accept)."""
     if len(keys) < 2:
         return ()
-    return tuple(_verify_with(token, key, alg)[0] for key in keys)
+    return tuple(_verify_with(token, key, alg)[0] is True for key in keys)
 
 
 def _registry(alg: str) -> jws.JWSRegistry:
@@ -177,6 +203,9 @@ def _registry(alg: str) -> jws.JWSRegistry:
     the JWKS, never from the header.
     """
     registry = jws.JWSRegistry(algorithms=[alg], strict_check_header=False)
-    registry.max_header_length = 16 * 1024
-    registry.max_signature_length = 4 * 1024
+    # joserfc's defaults (a 128,000-byte payload) would call a large valid token's
+    # signature bad; the limit is the probe's response cap, checked before (issue 19).
+    registry.max_header_length = MAX_BODY_BYTES
+    registry.max_payload_length = MAX_BODY_BYTES
+    registry.max_signature_length = MAX_BODY_BYTES
     return registry

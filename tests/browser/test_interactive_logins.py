@@ -132,3 +132,33 @@ def test_headless_browser_login_on_the_javascript_login_page(
         assert sandbox_notes == [NO_SANDBOX_AS_ROOT], stderr
     else:
         assert sandbox_notes in ([], [NO_SANDBOX_UNAVAILABLE]), stderr
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("login-new-password-required", "login stopped at a forced password change"),
+        ("login-mfa-totp", "login stopped at a multi-factor authentication prompt"),
+        ("login-user-disabled", "login stopped at a page saying the user is disabled"),
+        ("login-user-unconfirmed", "login stopped at an account-confirmation page"),
+        ("login-consent", "login stopped at a consent page"),
+        ("login-account-selection", "login stopped at an account-selection page"),
+    ],
+)
+def test_headless_browser_names_the_page_that_stops_the_login(
+    browser: Browser, tmp_path: Path, fault: str, words: str
+) -> None:
+    """Issue 19: AUT002 names the page after the password, with what to do."""
+    with pool_emulator(tmp_path, faults=(fault,)) as emu, LiveCli.start(
+        ["check", "--config", str(emu.config_file()), "--format", "json",
+         "--login", "headless-browser", "--browser-path", CHROMIUM, "--username", "demo",
+         "--redirect-uri", emu.redirect_uri],
+        env={"OIDC_PROBE_CLIENT_SECRET": emu.secret(), "OIDC_PROBE_PASSWORD": emu.password()},
+    ) as cli:  # fmt: skip
+        code, stdout, stderr = cli.finish(timeout=30)
+    assert code == 1, stderr
+    (aut002,) = checks(stdout)["AUT002"]
+    assert aut002["status"] == "fail", checks(stdout)
+    assert words in aut002["message"], aut002["message"]
+    assert aut002["hint"]
+    assert emu.password() not in stdout + stderr

@@ -80,7 +80,11 @@ class PoolEmulator:
 
 @contextmanager
 def pool_emulator(
-    directory: Path, *, login_page: str = "classic", callbacks: tuple[str, ...] = ()
+    directory: Path,
+    *,
+    login_page: str = "classic",
+    callbacks: tuple[str, ...] = (),
+    faults: tuple[str, ...] = (),
 ) -> Iterator[PoolEmulator]:
     """An emulator whose demo client allows a fresh loopback callback plus ``callbacks``."""
     redirect_uri = f"http://localhost:{free_port()}/callback"
@@ -89,7 +93,7 @@ def pool_emulator(
     pool_file = directory / "pool.json"
     pool_file.write_text(json.dumps(raw))
     pool = load_pool(pool_file)
-    server = start_in_thread(create_app(pool, login_page=login_page))
+    server = start_in_thread(create_app(pool, login_page=login_page, faults=faults))
     try:
         yield PoolEmulator(server, pool, directory, redirect_uri)
     finally:

@@ -27,11 +27,21 @@ ANY = "*"
 BASELINE: frozenset[Finding] = frozenset({("CFG002", ANY, "warn")})
 
 
-# The status of the target check when it is not the check's severity: IDT003 fails
-# on an unknown kid but only warns when a kid-less token meets several keys (the
-# issue allows "IDT003 or a clear warning"); we chose the warning. IDT008 fails a token
-# issued in the future, and only warns about an old one (it may be the local clock).
-TARGET_STATUS = {Fault.NO_KID_MULTIPLE_KEYS: "warn", Fault.STALE_IAT: "warn"}
+# The status of the target check when it is not the check's severity: IDT008 fails a
+# token issued in the future, and only warns about an old one (it may be the local clock).
+TARGET_STATUS = {
+    Fault.STALE_IAT: "warn",
+    # Issue 19: JSON normalised on arrival is a warning naming what changed, not a failure.
+    Fault.DEEP_CLAIM: "warn",
+    Fault.LONE_SURROGATE_CLAIM: "warn",
+    Fault.LONE_SURROGATE_REFRESH_TOKEN: "warn",
+    # The exchange with client_secret_basic succeeded: the document's omission is a warning.
+    Fault.DISCOVERY_NO_BASIC_AUTH: "warn",
+    # The ID token was RS256 and verified: the document's HS256-only list is a warning.
+    Fault.DISCOVERY_HS256_ONLY: "warn",
+    # The login through the configured endpoints worked: another domain of the same pool.
+    Fault.DISCOVERY_ENDPOINT_MISMATCH: "warn",
+}
 
 UNALLOWED_SCOPES = "openid,email,profile,aws.cognito.signin.user.admin"
 
@@ -107,12 +117,14 @@ ALSO: dict[Fault, frozenset[Finding]] = {
             Fault.UNALLOWED_SCOPE_IGNORED,
         )
     },
-    # The only algorithm listed is HS256, which DSC007 also warns about by name.
-    Fault.DISCOVERY_HS256_ONLY: frozenset({warn("DSC007", "HS256")}),
+    # The only algorithm listed is HS256, offered and not used: DSC007 notes it by name (info).
     # The error in the same callback is reported as the refusal it claims to be.
     Fault.CALLBACK_CODE_AND_ERROR: frozenset({fail("AUT001")}),
     # The kid names two keys: IDT003 warns that the set is ambiguous.
     Fault.DUPLICATE_KID: frozenset({warn("IDT003")}),
+    # No kid and several keys: IDT003 warns that a verifier cannot tell which key; the
+    # probe does not guess, so the signature is not verified and IDT004 fails (issue 19).
+    Fault.NO_KID_MULTIPLE_KEYS: frozenset({warn("IDT003")}),
     # Issued two hours (ten years) ago, and received just now from the token endpoint.
     Fault.EXPIRED: frozenset({warn("IDT008")}),
     Fault.TEN_YEAR_LIFETIME: frozenset({warn("IDT008")}),
@@ -140,6 +152,13 @@ MUST_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.TOKEN_PADDED_JSON: ("TOK002", "TOK006"),
     # The last id_token (the real one) is the one used.
     Fault.TOKEN_DUPLICATE_KEYS: ("TOK002", "IDT004"),
+    # A 160 kB token verifies (joserfc's 128,000-byte default would call it a bad signature).
+    Fault.LARGE_ID_TOKEN: ("IDT001", "IDT004"),
+    # Normalised values still verify: the signature is over the bytes as sent.
+    Fault.DEEP_CLAIM: ("IDT004",),
+    Fault.LONE_SURROGATE_CLAIM: ("IDT004",),
+    # OpenID Connect Discovery 1.0 3: encryption keys may sit beside the signing keys.
+    Fault.ENC_KEY_IN_JWKS: ("JWK001", "JWK002", "IDT004"),
 }
 
 # Words the target finding's message must hold: how the probe got it right.
@@ -163,6 +182,28 @@ MESSAGE: dict[Fault, tuple[str, str]] = {
     Fault.EC_KEY_FOR_RS_TOKEN: ("IDT018", "EC key"),
     Fault.REFRESH_REFUSED: ("TOK007", "HTTP 400 invalid_grant"),
     Fault.REFRESH_NEW_SUB: ("TOK007", "sub is not the main ID token's"),
+    # Issue 19: a key no verifier can use fails the signature, naming why.
+    Fault.SIGNING_KEY_RSA_E_1: ("IDT004", "public exponent e is 1"),
+    Fault.SIGNING_KEY_RSA_E_EVEN: ("IDT004", "requires an odd e"),
+    Fault.SIGNING_KEY_RSA_N_EVEN: ("IDT004", "not an RSA modulus"),
+    Fault.SIGNING_KEY_RSA_OVERSIZED: ("IDT004", "refuse more than 16384"),
+    Fault.SIGNING_KEY_EC_OFF_CURVE: ("IDT004", "not on curve P-256"),
+    Fault.SIGNING_KEY_UNKNOWN_KTY: ("IDT018", "RSA-X key"),
+    Fault.SIGNING_KEY_EC_UNKNOWN_CURVE: ("IDT018", "its curve is P-192"),
+    Fault.NO_KID_MULTIPLE_KEYS: ("IDT004", "does not guess"),
+    Fault.DEEP_CLAIM: ("IDT001", "nested over 64 levels"),
+    Fault.LONE_SURROGATE_CLAIM: ("IDT001", "replaced with U+FFFD (at name)"),
+    Fault.LONE_SURROGATE_REFRESH_TOKEN: ("TOK006", "replaced with U+FFFD (at refresh_token)"),
+    Fault.DISCOVERY_NO_BASIC_AUTH: ("DSC006", "authenticated with it and succeeded"),
+    Fault.DISCOVERY_HS256_ONLY: ("DSC007", "signed RS256 and verified"),
+    Fault.DISCOVERY_ENDPOINT_MISMATCH: ("DSC003", "the ID token it brought verifies"),
+    # Issue 19 item 4: the page that stopped the login is named.
+    Fault.LOGIN_NEW_PASSWORD_REQUIRED: ("AUT002", "login stopped at a forced password change"),
+    Fault.LOGIN_USER_DISABLED: ("AUT002", "the user is disabled"),
+    Fault.LOGIN_USER_UNCONFIRMED: ("AUT002", "account-confirmation page"),
+    Fault.LOGIN_MFA_TOTP: ("AUT002", "multi-factor authentication prompt"),
+    Fault.LOGIN_CONSENT: ("AUT002", "consent page"),
+    Fault.LOGIN_ACCOUNT_SELECTION: ("AUT002", "account-selection page"),
 }
 
 # Checks that must never pass under the fault.
@@ -180,6 +221,17 @@ NEVER_PASS: dict[Fault, tuple[str, ...]] = {
     Fault.SIGNING_KEY_ALG_MISMATCH: ("IDT004",),
     Fault.SIGNING_KEY_OPS_ENCRYPT: ("IDT004",),
     Fault.EC_KEY_FOR_RS_TOKEN: ("IDT004",),
+    **dict.fromkeys(
+        (
+            Fault.SIGNING_KEY_RSA_E_1,
+            Fault.SIGNING_KEY_RSA_E_EVEN,
+            Fault.SIGNING_KEY_RSA_N_EVEN,
+            Fault.SIGNING_KEY_RSA_OVERSIZED,
+            Fault.SIGNING_KEY_EC_OFF_CURVE,
+            Fault.SIGNING_KEY_UNKNOWN_KTY,
+        ),
+        ("IDT004",),
+    ),
 }
 
 

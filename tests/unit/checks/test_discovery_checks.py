@@ -308,3 +308,51 @@ def test_dsc008_skips_when_pkce_is_disabled() -> None:
     finding = only("DSC008", ctx_with(document))
     assert finding.status is Status.SKIP
     assert "pkce_enabled" in finding.message
+
+
+# Issue 19 item 3: a discovery-only worry the same run proves wrong is not a failure.
+
+
+def test_dsc006_warns_when_the_basic_exchange_succeeded_anyway() -> None:
+    document = cognito_document(token_endpoint_auth_methods_supported=["client_secret_post"])
+    ctx = ctx_with(document)
+    ctx.token_fetch = json_exchange(f"{DOMAIN}/oauth2/token", {"id_token": "x"})
+    finding = only("DSC006", ctx)
+    assert finding.status is Status.WARN
+    assert "authenticated with it and succeeded" in finding.message
+
+
+def test_dsc007_notes_none_as_offered_not_used_when_the_token_verified() -> None:
+    from oidc_probe.core.context import SignatureResult
+
+    document = cognito_document(id_token_signing_alg_values_supported=["RS256", "none"])
+    ctx = ctx_with(document)
+    ctx.signature = SignatureResult("RS256", "k", True, True)
+    found = by_subject(run("DSC007", ctx))
+    assert found["none"].status is Status.INFO
+    assert "signed RS256 and verified" in found["none"].message
+
+
+def test_dsc007_warns_when_no_listed_alg_is_accepted_but_the_token_verified() -> None:
+    from oidc_probe.core.context import SignatureResult
+
+    document = cognito_document(id_token_signing_alg_values_supported=["HS256"])
+    ctx = ctx_with(document)
+    ctx.signature = SignatureResult("RS256", "k", True, True)
+    statuses = {f.status for f in run("DSC007", ctx)}
+    assert statuses == {Status.WARN, Status.INFO}
+
+
+def test_dsc003_warns_when_the_login_through_the_other_domain_worked() -> None:
+    """Issue 19: the hint calls a custom domain expected, so a run that proves it works warns."""
+    from oidc_probe.core.context import SignatureResult
+
+    document = cognito_document(token_endpoint="https://auth.example.com/oauth2/token")
+    ctx = ctx_with(document)
+    ctx.token_fetch = json_exchange(f"{DOMAIN}/oauth2/token", {"id_token": "x"})
+    ctx.signature = SignatureResult("RS256", "k", True, True)
+    found = by_subject(run("DSC003", ctx))
+    assert found["token_url"].status is Status.WARN
+    assert "the ID token it brought verifies" in found["token_url"].message
+    ctx.signature = SignatureResult("RS256", "k", True, None)
+    assert by_subject(run("DSC003", ctx))["token_url"].status is Status.FAIL

@@ -237,6 +237,55 @@ def test_idt004_skips_when_not_verified() -> None:
     assert "no key with kid 'gone'" in finding.message
 
 
+def test_idt004_fails_without_kid_among_several_keys() -> None:
+    signature = SignatureResult("RS256", None, False, None, reason="no kid and 2 RSA keys")
+    finding = only("IDT004", healthy_context(header={"alg": "RS256"}, signature=signature))
+    assert finding.status is Status.FAIL
+    assert "does not guess" in finding.message
+
+
+def test_idt004_fails_naming_an_unusable_key_and_why() -> None:
+    why = "its public exponent e is 1; RFC 8017 3.1 requires 3 <= e <= n - 1"
+    signature = SignatureResult(
+        "RS256", KIDS[0], True, None, reason=f"key {KIDS[0]} cannot be used", key_unusable=why
+    )
+    finding = only("IDT004", healthy_context(signature=signature))
+    assert finding.status is Status.FAIL
+    assert KIDS[0] in finding.message
+    assert why in finding.message
+
+
+def test_the_run_fails_when_the_signature_was_not_verified_and_nothing_else_fails() -> None:
+    """The net under IDT001-IDT018: an unverified signature no check explains still fails."""
+    from oidc_probe.checks.catalogue import all_checks, run_checks
+
+    signature = SignatureResult("RS256", KIDS[0], True, None, reason="a cause nobody names")
+    ctx = healthy_context(signature=signature)
+    ids = {"IDT003", "IDT004", "IDT018"}
+    findings = run_checks(ctx, [c for c in all_checks() if c.id in ids])
+    failing = [f for f in findings if f.failing]
+    assert [f.check_id for f in failing] == ["IDT004"]
+    assert "a cause nobody names" in failing[0].message
+    # The owner of the cause (IDT018 here) is not in this run: the net still fails IDT004.
+    owned = replace(signature, key_problems=("its use is 'enc', not 'sig'",))
+    ctx = healthy_context(signature=owned)
+    findings = run_checks(ctx, [c for c in all_checks() if c.id == "IDT004"])
+    assert [(f.check_id, f.status) for f in findings] == [("IDT004", Status.FAIL)]
+    assert "cannot pass" in findings[0].message
+
+
+def test_the_net_does_not_add_a_failure_when_another_check_fails() -> None:
+    from oidc_probe.checks.catalogue import all_checks, run_checks
+
+    signature = SignatureResult("RS256", "gone", False, None, reason="kid gone is not in the JWKS")
+    ctx = healthy_context(signature=signature)
+    findings = run_checks(ctx, [c for c in all_checks() if c.id in {"IDT003", "IDT004"}])
+    assert {(f.check_id, f.status) for f in findings} == {
+        ("IDT003", Status.FAIL),
+        ("IDT004", Status.SKIP),
+    }
+
+
 @pytest.mark.parametrize("valid", [True, None])
 def test_idt004_never_passes_with_rejected_alg(valid: bool | None) -> None:
     header = {"alg": "HS256", "kid": KIDS[0]}

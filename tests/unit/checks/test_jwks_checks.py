@@ -21,7 +21,8 @@ def b64(data: bytes) -> str:
 
 
 def modulus(bits: int) -> str:
-    return b64(b"\xc1" + b"\x5a" * (bits // 8 - 1))
+    """An odd number of ``bits`` bits: shaped like an RSA modulus (RFC 8017 3.1)."""
+    return b64(b"\xc1" + b"\x5a" * (bits // 8 - 2) + b"\x5b")
 
 
 def rsa_key(kid: str | None, bits: int = 2048, **changes: Any) -> dict[str, Any]:
@@ -44,7 +45,14 @@ def rsa_key(kid: str | None, bits: int = 2048, **changes: Any) -> dict[str, Any]
 
 
 def ec_key(kid: str) -> dict[str, Any]:
-    return {"kty": "EC", "kid": kid, "crv": "P-256", "x": b64(b"x" * 32), "y": b64(b"y" * 32)}
+    """RFC 7517 appendix A.1's P-256 public key: a point on the curve."""
+    return {
+        "kty": "EC",
+        "kid": kid,
+        "crv": "P-256",
+        "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+        "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+    }
 
 
 def ctx_with(keys: Any = None, fetch: HttpExchange | None = None) -> RunContext:
@@ -137,11 +145,38 @@ def test_jwk002_names_each_problem_of_a_key() -> None:
     bad = rsa_key("bad", n=None, e="not base64!", use="enc")
     finding = by_subject(run("JWK002", ctx_with([rsa_key("good"), bad])))["kid bad"]
     assert finding.status is Status.FAIL
-    assert finding.evidence["actual"] == [
-        "n missing",
-        "e is not base64url",
-        "use is 'enc', not 'sig'",
-    ]
+    # use enc is no longer a problem (issue 19: OIDC Discovery 1.0 3 allows encryption keys).
+    assert finding.evidence["actual"] == ["n missing", "e is not base64url"]
+
+
+def test_jwk002_allows_an_encryption_key_and_an_unknown_type_beside_the_signing_keys() -> None:
+    enc = rsa_key("enc-1", use="enc", alg="RSA-OAEP")
+    other = {"kty": "ML-DSA", "kid": "pq-1", "pub": "AAAA"}
+    assert only("JWK002", ctx_with([rsa_key("id-key"), enc, other])).status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"e": "AQ"}, "public exponent e is 1"),
+        ({"e": b64((65536).to_bytes(3, "big"))}, "requires an odd e"),
+        ({"n": b64(b"\xc1" + b"\x5a" * 255)}, "not an RSA modulus"),
+        ({"n": b64(b"\xc1" + b"\x5a" * 2100 + b"\x5b")}, "refuse more than 16384"),
+    ],
+)
+def test_jwk002_fails_a_key_no_verifier_can_use(changes: dict[str, str], words: str) -> None:
+    bad = rsa_key("bad", **changes)
+    finding = by_subject(run("JWK002", ctx_with([rsa_key("good"), bad])))["kid bad"]
+    assert finding.status is Status.FAIL
+    assert words in finding.message
+
+
+def test_jwk002_fails_an_ec_point_off_its_curve_and_an_unknown_curve() -> None:
+    off = {**ec_key("off"), "y": ec_key("x")["x"]}
+    curve = {**ec_key("curve"), "crv": "P-192"}
+    found = by_subject(run("JWK002", ctx_with([rsa_key("good"), off, curve])))
+    assert "not on curve P-256" in found["kid off"].message
+    assert "'P-192' is not one an ES* algorithm uses" in found["kid curve"].message
 
 
 def test_jwk002_requires_kid_with_several_keys_and_kty() -> None:

@@ -308,6 +308,9 @@ def test_multi_factor_page_is_not_submitted() -> None:
     result, _ = _login(_mock(routes, seen), auth_url="https://op.test/auth")
     assert result.login_error is not None
     assert "fields: totp_code" in result.login_error
+    # Issue 19: the page is named, with what to do.
+    assert "login stopped at a multi-factor authentication prompt" in result.login_error
+    assert "MFA" in result.hint
     assert [r.url.path for r in seen if r.method == "POST"] == ["/interaction/abc/login"]
 
 
@@ -360,3 +363,26 @@ def test_a_password_form_on_plain_http_to_a_remote_host_stops_the_run() -> None:
     ):
         _login(_mock(routes, seen), auth_url="http://idp.test/oauth2/authorize")
     assert [r.method for r in seen] == ["GET"]
+
+
+def test_a_login_stopping_page_without_a_form_is_named() -> None:
+    """Issue 19: an account chooser (links only) after the password is named in AUT002."""
+    chooser = "<html><body><h1>Choose an account</h1><a href='/a'>ana@example.com</a></body>"
+    routes: dict[str, Handler] = {
+        "GET op.test/auth": lambda r: _html(LOGIN),
+        "POST op.test/interaction/abc/login": lambda r: _html(chooser),
+    }
+    result, _ = _login(_mock(routes, []), auth_url="https://op.test/auth")
+    assert result.login_error is not None
+    assert result.login_error.startswith("login stopped at an account-selection page")
+    assert "fresh session" in result.hint
+
+
+def test_a_script_page_after_the_password_still_needs_javascript() -> None:
+    page = "<html><body><script>render()</script></body>"
+    routes: dict[str, Handler] = {
+        "GET op.test/auth": lambda r: _html(LOGIN),
+        "POST op.test/interaction/abc/login": lambda r: _html(page),
+    }
+    result, _ = _login(_mock(routes, []), auth_url="https://op.test/auth")
+    assert result.needs_javascript

@@ -87,7 +87,10 @@ def test_access_view_when_the_login_was_not_attempted() -> None:
 def test_access_view_notes_a_bad_signature() -> None:
     ctx = full_context()
     ctx.signature = SignatureResult(alg="RS256", kid="k1", key_found=True, valid=False)
-    assert "did not verify" in Report.from_run(ctx, []).access_view.note
+    assert "was not verified" in Report.from_run(ctx, []).access_view.note
+    # Issue 19: a signature never tried (an unusable key) is not verified either.
+    ctx.signature = SignatureResult(alg="RS256", kid="k1", key_found=True, valid=None)
+    assert "Access would reject this login" in Report.from_run(ctx, []).access_view.note
 
 
 def test_tokens_only_with_show_tokens() -> None:

@@ -93,6 +93,21 @@ def test_baseline_marks_matching_failures_and_reports_unused() -> None:
     assert [e.check_id for e in unused] == ["DSC008"]
 
 
+def test_baseline_never_accepts_an_unverified_signature() -> None:
+    """Issue 19: a failed IDT004 or CFT001 keeps failing; an IDT004 warning can be accepted."""
+    baseline = Baseline(
+        (BaselineEntry("IDT004", "kid-less tokens"), BaselineEntry("CFT001", "test team"))
+    )
+    findings = [
+        finding("IDT004", Status.FAIL, stage=Stage.ID_TOKEN),
+        finding("CFT001", Status.FAIL, stage=Stage.ACCESS_JWT),
+        finding("IDT004", Status.WARN, stage=Stage.ID_TOKEN),
+    ]
+    marked, _ = baseline.apply(findings)
+    assert [f.failing for f in marked] == [True, True, False]
+    assert marked[2].accepted == "kid-less tokens"
+
+
 def test_baseline_user_scope() -> None:
     entry = BaselineEntry("CLM003", "bob only", user="bob")
     baseline = Baseline((entry,))

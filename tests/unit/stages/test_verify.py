@@ -156,6 +156,17 @@ def test_no_kid_with_several_keys_is_not_guessed() -> None:
     assert ctx.signature.reason.startswith("no kid and 2 ")
 
 
+def test_an_unusable_key_named_by_kid_is_reported_not_tried() -> None:
+    key = rsa_key("key-1")
+    token = jws.serialize_compact(
+        {"alg": "RS256", "kid": "key-1"}, json.dumps(CLAIMS), key, algorithms=["RS256"]
+    )
+    ctx, _ = _run(token, _jwks({**public_jwk(key), "e": "AQ"}))
+    assert ctx.signature is not None
+    assert (ctx.signature.key_found, ctx.signature.valid) == (True, None)
+    assert "public exponent e is 1" in ctx.signature.key_unusable
+
+
 def test_key_material_in_the_header_is_ignored() -> None:
     attacker = ECKey.generate_key("P-256")
     signer = rsa_key("attacker")
