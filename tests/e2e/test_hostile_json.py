@@ -62,7 +62,7 @@ def test_every_format_is_written_for_hostile_json(
     assert {c["status"] for c in checks if c["id"] == "IDT004"} == {"pass"}
     if words:
         assert any(words in c["message"] for c in checks if c["status"] == "warn")
-        assert words in result.stdout
+        assert words in " ".join(result.stdout.split())  # the report wraps at 80 columns
 
 
 def test_large_valid_id_token_verifies_and_one_over_the_cap_names_its_size(
