@@ -80,7 +80,7 @@ def is_cognito(ctx: RunContext) -> bool:
     """Whether the provider looks like Amazon Cognito (or its emulator)."""
     config = ctx.config
     return (
-        cognito.is_cognito_issuer(ctx.settings.issuer)
+        cognito.is_cognito_issuer(ctx.issuer.issuer)
         or cognito.pool_domain_region(config.auth_url) is not None
         or cognito.idp_host_region(config.certs_url) is not None
     )

@@ -62,10 +62,25 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Discovery section 4.
     """
     fetch = ctx.discovery_fetch
+    basis = ctx.issuer
+    if fetch is None and not basis.established and basis.tried:
+        yield warned(
+            basis.unconfirmed_reason(), hint=hints.ISSUER_UNCONFIRMED, actual="not confirmed"
+        )
+        return
     if fetch is None:
         yield skipped(not_run(ctx, "discovery", "the discovery document was not fetched"))
         return
     cause = exchange_failure(fetch)
+    if cause is not None and not basis.established:
+        yield warned(
+            f"cannot read the discovery document at {fetch.url}: {cause}; "
+            + basis.unconfirmed_reason(),
+            hint=hints.ISSUER_UNCONFIRMED,
+            expected="HTTP 200 with a JSON object",
+            actual=fetch.describe() if fetch.error else cause,
+        )
+        return
     if cause is not None:
         yield failed(
             f"cannot read the discovery document at {fetch.url}: {cause}",
@@ -99,7 +114,11 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
     if not isinstance(issuer, str):
         yield skipped("the document has no issuer (see DSC004)")
         return
-    expected = ctx.settings.issuer
+    basis = ctx.issuer
+    if not basis.established:
+        yield _unconfirmed_issuer(ctx, issuer)
+        return
+    expected = basis.issuer
     if issuer != expected:
         yield failed(
             "the document's issuer differs from the issuer it was fetched for",
@@ -109,6 +128,26 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed(f"issuer is {issuer}")
+
+
+def _unconfirmed_issuer(ctx: RunContext, issuer: str) -> Outcome:
+    """DSC002 without an established issuer: the document against the URL it came from.
+
+    OpenID Connect Discovery 4.3: the issuer in the document must be identical to the
+    URL it was fetched under, whatever the probe expects; if it is, the issuer is still
+    unconfirmed because the document's jwks_uri is not certs_url (see DSC003).
+    """
+    fetch = ctx.discovery_fetch
+    url = fetch.url if fetch is not None else ""
+    fetched_for = url.removesuffix("/.well-known/openid-configuration")
+    if issuer.rstrip("/") != fetched_for:
+        return failed(
+            "the document's issuer differs from the URL it was fetched from",
+            hint=hints.ISSUER_MISMATCH,
+            expected=fetched_for,
+            actual=issuer,
+        )
+    return warned(ctx.issuer.unconfirmed_reason(), hint=hints.ISSUER_UNCONFIRMED, actual=issuer)
 
 
 @check(

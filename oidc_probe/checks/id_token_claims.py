@@ -107,7 +107,7 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     if isinstance(claims, str):
         yield skipped(claims)
         return
-    expected = ctx.settings.issuer
+    expected = ctx.issuer.issuer
     iss = claims.get("iss")
     hint = (
         "set certs_url to <iss>/.well-known/jwks.json of the pool that issues the tokens, or "
@@ -122,6 +122,8 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
             expected=expected,
             actual=json_type(iss),
         )
+    elif not ctx.issuer.established:
+        yield skipped(f"iss {iss} cannot be judged: {ctx.issuer.unconfirmed_reason()}")
     elif iss != expected:
         configuration = cognito.other_issuer_configuration(iss, expected)
         if iss.rstrip("/") == expected.rstrip("/"):
@@ -502,7 +504,7 @@ def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: using the ID token; AWS: verifying a JSON web token.
     """
-    if not is_cognito_issuer(ctx.settings.issuer):
+    if not is_cognito_issuer(ctx.issuer.issuer):
         yield skipped("the issuer is not a Cognito user pool")
         return
     claims = claims_or_reason(ctx)

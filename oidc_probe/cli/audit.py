@@ -76,6 +76,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     request = audit_request(args, tuple(args.username or ()), team)
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not args.issuer,
         redirect_uri=checked_redirect_uri(args.redirect_uri),
         timeout=args.timeout,
         show_tokens=options.show_tokens,

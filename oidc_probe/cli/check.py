@@ -93,6 +93,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         )
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not args.issuer,
         redirect_uri=checked_redirect_uri(redirect_uri_from(args)),
         client_auth=ClientAuth(args.client_auth),
         login=login_mode,

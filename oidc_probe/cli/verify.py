@@ -146,6 +146,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         console.redactor.add(*(t.raw for t in tokens))
     settings = RunSettings(
         issuer=args.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not args.issuer,
         leeway=args.leeway,
         **network_settings(args),
         show_tokens=options.show_tokens,

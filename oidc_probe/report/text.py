@@ -11,7 +11,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
-from oidc_probe.report.model import AccessView, ClaimView, Report, json_safe
+from oidc_probe.report.model import (
+    POOL_AUDIT_FOLDED,
+    AccessView,
+    ClaimView,
+    Report,
+    fold_pool_audit,
+    json_safe,
+)
 
 EVIDENCE_LIMIT = 400
 WIDTH = 100
@@ -64,8 +71,17 @@ def render_text(report: Report, *, color: bool = False) -> str:
 
 
 def _stages(findings: list[Finding], style: _Style, indent: str) -> list[str]:
+    findings, folded = fold_pool_audit(findings)
     lines: list[str] = []
     for stage in Stage:
+        if stage is Stage.POOL and folded:
+            mark = style(_MARKS[Status.SKIP], _COLORS[Status.SKIP])
+            lines += [
+                "",
+                indent + style(stage.title, _BOLD),
+                f"{indent}  {mark}  {POOL_AUDIT_FOLDED}",
+            ]
+            continue
         found = [f for f in findings if f.stage is stage]
         if not found:
             continue
@@ -79,7 +95,7 @@ def _header(report: Report, style: _Style) -> list[str]:
     target = report.target
     return [
         style(f"{report.tool_name} {report.tool_version}", _BOLD),
-        f"  issuer     {target.issuer}",
+        f"  issuer     {target.issuer} ({target.issuer_basis})",
         f"  client id  {target.client_id}",
         *(f"  connect to {rule} (--connect-to)" for rule in target.connect_to),
     ]

@@ -58,7 +58,9 @@ def _started(
         raise  # unreachable: unavailable() skips or fails
 
 
-def _oidc_provider(conform: bool, *, refresh_tokens: bool) -> Iterator[OidcProviderPeer]:
+def _oidc_provider(
+    conform: bool, *, refresh_tokens: bool, mount: str = "", jwks_path: str = ""
+) -> Iterator[OidcProviderPeer]:
     node = None
     try:
         node = harness.node()
@@ -73,6 +75,8 @@ def _oidc_provider(conform: bool, *, refresh_tokens: bool) -> Iterator[OidcProvi
         "redirect_uris": [REDIRECT_URI],
         "conform_id_token_claims": conform,
         "refresh_tokens": refresh_tokens,
+        **({"mount": mount} if mount else {}),
+        **({"jwks_path": jwks_path} if jwks_path else {}),
     }
     process, ready = _started(
         lambda: harness.start(
@@ -96,6 +100,22 @@ def oidc_provider() -> Iterator[OidcProviderPeer]:
     Like a Cognito app client, it returns a refresh token with every code exchange (TOK007).
     """
     yield from _oidc_provider(conform=False, refresh_tokens=True)
+
+
+ISSUER_SHAPES = {
+    # Auth0's style: the issuer ends in '/'.
+    "trailing-slash": {"mount": "/"},
+    # Keycloak's or Glewlwyd's style: the issuer has a path.
+    "path": {"mount": "/tenant/op"},
+    # The keys outside the issuer's path (as Google's or Entra ID's are).
+    "jwks-elsewhere": {"mount": "/tenant/op", "jwks_path": "/keys/tenant-op.json"},
+}
+
+
+@pytest.fixture(scope="session", params=sorted(ISSUER_SHAPES))
+def oidc_provider_shaped(request: pytest.FixtureRequest) -> Iterator[OidcProviderPeer]:
+    """oidc-provider with the issuer shapes of :data:`ISSUER_SHAPES` (claims in the ID token)."""
+    yield from _oidc_provider(conform=False, refresh_tokens=True, **ISSUER_SHAPES[request.param])
 
 
 @pytest.fixture(scope="session")
