@@ -53,11 +53,14 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     Why it matters: Access does not read the discovery document itself (it is given
     the endpoints), but the document is the provider's own statement of its issuer,
     endpoints, algorithms and methods; the probe compares the config against it. A
-    missing document usually means the issuer, and so certs_url, is wrong.
+    missing document usually means the issuer, and so certs_url, is wrong. The issuer is
+    ``--issuer``, a Cognito pool's (from certs_url), or the one a discovery document
+    confirms (its ``issuer`` is the candidate, its ``jwks_uri`` is certs_url); while none
+    is confirmed, a missing document is a warning (docs/providers.md).
 
-    How to fix: make certs_url (from which the issuer is derived) name the right user
-    pool: ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``;
-    or pass ``--issuer`` when the issuer is not certs_url's parent.
+    How to fix: set certs_url to the provider's ``jwks_uri``, or pass ``--issuer``.
+    (Cognito) certs_url names the user pool:
+    ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``.
 
     References: OpenID Connect Discovery section 4.
     """
@@ -100,9 +103,12 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
     issuer. A document that names another issuer means certs_url (or ``--issuer``)
     points at the wrong place, or a proxy serves another provider's document.
 
-    How to fix: use the issuer the provider publishes. For Cognito it is
-    ``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the parent of certs_url;
-    check for a trailing slash or a wrong pool ID.
+    While the issuer is not confirmed (docs/providers.md), the document is judged against
+    the URL it was fetched from, and the unconfirmed issuer is a warning.
+
+    How to fix: use the issuer the provider publishes; check for a trailing slash.
+    (Cognito) it is ``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the parent
+    of certs_url; check for a wrong pool ID.
 
     References: OpenID Connect Discovery 4.3.
     """
@@ -309,9 +315,12 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
     for scope in missing:
         yield failed(
             f"configured scope {scope} is not in scopes_supported",
-            hint="remove it from scopes in the Cloudflare config or enable it at the provider "
-            "(in Cognito: the app client's allowed OAuth scopes; custom resource-server scopes "
-            "are never listed, ignore this for them)",
+            hint=hints.with_cognito(
+                "remove it from scopes in the Cloudflare config or enable it at the provider",
+                "In Cognito: the app client's allowed OAuth scopes; custom resource-server "
+                "scopes are never listed, ignore this for them.",
+                is_cognito(ctx),
+            ),
             subject=scope,
             expected=scope,
             actual=scopes,

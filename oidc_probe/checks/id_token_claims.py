@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
+from oidc_probe.checks._support import is_cognito
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -89,14 +90,15 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     """The ID token's ``iss`` claim equals the expected issuer exactly.
 
     Why it matters: a relying party must reject ID tokens from any issuer but the one it
-    trusts. The probe expects the issuer that ``certs_url`` belongs to (``certs_url``
-    without ``/.well-known/jwks.json``), or ``--issuer``. A mismatch means the keys and the
-    tokens come from different pools, or the issuer differs by a detail such as a trailing
-    slash or the ``issuer-cognito-idp`` host of newer pools.
+    trusts. The probe expects ``--issuer``, a Cognito pool's issuer (``certs_url`` without
+    ``/.well-known/jwks.json``), or the issuer a discovery document confirms
+    (docs/providers.md); with none of these it skips. A mismatch means the keys and the
+    tokens come from different providers, or the issuer differs by a detail such as a
+    trailing slash.
 
-    How to fix: set ``certs_url`` to the JWKS of the pool named in the token's ``iss``
-    (``<iss>/.well-known/jwks.json``). If the pool uses a different issuer host than its
-    JWKS, pass ``--issuer`` with the exact ``iss`` value. When ``iss`` and the expected
+    How to fix: set ``certs_url`` to the JWKS of the issuer named in the token's ``iss``,
+    or pass ``--issuer`` with the exact ``iss`` value. (Cognito) certs_url is
+    ``<iss>/.well-known/jwks.json``; newer pools use the ``issuer-cognito-idp`` host. When ``iss`` and the expected
     issuer name the same pool on ``cognito-idp`` and ``issuer-cognito-idp``, the hint names
     the pool's issuer configuration (ORIGINAL or UPDATED) and the certs_url that goes with it.
 
@@ -112,6 +114,9 @@ def id_token_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     hint = (
         "set certs_url to <iss>/.well-known/jwks.json of the pool that issues the tokens, or "
         "pass --issuer with the exact issuer"
+        if is_cognito(ctx)
+        else "set certs_url to the jwks_uri of the issuer that signs the tokens, or pass "
+        "--issuer with the exact issuer"
     )
     if not isinstance(iss, str):
         yield failed(

@@ -210,7 +210,7 @@ def _cty_outcome(cty: object) -> Outcome:
 
 def _typ_outcome(header: dict[str, object]) -> Outcome:
     if "typ" not in header:
-        return passed("the ID token header has no typ (allowed; Cognito sets none)")
+        return passed("the ID token header has no typ (allowed)")
     typ = header.get("typ")
     if not isinstance(typ, str):
         return failed(

@@ -120,7 +120,7 @@ def _refresh_token(ctx: RunContext) -> tuple[str, str]:
         )
     elif "refresh_token" not in response:
         why = (
-            "the token response held no refresh_token (the app client may not allow it; "
+            "the token response held no refresh_token (the client may not be allowed it; "
             "Access does not need one)"
         )
     elif not isinstance(token := response["refresh_token"], str) or not token:
