@@ -180,8 +180,10 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks (``--active``): the probe sends an authorization request whose
     ``redirect_uri`` is the registered one plus ``/oidc-probe-unregistered`` and, with
-    ``--login form``, signs in. The provider must show an error itself and never redirect
-    to that URI, not even with an error. The probe never requests the URI.
+    ``--login form``, signs in when the provider shows its sign-in page. The provider must
+    show an error itself and never redirect to that URI, not even with an error; an error
+    page served with HTTP 200 (no sign-in form, an error message) counts as a refusal. The
+    probe never requests the URI.
 
     Why it matters: a provider that redirects to unregistered URIs sends authorization
     codes wherever an attacker's link says, which turns one click into an Access session
@@ -234,7 +236,10 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     if error is not None:
-        where = "its error page" if error.via == "error_page" else "an HTTP error page"
+        where = {
+            "error_page": "its error page",
+            "page": "an error page served as HTTP 200, without redirecting",
+        }.get(error.via, "an HTTP error page")
         description = redact(error.description, ctx)
         detail = f" ({description})" if description else ""
         yield passed(

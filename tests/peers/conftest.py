@@ -59,7 +59,12 @@ def _started(
 
 
 def _oidc_provider(
-    conform: bool, *, refresh_tokens: bool, mount: str = "", jwks_path: str = ""
+    conform: bool,
+    *,
+    refresh_tokens: bool,
+    mount: str = "",
+    jwks_path: str = "",
+    errors_as_200: bool = False,
 ) -> Iterator[OidcProviderPeer]:
     node = None
     try:
@@ -77,6 +82,7 @@ def _oidc_provider(
         "refresh_tokens": refresh_tokens,
         **({"mount": mount} if mount else {}),
         **({"jwks_path": jwks_path} if jwks_path else {}),
+        **({"errors_as_200": True} if errors_as_200 else {}),
     }
     process, ready = _started(
         lambda: harness.start(
@@ -116,6 +122,12 @@ ISSUER_SHAPES = {
 def oidc_provider_shaped(request: pytest.FixtureRequest) -> Iterator[OidcProviderPeer]:
     """oidc-provider with the issuer shapes of :data:`ISSUER_SHAPES` (claims in the ID token)."""
     yield from _oidc_provider(conform=False, refresh_tokens=True, **ISSUER_SHAPES[request.param])
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_errors_as_200() -> Iterator[OidcProviderPeer]:
+    """oidc-provider serving its error pages with HTTP 200 (LemonLDAP::NG's habit)."""
+    yield from _oidc_provider(conform=False, refresh_tokens=True, errors_as_200=True)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@
 //    "refresh_tokens": bool, "mount": "/tenant/op" or "/", "jwks_path": "/keys/op.json"}
 // "mount" puts the issuer on a path ("/" gives an issuer ending in '/', as Auth0's do);
 // "jwks_path" serves the keys outside the issuer's path and names them as jwks_uri.
+// "errors_as_200": error pages (an unregistered redirect URI, ...) are served with HTTP 200,
+// as LemonLDAP::NG serves its "Unauthorized URL" page.
 // With refresh_tokens, the client may use the refresh_token grant and every code exchange
 // returns a refresh token, as Cognito's does (oidc-provider's default wants offline_access).
 // Listens on an ephemeral port of 127.0.0.1 and prints one JSON line {"issuer": ...}
@@ -73,6 +75,14 @@ const configuration = {
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   findAccount: (_ctx, sub) => account(sub),
 };
+if (settings.errors_as_200) {
+  configuration.renderError = async (ctx, out) => {
+    ctx.status = 200;
+    ctx.type = 'html';
+    const text = Object.values(out).map((v) => String(v).replace(/[<>&"]/g, '')).join(': ');
+    ctx.body = `<!DOCTYPE html><title>Sign-in</title><h1>Error</h1><p>${text}</p>`;
+  };
+}
 
 const server = createServer();
 server.listen(0, '127.0.0.1', () => {
