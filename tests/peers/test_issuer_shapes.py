@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import run_cli
 from tests.peers.conftest import OidcProviderPeer
 from tests.peers.probe import findings, not_passing, probe
 
@@ -116,3 +117,66 @@ def test_a_wrong_certs_url_leaves_the_issuer_unconfirmed_and_never_blocks_the_ex
     assert statuses["AUT004"] == ("skip",)
     assert statuses["TOK001"] == ("pass",)  # the code was redeemed
     assert "fail" in statuses["JWK001"]
+
+
+def test_cloudflare_config_from_the_issuer_writes_a_config_that_passes(
+    oidc_provider_shaped: OidcProviderPeer, tmp_path: Path
+) -> None:
+    """`cloudflare-config --issuer URL` for any provider: the nine fields, then `check`."""
+    peer = oidc_provider_shaped
+    out = tmp_path / "idp.json"
+    written = run_cli(
+        [
+            "cloudflare-config",
+            "--issuer",
+            peer.issuer,
+            "--client-id",
+            peer.client_id,
+            "--claims",
+            "cognito:groups,cognito:username,name",
+            "--output",
+            str(out),
+        ],
+        env={"OIDC_PROBE_CLIENT_SECRET": peer.client_secret},
+    )
+    assert written.code == 0, written.stderr
+    assert peer.client_secret not in written.stdout + written.stderr
+    body = json.loads(out.read_text())
+    document = _discovery(peer.issuer)
+    assert body["type"] == "oidc"
+    assert set(body["config"]) == {
+        "client_id",
+        "client_secret",
+        "auth_url",
+        "token_url",
+        "certs_url",
+        "scopes",
+        "claims",
+        "pkce_enabled",
+        "email_claim_name",
+    }
+    config = body["config"]
+    assert config["auth_url"] == document["authorization_endpoint"]
+    assert config["token_url"] == document["token_endpoint"]
+    assert config["certs_url"] == document["jwks_uri"]
+    assert config["pkce_enabled"] is True  # oidc-provider lists S256
+    assert config["scopes"] == ["openid", "email", "profile"]
+    result = run_cli(
+        ["check", "--config", str(out), "--username", "alice", "--format", "json", "--active"],
+        env={"OIDC_PROBE_PASSWORD": "any-password-devinteractions-ignores-it"},
+    )
+    assert not_passing(result) == BASELINE, result.stdout[-3000:]
+    assert result.json()["target"]["issuer_basis"]["source"] == "discovery"
+
+
+def test_cloudflare_config_refuses_a_document_for_another_issuer(
+    oidc_provider_shaped: OidcProviderPeer,
+) -> None:
+    """The same document, asked for under the issuer with or without a trailing slash:
+    the issuers differ, so no config is written (Discovery 4.3: identical)."""
+    peer = oidc_provider_shaped
+    other = peer.issuer.rstrip("/") if peer.issuer.endswith("/") else peer.issuer + "/"
+    result = run_cli(["cloudflare-config", "--issuer", other, "--client-id", "c", "--omit-secret"])
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"names issuer {peer.issuer!r}, not {other!r}" in result.stderr
