@@ -76,8 +76,8 @@ def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> N
     # TOK004 needs only the code the main login brought back, whichever mode brought it.
     if ctx.settings.login is LoginMode.INITIATE_AUTH:
         not_attempted["TOK004"] = (
-            "--login initiate-auth gets its tokens without an authorization code; use a login "
-            "mode that goes through the authorization endpoint"
+            "--login initiate-auth gets its tokens without an authorization code; use --login "
+            "form (or another mode through the authorization endpoint)"
         )
     else:
         replay = _replay(ctx, client, not_attempted)

@@ -109,4 +109,7 @@ def token_request(
         if secret is not None:
             extra["client_secret"] = secret
     body = prepare_token_request(grant_type, **extra)
-    return fetch(client, "POST", config.token_url, headers=headers, content=str(body))
+    # From Access's servers: without the cookies the login left in the client.
+    return fetch(
+        client, "POST", config.token_url, headers=headers, content=str(body), cookies=False
+    )
