@@ -394,7 +394,8 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks: id_token_signing_alg_values_supported shares an algorithm with
     RS256, RS512, PS512, ES256, ES384, ES512; ``none`` or HMAC (HS*) algorithms
-    listed are warned about.
+    listed are warned about, unless this run's ID token verified with an algorithm Access
+    accepts (then they are information: the client is not using them).
 
     Why it matters: Access verifies the ID token signature with the keys at
     certs_url and only these algorithms; a token signed otherwise is rejected.
@@ -426,8 +427,18 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
         )
     else:
         yield passed(f"Access accepts {', '.join(accepted)}", actual=algs)
+    signature = ctx.signature
+    used = signature.alg if signature is not None and signature.valid is True else None
     for alg in algs:
-        if alg == "none" or alg.upper().startswith("HS"):
+        if (alg == "none" or alg.upper().startswith("HS")) and used in ACCESS_ALGORITHMS:
+            # The client's own ID token settles it: the other algorithms are not used here.
+            yield info(
+                f"the provider also offers {alg} for ID tokens; this client's ID token is "
+                f"signed with {used}, which Access accepts",
+                subject=alg,
+                actual=algs,
+            )
+        elif alg == "none" or alg.upper().startswith("HS"):
             yield warned(
                 f"the provider offers {alg} for ID tokens, which Access never accepts",
                 hint="make sure ID tokens for this client are signed with an asymmetric "
