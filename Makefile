@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup demo test lint format clean peers browser bench
+.PHONY: setup demo test lint format clean peers browser sso-peers bench
 
 setup: $(SYNCED)
 
@@ -26,7 +26,7 @@ $(SYNCED): $(UV) uv.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/oidc-probe demo
 
-test: setup peers browser
+test: setup peers browser sso-peers
 	$(VENV)/bin/pytest
 
 # Third-party OpenID providers for tests/peers (npm packages from the committed lock file);
@@ -47,6 +47,17 @@ $(PEERS_INSTALLED): $(PEERS)/package.json $(PEERS)/package-lock.json
 # Debian's Chromium for the browser tests (no browser download); quick when already there.
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Real SSO servers from Debian's packages for tests/peers (LemonLDAP::NG's portal under
+# plackup; libimage-magick-perl because its captcha module loads it at start); quick when
+# already there. Each test run configures its own copy on a loopback port.
+SSO_PACKAGES := liblemonldap-ng-portal-perl libplack-perl libimage-magick-perl
+sso-peers:
+	@if command -v plackup >/dev/null 2>&1 && perl -MLemonldap::NG::Portal::Main -MImage::Magick -e 1 2>/dev/null; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SSO_PACKAGES); \
+	elif [ -n "$$OIDC_PROBE_REQUIRE_PEERS" ]; then echo "apt-get not found: cannot install the SSO peers" >&2; exit 1; \
+	else echo "apt-get not found: the tests that need the SSO peers will skip" >&2; fi
 
 # oidc-probe against its physical floors, side by side (benchmarks/bench.py; a few minutes).
 bench: setup

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.needs import unavailable
-from tests.peers import harness
+from tests.peers import harness, lemonldap
 from tests.peers.cognito_api import (
     CognitoApi,
     CognitoApiError,
@@ -202,3 +202,51 @@ def moto() -> Iterator[CognitoPeer]:
         yield CognitoPeer(base_url, _provisioned(base_url, PoolSpec(callback_url=REDIRECT_URI)))
     finally:
         process.stop()
+
+
+@dataclass(frozen=True)
+class SsoPeer:
+    """A real SSO server from Debian's packages, with one confidential client and a user."""
+
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    username: str = "dwho"
+    password: str = field(default="dwho", repr=False)
+
+
+def _lemonldap(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **changes: object
+) -> Iterator[SsoPeer]:
+    workdir = tmp_path_factory.mktemp(name)
+    process, issuer = _started_sso(
+        lambda: lemonldap.start(workdir, REDIRECT_URI, {**lemonldap.CORRECT_RP, **changes})
+    )
+    try:
+        yield SsoPeer(issuer, lemonldap.CLIENT_ID, lemonldap.CLIENT_SECRET)
+    finally:
+        process.stop()
+
+
+def _started_sso(
+    start: Callable[[], tuple[harness.PeerProcess, str]],
+) -> tuple[harness.PeerProcess, str]:
+    try:
+        return start()
+    except harness.PeerUnavailable as exc:
+        unavailable(str(exc))
+        raise  # unreachable: unavailable() skips or fails
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG configured correctly for Access (tests/peers/lemonldap.py CORRECT_RP)."""
+    yield from _lemonldap(tmp_path_factory, "lemonldap")
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG with its default of claims in userinfo only (no IDTokenForceClaims)."""
+    yield from _lemonldap(
+        tmp_path_factory, "lemonldap-userinfo", oidcRPMetaDataOptionsIDTokenForceClaims=0
+    )
