@@ -289,8 +289,21 @@ class _Session:
             return
         locator, label = target
         self.last_action = time.monotonic()
-        self.continued.append(f"{label!r} on {strip_query(self.page.url)}")
+        ticked = self._tick_boxes()
+        ticks = f" (after ticking {ticked} box{'es' if ticked > 1 else ''})" if ticked else ""
+        self.continued.append(f"{label!r}{ticks} on {strip_query(self.page.url)}")
         locator.click(timeout=self._ms_left(), no_wait_after=True)
+
+    def _tick_boxes(self) -> int:
+        """Tick the page's unticked boxes: a consent page may want each scope ticked first
+        (Glewlwyd: "Please check the box and click on 'Grant access'")."""
+        boxes = self.page.locator("input[type=checkbox]:visible:not(:checked)")
+        ticked = 0
+        for index in range(min(boxes.count(), 20)):
+            with contextlib.suppress(*_transient_errors()):
+                boxes.nth(index).check(timeout=1000)
+                ticked += 1
+        return ticked
 
     def _continue_target(self) -> tuple[Locator, str] | None:
         """The control that continues the login: a button labelled Continue, Allow, ...
