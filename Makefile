@@ -48,13 +48,16 @@ $(PEERS_INSTALLED): $(PEERS)/package.json $(PEERS)/package-lock.json
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Real SSO servers from Debian's packages for tests/peers (LemonLDAP::NG's portal under
-# plackup; libimage-magick-perl because its captcha module loads it at start); quick when
-# already there. Each test run configures its own copy on a loopback port.
-SSO_PACKAGES := liblemonldap-ng-portal-perl libplack-perl libimage-magick-perl
+# Real SSO servers from Debian's packages for tests/peers: LemonLDAP::NG's portal under
+# plackup (libimage-magick-perl because its captcha module loads it at start) and
+# Glewlwyd (its postinst wants a database unless debconf answers "No configuration";
+# never node-bootstrap beside it, whose Bootstrap 5 makes apt remove glewlwyd). Quick when
+# already there. Each test run configures its own copies on loopback ports.
+SSO_PACKAGES := liblemonldap-ng-portal-perl libplack-perl libimage-magick-perl glewlwyd glewlwyd-common libjs-bootstrap4
 sso-peers:
-	@if command -v plackup >/dev/null 2>&1 && perl -MLemonldap::NG::Portal::Main -MImage::Magick -e 1 2>/dev/null; then :; \
+	@if command -v plackup >/dev/null 2>&1 && command -v glewlwyd >/dev/null 2>&1 && perl -MLemonldap::NG::Portal::Main -MImage::Magick -e 1 2>/dev/null; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "glewlwyd glewlwyd/config_type select No configuration" | $(SUDO) debconf-set-selections && \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SSO_PACKAGES); \
 	elif [ -n "$$OIDC_PROBE_REQUIRE_PEERS" ]; then echo "apt-get not found: cannot install the SSO peers" >&2; exit 1; \
 	else echo "apt-get not found: the tests that need the SSO peers will skip" >&2; fi

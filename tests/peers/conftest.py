@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.needs import unavailable
-from tests.peers import harness, lemonldap
+from tests.peers import glewlwyd, harness, lemonldap
 from tests.peers.cognito_api import (
     CognitoApi,
     CognitoApiError,
@@ -250,3 +250,34 @@ def lemonldap_ng_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> It
     yield from _lemonldap(
         tmp_path_factory, "lemonldap-userinfo", oidcRPMetaDataOptionsIDTokenForceClaims=0
     )
+
+
+def _glewlwyd(
+    tmp_path_factory: pytest.TempPathFactory, *, id_token_claims: bool
+) -> Iterator[SsoPeer]:
+    workdir = tmp_path_factory.mktemp("glewlwyd")
+    process, issuer = _started_sso(
+        lambda: glewlwyd.start(workdir, REDIRECT_URI, id_token_claims=id_token_claims)
+    )
+    try:
+        yield SsoPeer(
+            issuer,
+            glewlwyd.CLIENT_ID,
+            glewlwyd.CLIENT_SECRET,
+            username=glewlwyd.USERNAME,
+            password=glewlwyd.PASSWORD,
+        )
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def glewlwyd_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """Glewlwyd with name, email and groups in the ID token (tests/peers/glewlwyd.py)."""
+    yield from _glewlwyd(tmp_path_factory, id_token_claims=True)
+
+
+@pytest.fixture(scope="session")
+def glewlwyd_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """Glewlwyd releasing name, email and groups only through userinfo."""
+    yield from _glewlwyd(tmp_path_factory, id_token_claims=False)
