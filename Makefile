@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup demo test lint format clean peers browser prometheus bench dist
+.PHONY: setup demo test lint format clean peers browser prometheus sso-peers bench dist
 
 setup: $(SYNCED)
 
@@ -26,7 +26,7 @@ $(SYNCED): $(UV) uv.lock pyproject.toml
 demo: setup
 	$(VENV)/bin/oidc-probe demo
 
-test: setup peers browser prometheus
+test: setup peers browser prometheus sso-peers
 	$(VENV)/bin/pytest
 
 # The wheel and the sdist in dist/, checked by twine (installable without the clone:
@@ -59,6 +59,20 @@ browser:
 # Debian's Prometheus server and promtool for the exporter tests; quick when already there.
 prometheus:
 	@command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
+
+# Real SSO servers from Debian's packages for tests/peers: LemonLDAP::NG's portal under
+# plackup (libimage-magick-perl because its captcha module loads it at start) and
+# Glewlwyd (its postinst wants a database unless debconf answers "No configuration";
+# never node-bootstrap beside it, whose Bootstrap 5 makes apt remove glewlwyd). Quick when
+# already there. Each test run configures its own copies on loopback ports.
+SSO_PACKAGES := liblemonldap-ng-portal-perl libplack-perl libimage-magick-perl glewlwyd glewlwyd-common libjs-bootstrap4
+sso-peers:
+	@if command -v plackup >/dev/null 2>&1 && command -v glewlwyd >/dev/null 2>&1 && perl -MLemonldap::NG::Portal::Main -MImage::Magick -e 1 2>/dev/null; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "glewlwyd glewlwyd/config_type select No configuration" | $(SUDO) debconf-set-selections && \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SSO_PACKAGES); \
+	elif [ -n "$$OIDC_PROBE_REQUIRE_PEERS" ]; then echo "apt-get not found: cannot install the SSO peers" >&2; exit 1; \
+	else echo "apt-get not found: the tests that need the SSO peers will skip" >&2; fi
 
 # oidc-probe against its physical floors, side by side (benchmarks/bench.py; a few minutes).
 bench: setup

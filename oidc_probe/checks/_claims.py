@@ -136,7 +136,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
         parts.append(
             f"userinfo returns '{name}' but the ID token does not, and Access reads only the "
             "ID token: make the identity provider put it in the ID token"
-            + (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "")
+            + (_SUPPRESSED if is_cognito_issuer(ctx.issuer.issuer) else "")
         )
     if name != "email":
         parts.append(
@@ -149,7 +149,7 @@ def email_missing_hint(ctx: RunContext, in_userinfo: bool) -> str:
             "the Cloudflare config"
         )
     parts.extend(_federated_advice(ctx, "email"))
-    if is_cognito_issuer(ctx.settings.issuer):
+    if is_cognito_issuer(ctx.issuer.issuer):
         parts.append(
             "in Cognito: request the 'email' scope (or 'openid' alone, which returns every "
             "readable attribute), allow the email scope on the app client, give the app client "
@@ -169,7 +169,7 @@ def missing_claim_hint(ctx: RunContext, name: str, in_userinfo: bool) -> str:
     prefix = ""
     if in_userinfo:
         prefix = f"userinfo returns '{name}' but Access reads only the ID token (see CLM004)"
-        prefix += (_SUPPRESSED if is_cognito_issuer(ctx.settings.issuer) else "") + "; "
+        prefix += (_SUPPRESSED if is_cognito_issuer(ctx.issuer.issuer) else "") + "; "
     if name == ctx.config.email_claim_name:
         return prefix + email_missing_hint(ctx, in_userinfo=False)
     return prefix + _claim_advice(ctx, name)
@@ -177,7 +177,7 @@ def missing_claim_hint(ctx: RunContext, name: str, in_userinfo: bool) -> str:
 
 def _claim_advice(ctx: RunContext, name: str) -> str:
     config = ctx.config
-    cognito = is_cognito_issuer(ctx.settings.issuer)
+    cognito = is_cognito_issuer(ctx.issuer.issuer)
     if name == "cognito:groups":
         return _NO_GROUP_HINT
     if name in ("cognito:roles", "cognito:preferred_role"):

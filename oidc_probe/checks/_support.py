@@ -78,10 +78,14 @@ def without_query(url: str) -> str:
 
 
 def is_cognito(ctx: RunContext) -> bool:
-    """Whether the provider looks like Amazon Cognito (or its emulator)."""
+    """Whether the provider is Amazon Cognito (or its emulator): known from the URLs, the
+    issuer, or the discovery document's issuer."""
     config = ctx.config
+    discovery = ctx.discovery
+    published = discovery.get("issuer") if discovery is not None else None
     return (
-        cognito.is_cognito_issuer(ctx.settings.issuer)
+        cognito.is_cognito_issuer(ctx.issuer.issuer)
+        or (isinstance(published, str) and cognito.idp_host_region(published) is not None)
         or cognito.pool_domain_region(config.auth_url) is not None
         or cognito.idp_host_region(config.certs_url) is not None
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from oidc_probe.checks._support import exchange_failure, redact, without_query
+from oidc_probe.checks import hints
+from oidc_probe.checks._support import exchange_failure, is_cognito, redact, without_query
 from oidc_probe.checks.registry import check
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
@@ -179,8 +180,10 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks (``--active``): the probe sends an authorization request whose
     ``redirect_uri`` is the registered one plus ``/oidc-probe-unregistered`` and, with
-    ``--login form``, signs in. The provider must show an error itself and never redirect
-    to that URI, not even with an error. The probe never requests the URI.
+    ``--login form``, signs in when the provider shows its sign-in page. The provider must
+    show an error itself and never redirect to that URI, not even with an error; an error
+    page served with HTTP 200 (no sign-in form, an error message) counts as a refusal. The
+    probe never requests the URI.
 
     Why it matters: a provider that redirects to unregistered URIs sends authorization
     codes wherever an attacker's link says, which turns one click into an Access session
@@ -233,7 +236,10 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     if error is not None:
-        where = "its error page" if error.via == "error_page" else "an HTTP error page"
+        where = {
+            "error_page": "its error page",
+            "page": "an error page served as HTTP 200, without redirecting",
+        }.get(error.via, "an HTTP error page")
         description = redact(error.description, ctx)
         detail = f" ({description})" if description else ""
         yield passed(
@@ -285,17 +291,19 @@ _ABSENT = "absent"
 _REFRESH_HINTS = {
     "invalid_grant": "the refresh token was refused seconds after it was issued: look for "
     "tokens revoked on issue, a refresh token bound to another client, or a token endpoint "
-    "(or a proxy in front of it) that does not accept its own refresh tokens; in Cognito, "
-    "look at the app client's refresh token expiration and authentication flows "
-    "(ALLOW_REFRESH_TOKEN_AUTH)",
+    "(or a proxy in front of it) that does not accept its own refresh tokens",
     "invalid_client": "the client authentication that worked for the code exchange was refused "
     "for the refresh (OpenID Connect Core 12.1: the client authenticates the same way)",
-    "unauthorized_client": "the app client may not use the refresh_token grant although it was "
+    "unauthorized_client": "the client may not use the refresh_token grant although it was "
     "given a refresh token: allow the grant, or stop issuing refresh tokens to this client",
     "unsupported_grant_type": "the token endpoint issued a refresh token but does not support "
     "grant_type=refresh_token (RFC 6749 6)",
 }
 _REFRESH_HINT = "a valid refresh token must be answered with new tokens (RFC 6749 6, 5.1)"
+_REFRESH_HINTS_COGNITO = {
+    "invalid_grant": "In Cognito, look at the app client's refresh token expiration and "
+    "authentication flows (ALLOW_REFRESH_TOKEN_AUTH).",
+}
 
 
 @check(
@@ -384,7 +392,11 @@ def _refresh_refused(fetch: HttpExchange, ctx: RunContext) -> Outcome:
     if status is not None and 400 <= status < 500:
         return failed(
             f"the token endpoint refused the refresh token it had just issued: {shown}{detail}",
-            hint=_REFRESH_HINTS.get(error, _REFRESH_HINT),
+            hint=hints.with_cognito(
+                _REFRESH_HINTS.get(error, _REFRESH_HINT),
+                _REFRESH_HINTS_COGNITO.get(error, ""),
+                is_cognito(ctx),
+            ),
             expected="HTTP 200 with new tokens",
             actual=actual,
         )

@@ -317,7 +317,7 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
     if params is None:  # an error redirect has params and is judged too (RFC 9207 2)
         yield skipped("the callback was not reached (see AUT001, AUT002)")
         return
-    issuer = ctx.settings.issuer
+    issuer = ctx.issuer.issuer
     iss = params.get("iss")
     if iss is None:
         promised = ctx.discovery is not None and (
@@ -333,6 +333,9 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
             )
         else:
             yield info("the callback has no iss parameter (optional, RFC 9207)")
+        return
+    if not ctx.issuer.established:
+        yield skipped(f"the callback's iss cannot be judged: {ctx.issuer.unconfirmed_reason()}")
         return
     if iss != issuer:
         yield failed(

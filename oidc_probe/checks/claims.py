@@ -17,6 +17,7 @@ from oidc_probe.access.identity import (
     CUSTOM_CLAIM_BUDGET,
     CUSTOM_CLAIM_BUDGET_NOTE,
 )
+from oidc_probe.checks import hints
 from oidc_probe.checks._claims import (
     access_claims,
     configured_claims,
@@ -26,6 +27,7 @@ from oidc_probe.checks._claims import (
 )
 from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
 from oidc_probe.checks._pool_causes import pool_cause
+from oidc_probe.checks._support import is_cognito
 from oidc_probe.checks.registry import check
 from oidc_probe.core.config import near_name
 from oidc_probe.core.context import RunContext
@@ -145,9 +147,12 @@ def email_verified(ctx: RunContext) -> Iterator[Outcome]:
     if not found.in_id_token:
         yield failed(
             "the ID token has no email_verified claim: the address is not known to be verified",
-            hint=(
-                "request the 'email' scope and give the app client read permission for "
-                "email_verified (Cognito: App client > Attribute read permissions)"
+            hint=hints.with_cognito(
+                "request the 'email' scope and make the provider release email_verified in the "
+                "ID token",
+                "Cognito: give the app client read permission for email_verified (App client > "
+                "Attribute read permissions).",
+                is_cognito(ctx),
             ),
             subject="email_verified",
             expected=True,
@@ -271,10 +276,11 @@ def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
     for name in only:
         yield failed(
             f"'{name}' is returned by userinfo but not in the ID token, which is all Access reads",
-            hint=(
-                f"make the identity provider include '{name}' in the ID token (Cognito: check "
-                "pre-token-generation Lambdas; other providers: the claim's 'include in ID "
-                "token' setting or a claim mapper)"
+            hint=hints.with_cognito(
+                f"make the identity provider include '{name}' in the ID token (the claim's "
+                "'include in ID token' setting or a claim mapper)",
+                "Cognito: check pre-token-generation Lambdas.",
+                is_cognito(ctx),
             ),
             subject=name,
             expected="in the ID token",

@@ -53,11 +53,14 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     Why it matters: Access does not read the discovery document itself (it is given
     the endpoints), but the document is the provider's own statement of its issuer,
     endpoints, algorithms and methods; the probe compares the config against it. A
-    missing document usually means the issuer, and so certs_url, is wrong.
+    missing document usually means the issuer, and so certs_url, is wrong. The issuer is
+    ``--issuer``, a Cognito pool's (from certs_url), or the one a discovery document
+    confirms (its ``issuer`` is the candidate, its ``jwks_uri`` is certs_url); while none
+    is confirmed, a missing document is a warning (docs/providers.md).
 
-    How to fix: make certs_url (from which the issuer is derived) name the right user
-    pool: ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``;
-    or pass ``--issuer`` when the issuer is not certs_url's parent.
+    How to fix: set certs_url to the provider's ``jwks_uri``, or pass ``--issuer``.
+    (Cognito) certs_url names the user pool:
+    ``https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json``.
 
     A value normalised on arrival (an unpaired surrogate escape replaced with U+FFFD,
     JSON nested over 64 levels kept as text) is a warning naming where.
@@ -65,10 +68,25 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Discovery section 4.
     """
     fetch = ctx.discovery_fetch
+    basis = ctx.issuer
+    if fetch is None and not basis.established and basis.tried:
+        yield warned(
+            basis.unconfirmed_reason(), hint=hints.ISSUER_UNCONFIRMED, actual="not confirmed"
+        )
+        return
     if fetch is None:
         yield skipped(not_run(ctx, "discovery", "the discovery document was not fetched"))
         return
     cause = exchange_failure(fetch)
+    if cause is not None and not basis.established:
+        yield warned(
+            f"cannot read the discovery document at {fetch.url}: {cause}; "
+            + basis.unconfirmed_reason(),
+            hint=hints.ISSUER_UNCONFIRMED,
+            expected="HTTP 200 with a JSON object",
+            actual=fetch.describe() if fetch.error else cause,
+        )
+        return
     if cause is not None:
         yield failed(
             f"cannot read the discovery document at {fetch.url}: {cause}",
@@ -89,9 +107,12 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
     issuer. A document that names another issuer means certs_url (or ``--issuer``)
     points at the wrong place, or a proxy serves another provider's document.
 
-    How to fix: use the issuer the provider publishes. For Cognito it is
-    ``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the parent of certs_url;
-    check for a trailing slash or a wrong pool ID.
+    While the issuer is not confirmed (docs/providers.md), the document is judged against
+    the URL it was fetched from, and the unconfirmed issuer is a warning.
+
+    How to fix: use the issuer the provider publishes; check for a trailing slash.
+    (Cognito) it is ``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the parent
+    of certs_url; check for a wrong pool ID.
 
     References: OpenID Connect Discovery 4.3.
     """
@@ -103,7 +124,11 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
     if not isinstance(issuer, str):
         yield skipped("the document has no issuer (see DSC004)")
         return
-    expected = ctx.settings.issuer
+    basis = ctx.issuer
+    if not basis.established:
+        yield _unconfirmed_issuer(ctx, issuer)
+        return
+    expected = basis.issuer
     if issuer != expected:
         yield failed(
             "the document's issuer differs from the issuer it was fetched for",
@@ -113,6 +138,26 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
         )
         return
     yield passed(f"issuer is {issuer}")
+
+
+def _unconfirmed_issuer(ctx: RunContext, issuer: str) -> Outcome:
+    """DSC002 without an established issuer: the document against the URL it came from.
+
+    OpenID Connect Discovery 4.3: the issuer in the document must be identical to the
+    URL it was fetched under, whatever the probe expects; if it is, the issuer is still
+    unconfirmed because the document's jwks_uri is not certs_url (see DSC003).
+    """
+    fetch = ctx.discovery_fetch
+    url = fetch.url if fetch is not None else ""
+    fetched_for = url.removesuffix("/.well-known/openid-configuration")
+    if issuer.rstrip("/") != fetched_for:
+        return failed(
+            "the document's issuer differs from the URL it was fetched from",
+            hint=hints.ISSUER_MISMATCH,
+            expected=fetched_for,
+            actual=issuer,
+        )
+    return warned(ctx.issuer.unconfirmed_reason(), hint=hints.ISSUER_UNCONFIRMED, actual=issuer)
 
 
 @check(
@@ -287,9 +332,12 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
     for scope in missing:
         yield failed(
             f"configured scope {scope} is not in scopes_supported",
-            hint="remove it from scopes in the Cloudflare config or enable it at the provider "
-            "(in Cognito: the app client's allowed OAuth scopes; custom resource-server scopes "
-            "are never listed, ignore this for them)",
+            hint=hints.with_cognito(
+                "remove it from scopes in the Cloudflare config or enable it at the provider",
+                "In Cognito: the app client's allowed OAuth scopes; custom resource-server "
+                "scopes are never listed, ignore this for them.",
+                is_cognito(ctx),
+            ),
             subject=scope,
             expected=scope,
             actual=scopes,
@@ -391,7 +439,8 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
 
     What it checks: id_token_signing_alg_values_supported shares an algorithm with
     RS256, RS512, PS512, ES256, ES384, ES512; ``none`` or HMAC (HS*) algorithms
-    listed are warned about.
+    listed are warned about, unless this run's ID token verified with an algorithm Access
+    accepts (then they are information: the client is not using them).
 
     Why it matters: Access verifies the ID token signature with the keys at
     certs_url and only these algorithms; a token signed otherwise is rejected.

@@ -38,9 +38,15 @@ BASIC_AUTH_CHARACTERS = (
 
 # Discovery
 DISCOVERY_UNREACHABLE = (
-    "the issuer is derived from certs_url (without /.well-known/jwks.json) unless --issuer "
-    "is given; check that certs_url names the right user pool and that the host is reachable "
-    "from here (use --ca-bundle for a private CA)"
+    "the issuer is --issuer, the Cognito pool certs_url names, or the one the provider's "
+    "discovery document confirms; check that certs_url names the provider's JWKS (for "
+    "Cognito: the right user pool) and that the host is reachable from here (use "
+    "--ca-bundle for a private CA)"
+)
+ISSUER_UNCONFIRMED = (
+    "Access needs no issuer (its config has none), but the probe compares tokens and "
+    "documents with one: pass --issuer with the provider's issuer, or check that certs_url "
+    "is exactly the jwks_uri of the provider's discovery document"
 )
 ISSUER_MISMATCH = (
     "the document must name exactly the issuer it was fetched for (OpenID Connect Discovery "

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks.needs import CLAIMS
+from oidc_probe.checks._support import is_cognito
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -91,25 +92,29 @@ def id_token_iss_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator
     """The ID token's ``iss`` claim equals the expected issuer exactly.
 
     Why it matters: a relying party must reject ID tokens from any issuer but the one it
-    trusts. The probe expects the issuer that ``certs_url`` belongs to (``certs_url``
-    without ``/.well-known/jwks.json``), or ``--issuer``. A mismatch means the keys and the
-    tokens come from different pools, or the issuer differs by a detail such as a trailing
-    slash or the ``issuer-cognito-idp`` host of newer pools.
+    trusts. The probe expects ``--issuer``, a Cognito pool's issuer (``certs_url`` without
+    ``/.well-known/jwks.json``), or the issuer a discovery document confirms
+    (docs/providers.md); with none of these it skips. A mismatch means the keys and the
+    tokens come from different providers, or the issuer differs by a detail such as a
+    trailing slash.
 
-    How to fix: set ``certs_url`` to the JWKS of the pool named in the token's ``iss``
-    (``<iss>/.well-known/jwks.json``). If the pool uses a different issuer host than its
-    JWKS, pass ``--issuer`` with the exact ``iss`` value. When ``iss`` and the expected
+    How to fix: set ``certs_url`` to the JWKS of the issuer named in the token's ``iss``,
+    or pass ``--issuer`` with the exact ``iss`` value. (Cognito) certs_url is
+    ``<iss>/.well-known/jwks.json``; newer pools use the ``issuer-cognito-idp`` host. When ``iss`` and the expected
     issuer name the same pool on ``cognito-idp`` and ``issuer-cognito-idp``, the hint names
     the pool's issuer configuration (ORIGINAL or UPDATED) and the certs_url that goes with it.
 
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 2); RFC 7519 section 4.1.1;
     AWS: using the ID token; AWS API reference, IssuerConfigurationType.
     """
-    expected = ctx.settings.issuer
+    expected = ctx.issuer.issuer
     iss = claims.get("iss")
     hint = (
         "set certs_url to <iss>/.well-known/jwks.json of the pool that issues the tokens, or "
         "pass --issuer with the exact issuer"
+        if is_cognito(ctx)
+        else "set certs_url to the jwks_uri of the issuer that signs the tokens, or pass "
+        "--issuer with the exact issuer"
     )
     if not isinstance(iss, str):
         yield failed(
@@ -120,6 +125,8 @@ def id_token_iss_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator
             expected=expected,
             actual=json_type(iss),
         )
+    elif not ctx.issuer.established:
+        yield skipped(f"iss {iss} cannot be judged: {ctx.issuer.unconfirmed_reason()}")
     elif iss != expected:
         configuration = cognito.other_issuer_configuration(iss, expected)
         if iss.rstrip("/") == expected.rstrip("/"):
@@ -502,7 +509,7 @@ def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: using the ID token; AWS: verifying a JSON web token.
     """
-    if not is_cognito_issuer(ctx.settings.issuer):
+    if not is_cognito_issuer(ctx.issuer.issuer):
         yield skipped("the issuer is not a Cognito user pool")
         return
     claims = claims_or_reason(ctx)

@@ -210,7 +210,7 @@ def _cty_outcome(cty: object) -> Outcome:
 
 def _typ_outcome(header: dict[str, object]) -> Outcome:
     if "typ" not in header:
-        return passed("the ID token header has no typ (allowed; Cognito sets none)")
+        return passed("the ID token header has no typ (allowed)")
     typ = header.get("typ")
     if not isinstance(typ, str):
         return failed(
@@ -330,7 +330,7 @@ def id_token_lifetime(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped("iat or exp is not a number of seconds (see IDT007, IDT008)")
         return
     lifetime = exp - iat
-    cognito = is_cognito_issuer(ctx.settings.issuer)
+    cognito = is_cognito_issuer(ctx.issuer.issuer)
     if lifetime <= 0:
         yield failed(
             f"exp ({_when(exp)}) is not after iat ({_when(iat)})",

@@ -14,9 +14,9 @@ from oidc_probe.checks._claims import access_claims
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
-from oidc_probe.core.pool import PoolAudit, is_user_attribute
+from oidc_probe.core.pool import AUDIT_NOT_RUN, PoolAudit, is_user_attribute
 
-NOT_RUN = "the pool audit did not run (use 'oidc-probe audit' or 'check --aws')"
+NOT_RUN = AUDIT_NOT_RUN
 ACCESS_CALLBACK = "https://{}.cloudflareaccess.com/cdn-cgi/access/callback"
 _REFS_CLIENT = ("COGNITO-app-client", "CF-cognito")
 # What a check needs described, in order, and the check that reports it missing.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from oidc_probe.checks import hints
+from oidc_probe.checks._support import is_cognito
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, info, passed, skipped, warned
@@ -79,10 +81,13 @@ def scopes_granted(ctx: RunContext) -> Iterator[Outcome]:
         yield warned(
             f"the provider did not grant {' '.join(missing)} ({source}: "
             f"{' '.join(scopes) or 'empty'})",
-            hint=(
-                "allow each configured scope on the app client (in Cognito: the allowed OAuth "
-                "scopes; email, phone and profile also need openid), or remove it from scopes "
-                "in the Cloudflare config; the claims of a scope not granted are not released"
+            hint=hints.with_cognito(
+                "allow each configured scope for the client at the provider, or remove it from "
+                "scopes in the Cloudflare config; the claims of a scope not granted are not "
+                "released",
+                "In Cognito: the app client's allowed OAuth scopes; email, phone and profile "
+                "also need openid.",
+                is_cognito(ctx),
             ),
             expected=list(wanted),
             actual=list(scopes),

@@ -27,7 +27,7 @@ def _status_hint(ctx: RunContext, status: int) -> str:
             "the endpoint refused the access token: it must be a valid Bearer token with the "
             "openid scope"
         )
-        if is_cognito_issuer(ctx.settings.issuer):
+        if is_cognito_issuer(ctx.issuer.issuer):
             advice += " (Cognito's userInfo rejects access tokens without the openid scope)"
         return advice
     if status >= 500:

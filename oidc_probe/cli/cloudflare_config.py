@@ -13,6 +13,12 @@ so the config Access gets is the one the probe checks:
 ``--domain`` is a prefix (``myapp`` -> ``myapp.auth.<region>.amazoncognito.com``), a
 host (``auth.example.com``) or a base URL (``http://127.0.0.1:9229``, for the emulator).
 
+For any other provider, ``--issuer URL`` without ``--pool-id`` reads
+``<issuer>/.well-known/openid-configuration`` (its ``issuer`` must be exactly URL) and
+writes the nine fields from it: the document's authorization, token and JWKS endpoints,
+the scopes (default ``openid email profile``), the claims, ``pkce_enabled`` (``--pkce``
+or ``--no-pkce``; by default on when the document lists S256) and the email claim.
+
 The client secret comes from ``OIDC_PROBE_CLIENT_SECRET`` only. It is written to
 ``--output FILE`` (created with mode 0600) and printed on stdout only with
 ``--show-secret``; without either, stdout gets the body without ``client_secret``.
@@ -54,7 +60,9 @@ def add_options(cf: argparse.ArgumentParser) -> None:
     from oidc_probe.cli.options import add_network_options
 
     cf.add_argument("--region", help="AWS region, e.g. eu-west-1 (with --from-aws: from --pool-id)")
-    cf.add_argument("--pool-id", required=True, metavar="ID", help="e.g. eu-west-1_AbCdEf123")
+    cf.add_argument(
+        "--pool-id", metavar="ID", help="Cognito: e.g. eu-west-1_AbCdEf123 (else --issuer)"
+    )
     cf.add_argument(
         "--domain",
         help="the pool domain: a prefix (myapp), a host (auth.example.com) or a base URL "
@@ -67,10 +75,20 @@ def add_options(cf: argparse.ArgumentParser) -> None:
     )
     cf.add_argument("--claims", action="append", metavar="CLAIMS", help="custom claims for Access")
     cf.add_argument(
-        "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=False
+        "--pkce",
+        dest="pkce_enabled",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="pkce_enabled (default: off for Cognito; with --issuer, on when the provider "
+        "lists S256)",
     )
     cf.add_argument("--email-claim-name", metavar="CLAIM", default="email")
-    cf.add_argument("--issuer", help="fetch discovery for this issuer instead (testing)")
+    cf.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="any OpenID provider: write the config from URL's discovery document (with "
+        "--pool-id: fetch discovery for this issuer instead)",
+    )
     cf.add_argument("--discovery-url", metavar="URL", help="fetch this discovery document instead")
     cf.add_argument("--output", metavar="FILE", help="write the JSON here (created with mode 0600)")
     cf.add_argument(
@@ -103,9 +121,18 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.plumbing.http import fetch, make_client
 
     if args.from_aws:
+        if args.pool_id is None:
+            raise UsageError("cloudflare-config --from-aws needs --pool-id")
         from oidc_probe.cli.cloudflare_from_aws import run_from_aws
 
         return run_from_aws(args, console)
+    if args.pool_id is None:
+        if args.issuer is None:
+            raise UsageError(
+                "cloudflare-config needs --issuer URL (any OpenID provider) or --pool-id "
+                "(Amazon Cognito)"
+            )
+        return _run_for_issuer(args, console)
     for name, value in (("region", args.region), ("domain", args.domain)):
         if value is None:
             raise UsageError(f"cloudflare-config needs --{name} (or --from-aws)")
@@ -176,3 +203,66 @@ def _config(
         "pkce_enabled": bool(args.pkce_enabled),
         "email_claim_name": args.email_claim_name,
     }
+
+
+def _run_for_issuer(args: argparse.Namespace, console: Console) -> int:
+    """Any provider: the nine fields from ``<issuer>/.well-known/openid-configuration``."""
+    from oidc_probe.cli.inputs import network_settings, split_words, writable_output
+    from oidc_probe.core.issuer import discovery_url
+    from oidc_probe.core.settings import RunSettings
+    from oidc_probe.plumbing.http import fetch, is_usable_url, make_client
+
+    issuer = args.issuer
+    if not is_usable_url(issuer):
+        raise UsageError(f"--issuer {issuer!r} is not an http(s) URL")
+    url = args.discovery_url or discovery_url(issuer)
+    secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
+    if not args.omit_secret and not secret:
+        raise UsageError(
+            f"set {SECRET_ENV} to the client's secret (or pass --omit-secret to leave it out)"
+        )
+    console.redactor.add(secret)
+    output = writable_output(args.output)
+    settings = RunSettings(issuer=issuer, **network_settings(args))
+    with make_client(settings) as client:
+        exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
+    document = exchange.json_object() if exchange.ok else None
+    if document is None:
+        why = (
+            exchange.error or f"HTTP {exchange.status}" if not exchange.ok else "not a JSON object"
+        )
+        raise ConfigError(f"cannot read the discovery document at {url}: {why}")
+    if document.get("issuer") != issuer:
+        raise ConfigError(
+            f"the discovery document at {url} names issuer {document.get('issuer')!r}, not "
+            f"{issuer!r} (OpenID Connect Discovery 4.3: they must be identical)"
+        )
+    fields = {}
+    for key, name in (
+        ("auth_url", "authorization_endpoint"),
+        ("token_url", "token_endpoint"),
+        ("certs_url", "jwks_uri"),
+    ):
+        value = document.get(name)
+        if not isinstance(value, str) or not is_usable_url(value):
+            raise ConfigError(f"the discovery document at {url} has no usable {name}")
+        fields[key] = value
+    methods = document.get("code_challenge_methods_supported")
+    pkce = args.pkce_enabled
+    if pkce is None:
+        pkce = isinstance(methods, list) and "S256" in methods
+    config: dict[str, Any] = {
+        "client_id": args.client_id,
+        **({"client_secret": secret} if secret is not None else {}),
+        **fields,
+        "scopes": list(split_words(args.scopes) or DEFAULT_SCOPES),
+        "claims": list(split_words(args.claims) or ()),
+        "pkce_enabled": bool(pkce),
+        "email_claim_name": args.email_claim_name,
+    }
+    body = {
+        "name": args.name or f"OpenID provider ({urlsplit(issuer).netloc})",
+        "type": "oidc",
+        "config": config,
+    }
+    return emit_body(body, secret, output, args.show_secret, console)

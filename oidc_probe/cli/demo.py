@@ -64,6 +64,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         console.redactor.add(config.client_secret)
         settings = RunSettings(
             issuer=derive_issuer(config.certs_url),
+            issuer_guessed=True,
             client_auth=ClientAuth(args.client_auth),
             username=user.username,
             password=user.password,

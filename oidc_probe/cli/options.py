@@ -71,7 +71,9 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--email-claim-name", metavar="CLAIM")
     group.add_argument(
-        "--issuer", help="expected issuer (default: certs_url without /.well-known/jwks.json)"
+        "--issuer",
+        help="expected issuer (default: a Cognito pool's from certs_url, else the one the "
+        "provider's discovery document confirms; see docs/providers.md)",
     )
 
 

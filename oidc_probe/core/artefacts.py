@@ -69,7 +69,8 @@ class AuthorizeError:
 
     ``via`` is ``"redirect"`` (an ``error`` on the redirect URI), ``"error_page"``
     (Cognito's own ``/error?error=...`` page, never redirected back) or ``"http"``
-    (an HTTP error status on the authorization endpoint).
+    (an HTTP error status on the authorization endpoint) or ``"page"`` (an error page
+    served with HTTP 200 instead of a redirect).
     """
 
     error: str

@@ -23,6 +23,7 @@ from oidc_probe.core.artefacts import (
 )
 from oidc_probe.core.config import ProbeConfig
 from oidc_probe.core.identity_view import IdentityView
+from oidc_probe.core.issuer import IssuerBasis, initial_basis
 from oidc_probe.core.pool import PoolAudit
 from oidc_probe.core.settings import RunSettings
 
@@ -63,6 +64,28 @@ class RunContext:
     access_identity: IdentityView | None = None
     # Views derived from the run, computed once (keyed by the function that computes them).
     derived: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False)
+    # The expected issuer and how it was established; see ``issuer``.
+    basis: IssuerBasis | None = None
+    # Discovery documents fetched to confirm the issuer, by URL (oidc_probe.stages.issuer).
+    issuer_fetches: dict[str, HttpExchange] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.basis is None:
+            self.basis = initial_basis(
+                self.settings.issuer,
+                guessed=self.settings.issuer_guessed,
+                certs_url=self.config.certs_url,
+            )
+
+    @property
+    def issuer(self) -> IssuerBasis:
+        """The expected issuer: ``--issuer``, the Cognito pool URL, or what discovery confirmed.
+
+        Before a stage confirms one it is the initial basis from the settings
+        (:func:`oidc_probe.core.issuer.initial_basis`); stages replace ``basis``.
+        """
+        assert self.basis is not None  # set by __post_init__
+        return self.basis
 
     @property
     def discovery(self) -> dict[str, Any] | None:

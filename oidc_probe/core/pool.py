@@ -45,6 +45,9 @@ STANDARD_ATTRIBUTES = frozenset(
     }
 )
 
+# Why every AWS check skips when neither `oidc-probe audit` nor `check --aws` was used.
+AUDIT_NOT_RUN = "the pool audit did not run (use 'oidc-probe audit' or 'check --aws')"
+
 
 def is_user_attribute(claim: str) -> bool:
     """Whether a claim is a user pool attribute (``email``, ``name``, ``custom:*``, ...)."""

@@ -47,6 +47,8 @@ class RunSettings:
     """Options of one probe run. Secrets are excluded from ``repr``."""
 
     issuer: str
+    # True when ``issuer`` is only certs_url's parent (no --issuer): see oidc_probe.core.issuer.
+    issuer_guessed: bool = False
     redirect_uri: str = DEFAULT_REDIRECT_URI
     client_auth: ClientAuth = ClientAuth.BASIC
     login: LoginMode = LoginMode.FORM

@@ -77,6 +77,7 @@ def run_module_probe(
     config = load_config(module.idp_config, overrides, env)
     settings = RunSettings(
         issuer=module.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not module.issuer,
         redirect_uri=module.redirect_uri or DEFAULT_REDIRECT_URI,
         client_auth=module.client_auth,
         login=module.login,

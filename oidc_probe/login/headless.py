@@ -11,8 +11,10 @@ redirect hops) and answered locally, so the callback is never loaded.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -55,6 +57,26 @@ STOP_PAGE_SETTLE_S = 1.0
 _TEXT_TYPES = ("text", "email", "tel")
 _ERROR_SELECTOR = "[role=alert]:visible, [id*=error i]:visible, [class*=error i]:visible"
 _CAPTURED_PAGE = b"<!DOCTYPE html><title>oidc-probe</title><p>Callback captured by oidc-probe.</p>"
+# After the password: pages that need one more click (consent, "Continue", account choice).
+MAX_CONTINUES = 5  # clicks at most, on as many pages
+SETTLE_S = 0.7  # a page must have had this long since the last click before the next
+_CONTINUE_LABEL = re.compile(
+    r"^\s*(continue|allow|accept|authori[sz]e|approve|yes|confirm|consent|grant|agree|"
+    r"proceed|next|ok)\b",
+    re.IGNORECASE,
+)
+_REFUSE_LABEL = re.compile(
+    r"\b(deny|cancel|decline|reject|no|abort|sign ?out|log ?out|back|forgot)\b", re.IGNORECASE
+)
+_CLICKABLE = (
+    "button:visible, input[type=submit]:visible, input[type=button]:visible, "
+    "[role=button]:visible, a:visible"
+)
+_CONTINUE_HINT = (
+    "the provider showed a page after the password that the probe could not continue past "
+    "(a consent page, an MFA step or a notice): sign in once with --login browser to see it, "
+    "and grant consent for the client at the provider or let the user skip the step"
+)
 
 
 def require_playwright() -> None:
@@ -102,10 +124,12 @@ class HeadlessBrowserLogin:
         try:
             with sync_playwright() as playwright:
                 browser = self._launch(playwright.chromium, Error)
+                session: _Session | None = None
                 try:
-                    return _Session(self, browser, request).run()
+                    session = _Session(self, browser, request)
+                    return session.run()
                 finally:
-                    browser.close()
+                    _shut_down(session, browser)
         except Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return LoginResult(login_error=self._redact(f"headless Chromium failed: {first}"))
@@ -170,6 +194,9 @@ class _Session:
         self.username_sent = False
         self.password_sent = False
         self.stop_seen: tuple[str, str, float] | None = None  # (url, page kind, first seen)
+        self.closing = False
+        self.continued: list[str] = []  # what was clicked after the password, where
+        self.last_action = time.monotonic()
         self.deadline = time.monotonic() + driver.timeout
         self.page.on("framenavigated", self._on_navigated)
         self.cdp: CDPSession = self.context.new_cdp_session(self.page)
@@ -187,6 +214,30 @@ class _Session:
                 self.visited.append(shown)
 
     def _on_paused(self, event: dict[str, Any]) -> None:
+        from playwright.sync_api import Error
+
+        if self.closing:  # the browser is shutting down: nothing to continue or answer
+            return
+        # The page or browser may go away meanwhile; the run already has its result then.
+        with contextlib.suppress(Error):
+            self._answer_paused(event)
+
+    def close(self) -> None:
+        """Stop intercepting before the browser closes, so no event handler runs after it."""
+        from playwright.sync_api import Error
+
+        self.closing = True
+        try:
+            self.page.remove_listener("framenavigated", self._on_navigated)
+            self.cdp.remove_listener("Fetch.requestPaused", self._on_paused)
+            self.cdp.send("Fetch.disable")
+            self.cdp.detach()
+        except Error:
+            pass
+        with contextlib.suppress(Error):
+            self.context.close()
+
+    def _answer_paused(self, event: dict[str, Any]) -> None:
         url = str(event["request"]["url"])
         if not same_endpoint(url, self.request.redirect_uri):
             self.cdp.send("Fetch.continueRequest", {"requestId": event["requestId"]})
@@ -222,10 +273,12 @@ class _Session:
             return None
         if now - self.stop_seen[2] < STOP_PAGE_SETTLE_S:
             return None
+        if now - self.last_action < STOP_PAGE_SETTLE_S:
+            return None  # a click to continue (consent, account) may still be on its way
         return self._stopped(page, url)
 
     def _stopped(self, page: StopPage, url: str) -> LoginResult:
-        return self._fail(describe(page, url, self._shown_error()), page.hint)
+        return self._fail(describe(page, url, self._shown_error()), hint=page.hint)
 
     def run(self) -> LoginResult:
         from playwright.sync_api import Error
@@ -247,10 +300,7 @@ class _Session:
             page = self._last_stop_page()
             if page is not None:
                 return self._stopped(page, where)
-            return self._fail(
-                f"after signing in, the browser did not come back to the redirect URI within "
-                f"{self.driver.timeout:g} s (last page {where}{self._shown_error()})"
-            )
+            return self._stuck_after_sign_in(where)
         return self._fail(
             f"no sign-in form appeared within {self.driver.timeout:g} s (last page {where})"
         )
@@ -269,6 +319,9 @@ class _Session:
             password = self._visible("input[type=password]")
             if password is not None:
                 return self._sign_in(password)
+            if self.password_sent:
+                self._continue_after_sign_in()
+                return None
             username = self._username_field(None)
             if username is not None and not self.username_sent and not self.password_sent:
                 self.username_sent = True
@@ -302,8 +355,69 @@ class _Session:
             )
         password.fill(self.driver.password, timeout=self._ms_left())
         self.password_sent = True
+        self.last_action = time.monotonic()
         self._submit(password)
         return None
+
+    def _continue_after_sign_in(self) -> None:
+        """One click on a page after the password that asks for one (consent, "Continue",
+        the account to use), at most :data:`MAX_CONTINUES`, each after :data:`SETTLE_S`."""
+        if len(self.continued) >= MAX_CONTINUES:
+            return
+        if time.monotonic() - self.last_action < SETTLE_S:
+            return
+        target = self._continue_target()
+        if target is None:
+            return
+        locator, label = target
+        self.last_action = time.monotonic()
+        ticked = self._tick_boxes()
+        ticks = f" (after ticking {ticked} box{'es' if ticked > 1 else ''})" if ticked else ""
+        self.continued.append(f"{label!r}{ticks} on {strip_query(self.page.url)}")
+        locator.click(timeout=self._ms_left(), no_wait_after=True)
+
+    def _tick_boxes(self) -> int:
+        """Tick the page's unticked boxes: a consent page may want each scope ticked first
+        (Glewlwyd: "Please check the box and click on 'Grant access'")."""
+        boxes = self.page.locator("input[type=checkbox]:visible:not(:checked)")
+        ticked = 0
+        for index in range(min(boxes.count(), 20)):
+            with contextlib.suppress(*_transient_errors()):
+                boxes.nth(index).check(timeout=1000)
+                ticked += 1
+        return ticked
+
+    def _continue_target(self) -> tuple[Locator, str] | None:
+        """The control that continues the login: a button labelled Continue, Allow, ...
+        (never Deny or Cancel), else one naming the signed-in user (account selection)."""
+        controls = self.page.locator(_CLICKABLE)
+        by_user: tuple[Locator, str] | None = None
+        for index in range(min(controls.count(), 50)):
+            control = controls.nth(index)
+            label = _label(control)
+            if not label or _REFUSE_LABEL.search(label):
+                continue
+            if _CONTINUE_LABEL.search(label):
+                return control, label
+            name = self.driver.username
+            if by_user is None and name and name.lower() in label.lower():
+                by_user = (control, label)
+        return by_user
+
+    def _stuck_after_sign_in(self, where: str) -> LoginResult:
+        """AUT002's finding when the login did not come back after the password: the page."""
+        title = ""
+        try:
+            title = " ".join(self.page.title().split())[:80]
+        except _transient_errors():
+            pass
+        named = f"{where}, titled {title!r}" if title else where
+        clicked = f"; clicked {', then '.join(self.continued)}" if self.continued else ""
+        message = (
+            f"after signing in, the browser did not come back to the redirect URI within "
+            f"{self.driver.timeout:g} s (last page {named}{clicked}{self._shown_error()})"
+        )
+        return self._result(login_error=self.driver._redact(message), hint=_CONTINUE_HINT)
 
     def _submit(self, field: Locator) -> None:
         form = field.locator("xpath=ancestor::form[1]")
@@ -356,6 +470,29 @@ class _Session:
 
     def _ms_left(self) -> float:
         return max(1.0, (self.deadline - time.monotonic()) * 1000)
+
+
+def _label(control: Locator) -> str:
+    """What a control says: its text, else its value or aria-label (one line, trimmed)."""
+    try:
+        text = control.inner_text(timeout=500) or ""
+        if not text.strip():
+            text = control.get_attribute("value", timeout=500) or ""
+        if not text.strip():
+            text = control.get_attribute("aria-label", timeout=500) or ""
+    except _transient_errors():
+        return ""
+    return " ".join(text.split())[:60]
+
+
+def _shut_down(session: _Session | None, browser: Browser) -> None:
+    """Close in order: interception off, then the context, then the browser."""
+    from playwright.sync_api import Error
+
+    if session is not None:
+        session.close()
+    with contextlib.suppress(Error):
+        browser.close()
 
 
 def _transient_errors() -> tuple[type[Exception], ...]:

@@ -190,8 +190,12 @@ def fetch(
     data: Mapping[str, str] | None = None,
     content: str | bytes | None = None,
     text_limit: int = TEXT_QUOTE_CHARS,
+    cookies: bool = True,
 ) -> HttpExchange:
     """Make one request; network problems come back as ``HttpExchange.error``, never raised.
+
+    ``cookies=False`` sends none of the client's cookies: a back-channel request (the token
+    endpoint, userinfo) comes from Access's servers, never with the browser's session.
 
     ``text_limit`` caps the text kept in the exchange (JSON is parsed from the
     whole body, up to :data:`MAX_BODY_BYTES`). The whole request, body included,
@@ -208,6 +212,8 @@ def fetch(
         return HttpExchange(method=method, url=url, error=f"invalid URL ({exc})")
     except (ValueError, TypeError) as exc:
         return HttpExchange(method=method, url=url, error=f"cannot build the request ({exc})")
+    if not cookies:
+        request.headers.pop("cookie", None)
     url = str(request.url)
     host = request.url.host.lower().rstrip(".")
     if host == "invalid" or host.endswith(".invalid"):

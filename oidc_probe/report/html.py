@@ -16,7 +16,15 @@ from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.plumbing.html_page import page
-from oidc_probe.report.model import AccessView, ClaimView, Report, Result, json_safe
+from oidc_probe.report.model import (
+    POOL_AUDIT_FOLDED,
+    AccessView,
+    ClaimView,
+    Report,
+    Result,
+    fold_pool_audit,
+    json_safe,
+)
 
 TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time"})
 SIGNATURE_REDACTED = "[signature redacted]"
@@ -64,6 +72,7 @@ def _summary(report: Report) -> str:
     rows = _rows(
         [
             ("issuer", _code(target.issuer)),
+            ("issuer basis", _code(target.issuer_basis)),
             ("client id", _code(target.client_id)),
             ("auth_url", _code(target.auth_url)),
             ("token_url", _code(target.token_url)),
@@ -154,8 +163,15 @@ def _claim(claim: ClaimView) -> str:
 
 def _checks(report: Report) -> str:
     parts = ['<h2 id="checks">Checks</h2>']
+    listed, folded = fold_pool_audit(report.findings)
     for stage in Stage:
-        findings = [f for f in report.findings if f.stage is stage]
+        if stage is Stage.POOL and folded:
+            parts.append(
+                f'<h3>{escape(stage.title)}</h3>\n<div class="card"><p>'
+                f"{escape(POOL_AUDIT_FOLDED)}</p></div>"
+            )
+            continue
+        findings = [f for f in listed if f.stage is stage]
         if not findings:
             continue
         rows = "".join(_finding_row(f) for f in findings)

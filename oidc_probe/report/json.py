@@ -77,6 +77,10 @@ def report_data(report: Report) -> dict[str, Any]:
             "token_url": target.token_url,
             "certs_url": target.certs_url,
             **({"connect_to": list(target.connect_to)} if target.connect_to else {}),
+            "issuer_basis": {
+                "source": target.issuer_source,
+                "discovery_url": target.issuer_discovery_url,
+            },
         },
         "result": report.result.value,
         "counts": report.counts.as_dict(),

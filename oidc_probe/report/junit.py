@@ -70,6 +70,7 @@ def _suite(report: Report, name: str, user: str, findings: Sequence[Finding]) ->
     target = report.target
     for key, value in (
         ("issuer", target.issuer),
+        ("issuer_basis", target.issuer_basis),
         ("client_id", target.client_id),
         ("tool_version", report.tool_version),
         ("user", user),

@@ -10,7 +10,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
-from oidc_probe.core.model import Finding, Status
+from oidc_probe.core.model import Finding, Stage, Status
+from oidc_probe.core.pool import AUDIT_NOT_RUN
 from oidc_probe.report.folding import failing_names
 
 if TYPE_CHECKING:
@@ -26,6 +27,30 @@ class Result(StrEnum):
     FAIL = "fail"
 
 
+# The one line the human formats print for the AWS checks when no pool audit was asked for.
+POOL_AUDIT_FOLDED = "pool audit not run: `audit` or `--aws`"
+
+
+def fold_pool_audit(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The findings without the AWS checks' "audit not run" skips, and those skips.
+
+    For the human formats (text, Markdown, HTML), which print :data:`POOL_AUDIT_FOLDED`
+    once in their place; JSON and JUnit keep every check's entry, for the stable IDs.
+    """
+    kept: list[Finding] = []
+    folded: list[Finding] = []
+    for finding in findings:
+        if (
+            finding.stage is Stage.POOL
+            and finding.status is Status.SKIP
+            and finding.message == AUDIT_NOT_RUN
+        ):
+            folded.append(finding)
+        else:
+            kept.append(finding)
+    return kept, folded
+
+
 @dataclass(frozen=True)
 class Target:
     issuer: str
@@ -35,6 +60,19 @@ class Target:
     certs_url: str
     # --connect-to rules in effect: the hosts above were reached at other addresses.
     connect_to: tuple[str, ...] = ()
+    # How the issuer was established (oidc_probe.core.issuer.IssuerSource value), and the
+    # discovery document that confirmed it.
+    issuer_source: str = "given"
+    issuer_discovery_url: str | None = None
+
+    @property
+    def issuer_basis(self) -> str:
+        """``given (--issuer)``, ``Cognito pool URL``, ``confirmed by discovery at URL``, ``not confirmed``."""
+        return {
+            "given": "given (--issuer)",
+            "cognito-pool": "Cognito pool URL",
+            "discovery": f"confirmed by discovery at {self.issuer_discovery_url}",
+        }.get(self.issuer_source, "not confirmed")
 
 
 @dataclass(frozen=True)
@@ -242,7 +280,9 @@ class Report:
     ) -> Report:
         config = ctx.config
         target = Target(
-            issuer=ctx.settings.issuer,
+            issuer=ctx.issuer.issuer,
+            issuer_source=ctx.issuer.source.value,
+            issuer_discovery_url=ctx.issuer.discovery_url,
             client_id=config.client_id,
             auth_url=config.auth_url,
             token_url=config.token_url,
@@ -335,6 +375,10 @@ def _map_target(target: Target, fn: Callable[[Any], Any]) -> Target:
         token_url=fn(target.token_url),
         certs_url=fn(target.certs_url),
         connect_to=tuple(fn(rule) for rule in target.connect_to),
+        issuer_source=target.issuer_source,
+        issuer_discovery_url=(
+            fn(target.issuer_discovery_url) if target.issuer_discovery_url is not None else None
+        ),
     )
 
 

@@ -13,7 +13,15 @@ from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.report.folding import ACTIVE_TITLE, Problem, not_asked, problems, stage_views
-from oidc_probe.report.model import AccessView, ClaimView, Counts, Report, json_safe
+from oidc_probe.report.model import (
+    POOL_AUDIT_FOLDED,
+    AccessView,
+    ClaimView,
+    Counts,
+    Report,
+    fold_pool_audit,
+    json_safe,
+)
 
 EVIDENCE_LIMIT = 400
 # The short report keeps every failure's line within this many rows of its end.
@@ -99,8 +107,14 @@ class _Layout:
         return self._stage_counts(findings, indent)
 
     def _every_check(self, findings: list[Finding], indent: str) -> list[str]:
+        findings, folded = fold_pool_audit(findings)
         lines: list[str] = []
         for stage in Stage:
+            if stage is Stage.POOL and folded:
+                mark = self.style(_MARKS[Status.SKIP], _COLORS[Status.SKIP])
+                title = indent + self.style(stage.title, _BOLD)
+                lines += ["", title, f"{indent}  {mark}  {POOL_AUDIT_FOLDED}"]
+                continue
             found = [f for f in findings if f.stage is stage]
             if not found:
                 continue
@@ -263,7 +277,7 @@ def _header(report: Report, style: _Style) -> list[str]:
     target = report.target
     return [
         style(f"{report.tool_name} {report.tool_version}", _BOLD),
-        f"  issuer     {target.issuer}",
+        f"  issuer     {target.issuer} ({target.issuer_basis})",
         f"  client id  {target.client_id}",
         *(f"  connect to {rule} (--connect-to)" for rule in target.connect_to),
     ]

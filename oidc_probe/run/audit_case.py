@@ -42,6 +42,7 @@ def audit(request: AuditCommand, host: Host) -> SingleRun:
     pool_request = audit_request(request.endpoint, request.usernames, team)
     settings = RunSettings(
         issuer=source.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not source.issuer,
         redirect_uri=checked_redirect_uri(request.redirect_uri),
         timeout=request.timeout,
         show_tokens=request.show_tokens,

@@ -101,6 +101,8 @@ def run_users(
             settings=user_settings,
             now=now,
             discovery_fetch=shared.discovery_fetch,
+            basis=shared.issuer,
+            issuer_fetches=dict(shared.issuer_fetches),
             jwks_fetch=shared.jwks_fetch,
             timings_ms=dict(shared.timings_ms),
             timeline_ms=dict(shared.timeline_ms),

@@ -57,6 +57,7 @@ from oidc_probe.plumbing.http import make_client
 from oidc_probe.plumbing.warmup import import_quietly
 from oidc_probe.run.pool_audit import start_pool_audit
 from oidc_probe.stages import authorize, discover, jwks, token, userinfo
+from oidc_probe.stages import issuer as issuer_stage
 
 Step = Callable[[RunContext, httpx2.Client], None]
 BackgroundFetch = tuple[str, Step]
@@ -225,18 +226,24 @@ def run_login_stages(
     discovery stages are already in ``ctx`` (a multi-user run's shared fetches) and
     userinfo runs after the ID token, in the user's worker thread.
     """
+    # Established before any request (--issuer, a Cognito pool URL): nothing waits for it.
+    known_issuer = ctx.issuer.established
     with Background(ctx, client) as local:
         prior = bg if bg is not None else local
         _timed(ctx, Stage.AUTHORIZE.key, lambda c, cl: authorize.run(c, cl, driver), client)
+        if not known_issuer:
+            # The callback's iss may confirm the issuer before AUT004's rule is applied.
+            prior.join(Stage.DISCOVERY.key)
+            issuer_stage.confirm_callback_iss(ctx, client)
         _timed(ctx, Stage.TOKEN.key, token.run, client)
 
         def userinfo_after_discovery(c: RunContext, cl: httpx2.Client) -> None:
             prior.join(Stage.DISCOVERY.key)
             _timed(c, Stage.USERINFO.key, userinfo.run, cl)
 
-        if bg is not None:
+        if bg is not None and known_issuer:
             local.start(Stage.USERINFO.key, userinfo_after_discovery, timed=False)
-        else:
+        elif known_issuer:
             # A multi-user run: its worker pool already overlaps the users, and one more
             # thread per user cost about 0.6 MiB each (malloc arenas) to save ~1 ms.
             userinfo_after_discovery(ctx, client)
@@ -244,6 +251,11 @@ def run_login_stages(
         from oidc_probe.stages import verify  # late: joserfc is not needed before a request
 
         _timed(ctx, Stage.ID_TOKEN.key, verify.run, client)
+        if not known_issuer:
+            # The verified ID token's iss may confirm the issuer, and with it the
+            # discovery document that names userinfo_endpoint.
+            issuer_stage.confirm_id_token_iss(ctx, client)
+            userinfo_after_discovery(ctx, client)
         local.join(Stage.USERINFO.key)
         prior.join_all()
     if ctx.settings.active:

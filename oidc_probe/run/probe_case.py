@@ -132,6 +132,7 @@ def probe(
     transport = request.transport
     settings = RunSettings(
         issuer=source.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not source.issuer,
         redirect_uri=checked_redirect_uri(redirect_uri_from(request.login)),
         client_auth=ClientAuth(request.login.client_auth),
         login=login_mode,

@@ -130,6 +130,7 @@ def verify(
     transport = request.transport
     settings = RunSettings(
         issuer=source.issuer or derive_issuer(config.certs_url),
+        issuer_guessed=not source.issuer,
         leeway=request.leeway,
         timeout=transport.timeout,
         ca_bundle=transport.ca_bundle,

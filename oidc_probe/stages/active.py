@@ -16,6 +16,7 @@ revoke the tokens of a code redeemed twice). Each does one more thing to the poo
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import time
 from dataclasses import replace
@@ -33,6 +34,7 @@ from oidc_probe.core.active import (
 from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult, RunContext
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.login.base import LoginDriver
+from oidc_probe.login.html_forms import parse_page
 from oidc_probe.plumbing.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
 from oidc_probe.plumbing.jose import decode_jwt
 from oidc_probe.plumbing.urls import same_endpoint
@@ -45,6 +47,13 @@ UNREGISTERED_SUFFIX = "/oidc-probe-unregistered"
 # Login modes whose driver signs in through the provider's pages without a person.
 CODE_FLOW_MODES = frozenset({LoginMode.FORM})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Words of a refusal on a page served as HTTP 200 (LemonLDAP::NG: "Unauthorized URL").
+_REFUSAL_WORDS = re.compile(
+    r"\b(error|invalid|unauthori[sz]ed|not allowed|not registered|not authorized|mismatch|"
+    r"forbidden|denied|refused)\b",
+    re.IGNORECASE,
+)
+_NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
 def unregistered_redirect_uri(registered: str) -> str:
@@ -64,15 +73,21 @@ def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> N
     refresh = _refresh(ctx, client, not_attempted)  # before the replay may revoke the tokens
     replay: HttpExchange | None = None
     wrong: WrongVerifierAttempt | None = None
-    if code_flow and driver is not None:
+    # TOK004 needs only the code the main login brought back, whichever mode brought it.
+    if ctx.settings.login is LoginMode.INITIATE_AUTH:
+        not_attempted["TOK004"] = (
+            "--login initiate-auth gets its tokens without an authorization code; use --login "
+            "form (or another mode through the authorization endpoint)"
+        )
+    else:
         replay = _replay(ctx, client, not_attempted)
+    if code_flow and driver is not None:
         wrong = _wrong_verifier(ctx, client, driver, not_attempted)
     else:
-        reason = (
+        not_attempted["TOK005"] = (
             f"--login {ctx.settings.login.value} does not use the authorization-code flow "
             "headlessly; use --login form"
         )
-        not_attempted["TOK004"] = not_attempted["TOK005"] = reason
     redirect = _unregistered_redirect(ctx, client, driver if code_flow else None, not_attempted)
     ctx.active = ActiveResults(replay, wrong, redirect, not_attempted, refresh)
     ctx.timings_ms[KEY] = round((time.perf_counter() - start) * 1000, 1)
@@ -120,7 +135,7 @@ def _refresh_token(ctx: RunContext) -> tuple[str, str]:
         )
     elif "refresh_token" not in response:
         why = (
-            "the token response held no refresh_token (the app client may not allow it; "
+            "the token response held no refresh_token (the client may not be allowed it; "
             "Access does not need one)"
         )
     elif not isinstance(token := response["refresh_token"], str) or not token:
@@ -184,6 +199,11 @@ def _unregistered_redirect(
     target = unregistered_redirect_uri(registered)
     request = build_request(config, replace(ctx.settings, redirect_uri=target))
     if driver is not None:
+        # A provider that refuses before its sign-in page (a redirect to an error page, an
+        # HTTP error, an error page served as 200) is judged without signing in.
+        first = visit(client, request.url, target)
+        if not (first.login_error or "").startswith(SIGN_IN_PAGE):
+            return UnregisteredRedirectAttempt(target, registered, first, False, ctx.login)
         login = driver.login(client, request)
         return UnregisteredRedirectAttempt(target, registered, login, True, ctx.login)
     baseline = build_request(config, ctx.settings)
@@ -235,10 +255,40 @@ def visit(client: httpx2.Client, url: str, redirect_uri: str) -> LoginResult:
                 strip_query(url),
             )
             return LoginResult(authorize_error=refused, pages=tuple(pages))
+        shown = refusal_page(exchange)
+        if shown is not None:
+            return LoginResult(authorize_error=shown, pages=tuple(pages))
         return LoginResult(
             login_error=f"{SIGN_IN_PAGE} {strip_query(url)} (HTTP {status}) without signing in",
             pages=tuple(pages),
         )
     return LoginResult(
         login_error=f"too many redirects, last at {strip_query(url)}", pages=tuple(pages)
+    )
+
+
+def refusal_page(exchange: HttpExchange) -> AuthorizeError | None:
+    """An HTML page served with HTTP 2xx that refuses the request instead of redirecting.
+
+    Some providers answer an unregistered redirect URI with an error page and status 200
+    (LemonLDAP::NG shows "Unauthorized URL"). Such a page has no sign-in form (no
+    password or text field) and says it refuses: an element marked as an error or alert,
+    or refusal words in its visible text (scripts and styles left out, so a JavaScript
+    sign-in page whose code mentions errors is not taken for one).
+    """
+    if not exchange.ok or "html" not in exchange.content_type:
+        return None
+    page = parse_page(exchange.text)
+    if any(form.password_field or form.visible_inputs for form in page.forms):
+        return None
+    said = next((text for text in page.error_texts if text.strip()), "")
+    if not said:
+        visible = " ".join(_NOT_TEXT.sub(" ", exchange.text).split())
+        match = _REFUSAL_WORDS.search(visible)
+        if match is None:
+            return None
+        start = max(0, match.start() - 60)
+        said = visible[start : match.end() + 80].strip()
+    return AuthorizeError(
+        "error page (HTTP 200)", " ".join(said.split())[:200], "page", strip_query(exchange.url)
     )

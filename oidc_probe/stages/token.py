@@ -46,7 +46,8 @@ def _inputs(ctx: RunContext) -> tuple[AuthorizationRequest, str] | str:
     if not hmac.compare_digest(params.get("state", "").encode(), ctx.authorization.state.encode()):
         return "state mismatch"
     iss = params.get("iss")
-    if iss is not None and iss != ctx.settings.issuer:
+    # Only an established issuer blocks the exchange: a guessed one is no ground to refuse.
+    if iss is not None and ctx.issuer.established and iss != ctx.issuer.issuer:
         return "the callback's iss names another issuer (RFC 9207: do not redeem the code)"
     if not ctx.config.usable("token_url") or not is_usable_url(ctx.config.token_url):
         return "token_url is not a usable URL"
@@ -115,4 +116,7 @@ def token_request(
         if secret is not None:
             extra["client_secret"] = secret
     body = prepare_token_request(grant_type, **extra)
-    return fetch(client, "POST", config.token_url, headers=headers, content=str(body))
+    # From Access's servers: without the cookies the login left in the client.
+    return fetch(
+        client, "POST", config.token_url, headers=headers, content=str(body), cookies=False
+    )

@@ -39,4 +39,5 @@ def run(ctx: RunContext, client: httpx2.Client) -> None:
         "GET",
         endpoint,
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        cookies=False,  # from Access's servers, without the login's cookies
     )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from oidc_probe.checks.catalogue import all_checks, probe_checks
-from oidc_probe.core.model import Status
+from oidc_probe.core.model import Stage, Status
 
 from .conftest import REPO, CliResult, Emulator, probe, run_cli
 
@@ -151,8 +151,12 @@ def assert_schema(data: dict[str, Any]) -> None:
     assert data["tool"]["name"] == "oidc-probe"
     assert isinstance(data["tool"]["version"], str)
     assert data["tool"]["version"]
-    assert set(data["target"]) == {"issuer", "client_id", "auth_url", "token_url", "certs_url"}
-    assert all(isinstance(v, str) for v in data["target"].values())
+    target = dict(data["target"])
+    basis = target.pop("issuer_basis")  # issue 22: how the issuer was established
+    assert set(basis) == {"source", "discovery_url"}
+    assert basis["source"] in ("given", "cognito-pool", "discovery", "unconfirmed")
+    assert set(target) == {"issuer", "client_id", "auth_url", "token_url", "certs_url"}
+    assert all(isinstance(v, str) for v in target.values())
     assert data["result"] in ("pass", "fail")
     assert set(data["timeline_ms"]) <= set(data["timings_ms"]) | {"active"}
     for span in data["timeline_ms"].values():
@@ -241,7 +245,11 @@ def test_demo_text_shows_every_check_and_none_fails() -> None:
     assert result.code == 0, result.stderr
     assert "Traceback" not in result.stderr
     for spec in probe_checks():
+        if spec.stage is Stage.POOL:  # issue 22: folded into one line without an audit
+            assert not re.search(rf"^\s+\w+\s+{spec.id} ", result.stdout, re.MULTILINE)
+            continue
         assert re.search(rf"^\s+\w+\s+{spec.id} ", result.stdout, re.MULTILINE), spec.id
+    assert re.search(r"^\s+SKIP\s+pool audit not run: `audit` or `--aws`$", result.stdout, re.M)
     assert not re.search(r"^\s+FAIL\s", result.stdout, re.MULTILINE)
     assert "result PASS" in result.stderr
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.needs import unavailable
-from tests.peers import harness
+from tests.peers import glewlwyd, harness, lemonldap
 from tests.peers.cognito_api import (
     CognitoApi,
     CognitoApiError,
@@ -58,7 +58,14 @@ def _started(
         raise  # unreachable: unavailable() skips or fails
 
 
-def _oidc_provider(conform: bool, *, refresh_tokens: bool) -> Iterator[OidcProviderPeer]:
+def _oidc_provider(
+    conform: bool,
+    *,
+    refresh_tokens: bool,
+    mount: str = "",
+    jwks_path: str = "",
+    errors_as_200: bool = False,
+) -> Iterator[OidcProviderPeer]:
     node = None
     try:
         node = harness.node()
@@ -73,6 +80,9 @@ def _oidc_provider(conform: bool, *, refresh_tokens: bool) -> Iterator[OidcProvi
         "redirect_uris": [REDIRECT_URI],
         "conform_id_token_claims": conform,
         "refresh_tokens": refresh_tokens,
+        **({"mount": mount} if mount else {}),
+        **({"jwks_path": jwks_path} if jwks_path else {}),
+        **({"errors_as_200": True} if errors_as_200 else {}),
     }
     process, ready = _started(
         lambda: harness.start(
@@ -96,6 +106,28 @@ def oidc_provider() -> Iterator[OidcProviderPeer]:
     Like a Cognito app client, it returns a refresh token with every code exchange (TOK007).
     """
     yield from _oidc_provider(conform=False, refresh_tokens=True)
+
+
+ISSUER_SHAPES = {
+    # Auth0's style: the issuer ends in '/'.
+    "trailing-slash": {"mount": "/"},
+    # Keycloak's or Glewlwyd's style: the issuer has a path.
+    "path": {"mount": "/tenant/op"},
+    # The keys outside the issuer's path (as Google's or Entra ID's are).
+    "jwks-elsewhere": {"mount": "/tenant/op", "jwks_path": "/keys/tenant-op.json"},
+}
+
+
+@pytest.fixture(scope="session", params=sorted(ISSUER_SHAPES))
+def oidc_provider_shaped(request: pytest.FixtureRequest) -> Iterator[OidcProviderPeer]:
+    """oidc-provider with the issuer shapes of :data:`ISSUER_SHAPES` (claims in the ID token)."""
+    yield from _oidc_provider(conform=False, refresh_tokens=True, **ISSUER_SHAPES[request.param])
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_errors_as_200() -> Iterator[OidcProviderPeer]:
+    """oidc-provider serving its error pages with HTTP 200 (LemonLDAP::NG's habit)."""
+    yield from _oidc_provider(conform=False, refresh_tokens=True, errors_as_200=True)
 
 
 @pytest.fixture(scope="session")
@@ -170,3 +202,82 @@ def moto() -> Iterator[CognitoPeer]:
         yield CognitoPeer(base_url, _provisioned(base_url, PoolSpec(callback_url=REDIRECT_URI)))
     finally:
         process.stop()
+
+
+@dataclass(frozen=True)
+class SsoPeer:
+    """A real SSO server from Debian's packages, with one confidential client and a user."""
+
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    username: str = "dwho"
+    password: str = field(default="dwho", repr=False)
+
+
+def _lemonldap(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **changes: object
+) -> Iterator[SsoPeer]:
+    workdir = tmp_path_factory.mktemp(name)
+    process, issuer = _started_sso(
+        lambda: lemonldap.start(workdir, REDIRECT_URI, {**lemonldap.CORRECT_RP, **changes})
+    )
+    try:
+        yield SsoPeer(issuer, lemonldap.CLIENT_ID, lemonldap.CLIENT_SECRET)
+    finally:
+        process.stop()
+
+
+def _started_sso(
+    start: Callable[[], tuple[harness.PeerProcess, str]],
+) -> tuple[harness.PeerProcess, str]:
+    try:
+        return start()
+    except harness.PeerUnavailable as exc:
+        unavailable(str(exc))
+        raise  # unreachable: unavailable() skips or fails
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG configured correctly for Access (tests/peers/lemonldap.py CORRECT_RP)."""
+    yield from _lemonldap(tmp_path_factory, "lemonldap")
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG with its default of claims in userinfo only (no IDTokenForceClaims)."""
+    yield from _lemonldap(
+        tmp_path_factory, "lemonldap-userinfo", oidcRPMetaDataOptionsIDTokenForceClaims=0
+    )
+
+
+def _glewlwyd(
+    tmp_path_factory: pytest.TempPathFactory, *, id_token_claims: bool
+) -> Iterator[SsoPeer]:
+    workdir = tmp_path_factory.mktemp("glewlwyd")
+    process, issuer = _started_sso(
+        lambda: glewlwyd.start(workdir, REDIRECT_URI, id_token_claims=id_token_claims)
+    )
+    try:
+        yield SsoPeer(
+            issuer,
+            glewlwyd.CLIENT_ID,
+            glewlwyd.CLIENT_SECRET,
+            username=glewlwyd.USERNAME,
+            password=glewlwyd.PASSWORD,
+        )
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def glewlwyd_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """Glewlwyd with name, email and groups in the ID token (tests/peers/glewlwyd.py)."""
+    yield from _glewlwyd(tmp_path_factory, id_token_claims=True)
+
+
+@pytest.fixture(scope="session")
+def glewlwyd_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """Glewlwyd releasing name, email and groups only through userinfo."""
+    yield from _glewlwyd(tmp_path_factory, id_token_claims=False)

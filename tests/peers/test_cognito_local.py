@@ -124,6 +124,9 @@ def test_client_secret_post_gets_through_and_the_deviations_remain(
         **DISCOVERY,
         "AUT004": ("info",),
         "TOK003": ("warn",),  # no Cache-Control: no-store
+        # Its pool id (local_...) is not Cognito-shaped and its discovery document names
+        # http://localhost:9229, so no issuer is confirmed and iss is not judged (issue 22).
+        "IDT005": ("skip",),
         "IDT009": ("fail",),
         "IDT010": ("info",),
         "CLM004": ("skip",),

@@ -281,6 +281,20 @@ def test_dsc007_warns_about_none() -> None:
     assert findings["none"].status is Status.WARN
 
 
+def test_dsc007_is_information_once_the_clients_token_verified_with_rs256() -> None:
+    from oidc_probe.core.artefacts import SignatureResult
+
+    document = cognito_document(id_token_signing_alg_values_supported=["RS256", "none", "HS256"])
+    ctx = ctx_with(document)
+    ctx.signature = SignatureResult("RS256", "k1", True, True, "verified")
+    findings = by_subject(run("DSC007", ctx))
+    assert findings["none"].status is Status.INFO
+    assert findings["HS256"].status is Status.INFO
+    assert "signed with RS256" in findings["HS256"].message
+    ctx.signature = SignatureResult("RS256", "k1", True, False, "bad signature")
+    assert by_subject(run("DSC007", ctx))["none"].status is Status.WARN
+
+
 # DSC008 discovery-pkce-s256
 
 

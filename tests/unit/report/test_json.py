@@ -59,7 +59,20 @@ def test_schema_keys_and_version() -> None:
     assert set(data) == TOP_KEYS
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "oidc-probe", "version": __version__}
-    assert set(data["target"]) == {"issuer", "client_id", "auth_url", "token_url", "certs_url"}
+    assert set(data["target"]) == {
+        "issuer",
+        "client_id",
+        "auth_url",
+        "token_url",
+        "certs_url",
+        "issuer_basis",
+    }
+    assert data["target"]["issuer_basis"]["source"] in {
+        "given",
+        "cognito-pool",
+        "discovery",
+        "unconfirmed",
+    }
     assert data["result"] == "fail"
     assert data["counts"] == {"pass": 1, "fail": 1, "warn": 1, "info": 1, "skip": 1, "accepted": 0}
     assert all(set(c) == CHECK_KEYS for c in data["checks"])

@@ -46,6 +46,9 @@ def run(ctx: RunContext, handle: Handler, driver: Driver | None) -> list[httpx2.
 
 
 def refuse(request: httpx2.Request) -> httpx2.Response:
+    """Token requests are refused; the authorization endpoint shows its sign-in page."""
+    if request.method == "GET":
+        return httpx2.Response(200, html="<form><input name=username></form>")
     return httpx2.Response(400, json={"error": "invalid_grant"})
 
 
@@ -79,7 +82,7 @@ def test_form_mode_replays_the_code_then_logs_in_twice() -> None:
     driver = Driver()
     sent = run(ctx, refuse, driver)
 
-    bodies = [dict(parse_qsl(r.content.decode())) for r in sent]
+    bodies = [dict(parse_qsl(r.content.decode())) for r in sent if r.method == "POST"]
     assert [b["code"] for b in bodies] == ["main-code", "code-1"]
     assert bodies[0]["code_verifier"] == "v" * 50  # the replay is the very same request
     assert bodies[1]["code_verifier"] not in ("v" * 50, "")
@@ -126,6 +129,35 @@ def test_initiate_auth_visits_without_signing_in() -> None:
     assert attempt.login.authorize_error.error == "redirect_mismatch"
     assert attempt.baseline is not None
     assert (attempt.baseline.login_error or "").startswith(active.SIGN_IN_PAGE)
+
+
+def test_a_refusal_before_the_sign_in_page_needs_no_sign_in() -> None:
+    """A provider that refuses the unregistered URI at once is judged without a login."""
+    ctx = main_run()
+    driver = Driver()
+
+    def pages(request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST":
+            return refuse(request)
+        return httpx2.Response(200, html="<h1>Error</h1><p>Unauthorized URL</p>")
+
+    run(ctx, pages, driver)
+    attempt = ctx.active.unregistered_redirect if ctx.active else None
+    assert attempt is not None
+    assert not attempt.signed_in
+    assert attempt.login.authorize_error is not None
+    assert attempt.login.authorize_error.via == "page"
+    assert [r.redirect_uri for r in driver.requests] == [REGISTERED]  # TOK005's login only
+
+
+def test_headless_modes_replay_the_code_but_do_not_log_in_again() -> None:
+    ctx = main_run(login=LoginMode.HEADLESS_BROWSER)
+    sent = run(ctx, refuse, None)
+    posts = [dict(parse_qsl(r.content.decode())) for r in sent if r.method == "POST"]
+    assert [b["code"] for b in posts] == ["main-code"]  # TOK004 only
+    assert ctx.active is not None
+    assert ctx.active.code_replay is not None
+    assert "TOK005" in ctx.active.not_attempted
 
 
 def test_visit_stops_at_the_redirect_uri_without_requesting_it() -> None:

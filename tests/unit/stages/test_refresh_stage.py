@@ -115,7 +115,7 @@ def a_failed_exchange(ctx: RunContext) -> RunContext:
 @pytest.mark.parametrize(
     ("setup", "words"),
     [
-        (no_refresh_token, "held no refresh_token (the app client may not allow it; Access"),
+        (no_refresh_token, "held no refresh_token (the client may not be allowed it; Access"),
         (a_number, "not a non-empty string"),
         (a_failed_exchange, "did not succeed (see TOK001)"),
     ],

@@ -1,0 +1,87 @@
+"""Glewlwyd 2.7 from Debian's packages, through the real CLI (issue 22 item 5).
+
+Its login page needs JavaScript, so the login mode a user would pick is
+``--login headless-browser``; after the password it shows a grant page and a "Continue"
+page, which the headless login clicks through. No --issuer: the issuer, which has a path
+(``<base>/api/oidc``), is confirmed by discovery.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM
+from tests.e2e.conftest import CliResult
+from tests.needs import unavailable
+from tests.peers.conftest import SsoPeer
+from tests.peers.probe import findings, not_passing, probe
+from tests.peers.test_lemonldap_ng import config_for
+
+pytestmark = [pytest.mark.peers, pytest.mark.e2e, pytest.mark.browser]
+
+# Plain http on loopback; not Cognito; no --expect. Glewlwyd sends no RFC 9207 iss on the
+# callback (optional) and its claims settings release no email_verified (CLM002 warns:
+# Access does not read it, but the address is not known to be verified).
+BASELINE = {
+    "CFG002": ("warn", "warn", "warn"),
+    "CFG004": ("skip",),
+    "AUT004": ("info",),
+    "IDT012": ("skip",),
+    "CLM002": ("warn",),
+    "EXP001": ("skip",),
+}
+
+
+def run(peer: SsoPeer, tmp_path: Path, *args: str) -> CliResult:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (make browser)")
+    return probe(
+        tmp_path,
+        config_for(peer, scopes=["openid", "email"]),
+        "--login",
+        "headless-browser",
+        "--browser-path",
+        CHROMIUM,
+        "--login-timeout",
+        "60",
+        *args,
+        secret=peer.client_secret,
+        username=peer.username,
+        password=peer.password,
+    )
+
+
+def test_a_correct_configuration_passes_with_the_headless_browser(
+    glewlwyd_peer: SsoPeer, tmp_path: Path
+) -> None:
+    result = run(glewlwyd_peer, tmp_path)
+    assert not_passing(result, ignore=("TOK004", "TOK005", "TOK007", "AUT005")) == BASELINE, (
+        result.stdout[-4000:]
+    )
+    assert result.code == 0, result.stderr
+    assert result.json()["target"]["issuer_basis"]["source"] == "discovery"
+    assert result.json()["target"]["issuer"].endswith("/api/oidc")
+    statuses = findings(result)
+    for check_id in ("AUT002", "TOK001", "IDT004", "IDT005", "CLM001"):
+        assert statuses[check_id] == ("pass",), check_id
+    assert "Traceback" not in result.stderr
+
+
+def test_claims_only_in_userinfo_fail_clm001_and_clm004(
+    glewlwyd_userinfo_claims: SsoPeer, tmp_path: Path
+) -> None:
+    result = run(glewlwyd_userinfo_claims, tmp_path)
+    assert result.code == 1
+    statuses = findings(result)
+    assert statuses["AUT002"] == ("pass",)
+    assert statuses["CLM001"] == ("fail",), result.stdout[-3000:]
+    assert "fail" in statuses["CLM003"]  # groups and name: configured, not in the ID token
+
+
+def test_the_code_is_single_use(glewlwyd_peer: SsoPeer, tmp_path: Path) -> None:
+    """With --active, TOK004 replays the code the headless login brought back."""
+    result = run(glewlwyd_peer, tmp_path, "--active")
+    statuses = findings(result)
+    assert statuses["TOK004"] == ("pass",), result.stdout[-3000:]
