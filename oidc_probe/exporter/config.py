@@ -25,12 +25,12 @@ secret is picked up without a restart. Every problem is one :class:`ConfigError`
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oidc_probe.core.defaults import DEFAULT_LEEWAY
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.expect import Expectation, parse_expectations
 from oidc_probe.core.jsontypes import a_json_type
@@ -107,7 +107,7 @@ class Module:
     client_auth: ClientAuth = ClientAuth.BASIC
     cognito_endpoint: str | None = None
     ca_bundle: Path | None = None
-    leeway: int = 60
+    leeway: int = DEFAULT_LEEWAY
     issuer: str | None = None
 
 
@@ -121,19 +121,10 @@ class ExporterConfig:
 
 def load_exporter_config(path: str | Path) -> ExporterConfig:
     """Read and check the whole file; the IdP configs and policy files it names must exist."""
+    from oidc_probe.plumbing.datafile import parse_document, read_option_file
+
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{source}: exporter config not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read ({exc.strerror})") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+    doc = parse_document(read_option_file(path, "--config"), source, toml=True)
     base = Path(path).resolve().parent
     unknown = sorted(set(doc) - {"exporter", "modules"})
     if unknown:
@@ -183,11 +174,14 @@ def _module(name: str, body: dict[str, Any], base: Path, where: str) -> Module:
         raise ConfigError(f'{where}: expect_access must be "allow" or "deny"')
     if expect_access is not None and not policies:
         raise ConfigError(f"{where}: expect_access needs 'policies'")
+    access_groups = _paths(body, "access_groups", base, where)
+    if access_groups and not policies:
+        raise ConfigError(f"{where}: access_groups needs 'policies'")
     client_auth = _string(body, "client_auth", where) or ClientAuth.BASIC.value
     if client_auth not in {c.value for c in ClientAuth}:
         raise ConfigError(f'{where}: client_auth must be "basic" or "post"')
     ca_bundle = _string(body, "ca_bundle", where)
-    leeway = _positive_int(body, "leeway", 60, where, allow_zero=True)
+    leeway = _positive_int(body, "leeway", DEFAULT_LEEWAY, where, allow_zero=True)
     return Module(
         name=name,
         idp_config=_existing(base / _required_string(body, "config", where), where, "config"),
@@ -197,7 +191,7 @@ def _module(name: str, body: dict[str, Any], base: Path, where: str) -> Module:
         client_secret=_secret(body, "client_secret", base, where),
         expectations=parse_expectations(_strings(body, "expect", where), where=f"{where}: expect"),
         policies=policies,
-        access_groups=_paths(body, "access_groups", base, where),
+        access_groups=access_groups,
         idp_id=_string(body, "idp_id", where),
         expect_access=expect_access,
         active=_bool(body, "active", where),
