@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
 
     config = load_exporter_config(args.config)
     host, port = parse_listen(args.listen)
-    app = create_app(config, environ=console.environ)  # reads the policy files
+    app = create_app(config, environ=console.environ)  # checks the policy files
     if args.check_config:
         console.err(f"oidc-probe exporter: {args.config}: {len(config.modules)} module(s), OK")
         return 0
