@@ -16,7 +16,7 @@ from oidc_probe.cli.requests import probe_request
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.exporter.adapter import module_request, run_module_probe
-from oidc_probe.exporter.config import Module, load_exporter_config
+from oidc_probe.exporter.config import ExporterConfig, Module, load_exporter_config
 from oidc_probe.exporter.own_metrics import ExporterMetrics
 from oidc_probe.exporter.scheduler import Scheduler
 from oidc_probe.run.requests import ConfigSource, LoginRequest, ProbeRequest, Transport
@@ -38,24 +38,25 @@ def _files(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def _config(tmp_path: Path, body: str) -> Path:
+BASE = '[modules.m]\nconfig = "idp.json"\nusername = "u"\npassword_env = "P"\n'
+
+
+def _load(tmp_path: Path, extra: str) -> ExporterConfig:
+    """The config of module ``m`` (a form login) with the ``extra`` lines."""
     path = tmp_path / "exporter.toml"
-    path.write_text(body)
-    return path
+    path.write_text(BASE + extra)
+    return load_exporter_config(path)
 
 
 def test_a_module_asks_what_check_asks_with_the_same_options(tmp_path: Path) -> None:
     files = _files(tmp_path)
-    config = load_exporter_config(
-        _config(
-            tmp_path,
-            '[modules.m]\nconfig = "idp.json"\nlogin = "initiate-auth"\nusername = "u"\n'
-            'password_env = "P"\nexpect = ["email", "custom:team~=ops", "!x"]\n'
-            'policies = ["policy.json"]\naccess_groups = ["groups.json"]\nidp_id = "idp-1"\n'
-            'expect_access = "allow"\nactive = true\nredirect_uri = "https://a.example/cb"\n'
-            'client_auth = "post"\ncognito_endpoint = "http://127.0.0.1:9"\n'
-            'ca_bundle = "ca.pem"\nleeway = 30\nissuer = "https://issuer.example"\n',
-        )
+    config = _load(
+        tmp_path,
+        'login = "initiate-auth"\nexpect = ["email", "custom:team~=ops", "!x"]\n'
+        'policies = ["policy.json"]\naccess_groups = ["groups.json"]\nidp_id = "idp-1"\n'
+        'expect_access = "allow"\nactive = true\nredirect_uri = "https://a.example/cb"\n'
+        'client_auth = "post"\ncognito_endpoint = "http://127.0.0.1:9"\n'
+        'ca_bundle = "ca.pem"\nleeway = 30\nissuer = "https://issuer.example"\n',
     )
     request = module_request(
         config.modules["m"], timeout=7.5, password="pw-value", client_secret="cs-value"
@@ -99,26 +100,14 @@ def test_what_a_module_leaves_out_takes_the_defaults_check_takes() -> None:
 def test_a_bad_policy_file_is_a_start_up_error_naming_the_module(tmp_path: Path) -> None:
     files = _files(tmp_path)
     files["policy"].write_text("{not json")
-    config = load_exporter_config(
-        _config(
-            tmp_path,
-            '[modules.m]\nconfig = "idp.json"\nusername = "u"\npassword_env = "P"\n'
-            'policies = ["policy.json"]\n',
-        )
-    )
+    config = _load(tmp_path, 'policies = ["policy.json"]\n')
     with pytest.raises(ConfigError, match=r"^module m: policies .*policy\.json: 1:2: invalid JSON"):
         Scheduler(config, ExporterMetrics())
 
 
 def test_policy_files_are_read_again_at_each_probe(tmp_path: Path) -> None:
     files = _files(tmp_path)
-    config = load_exporter_config(
-        _config(
-            tmp_path,
-            '[modules.m]\nconfig = "idp.json"\nusername = "u"\npassword_env = "P"\n'
-            'policies = ["policy.json"]\n',
-        )
-    )
+    config = _load(tmp_path, 'policies = ["policy.json"]\n')
     Scheduler(config, ExporterMetrics())  # good at start-up
     files["policy"].write_text("{not json")  # then broken: each probe says so
     with pytest.raises(ConfigError, match=r"policy\.json: 1:2: invalid JSON"):
@@ -128,10 +117,4 @@ def test_policy_files_are_read_again_at_each_probe(tmp_path: Path) -> None:
 def test_access_groups_without_policies_are_refused(tmp_path: Path) -> None:
     _files(tmp_path)
     with pytest.raises(ConfigError, match="access_groups needs 'policies'"):
-        load_exporter_config(
-            _config(
-                tmp_path,
-                '[modules.m]\nconfig = "idp.json"\nusername = "u"\npassword_env = "P"\n'
-                'access_groups = ["groups.json"]\n',
-            )
-        )
+        _load(tmp_path, 'access_groups = ["groups.json"]\n')
