@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
-from oidc_probe.checks.needs import CLAIMS
 from oidc_probe.checks._support import is_cognito
+from oidc_probe.checks.needs import CLAIMS
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer

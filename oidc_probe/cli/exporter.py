@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from oidc_probe.core.defaults import DEFAULT_EXPORTER_LISTEN
+
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
     from oidc_probe.run.runner import ProbeRunner
-
-DEFAULT_LISTEN = "127.0.0.1:9230"  # oidc_probe.exporter.server.DEFAULT_LISTEN
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -22,9 +22,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--listen",
-        default=DEFAULT_LISTEN,
+        default=DEFAULT_EXPORTER_LISTEN,
         metavar="HOST:PORT",
-        help=f"address to serve /probe and /metrics on (default {DEFAULT_LISTEN}; port 0: any)",
+        help=f"address to serve /probe and /metrics on (default {DEFAULT_EXPORTER_LISTEN}; port 0: any)",
     )
     parser.add_argument(
         "--check-config",
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
 
     config = load_exporter_config(args.config)
     host, port = parse_listen(args.listen)
-    app = create_app(config, environ=console.environ)  # reads the policy files
+    app = create_app(config, environ=console.environ)  # checks the policy files
     if args.check_config:
         console.err(f"oidc-probe exporter: {args.config}: {len(config.modules)} module(s), OK")
         return 0

@@ -17,3 +17,9 @@ DEFAULT_CONCURRENCY = 4
 # How long an interactive login may take (seconds).
 DEFAULT_LOGIN_TIMEOUT = 300.0
 DEFAULT_CLOUDFLARE_API = "https://api.cloudflare.com/client/v4"
+# Where ``oidc-probe exporter`` serves /probe and /metrics (loopback; port 0: any).
+DEFAULT_EXPORTER_LISTEN = "127.0.0.1:9230"
+# The exporter's probe deadline when neither the scrape nor the module names one (seconds),
+# and how many probes it runs at once, all modules together.
+DEFAULT_EXPORTER_TIMEOUT = 30.0
+DEFAULT_EXPORTER_MAX_CONCURRENT = 4

@@ -1,8 +1,17 @@
 """The one seam between the exporter and the probe machinery: :func:`run_module_probe`.
 
-Everything the exporter needs from a probe run goes through this function, so that
-pointing the exporter at another way of running a probe (a public Python API) changes
-this module only.
+A probe of a module is ``oidc-probe check`` with the module's options: this module turns
+the module into a :class:`~oidc_probe.run.requests.ProbeRequest` (:func:`module_request`)
+and runs the same use case as the command line and the Python API
+(:func:`oidc_probe.run.probe_case.probe`), which loads the IdP config, reads the Access
+policy files, builds the run settings and picks the login driver. Every default is the
+command's (:mod:`oidc_probe.core.defaults`).
+
+The exporter calls :mod:`oidc_probe.run` rather than :mod:`oidc_probe.api`: the API is the
+package's face for a user's code (keyword arguments, a :class:`~oidc_probe.api.Result`
+with its report, the emulator), a sibling of the command line; the exporter, like the
+command line, sits above ``run/`` in the layers (``pyproject.toml``) and needs only the
+run's context and findings.
 """
 
 from __future__ import annotations
@@ -15,9 +24,9 @@ from typing import TYPE_CHECKING
 from oidc_probe.exporter.config import Module, read_secret
 
 if TYPE_CHECKING:
-    from oidc_probe.access.setup import AccessSetup
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Finding
+    from oidc_probe.run.requests import ProbeRequest
 
 
 @dataclass(frozen=True)
@@ -30,68 +39,84 @@ class ProbeRun:
     secrets: tuple[str, ...]
 
 
-def load_access(module: Module) -> AccessSetup | None:
-    """The module's Access policies and groups, read from their files (a ConfigError line
-    when one cannot be used)."""
+def check_access_files(module: Module) -> None:
+    """Read the module's Access policy and groups files as ``check --policy`` reads them,
+    so that a bad one is a ConfigError line at start-up (naming the module), not a failed
+    probe. Each probe reads them again (an edit is picked up without a restart)."""
     if not module.policies:
-        return None
-    from oidc_probe.access.policies import AccessGroup, Policy, parse_groups, parse_policies
-    from oidc_probe.access.setup import AccessSetup
-    from oidc_probe.plumbing.datafile import parse_document, read_option_file
+        return
+    from oidc_probe.run.access_inputs import read_access_files
 
-    policies: list[Policy] = []
-    for path in module.policies:
-        source = f"module {module.name}: policies {path}"
-        doc = parse_document(read_option_file(path, "policies"), source, toml=False)
-        policies += parse_policies(doc, source, start=len(policies))
-    groups: dict[str, AccessGroup] = {}
-    for path in module.access_groups:
-        source = f"module {module.name}: access_groups {path}"
-        groups.update(
-            parse_groups(
-                parse_document(read_option_file(path, "access_groups"), source, toml=False), source
-            )
-        )
-    return AccessSetup(tuple(policies), groups, module.idp_id, ", ".join(map(str, module.policies)))
+    where = f"module {module.name}:"
+    read_access_files(
+        module.policies,
+        module.access_groups,
+        policy_option=f"{where} policies",
+        groups_option=f"{where} access_groups",
+    )
+
+
+def module_request(
+    module: Module, *, timeout: float, password: str | None, client_secret: str | None
+) -> ProbeRequest:
+    """The ``check`` request a probe of ``module`` makes, with the secrets read for it and
+    each request bounded by ``timeout`` seconds."""
+    from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+    from oidc_probe.run.requests import (
+        AccessRequest,
+        CiRequest,
+        ConfigSource,
+        LoginRequest,
+        ProbeRequest,
+        Transport,
+    )
+
+    overrides = {"client_secret": client_secret} if client_secret is not None else {}
+    return ProbeRequest(
+        config=ConfigSource(str(module.idp_config), overrides, module.issuer),
+        transport=Transport(
+            timeout=timeout, ca_bundle=str(module.ca_bundle) if module.ca_bundle else None
+        ),
+        login=LoginRequest(
+            mode=module.login,
+            username=module.username,
+            password=password,
+            redirect_uri=module.redirect_uri or DEFAULT_REDIRECT_URI,
+            client_auth=module.client_auth.value,
+            active=module.active,
+            cognito_endpoint=module.cognito_endpoint,
+        ),
+        access=AccessRequest(
+            policy_files=tuple(map(str, module.policies)),
+            group_files=tuple(map(str, module.access_groups)),
+            idp_id=module.idp_id,
+            expect_access=module.expect_access,
+        ),
+        ci=CiRequest(expect=tuple(e.text for e in module.expectations)),
+        leeway=module.leeway,
+    )
 
 
 def run_module_probe(
     module: Module,
     *,
     timeout: float,
-    access: AccessSetup | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ProbeRun:
     """Run one probe of ``module`` (login, tokens, every check), each request bounded by
-    ``timeout`` seconds. Raises :class:`~oidc_probe.core.errors.ProbeError` for what the
-    module's inputs get wrong (a secret not set, an unusable IdP config)."""
-    from oidc_probe.core.config import derive_issuer, load_config
-    from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
-    from oidc_probe.core.settings import RunSettings
-    from oidc_probe.run.runner import default_probe
+    ``timeout`` seconds; the secrets are read again for each probe. Raises
+    :class:`~oidc_probe.core.errors.ProbeError` for what the module's inputs get wrong (a
+    secret not set, an unusable IdP config)."""
+    from oidc_probe.run.host import QuietHost
+    from oidc_probe.run.probe_case import probe
+    from oidc_probe.run.results import SingleRun
 
     env = os.environ if environ is None else environ
     password = read_secret(module.password, env, "password")
     secret = read_secret(module.client_secret, env, "client secret")
-    overrides = {"client_secret": secret} if secret is not None else {}
-    config = load_config(module.idp_config, overrides, env)
-    settings = RunSettings(
-        issuer=module.issuer or derive_issuer(config.certs_url),
-        issuer_guessed=not module.issuer,
-        redirect_uri=module.redirect_uri or DEFAULT_REDIRECT_URI,
-        client_auth=module.client_auth,
-        login=module.login,
-        username=module.username,
-        password=password,
-        leeway=module.leeway,
-        timeout=timeout,
-        ca_bundle=str(module.ca_bundle) if module.ca_bundle else None,
-        expectations=module.expectations,
-        active=module.active,
-        cognito_endpoint=module.cognito_endpoint,
-        access=access,
-        expect_access=module.expect_access,
-    )
-    ctx, findings = default_probe(config, settings, login=True)
+    request = module_request(module, timeout=timeout, password=password, client_secret=secret)
+    result = probe(request, QuietHost(env))
+    assert isinstance(result, SingleRun)  # a module has one user: never a MultiRun
+    ctx = result.ctx
     secrets = (*ctx.secrets(), *(s for s in (password, secret) if s))
-    return ProbeRun(ctx, findings, tuple(secrets))
+    return ProbeRun(ctx, list(result.findings), tuple(secrets))

@@ -25,20 +25,23 @@ secret is picked up without a restart. Every problem is one :class:`ConfigError`
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oidc_probe.access.setup import EXPECT_VALUES
+from oidc_probe.core.defaults import (
+    DEFAULT_EXPORTER_MAX_CONCURRENT,
+    DEFAULT_EXPORTER_TIMEOUT,
+    DEFAULT_LEEWAY,
+)
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.expect import Expectation, parse_expectations
 from oidc_probe.core.jsontypes import a_json_type
 from oidc_probe.core.settings import ClientAuth, LoginMode
 
 HEADLESS_LOGINS = (LoginMode.FORM.value, LoginMode.INITIATE_AUTH.value)
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_CONCURRENT = 4
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _EXPORTER_KEYS = frozenset({"max_concurrent", "timeout"})
 _MODULE_KEYS = frozenset(
@@ -107,33 +110,24 @@ class Module:
     client_auth: ClientAuth = ClientAuth.BASIC
     cognito_endpoint: str | None = None
     ca_bundle: Path | None = None
-    leeway: int = 60
+    leeway: int = DEFAULT_LEEWAY
     issuer: str | None = None
 
 
 @dataclass(frozen=True)
 class ExporterConfig:
     modules: Mapping[str, Module]
-    max_concurrent: int = DEFAULT_MAX_CONCURRENT
-    timeout: float = DEFAULT_TIMEOUT
+    max_concurrent: int = DEFAULT_EXPORTER_MAX_CONCURRENT
+    timeout: float = DEFAULT_EXPORTER_TIMEOUT
     source: str = ""
 
 
 def load_exporter_config(path: str | Path) -> ExporterConfig:
     """Read and check the whole file; the IdP configs and policy files it names must exist."""
+    from oidc_probe.plumbing.datafile import parse_document, read_option_file
+
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{source}: exporter config not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read ({exc.strerror})") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+    doc = parse_document(read_option_file(path, "--config"), source, toml=True)
     base = Path(path).resolve().parent
     unknown = sorted(set(doc) - {"exporter", "modules"})
     if unknown:
@@ -143,9 +137,9 @@ def load_exporter_config(path: str | Path) -> ExporterConfig:
     top = _table(doc.get("exporter", {}), f"{source}: [exporter]")
     _no_unknown(top, _EXPORTER_KEYS, f"{source}: [exporter]")
     max_concurrent = _positive_int(
-        top, "max_concurrent", DEFAULT_MAX_CONCURRENT, f"{source}: [exporter]"
+        top, "max_concurrent", DEFAULT_EXPORTER_MAX_CONCURRENT, f"{source}: [exporter]"
     )
-    timeout = _seconds(top, "timeout", f"{source}: [exporter]") or DEFAULT_TIMEOUT
+    timeout = _seconds(top, "timeout", f"{source}: [exporter]") or DEFAULT_EXPORTER_TIMEOUT
     modules_doc = _table(doc.get("modules", {}), f"{source}: [modules]")
     if not modules_doc:
         raise ConfigError(f"{source}: no modules; add a [modules.NAME] table")
@@ -179,15 +173,18 @@ def _module(name: str, body: dict[str, Any], base: Path, where: str) -> Module:
         )
     expect_access = _string(body, "expect_access", where)
     policies = _paths(body, "policies", base, where)
-    if expect_access is not None and expect_access not in ("allow", "deny"):
-        raise ConfigError(f'{where}: expect_access must be "allow" or "deny"')
+    if expect_access is not None and expect_access not in EXPECT_VALUES:
+        raise ConfigError(f"{where}: expect_access must be {_either(EXPECT_VALUES)}")
     if expect_access is not None and not policies:
         raise ConfigError(f"{where}: expect_access needs 'policies'")
+    access_groups = _paths(body, "access_groups", base, where)
+    if access_groups and not policies:
+        raise ConfigError(f"{where}: access_groups needs 'policies'")
     client_auth = _string(body, "client_auth", where) or ClientAuth.BASIC.value
     if client_auth not in {c.value for c in ClientAuth}:
-        raise ConfigError(f'{where}: client_auth must be "basic" or "post"')
+        raise ConfigError(f"{where}: client_auth must be {_either(c.value for c in ClientAuth)}")
     ca_bundle = _string(body, "ca_bundle", where)
-    leeway = _positive_int(body, "leeway", 60, where, allow_zero=True)
+    leeway = _positive_int(body, "leeway", DEFAULT_LEEWAY, where, allow_zero=True)
     return Module(
         name=name,
         idp_config=_existing(base / _required_string(body, "config", where), where, "config"),
@@ -197,7 +194,7 @@ def _module(name: str, body: dict[str, Any], base: Path, where: str) -> Module:
         client_secret=_secret(body, "client_secret", base, where),
         expectations=parse_expectations(_strings(body, "expect", where), where=f"{where}: expect"),
         policies=policies,
-        access_groups=_paths(body, "access_groups", base, where),
+        access_groups=access_groups,
         idp_id=_string(body, "idp_id", where),
         expect_access=expect_access,
         active=_bool(body, "active", where),
@@ -209,6 +206,11 @@ def _module(name: str, body: dict[str, Any], base: Path, where: str) -> Module:
         leeway=leeway,
         issuer=_string(body, "issuer", where),
     )
+
+
+def _either(values: Iterable[str]) -> str:
+    """``"a" or "b"``: the values a key accepts, as a message names them."""
+    return " or ".join(f'"{v}"' for v in values)
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:

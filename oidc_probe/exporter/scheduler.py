@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import ProbeError
-from oidc_probe.exporter.adapter import ProbeRun, load_access, run_module_probe
+from oidc_probe.exporter.adapter import ProbeRun, check_access_files, run_module_probe
 from oidc_probe.exporter.metrics import ProbeResult
 
 if TYPE_CHECKING:
-    from oidc_probe.access.setup import AccessSetup
     from oidc_probe.exporter.config import ExporterConfig, Module
     from oidc_probe.exporter.own_metrics import ExporterMetrics
 
@@ -61,10 +60,9 @@ class Scheduler:
         self.own = own
         self._probe = probe
         self._environ = environ
-        # Policy files are read once, at start-up: a bad one is a config error then.
-        self._access: dict[str, AccessSetup | None] = {
-            name: load_access(module) for name, module in config.modules.items()
-        }
+        # Policy files are checked at start-up: a bad one is a config error then.
+        for module in config.modules.values():
+            check_access_files(module)
         self._states: dict[str, _ModuleState] = {}
         self._slots: asyncio.Semaphore | None = None
 
@@ -152,9 +150,7 @@ class Scheduler:
         run: ProbeRun | None = None
         error: str | None = None
         try:
-            run = self._probe(
-                module, timeout=timeout, access=self._access[module.name], environ=self._environ
-            )
+            run = self._probe(module, timeout=timeout, environ=self._environ)
         except ProbeError as exc:
             error = str(exc)
         except Exception as exc:  # a bug must not kill the exporter; the scrape says so

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from oidc_probe.core.defaults import DEFAULT_EXPORTER_LISTEN
 from oidc_probe.core.errors import UsageError
 from oidc_probe.exporter.adapter import run_module_probe
 from oidc_probe.exporter.metrics import render_probe
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 TIMEOUT_HEADER = "x-prometheus-scrape-timeout-seconds"
 TIMEOUT_OFFSET = 0.5
 MIN_DEADLINE = 0.5
-DEFAULT_LISTEN = "127.0.0.1:9230"
 
 
 def probe_deadline(config: ExporterConfig, module: str, header: str | None) -> float:
@@ -98,7 +98,9 @@ def parse_listen(value: str) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port.isdigit() or int(port) > 65535:
-        raise UsageError(f"--listen {value!r}: expected HOST:PORT, such as {DEFAULT_LISTEN}")
+        raise UsageError(
+            f"--listen {value!r}: expected HOST:PORT, such as {DEFAULT_EXPORTER_LISTEN}"
+        )
     return host, int(port)
 
 

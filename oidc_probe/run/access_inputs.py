@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     import httpx2
 
     from oidc_probe.access.application import AccessApp
@@ -82,7 +85,7 @@ def access_inputs(
     wants_test = request.cloudflare_policy_test
     if wants_test and (app is None or request.cloudflare_account is None):
         raise UsageError("--cloudflare-policy-test needs --cloudflare-app and --cloudflare-account")
-    policies, groups = _files(request)
+    policies, groups = read_access_files(request.policy_files, request.group_files)
     idp_json = idp_source = None
     idp_id = request.idp_id
     app_object: AccessApp | None = None
@@ -126,18 +129,27 @@ def access_inputs(
     return AccessInputs(idp_json, idp_source, setup, request.expect_access)
 
 
-def _files(request: AccessRequest) -> tuple[list[Policy], dict[str, AccessGroup]]:
+def read_access_files(
+    policy_files: Sequence[str | Path],
+    group_files: Sequence[str | Path] = (),
+    *,
+    policy_option: str = "--policy",
+    groups_option: str = "--access-groups",
+) -> tuple[list[Policy], dict[str, AccessGroup]]:
+    """The policies and groups in the files (Cloudflare's API JSON); messages name each file
+    after the option that gave it (the exporter's start-up check names its module)."""
     from oidc_probe.access.policies import parse_groups, parse_policies
     from oidc_probe.plumbing.datafile import parse_document, read_option_file
 
     policies: list[Policy] = []
-    for path in request.policy_files:
-        doc = parse_document(read_option_file(path, "--policy"), f"--policy {path}", toml=False)
-        policies += parse_policies(doc, f"--policy {path}", start=len(policies))
+    for path in policy_files:
+        source = f"{policy_option} {path}"
+        doc = parse_document(read_option_file(path, policy_option), source, toml=False)
+        policies += parse_policies(doc, source, start=len(policies))
     groups: dict[str, AccessGroup] = {}
-    for path in request.group_files:
-        source = f"--access-groups {path}"
-        doc = parse_document(read_option_file(path, "--access-groups"), source, toml=False)
+    for path in group_files:
+        source = f"{groups_option} {path}"
+        doc = parse_document(read_option_file(path, groups_option), source, toml=False)
         groups.update(parse_groups(doc, source))
     return policies, groups
 

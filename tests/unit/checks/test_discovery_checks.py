@@ -290,7 +290,7 @@ def test_dsc007_is_information_once_the_clients_token_verified_with_rs256() -> N
     findings = by_subject(run("DSC007", ctx))
     assert findings["none"].status is Status.INFO
     assert findings["HS256"].status is Status.INFO
-    assert "signed with RS256" in findings["HS256"].message
+    assert "signed RS256 and verified" in findings["HS256"].message
     ctx.signature = SignatureResult("RS256", "k1", True, False, "bad signature")
     assert by_subject(run("DSC007", ctx))["none"].status is Status.WARN
 
