@@ -27,6 +27,8 @@ ACCESS_NOT_ASKED = (
     "no Access decision expected (--expect-access or access in --users)",
 )
 ACTIVE_NOT_ASKED = "not run: run with --active"
+# The one line that stands for the pool audit's checks when it was not asked for (issue 22).
+POOL_AUDIT_FOLDED = "pool audit not run: `audit` or `--aws`"
 ACTIVE_TITLE = "Active checks"
 
 _SEE = re.compile(r"\(see ((?:[A-Z]{3}\d{3}(?:, )?)+)\)$")
@@ -56,6 +58,8 @@ class StageView:
     def one_line(self) -> str | None:
         """The whole stage as one line, when nothing else than one fold is in it."""
         if not self.counts and len(self.folds) == 1:
+            if self.stage is Stage.POOL and self.folds[0].reason == POOL_NOT_ASKED:
+                return f"{self.stage.title}: {POOL_AUDIT_FOLDED}"
             return f"{self.stage.title}: {self.folds[0].text()}"
         return None
 

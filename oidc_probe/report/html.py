@@ -16,8 +16,8 @@ from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.plumbing.html_page import page
+from oidc_probe.report.folding import POOL_AUDIT_FOLDED
 from oidc_probe.report.model import (
-    POOL_AUDIT_FOLDED,
     AccessView,
     ClaimView,
     Report,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.plumbing.inert import markdown_code, markdown_text
+from oidc_probe.report.folding import POOL_AUDIT_FOLDED
 from oidc_probe.report.lines import evidence_text
-from oidc_probe.report.model import POOL_AUDIT_FOLDED, AccessView, Report, fold_pool_audit
+from oidc_probe.report.model import AccessView, Report, fold_pool_audit
 
 _ICON = {
     Status.PASS: "pass",
@@ -92,7 +93,7 @@ def render_markdown(report: Report) -> str:
     if folded:
         who = " (all) |" if with_user else ""
         ids = f"`{folded[0].check_id}`-`{folded[-1].check_id}`"
-        lines.append(f"| skip | {ids} |{who}   | {cell(POOL_AUDIT_FOLDED)} |")
+        lines.append(f"| skip | {ids} |{who}   | {POOL_AUDIT_FOLDED} |")
     for f in listed:
         who = f" {cell(f.user or '(all)')} |" if with_user else ""
         lines.append(

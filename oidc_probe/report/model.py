@@ -28,7 +28,6 @@ class Result(StrEnum):
 
 
 # The one line the human formats print for the AWS checks when no pool audit was asked for.
-POOL_AUDIT_FOLDED = "pool audit not run: `audit` or `--aws`"
 
 
 def fold_pool_audit(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

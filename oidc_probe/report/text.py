@@ -12,9 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from oidc_probe.core.model import Finding, Stage, Status
-from oidc_probe.report.folding import ACTIVE_TITLE, Problem, not_asked, problems, stage_views
-from oidc_probe.report.model import (
+from oidc_probe.report.folding import (
+    ACTIVE_TITLE,
     POOL_AUDIT_FOLDED,
+    Problem,
+    not_asked,
+    problems,
+    stage_views,
+)
+from oidc_probe.report.model import (
     AccessView,
     ClaimView,
     Counts,

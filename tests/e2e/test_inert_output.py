@@ -153,4 +153,8 @@ def test_a_lookalike_host_shows_its_ascii_form_in_the_text_report(tmp_path: Path
     config.write_text(json.dumps({"config": body}))
     result = run_cli(["check", "--config", str(config), "--discovery-only", "--timeout", "1"])
     header = [line for line in result.stdout.splitlines() if line.startswith("  issuer")]
-    assert header == [f"  issuer     {base} (ASCII host: xn--cognito-dp-42i.oidc-probe.invalid)"]
+    # then how the issuer was established (issue 22): here, the Cognito pool URL shape
+    assert header == [
+        f"  issuer     {base} (ASCII host: xn--cognito-dp-42i.oidc-probe.invalid)"
+        " (Cognito pool URL)"
+    ]

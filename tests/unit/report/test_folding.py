@@ -79,7 +79,7 @@ def test_parts_not_asked_for_are_one_line_each() -> None:
     views, active = stage_views(findings)
     lines = [v.one_line() for v in views if v.one_line()]
     assert lines == [
-        f"Pool configuration (AWS API): 2 checks not run: {POOL_NOT_ASKED}",
+        "Pool configuration (AWS API): pool audit not run: `audit` or `--aws`",
         f"What Access will do: 2 checks not run: {ACCESS_NOT_ASKED[0]}",
     ]
     assert active is not None

@@ -8,10 +8,11 @@ import json
 from oidc_probe.core.model import Stage, Status
 from oidc_probe.core.pool import AUDIT_NOT_RUN
 from oidc_probe.report import Report
+from oidc_probe.report.folding import POOL_AUDIT_FOLDED
 from oidc_probe.report.json import render_json
 from oidc_probe.report.junit import render_junit
 from oidc_probe.report.markdown import render_markdown
-from oidc_probe.report.model import POOL_AUDIT_FOLDED, fold_pool_audit
+from oidc_probe.report.model import fold_pool_audit
 from oidc_probe.report.text import render_text
 from tests.factories import make_context
 from tests.unit.report.builders import finding
@@ -27,10 +28,11 @@ def _report(message: str = AUDIT_NOT_RUN) -> Report:
 
 def test_text_and_markdown_fold_the_unrun_audit_into_one_line() -> None:
     report = _report()
-    text = render_text(report)
-    assert text.count(POOL_AUDIT_FOLDED) == 1
-    assert "AWS001" not in text
-    assert "CLM003" in text
+    for verbose in (False, True):  # the short report and the full listing (-v)
+        text = render_text(report, verbose=verbose)
+        assert text.count(POOL_AUDIT_FOLDED) == 1
+        assert "AWS001" not in text
+    assert "CLM003" in render_text(report, verbose=True)
     markdown = render_markdown(report)
     assert markdown.count(POOL_AUDIT_FOLDED) == 1
     assert "`AWS001`-`AWS003`" in markdown
@@ -51,4 +53,4 @@ def test_an_audit_that_ran_is_never_folded() -> None:
     kept, folded = fold_pool_audit(report.findings)
     assert folded == []
     assert len(kept) == 4
-    assert "AWS002" in render_text(report)
+    assert "AWS002" in render_text(report, verbose=True)
