@@ -60,6 +60,7 @@ _CAPTURED_PAGE = b"<!DOCTYPE html><title>oidc-probe</title><p>Callback captured 
 # After the password: pages that need one more click (consent, "Continue", account choice).
 MAX_CONTINUES = 5  # clicks at most, on as many pages
 SETTLE_S = 0.7  # a page must have had this long since the last click before the next
+STUCK_AFTER_CLICK_S = 5.0  # after a click to continue, this long with nothing to click ends it
 _CONTINUE_LABEL = re.compile(
     r"^\s*(continue|allow|accept|authori[sz]e|approve|yes|confirm|consent|grant|agree|"
     r"proceed|next|ok)\b",
@@ -196,6 +197,8 @@ class _Session:
         self.stop_seen: tuple[str, str, float] | None = None  # (url, page kind, first seen)
         self.closing = False
         self.continued: list[str] = []  # what was clicked after the password, where
+        # The last page clicked on to continue, as a stop page if it is one, and its URL.
+        self.clicked_on: tuple[StopPage | None, str] = (None, "")
         self.last_action = time.monotonic()
         self.deadline = time.monotonic() + driver.timeout
         self.page.on("framenavigated", self._on_navigated)
@@ -321,6 +324,9 @@ class _Session:
                 return self._sign_in(password)
             if self.password_sent:
                 self._continue_after_sign_in()
+                if self.continued and time.monotonic() - self.last_action > STUCK_AFTER_CLICK_S:
+                    # clicked on, and nothing has moved since: no need to wait the timeout out
+                    return self._stuck_after_sign_in(strip_query(self.page.url))
                 return None
             username = self._username_field(None)
             if username is not None and not self.username_sent and not self.password_sent:
@@ -338,6 +344,17 @@ class _Session:
             return None
 
     def _sign_in(self, password: Locator) -> LoginResult | None:
+        if self.password_sent and self.continued:
+            # A click to continue led back to the sign-in form: the page clicked on stopped
+            # the login (an account selection that signs out, say); name it.
+            page, url = self.clicked_on
+            if page is not None:
+                return self._stopped(page, url)
+            return self._fail(
+                f"after signing in and clicking {', then '.join(self.continued)}, the sign-in "
+                f"form came back ({strip_query(self.page.url)})",
+                hint=_CONTINUE_HINT,
+            )
         if self.password_sent:
             error = self._shown_error()
             if error:
@@ -373,6 +390,7 @@ class _Session:
         self.last_action = time.monotonic()
         ticked = self._tick_boxes()
         ticks = f" (after ticking {ticked} box{'es' if ticked > 1 else ''})" if ticked else ""
+        self.clicked_on = (self._last_stop_page(), strip_query(self.page.url))
         self.continued.append(f"{label!r}{ticks} on {strip_query(self.page.url)}")
         locator.click(timeout=self._ms_left(), no_wait_after=True)
 
@@ -406,6 +424,9 @@ class _Session:
 
     def _stuck_after_sign_in(self, where: str) -> LoginResult:
         """AUT002's finding when the login did not come back after the password: the page."""
+        page, url = self.clicked_on
+        if page is not None:  # the page clicked on to continue is one that stops the login
+            return self._stopped(page, url)
         title = ""
         try:
             title = " ".join(self.page.title().split())[:80]

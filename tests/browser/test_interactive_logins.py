@@ -134,6 +134,23 @@ def test_headless_browser_login_on_the_javascript_login_page(
         assert sandbox_notes in ([], [NO_SANDBOX_UNAVAILABLE]), stderr
 
 
+def test_headless_browser_approves_a_consent_page_and_signs_in(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Issue 22: headless-browser continues through a consent page (ticking its box), where
+    the form login stops and names it (the fault matrix, tests/e2e/test_faults.py)."""
+    with pool_emulator(tmp_path, faults=("login-consent",)) as emu, LiveCli.start(
+        ["check", "--config", str(emu.config_file()), "--format", "json",
+         "--login", "headless-browser", "--browser-path", CHROMIUM, "--username", "demo",
+         "--redirect-uri", emu.redirect_uri],
+        env={"OIDC_PROBE_CLIENT_SECRET": emu.secret(), "OIDC_PROBE_PASSWORD": emu.password()},
+    ) as cli:  # fmt: skip
+        code, stdout, stderr = cli.finish(timeout=30)
+    assert code == 0, stderr
+    assert [c["status"] for c in checks(stdout)["AUT002"]] == ["pass"]
+    assert [c["status"] for c in checks(stdout)["TOK001"]] == ["pass"]
+
+
 @pytest.mark.parametrize(
     ("fault", "words"),
     [
@@ -141,7 +158,6 @@ def test_headless_browser_login_on_the_javascript_login_page(
         ("login-mfa-totp", "login stopped at a multi-factor authentication prompt"),
         ("login-user-disabled", "login stopped at a page saying the user is disabled"),
         ("login-user-unconfirmed", "login stopped at an account-confirmation page"),
-        ("login-consent", "login stopped at a consent page"),
         ("login-account-selection", "login stopped at an account-selection page"),
     ],
 )
