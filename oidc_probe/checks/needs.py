@@ -6,6 +6,11 @@ SKIP with the reason the input's resolver gives (naming the stage or check that 
 it, as the hand-written guards did), and the check body does not run. Where a check does
 not apply is declared too (``not_for={LoginMode.INITIATE_AUTH: "why"}``).
 
+The inputs several modules read are declared here; an input only one module reads is
+declared beside the helper that finds it (``pool.py`` ``POOL``, ``active.py``
+``active_results``...), built with :func:`need` from a helper returning the value or
+the reason it is missing.
+
 The OpenID conformance suite's conditions declare what they read from the environment in
 the same spirit.
 """
@@ -16,8 +21,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from oidc_probe.checks._inputs import claims_or_reason, no_userinfo_reason
-from oidc_probe.core.context import RunContext
+from oidc_probe.checks._inputs import (
+    claims_or_reason,
+    no_header_reason,
+    no_id_token_reason,
+    no_userinfo_reason,
+)
+from oidc_probe.core.artefacts import DecodedJwt
+from oidc_probe.core.context import RunContext, SignatureResult
 
 _T = TypeVar("_T")
 
@@ -37,6 +48,46 @@ class Need(Generic[_T]):
     resolve: Callable[[RunContext], _T | Missing]
 
 
+def need(name: str, find: Callable[[RunContext], _T | str]) -> Need[_T]:
+    """The input ``find`` gives, where a string it returns is why the input is missing."""
+
+    def resolve(ctx: RunContext) -> _T | Missing:
+        value = find(ctx)
+        return Missing(value) if isinstance(value, str) else value
+
+    return Need(name, resolve)
+
+
+def _id_token(ctx: RunContext) -> DecodedJwt | str:
+    reason = no_id_token_reason(ctx)
+    token = ctx.id_token
+    if reason is not None or token is None:
+        return reason or "no ID token"
+    return token
+
+
+def _with_header(ctx: RunContext) -> DecodedJwt | str:
+    reason = no_header_reason(ctx)
+    token = ctx.id_token
+    if reason is not None or token is None or token.header is None:
+        return reason or "no ID token header"
+    return token
+
+
+def _header(ctx: RunContext) -> dict[str, object] | str:
+    token = _with_header(ctx)
+    return token if isinstance(token, str) else dict(token.header or {})
+
+
+def _signature(ctx: RunContext) -> SignatureResult | str:
+    reason = no_header_reason(ctx)
+    if reason is not None:
+        return reason
+    if ctx.signature is None:
+        return "the ID token signature was not checked: the verify stage did not run"
+    return ctx.signature
+
+
 def _claims(ctx: RunContext) -> Mapping[str, Any] | Missing:
     claims = claims_or_reason(ctx)
     return Missing(claims) if isinstance(claims, str) else claims
@@ -54,6 +105,14 @@ def _userinfo(ctx: RunContext) -> Mapping[str, Any] | Missing:
 CLAIMS: Need[Mapping[str, Any]] = Need("ID-token claims", _claims)
 # The userinfo response object.
 USERINFO: Need[Mapping[str, Any]] = Need("userinfo response", _userinfo)
+# The ID token as the verify stage decoded it (or failed to).
+ID_TOKEN: Need[DecodedJwt] = need("ID token", _id_token)
+# The ID token, with its header decoded.
+HEADED_ID_TOKEN: Need[DecodedJwt] = need("decoded ID token header", _with_header)
+# A copy of the decoded ID-token header.
+HEADER: Need[dict[str, object]] = need("ID-token header", _header)
+# The verify stage's result on the ID token's signature.
+SIGNATURE: Need[SignatureResult] = need("ID-token signature", _signature)
 
 
 def resolve(needs: tuple[Need[Any], ...], ctx: RunContext) -> list[Any] | Missing:
