@@ -25,8 +25,6 @@ NOT_APPLICABLE: Mapping[LoginMode, Mapping[str, str]] = {
         "TOK001": f"{_NO_TOKEN_ENDPOINT}; Access's code exchange was not tested",
         "TOK002": f"{_NO_TOKEN_ENDPOINT}; its response shape was not tested",
         "TOK003": f"{_NO_TOKEN_ENDPOINT}; its caching headers were not tested",
-        "IDT009": "initiate-auth sends no nonce, so its ID token carries none to compare",
-        "IDT010": "InitiateAuth ID tokens carry no at_hash (only token-endpoint ones do)",
         "CLM004": NO_USERINFO,
         # USR001 and USR002 declare it on the check (@check(..., not_for=...)).
     },
