@@ -22,9 +22,6 @@ NOT_APPLICABLE: Mapping[LoginMode, Mapping[str, str]] = {
         "AUT001": f"{_NO_REDIRECT}, so nothing to accept or refuse",
         "AUT003": f"{_NO_REDIRECT}, so no state to echo",
         "AUT004": f"{_NO_REDIRECT}, so no iss parameter",
-        "TOK001": f"{_NO_TOKEN_ENDPOINT}; Access's code exchange was not tested",
-        "TOK002": f"{_NO_TOKEN_ENDPOINT}; its response shape was not tested",
-        "TOK003": f"{_NO_TOKEN_ENDPOINT}; its caching headers were not tested",
         "CLM004": NO_USERINFO,
         # USR001 and USR002 declare it on the check (@check(..., not_for=...)).
     },
