@@ -19,9 +19,6 @@ NO_USERINFO = (
 
 NOT_APPLICABLE: Mapping[LoginMode, Mapping[str, str]] = {
     LoginMode.INITIATE_AUTH: {
-        "AUT001": f"{_NO_REDIRECT}, so nothing to accept or refuse",
-        "AUT003": f"{_NO_REDIRECT}, so no state to echo",
-        "AUT004": f"{_NO_REDIRECT}, so no iss parameter",
         "CLM004": NO_USERINFO,
         # USR001 and USR002 declare it on the check (@check(..., not_for=...)).
     },
