@@ -19,7 +19,6 @@ NO_USERINFO = (
 
 NOT_APPLICABLE: Mapping[LoginMode, Mapping[str, str]] = {
     LoginMode.INITIATE_AUTH: {
-        "CLM004": NO_USERINFO,
         # USR001 and USR002 declare it on the check (@check(..., not_for=...)).
     },
 }

@@ -9,7 +9,7 @@ check here judges the ID token; userinfo is consulted only to explain a missing 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from oidc_probe.access.derived import custom_of
@@ -25,14 +25,16 @@ from oidc_probe.checks._claims import (
     lookup,
     missing_claim_hint,
 )
-from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._inputs import NO_USERINFO, no_claims_reason
 from oidc_probe.checks._pool_causes import pool_cause
 from oidc_probe.checks._support import is_cognito
+from oidc_probe.checks.needs import CLAIMS, USERINFO
 from oidc_probe.checks.registry import check
 from oidc_probe.core.config import near_name
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
+from oidc_probe.core.settings import LoginMode
 
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
@@ -249,8 +251,12 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     "claim-only-in-userinfo",
     Stage.CLAIMS,
     refs=("OIDCC-5.4", "OIDCC-5.3.2", "CF-generic-oidc"),
+    needs=(CLAIMS, USERINFO),
+    not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
 )
-def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
+def claim_only_in_userinfo(
+    ctx: RunContext, claims: Mapping[str, Any], userinfo: Mapping[str, Any]
+) -> Iterator[Outcome]:
     """No claim Access needs (email or configured) is in userinfo but missing from the ID token.
 
     Why it matters: Access reads the user's identity from the ID token (Cloudflare generic
@@ -267,10 +273,6 @@ def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 5.4 and 5.3.2; Cloudflare generic OIDC.
     """
-    reason = no_claims_reason(ctx) or no_userinfo_reason(ctx)
-    if reason is not None:
-        yield skipped(reason)
-        return
     names = access_claims(ctx.config)
     only = [name for name in names if (f := lookup(ctx, name)).in_userinfo and not f.in_id_token]
     for name in only:
@@ -343,9 +345,13 @@ def _type_hint(name: str, expected: str) -> str:
 
 
 @check(
-    "CLM005", "claim-types", Stage.CLAIMS, refs=("OIDCC-5.1", "COGNITO-id-token", "CF-generic-oidc")
+    "CLM005",
+    "claim-types",
+    Stage.CLAIMS,
+    refs=("OIDCC-5.1", "COGNITO-id-token", "CF-generic-oidc"),
+    needs=(CLAIMS,),
 )
-def claim_types(ctx: RunContext) -> Iterator[Outcome]:
+def claim_types(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """Claims whose type Access or Cognito fixes have that type (one finding per problem).
 
     Expected types: ``cognito:groups``, ``cognito:roles`` and ``groups`` arrays of
@@ -368,10 +374,6 @@ def claim_types(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 5.1; AWS: using the ID token; Cloudflare
     generic OIDC (claims in policies).
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     email_claim = ctx.config.email_claim_name
     checked = 0
     problems = 0
@@ -420,8 +422,9 @@ def _article(kind: str) -> str:
     Stage.CLAIMS,
     refs=("CF-access-jwt", "CF-custom-trimming", "CF-generic-oidc", "COGNITO-groups"),
     severity=Status.WARN,
+    needs=(CLAIMS,),
 )
-def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
+def custom_claims_fit_access_jwt(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The configured claims, serialized as Access's JWT ``custom`` claim, fit its size budget.
 
     Why it matters: Access puts the configured claims into the ``custom`` claim of the
@@ -447,10 +450,6 @@ def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: application token; Cloudflare docs PR 31700 (the trimming of
     ``custom``); Cloudflare generic OIDC; AWS: user pool groups.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     trimmed = custom_of(ctx)  # computed once per run, shared with the reports
     assert trimmed is not None  # there are claims
     size = trimmed.size
