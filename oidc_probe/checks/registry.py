@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from oidc_probe.checks.applicability import not_applicable
 from oidc_probe.checks.needs import Missing, Need, resolve
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Finding, Outcome, Stage, Status
@@ -43,9 +42,7 @@ class Check:
         """Why this check does not apply to the run's login mode, or ``None``."""
         mode = ctx.settings.login
         reason = self.not_for.get(mode)
-        if reason is not None:
-            return f"{reason} (--login {mode.value})"
-        return not_applicable(self.id, ctx)
+        return f"{reason} (--login {mode.value})" if reason is not None else None
 
     @property
     def doc(self) -> str:
