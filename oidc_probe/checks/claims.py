@@ -39,13 +39,18 @@ from oidc_probe.core.settings import LoginMode
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
+def _email_claim(ctx: RunContext) -> str:
+    return ctx.config.email_claim_name
+
+
 @check(
     "CLM001",
     "email-claim-present",
     Stage.CLAIMS,
     refs=("OIDCC-5.1", "OIDCC-5.4", "CF-generic-oidc", "COGNITO-attributes", "COGNITO-app-client"),
+    needs=(CLAIMS.about(_email_claim),),
 )
-def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
+def email_claim_present(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token has the ``email_claim_name`` claim (default ``email``) with a plausible address.
 
     Why it matters: Access identifies users by email (Cloudflare generic OIDC:
@@ -64,11 +69,7 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 sections 5.1 (standard claims) and 5.4 (scope
     claims); Cloudflare generic OIDC; AWS: user pool attributes; AWS: app clients.
     """
-    reason = no_claims_reason(ctx)
     name = ctx.config.email_claim_name
-    if reason is not None:
-        yield skipped(reason, subject=name)
-        return
     found = lookup(ctx, name)
     if not found.in_id_token:
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
@@ -125,8 +126,9 @@ def _email_verified_state(value: Any) -> bool | None:
     Stage.CLAIMS,
     refs=("OIDCC-5.1", "COGNITO-attributes"),
     severity=Status.WARN,
+    needs=(CLAIMS.about(lambda _: "email_verified"),),
 )
-def email_verified(ctx: RunContext) -> Iterator[Outcome]:
+def email_verified(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``email_verified`` claim is true (a boolean, or the string ``"true"``).
 
     Why it matters: Access trusts the email in the ID token as the user's identity. An
@@ -141,10 +143,6 @@ def email_verified(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 5.1 (email_verified); AWS: user pool
     attributes.
     """
-    reason = no_claims_reason(ctx)
-    if reason is not None:
-        yield skipped(reason, subject="email_verified")
-        return
     found = lookup(ctx, "email_verified")
     if not found.in_id_token:
         yield failed(

@@ -18,7 +18,7 @@ the same spirit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from oidc_probe.checks._inputs import (
@@ -35,9 +35,10 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class Missing:
-    """Why an input is not there: the SKIP message."""
+    """Why an input is not there: the SKIP message (about ``subject``, when one is named)."""
 
     reason: str
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class Need(Generic[_T]):
 
     name: str
     resolve: Callable[[RunContext], _T | Missing]
+
+    def about(self, subject: Callable[[RunContext], str]) -> Need[_T]:
+        """This input, its SKIP said about ``subject`` (the claim the check judges)."""
+
+        def resolve(ctx: RunContext) -> _T | Missing:
+            value = self.resolve(ctx)
+            return replace(value, subject=subject(ctx)) if isinstance(value, Missing) else value
+
+        return Need(self.name, resolve)
 
 
 def need(name: str, find: Callable[[RunContext], _T | str]) -> Need[_T]:

@@ -88,7 +88,7 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
         return [_finding(spec, Outcome(Status.SKIP, reason))]
     inputs = resolve(spec.needs, ctx)
     if isinstance(inputs, Missing):
-        return [_finding(spec, Outcome(Status.SKIP, inputs.reason))]
+        return [_finding(spec, Outcome(Status.SKIP, inputs.reason, subject=inputs.subject))]
     try:
         outcomes = list(spec.func(ctx, *inputs))
     except Exception as exc:  # a bug in one check must not stop the others
