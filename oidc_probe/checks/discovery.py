@@ -42,6 +42,16 @@ def _document(ctx: RunContext) -> dict[str, Any] | str:
 DOCUMENT: Need[dict[str, Any]] = need("discovery document", _document)
 
 
+def _pkce_document(ctx: RunContext) -> dict[str, Any] | str:
+    if not ctx.config.pkce_enabled:
+        return "pkce_enabled is false in the config"
+    return _document(ctx)
+
+
+# The discovery document, asked about PKCE only when the config enables it.
+PKCE_DOCUMENT: Need[dict[str, Any]] = need("discovery document (PKCE)", _pkce_document)
+
+
 def _string_list(value: Any) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
@@ -507,8 +517,9 @@ def discovery_alg_accepted_by_cloudflare(
     "discovery-pkce-s256",
     Stage.DISCOVERY,
     refs=("RFC7636-4.2", "OIDCD-3", "CF-generic-oidc"),
+    needs=(PKCE_DOCUMENT,),
 )
-def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_pkce_s256(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """With pkce_enabled, the provider supports PKCE with S256.
 
     What it checks: when code_challenge_methods_supported is listed it includes
@@ -523,13 +534,6 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7636 section 4.2; RFC 8414 code_challenge_methods_supported.
     """
-    if not ctx.config.pkce_enabled:
-        yield skipped("pkce_enabled is false in the config")
-        return
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     listed = document.get("code_challenge_methods_supported")
     if listed is None:
         yield info(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks._support import is_cognito
-from oidc_probe.checks.needs import CLAIMS
+from oidc_probe.checks.needs import CLAIMS, Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -503,13 +503,24 @@ def id_token_sub_present(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator
         yield passed("the ID token has a sub claim", actual=sub)
 
 
+def _cognito_claims(ctx: RunContext) -> Mapping[str, Any] | str:
+    if not is_cognito_issuer(ctx.issuer.issuer):
+        return "the issuer is not a Cognito user pool"
+    return claims_or_reason(ctx)
+
+
+# The ID-token claims, asked about only when the issuer is a Cognito user pool.
+COGNITO_CLAIMS: Need[Mapping[str, Any]] = need("Cognito ID-token claims", _cognito_claims)
+
+
 @check(
     "IDT012",
     "cognito-token-use-id",
     Stage.ID_TOKEN,
     refs=("COGNITO-id-token", "COGNITO-verify-jwt"),
+    needs=(COGNITO_CLAIMS,),
 )
-def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
+def cognito_token_use_id(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """For a Cognito issuer, the ID token's ``token_use`` claim is ``id``.
 
     Why it matters: Cognito signs ID and access tokens with keys from the same JWKS, so
@@ -523,13 +534,6 @@ def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: using the ID token; AWS: verifying a JSON web token.
     """
-    if not is_cognito_issuer(ctx.issuer.issuer):
-        yield skipped("the issuer is not a Cognito user pool")
-        return
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     token_use = claims.get("token_use")
     if token_use == "id":
         yield passed("token_use is id", actual=token_use)
