@@ -251,6 +251,7 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     refs=("OIDCC-5.4", "OIDCC-5.3.2", "CF-generic-oidc"),
     needs=(CLAIMS, USERINFO),
     not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
+    not_fed_by={"verify": "verify: userinfo is not called for a token given on the command line"},
 )
 def claim_only_in_userinfo(
     ctx: RunContext, claims: Mapping[str, Any], userinfo: Mapping[str, Any]

@@ -354,6 +354,9 @@ def id_token_iat_valid(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[O
     refs=("OIDCC-3.1.3.7", "OIDCC-3.1.2.1"),
     needs=(CLAIMS,),
     not_for={LoginMode.INITIATE_AUTH: _NO_NONCE},
+    not_fed_by={
+        "verify": "verify: the nonce of the original login is unknown, so it cannot be compared"
+    },
 )
 def id_token_nonce_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``nonce`` equals the nonce sent in the authorization request.
@@ -412,6 +415,7 @@ def _at_hash(access_token: str, alg: str) -> str | None:
     refs=("OIDCC-3.1.3.6", "OIDCC-3.3.2.11"),
     needs=(CLAIMS,),
     not_for={LoginMode.INITIATE_AUTH: _NO_AT_HASH},
+    not_fed_by={"verify": "verify: no access token was given, so at_hash cannot be compared"},
 )
 def id_token_at_hash_valid(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """When the ID token has ``at_hash``, it matches the access token returned with it.
