@@ -68,20 +68,18 @@ def need(name: str, find: Callable[[RunContext], _T | str]) -> Need[_T]:
     return Need(name, resolve)
 
 
+def _or_reason(reason: str | None, value: _T | None, otherwise: str) -> _T | str:
+    """``value``, or why it is missing: ``reason``, else ``otherwise``."""
+    return reason or otherwise if reason is not None or value is None else value
+
+
 def _id_token(ctx: RunContext) -> DecodedJwt | str:
-    reason = no_id_token_reason(ctx)
-    token = ctx.id_token
-    if reason is not None or token is None:
-        return reason or "no ID token"
-    return token
+    return _or_reason(no_id_token_reason(ctx), ctx.id_token, "no ID token")
 
 
 def _with_header(ctx: RunContext) -> DecodedJwt | str:
-    reason = no_header_reason(ctx)
-    token = ctx.id_token
-    if reason is not None or token is None or token.header is None:
-        return reason or "no ID token header"
-    return token
+    token = ctx.id_token if ctx.id_token is not None and ctx.id_token.header is not None else None
+    return _or_reason(no_header_reason(ctx), token, "no ID token header")
 
 
 def _header(ctx: RunContext) -> dict[str, object] | str:
@@ -98,23 +96,15 @@ def _signature(ctx: RunContext) -> SignatureResult | str:
     return ctx.signature
 
 
-def _claims(ctx: RunContext) -> Mapping[str, Any] | Missing:
-    claims = claims_or_reason(ctx)
-    return Missing(claims) if isinstance(claims, str) else claims
-
-
-def _userinfo(ctx: RunContext) -> Mapping[str, Any] | Missing:
+def _userinfo(ctx: RunContext) -> Mapping[str, Any] | str:
     reason = no_userinfo_reason(ctx)
-    userinfo = ctx.userinfo
-    if reason is not None or userinfo is None:
-        return Missing(reason or "userinfo could not be read (see USR001)")
-    return userinfo
+    return _or_reason(reason, ctx.userinfo, "userinfo could not be read (see USR001)")
 
 
 # The decoded ID-token claims.
-CLAIMS: Need[Mapping[str, Any]] = Need("ID-token claims", _claims)
+CLAIMS: Need[Mapping[str, Any]] = need("ID-token claims", claims_or_reason)
 # The userinfo response object.
-USERINFO: Need[Mapping[str, Any]] = Need("userinfo response", _userinfo)
+USERINFO: Need[Mapping[str, Any]] = need("userinfo response", _userinfo)
 # The ID token as the verify stage decoded it (or failed to).
 ID_TOKEN: Need[DecodedJwt] = need("ID token", _id_token)
 # The ID token, with its header decoded.
