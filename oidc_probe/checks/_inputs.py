@@ -12,6 +12,11 @@ from typing import Any
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.settings import LoginMode
 
+# Why --login initiate-auth cannot judge the checks that read userinfo.
+NO_USERINFO = (
+    "initiate-auth does not call userinfo (its access token lacks the openid scope it needs)"
+)
+
 
 def no_id_token_reason(ctx: RunContext) -> str | None:
     """Why there is no ID token at all, or ``None`` when the verify stage decoded one."""

@@ -6,16 +6,42 @@ Cloudflare's API into the run settings; see docs/access-application.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from oidc_probe.access.application import AccessApp
 from oidc_probe.access.derived import setup_of
-from oidc_probe.access.evaluate import UNDETERMINED
+from oidc_probe.access.evaluate import UNDETERMINED, Decision
 from oidc_probe.access.identity import AccessIdentity
+from oidc_probe.access.setup import AccessSetup
 from oidc_probe.checks import hints
-from oidc_probe.checks.access_policies import access_identity, decide
+from oidc_probe.checks.access_policies import DECISION, access_identity
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
+
+
+def _app(ctx: RunContext) -> tuple[AccessSetup, AccessApp] | str:
+    setup = setup_of(ctx)
+    app = setup.app if setup is not None else None
+    if setup is None or app is None:
+        return "no Access application read (--cloudflare-app ID)"
+    return setup, app
+
+
+def _policy_test(ctx: RunContext) -> Mapping[str, str] | str:
+    setup = setup_of(ctx)
+    if setup is None or setup.tester is None:
+        return "Cloudflare's policy tester was not asked (--cloudflare-policy-test)"
+    if setup.tester_status != "complete":
+        return f"Cloudflare's policy test did not complete (status {setup.tester_status!r})"
+    return setup.tester
+
+
+# The Access application read with --cloudflare-app, and the setup it came with.
+ACCESS_APP: Need[tuple[AccessSetup, AccessApp]] = need("Access application", _app)
+# The complete answers of Cloudflare's policy tester (email -> access).
+POLICY_TEST: Need[Mapping[str, str]] = need("Cloudflare policy test", _policy_test)
 
 
 @check(
@@ -23,8 +49,11 @@ from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warne
     "access-app-allows-idp",
     Stage.ACCESS,
     refs=("CF-api-access-apps", "CF-generic-oidc"),
+    needs=(ACCESS_APP,),
 )
-def access_app_allows_idp(ctx: RunContext) -> Iterator[Outcome]:
+def access_app_allows_idp(
+    ctx: RunContext, found: tuple[AccessSetup, AccessApp]
+) -> Iterator[Outcome]:
     """The Access application lets users log in through the identity provider probed.
 
     The application object (``--cloudflare-app``, read from ``GET /{accounts|zones}/{id}/
@@ -43,11 +72,7 @@ def access_app_allows_idp(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare API: Access applications; Cloudflare generic OIDC.
     """
-    setup = setup_of(ctx)
-    app = setup.app if setup is not None else None
-    if setup is None or app is None:
-        yield skipped("no Access application read (--cloudflare-app ID)")
-        return
+    setup, app = found
     actual = {"allowed_idps": list(app.allowed_idps), "application": app.as_json()}
     if not app.allowed_idps:
         yield passed(
@@ -91,8 +116,11 @@ TESTER_ACCESS = {"approved": "allow", "blocked": "deny"}
     "access-policy-tester-agrees",
     Stage.ACCESS,
     refs=("CF-policy-tester", "CF-policies"),
+    needs=(POLICY_TEST, DECISION),
 )
-def access_policy_tester_agrees(ctx: RunContext) -> Iterator[Outcome]:
+def access_policy_tester_agrees(
+    ctx: RunContext, tester: Mapping[str, str], found: tuple[AccessSetup, Decision]
+) -> Iterator[Outcome]:
     """Cloudflare's own policy tester gives this user the decision the probe gives.
 
     With ``--cloudflare-policy-test`` the probe runs Cloudflare's policy tester on the
@@ -118,20 +146,9 @@ def access_policy_tester_agrees(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: Manage Access policies (Test your policies); Cloudflare:
     Access policies.
     """
-    setup = setup_of(ctx)
-    if setup is None or setup.tester is None:
-        yield skipped("Cloudflare's policy tester was not asked (--cloudflare-policy-test)")
-        return
-    if setup.tester_status != "complete":
-        yield skipped(f"Cloudflare's policy test did not complete (status {setup.tester_status!r})")
-        return
-    found = decide(ctx)
-    if isinstance(found, str):
-        yield skipped(found)
-        return
     _, decision = found
     email = decision_email(ctx)
-    theirs = setup.tester.get(email.lower()) if email else None
+    theirs = tester.get(email.lower()) if email else None
     if theirs is None:
         yield skipped(
             f"Cloudflare's policy tester does not know {email or 'this user'}: it judges only "

@@ -26,11 +26,13 @@ from oidc_probe.access.identity import (
 from oidc_probe.access.setup import AccessSetup
 from oidc_probe.checks import hints
 from oidc_probe.checks._inputs import claims_or_reason
+from oidc_probe.checks.needs import Missing, Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 
 NO_POLICIES = "no Access policies given (--policy FILE or --cloudflare-app ID)"
+_NOT_EXPECTED = "no Access decision expected (--expect-access or access in --users)"
 GROUP_CLAIMS = ("cognito:groups", "groups")
 REFS = ("CF-policies", "CF-generic-oidc", "COGNITO-groups", "CF-mfa", "RFC8176")
 
@@ -50,9 +52,9 @@ def access_identity(ctx: RunContext) -> AccessIdentity | str:
 
 
 def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
-    setup = setup_of(ctx)
-    if setup is None or not setup.policies:
-        return NO_POLICIES
+    setup = _policies(ctx)
+    if isinstance(setup, str):
+        return setup
     identity = access_identity(ctx)
     if isinstance(identity, str):
         return identity
@@ -64,6 +66,24 @@ def decide(ctx: RunContext) -> tuple[AccessSetup, Decision] | str:
         app_mfa=setup.app.mfa if setup.app is not None else None,
     )
     return setup, evaluator.decide(setup.policies)
+
+
+def _policies(ctx: RunContext) -> AccessSetup | str:
+    setup = setup_of(ctx)
+    return NO_POLICIES if setup is None or not setup.policies else setup
+
+
+def _expected(ctx: RunContext) -> str | Missing:
+    expected = ctx.settings.expect_access
+    return expected if expected is not None else Missing(_NOT_EXPECTED)
+
+
+# The Access setup with policies to evaluate.
+POLICIES: Need[AccessSetup] = need("Access policies", _policies)
+# The access expected (allow, deny...), a string: not built with need(), where a string is the reason.
+EXPECTED_ACCESS: Need[str] = Need("expected Access decision", _expected)
+# The policies' decision on this run's identity, with the setup that holds them.
+DECISION: Need[tuple[AccessSetup, Decision]] = need("Access decision", decide)
 
 
 def evidence(decision: Decision) -> dict[str, Any]:
@@ -243,8 +263,16 @@ def _admitting_everyone(ctx: RunContext) -> Iterator[Outcome]:
         )
 
 
-@check("ACC002", "access-expectation-met", Stage.ACCESS, refs=REFS)
-def access_expectation_met(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "ACC002",
+    "access-expectation-met",
+    Stage.ACCESS,
+    refs=REFS,
+    needs=(EXPECTED_ACCESS, DECISION),
+)
+def access_expectation_met(
+    ctx: RunContext, expected: str, found: tuple[AccessSetup, Decision]
+) -> Iterator[Outcome]:
     """The Access decision for the user is the one expected (``--expect-access`` or ``access``).
 
     ``--expect-access allow|deny`` (or ``access = "allow"`` for a user of the ``--users``
@@ -261,14 +289,6 @@ def access_expectation_met(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups.
     """
-    expected = ctx.settings.expect_access
-    if expected is None:
-        yield skipped("no Access decision expected (--expect-access or access in --users)")
-        return
-    found = decide(ctx)
-    if isinstance(found, str):
-        yield skipped(found)
-        return
     _, decision = found
     message = decision.describe()
     if decision.access == expected:
@@ -295,8 +315,9 @@ def access_expectation_met(ctx: RunContext) -> Iterator[Outcome]:
     Stage.ACCESS,
     refs=("CF-custom-trimming", "CF-access-jwt", "CF-policies"),
     severity=Status.WARN,
+    needs=(POLICIES,),
 )
-def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
+def policy_claims_in_access_token(ctx: RunContext, setup: AccessSetup) -> Iterator[Outcome]:
     """The claims the policies match on survive the trimming of the Access token's ``custom``.
 
     Access copies the configured claims into the ``custom`` claim of the application
@@ -317,10 +338,6 @@ def policy_claims_in_access_token(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare docs PR 31700; Cloudflare: application token; Cloudflare:
     Access policies.
     """
-    setup = setup_of(ctx)
-    if setup is None or not setup.policies:
-        yield skipped(NO_POLICIES)
-        return
     names = _policy_claims(setup)
     if not names:
         yield skipped("the policies have no OIDC Claim rule")

@@ -14,6 +14,7 @@ from typing import Any
 
 from oidc_probe.access.identity import CUSTOM_CLAIM_BUDGET_NOTE
 from oidc_probe.checks._claims import configured_claims
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import AccessJwt, RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped
@@ -22,17 +23,27 @@ REFS = ("CF-validating-jwt", "CF-access-jwt", "RFC7519-4.1")
 NO_TOKEN = "no Access application token given (oidc-probe verify-access TOKEN)"
 
 
+def _given(ctx: RunContext) -> AccessJwt | str:
+    return NO_TOKEN if ctx.access_jwt is None else ctx.access_jwt
+
+
 def _token(ctx: RunContext) -> AccessJwt | str:
-    jwt = ctx.access_jwt
-    if jwt is None:
-        return NO_TOKEN
+    jwt = _given(ctx)
+    if isinstance(jwt, str):
+        return jwt
     if jwt.token.claims is None:
         return f"the token could not be decoded ({jwt.token.error}; see CFT001)"
     return jwt
 
 
-@check("CFT001", "access-token-signature-valid", Stage.ACCESS_JWT, refs=REFS)
-def access_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
+# The Access application token given to verify-access, decoded or not.
+ACCESS_JWT: Need[AccessJwt] = need("Access token", _given)
+# The Access application token, with its claims decoded.
+DECODED_ACCESS_JWT: Need[AccessJwt] = need("decoded Access token", _token)
+
+
+@check("CFT001", "access-token-signature-valid", Stage.ACCESS_JWT, refs=REFS, needs=(ACCESS_JWT,))
+def access_token_signature_valid(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """The Access token is a JWS signed (RS256) by a key of the team's certs endpoint, by kid.
 
     The key is the one whose ``kid`` matches the token header among the ``keys`` of
@@ -51,10 +62,6 @@ def access_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: validate JWTs; Cloudflare: application token; RFC 7519 4.1.
     """
-    jwt = ctx.access_jwt
-    if jwt is None:
-        yield skipped(NO_TOKEN)
-        return
     if jwt.token.error is not None:
         yield failed(f"the token is not a signed JWT: {jwt.token.error}")
         return
@@ -82,8 +89,8 @@ def access_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("CFT002", "access-token-iss-team", Stage.ACCESS_JWT, refs=REFS)
-def access_token_iss_team(ctx: RunContext) -> Iterator[Outcome]:
+@check("CFT002", "access-token-iss-team", Stage.ACCESS_JWT, refs=REFS, needs=(DECODED_ACCESS_JWT,))
+def access_token_iss_team(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """The Access token's ``iss`` is the team domain, ``https://<team>.cloudflareaccess.com``.
 
     Why it matters: another team's token is signed by Cloudflare too; only ``iss``
@@ -94,10 +101,6 @@ def access_token_iss_team(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: validate JWTs; Cloudflare: application token; RFC 7519 4.1.
     """
-    jwt = _token(ctx)
-    if isinstance(jwt, str):
-        yield skipped(jwt)
-        return
     iss = _claims(jwt).get("iss")
     if iss == jwt.team_domain:
         yield passed(f"iss is the team domain {iss}", expected=jwt.team_domain, actual=iss)
@@ -110,8 +113,8 @@ def access_token_iss_team(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("CFT003", "access-token-aud-tag", Stage.ACCESS_JWT, refs=REFS)
-def access_token_aud_tag(ctx: RunContext) -> Iterator[Outcome]:
+@check("CFT003", "access-token-aud-tag", Stage.ACCESS_JWT, refs=REFS, needs=(DECODED_ACCESS_JWT,))
+def access_token_aud_tag(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """The Access token's ``aud`` (an array) holds the application's AUD tag (``--aud``).
 
     Why it matters: every Access application of the team gets tokens signed by the
@@ -122,10 +125,6 @@ def access_token_aud_tag(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: validate JWTs; Cloudflare: application token; RFC 7519 4.1.
     """
-    jwt = _token(ctx)
-    if isinstance(jwt, str):
-        yield skipped(jwt)
-        return
     if not jwt.audiences:
         yield skipped("no AUD tag given (--aud TAG)")
         return
@@ -144,8 +143,10 @@ def access_token_aud_tag(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("CFT004", "access-token-times-valid", Stage.ACCESS_JWT, refs=REFS)
-def access_token_times_valid(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "CFT004", "access-token-times-valid", Stage.ACCESS_JWT, refs=REFS, needs=(DECODED_ACCESS_JWT,)
+)
+def access_token_times_valid(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """The Access token's ``exp`` is in the future and ``iat``/``nbf`` not, within the leeway.
 
     Why it matters: an expired token must be refused; Access sets ``exp`` from the
@@ -156,10 +157,6 @@ def access_token_times_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: application token; RFC 7519 4.1.
     """
-    jwt = _token(ctx)
-    if isinstance(jwt, str):
-        yield skipped(jwt)
-        return
     claims = _claims(jwt)
     now = ctx.now()
     leeway = ctx.settings.leeway
@@ -189,8 +186,8 @@ def access_token_times_valid(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("CFT005", "access-token-type-app", Stage.ACCESS_JWT, refs=REFS)
-def access_token_type_app(ctx: RunContext) -> Iterator[Outcome]:
+@check("CFT005", "access-token-type-app", Stage.ACCESS_JWT, refs=REFS, needs=(DECODED_ACCESS_JWT,))
+def access_token_type_app(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """The Access token's ``type`` is ``app``: an application token, not the global ``org`` one.
 
     Why it matters: ``org`` tokens are Access's global session on the team domain and
@@ -201,10 +198,6 @@ def access_token_type_app(ctx: RunContext) -> Iterator[Outcome]:
 
     References: Cloudflare: application token.
     """
-    jwt = _token(ctx)
-    if isinstance(jwt, str):
-        yield skipped(jwt)
-        return
     kind = _claims(jwt).get("type")
     if kind == "app":
         yield passed("type is app", expected="app", actual=kind)
@@ -223,8 +216,9 @@ def access_token_type_app(ctx: RunContext) -> Iterator[Outcome]:
     Stage.ACCESS_JWT,
     refs=("CF-custom-trimming", "CF-generic-oidc", "CF-access-jwt"),
     severity=Status.WARN,
+    needs=(DECODED_ACCESS_JWT,),
 )
-def access_token_custom_claims(ctx: RunContext) -> Iterator[Outcome]:
+def access_token_custom_claims(ctx: RunContext, jwt: AccessJwt) -> Iterator[Outcome]:
     """Every configured claim reached the application in the Access token's ``custom`` claim.
 
     The configured claims come from ``--config`` (or ``--claims``). Access copies them
@@ -243,10 +237,6 @@ def access_token_custom_claims(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare docs PR 31700; Cloudflare generic OIDC; Cloudflare:
     application token.
     """
-    jwt = _token(ctx)
-    if isinstance(jwt, str):
-        yield skipped(jwt)
-        return
     names = configured_claims(ctx.config)
     if not names:
         yield skipped("no configured claims to compare (--config FILE or --claims)")

@@ -11,6 +11,7 @@ from typing import Any
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, redact, without_query
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
@@ -22,24 +23,26 @@ from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 from oidc_probe.plumbing.urls import same_endpoint
 
-_ASK = {
-    "TOK004": "run with --active to test it (one more token request with the code already "
-    "redeemed)",
-    "TOK005": "run with --active to test it (one more login, its code redeemed with a wrong "
-    "code_verifier)",
-    "AUT005": "run with --active to test it (one more authorization request, with an "
-    "unregistered redirect URI)",
-    "TOK007": "run with --active to test it (one more token request, redeeming the refresh "
-    "token of the main login)",
-}
+
+def active_results(extra: str) -> Need[ActiveResults]:
+    """The active stage's results, for a check whose ``extra`` request runs only with --active."""
+
+    def results(ctx: RunContext) -> ActiveResults | str:
+        if not ctx.settings.active:
+            return f"not run: run with --active to test it ({extra})"
+        if ctx.active is None:
+            return "the active checks did not run (the login stages did not run)"
+        return ctx.active
+
+    return need("active results", results)
 
 
-def _results(ctx: RunContext, check_id: str) -> ActiveResults | str:
-    if not ctx.settings.active:
-        return f"not run: {_ASK[check_id]}"
-    if ctx.active is None:
-        return "the active checks did not run (the login stages did not run)"
-    return ctx.active
+_CODE_REPLAY = active_results("one more token request with the code already redeemed")
+_WRONG_VERIFIER = active_results("one more login, its code redeemed with a wrong code_verifier")
+_UNREGISTERED_REDIRECT = active_results(
+    "one more authorization request, with an unregistered redirect URI"
+)
+_REFRESH = active_results("one more token request, redeeming the refresh token of the main login")
 
 
 def _error_code(fetch: HttpExchange) -> str:
@@ -82,8 +85,9 @@ def _rejection(
     "code-single-use",
     Stage.TOKEN,
     refs=("RFC6749-4.1.2", "RFC6749-10.5", "OIDCC-3.1.3.2"),
+    needs=(_CODE_REPLAY,),
 )
-def code_single_use(ctx: RunContext) -> Iterator[Outcome]:
+def code_single_use(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     """An authorization code is single-use: redeemed a second time, it is refused.
 
     What it checks (``--active``): after the main login's code was exchanged, the probe
@@ -104,10 +108,6 @@ def code_single_use(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 sections 4.1.2 and 10.5; OpenID Connect Core 3.1.3.2.
     """
-    results = _results(ctx, "TOK004")
-    if isinstance(results, str):
-        yield skipped(results)
-        return
     if results.code_replay is None:
         yield skipped(results.not_attempted.get("TOK004", "the code was not sent again"))
         return
@@ -121,8 +121,14 @@ def code_single_use(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("TOK005", "pkce-enforced", Stage.TOKEN, refs=("RFC7636-4.6", "RFC7636-4.4.1"))
-def pkce_enforced(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "TOK005",
+    "pkce-enforced",
+    Stage.TOKEN,
+    refs=("RFC7636-4.6", "RFC7636-4.4.1"),
+    needs=(_WRONG_VERIFIER,),
+)
+def pkce_enforced(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     """With PKCE, a code redeemed with a wrong ``code_verifier`` is refused.
 
     What it checks (``--active``, with ``pkce_enabled``): the probe logs in once more,
@@ -144,10 +150,6 @@ def pkce_enforced(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7636 sections 4.6 and 4.4.1.
     """
-    results = _results(ctx, "TOK005")
-    if isinstance(results, str):
-        yield skipped(results)
-        return
     attempt = results.wrong_verifier
     if attempt is None:
         yield skipped(results.not_attempted.get("TOK005", "no extra login was made"))
@@ -174,8 +176,9 @@ def pkce_enforced(ctx: RunContext) -> Iterator[Outcome]:
     "unregistered-redirect-rejected",
     Stage.AUTHORIZE,
     refs=("RFC6749-3.1.2.4", "RFC6749-4.1.2.1", "RFC6749-10.15", "OIDCC-3.1.2.1"),
+    needs=(_UNREGISTERED_REDIRECT,),
 )
-def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
+def unregistered_redirect_rejected(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     """An authorization request with an unregistered redirect URI is refused, not redirected.
 
     What it checks (``--active``): the probe sends an authorization request whose
@@ -203,10 +206,6 @@ def unregistered_redirect_rejected(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 sections 3.1.2.4, 4.1.2.1 and 10.15; OpenID Connect Core 3.1.2.1.
     """
-    results = _results(ctx, "AUT005")
-    if isinstance(results, str):
-        yield skipped(results)
-        return
     attempt = results.unregistered_redirect
     if attempt is None:
         yield skipped(results.not_attempted.get("AUT005", "no request was sent"))
@@ -312,8 +311,9 @@ _REFRESH_HINTS_COGNITO = {
     Stage.TOKEN,
     refs=("RFC6749-6", "RFC6749-5.1", "OIDCC-12.1", "OIDCC-12.2", "COGNITO-token-endpoint"),
     severity=Status.WARN,
+    needs=(_REFRESH,),
 )
-def refresh_grant(ctx: RunContext) -> Iterator[Outcome]:
+def refresh_grant(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     """The refresh token of the main login buys new tokens for the same user.
 
     What it checks (``--active``, when the token response held a ``refresh_token``): the
@@ -345,10 +345,6 @@ def refresh_grant(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 6749 sections 6 and 5.1; OpenID Connect Core 12.1 and 12.2; AWS,
     "The token issuer endpoint".
     """
-    results = _results(ctx, "TOK007")
-    if isinstance(results, str):
-        yield skipped(results)
-        return
     attempt = results.refresh
     if attempt is None:
         yield skipped(results.not_attempted.get("TOK007", "the refresh token was not redeemed"))

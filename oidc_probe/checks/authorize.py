@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import is_cognito, not_run, redact, without_query
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import AuthorizeError, LoginResult, RunContext
 from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped
@@ -40,10 +41,17 @@ _AUTHORIZE_HINTS = {
 }
 
 
+_NO_REDIRECT = "initiate-auth has no authorization request and no callback"
+
+
 def _login(ctx: RunContext) -> LoginResult | str:
     if ctx.login is None:
         return not_run(ctx, "authorize", "the authorization and login step did not run")
     return ctx.login
+
+
+# The result of the authorization request and login.
+LOGIN: Need[LoginResult] = need("login", _login)
 
 
 def _redirect_uri(ctx: RunContext) -> str:
@@ -92,8 +100,10 @@ def _authorize_hint(ctx: RunContext, error: AuthorizeError) -> str:
         "COGNITO-authorize-endpoint",
         "COGNITO-error-endpoint",
     ),
+    needs=(LOGIN,),
+    not_for={LoginMode.INITIATE_AUTH: f"{_NO_REDIRECT}, so nothing to accept or refuse"},
 )
-def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
+def authorize_accepted(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]:
     """The provider accepts the authorization request: no error page and no error redirect.
 
     What it checks: the authorization URL, built as Access builds it, leads to a login
@@ -115,10 +125,6 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 6749 section 4.1.2.1; OpenID Connect Core 3.1.2.6; Cognito's
     authorize and error endpoints.
     """
-    login = _login(ctx)
-    if isinstance(login, str):
-        yield skipped(login)
-        return
     error = _error_from(login)
     if error is not None:
         description = redact(error.description, ctx)
@@ -158,8 +164,14 @@ def authorize_accepted(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped("the login step reported no result")
 
 
-@check("AUT002", "login-completed", Stage.AUTHORIZE, refs=("RFC6749-4.1.2", "COGNITO-hosted-ui"))
-def login_completed(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AUT002",
+    "login-completed",
+    Stage.AUTHORIZE,
+    refs=("RFC6749-4.1.2", "COGNITO-hosted-ui"),
+    needs=(LOGIN,),
+)
+def login_completed(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]:
     """The login completed: the provider redirected to the redirect URI with an authorization code.
 
     Why it matters: without a code there is nothing to exchange for the ID token
@@ -183,10 +195,6 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 4.1.2; Cognito's hosted UI.
     """
-    login = _login(ctx)
-    if isinstance(login, str):
-        yield skipped(login)
-        return
     if _error_from(login) is not None:
         yield skipped("the authorization request was refused (see AUT001)")
         return
@@ -237,8 +245,10 @@ def login_completed(ctx: RunContext) -> Iterator[Outcome]:
     "state-echoed",
     Stage.AUTHORIZE,
     refs=("RFC6749-4.1.2", "RFC6749-10.12", "OIDCC-3.1.2.5"),
+    needs=(LOGIN,),
+    not_for={LoginMode.INITIATE_AUTH: f"{_NO_REDIRECT}, so no state to echo"},
 )
-def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
+def state_echoed(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]:
     """The callback's ``state`` equals the state sent in the authorization request.
 
     Why it matters: state binds the callback to the login that started it (CSRF
@@ -250,10 +260,6 @@ def state_echoed(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 sections 4.1.2 and 10.12; OpenID Connect Core 3.1.2.5.
     """
-    login = _login(ctx)
-    if isinstance(login, str):
-        yield skipped(login)
-        return
     if ctx.authorization is None:
         yield skipped("no authorization request was built")
         return
@@ -291,8 +297,15 @@ def _how_state_differs(returned: str, sent: str) -> str:
     return ""
 
 
-@check("AUT004", "callback-iss-matches", Stage.AUTHORIZE, refs=("RFC9207-2.4", "RFC9207-3"))
-def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AUT004",
+    "callback-iss-matches",
+    Stage.AUTHORIZE,
+    refs=("RFC9207-2.4", "RFC9207-3"),
+    needs=(LOGIN,),
+    not_for={LoginMode.INITIATE_AUTH: f"{_NO_REDIRECT}, so no iss parameter"},
+)
+def callback_iss_matches(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]:
     """The callback's ``iss`` parameter, when present, equals the issuer (RFC 9207).
 
     What it checks: a present ``iss`` equals the issuer, on a success and on an error
@@ -309,10 +322,6 @@ def callback_iss_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 9207 sections 2.4 and 3.
     """
-    login = _login(ctx)
-    if isinstance(login, str):
-        yield skipped(login)
-        return
     params = login.callback_params
     if params is None:  # an error redirect has params and is judged too (RFC 9207 2)
         yield skipped("the callback was not reached (see AUT001, AUT002)")
@@ -380,8 +389,9 @@ def _response_problems(url: str) -> list[str]:
     "callback-response-well-formed",
     Stage.AUTHORIZE,
     refs=("RFC6749-3.1", "RFC6749-4.1.2", "RFC6749-4.1.2.1", "OIDCC-3.1.2.7"),
+    needs=(LOGIN,),
 )
-def callback_response_well_formed(ctx: RunContext) -> Iterator[Outcome]:
+def callback_response_well_formed(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]:
     """The authorization response is well formed: in the query, each parameter once, code or error.
 
     What it checks: the redirect back to the redirect URI carries its parameters in
@@ -406,10 +416,6 @@ def callback_response_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 6749 sections 3.1, 4.1.2 and 4.1.2.1; OpenID Connect Core 1.0
     section 3.1.2.7.
     """
-    login = _login(ctx)
-    if isinstance(login, str):
-        yield skipped(login)
-        return
     if login.callback_params is None:
         yield skipped("the callback was not reached (see AUT001, AUT002)")
         return

@@ -9,7 +9,7 @@ check here judges the ID token; userinfo is consulted only to explain a missing 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from oidc_probe.access.derived import custom_of
@@ -25,16 +25,22 @@ from oidc_probe.checks._claims import (
     lookup,
     missing_claim_hint,
 )
-from oidc_probe.checks._inputs import claims_or_reason, no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._inputs import NO_USERINFO, no_claims_reason
 from oidc_probe.checks._pool_causes import pool_cause
 from oidc_probe.checks._support import is_cognito
+from oidc_probe.checks.needs import CLAIMS, USERINFO
 from oidc_probe.checks.registry import check
 from oidc_probe.core.config import near_name
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
+from oidc_probe.core.settings import LoginMode
 
 PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def _email_claim(ctx: RunContext) -> str:
+    return ctx.config.email_claim_name
 
 
 @check(
@@ -42,8 +48,9 @@ PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
     "email-claim-present",
     Stage.CLAIMS,
     refs=("OIDCC-5.1", "OIDCC-5.4", "CF-generic-oidc", "COGNITO-attributes", "COGNITO-app-client"),
+    needs=(CLAIMS.about(_email_claim),),
 )
-def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
+def email_claim_present(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token has the ``email_claim_name`` claim (default ``email``) with a plausible address.
 
     Why it matters: Access identifies users by email (Cloudflare generic OIDC:
@@ -62,11 +69,7 @@ def email_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 sections 5.1 (standard claims) and 5.4 (scope
     claims); Cloudflare generic OIDC; AWS: user pool attributes; AWS: app clients.
     """
-    reason = no_claims_reason(ctx)
     name = ctx.config.email_claim_name
-    if reason is not None:
-        yield skipped(reason, subject=name)
-        return
     found = lookup(ctx, name)
     if not found.in_id_token:
         where = "; userinfo has it, but Access reads only the ID token" if found.in_userinfo else ""
@@ -123,8 +126,9 @@ def _email_verified_state(value: Any) -> bool | None:
     Stage.CLAIMS,
     refs=("OIDCC-5.1", "COGNITO-attributes"),
     severity=Status.WARN,
+    needs=(CLAIMS.about(lambda _: "email_verified"),),
 )
-def email_verified(ctx: RunContext) -> Iterator[Outcome]:
+def email_verified(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``email_verified`` claim is true (a boolean, or the string ``"true"``).
 
     Why it matters: Access trusts the email in the ID token as the user's identity. An
@@ -139,10 +143,6 @@ def email_verified(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 5.1 (email_verified); AWS: user pool
     attributes.
     """
-    reason = no_claims_reason(ctx)
-    if reason is not None:
-        yield skipped(reason, subject="email_verified")
-        return
     found = lookup(ctx, "email_verified")
     if not found.in_id_token:
         yield failed(
@@ -249,8 +249,13 @@ def configured_claim_present(ctx: RunContext) -> Iterator[Outcome]:
     "claim-only-in-userinfo",
     Stage.CLAIMS,
     refs=("OIDCC-5.4", "OIDCC-5.3.2", "CF-generic-oidc"),
+    needs=(CLAIMS, USERINFO),
+    not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
+    not_fed_by={"verify": "verify: userinfo is not called for a token given on the command line"},
 )
-def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
+def claim_only_in_userinfo(
+    ctx: RunContext, claims: Mapping[str, Any], userinfo: Mapping[str, Any]
+) -> Iterator[Outcome]:
     """No claim Access needs (email or configured) is in userinfo but missing from the ID token.
 
     Why it matters: Access reads the user's identity from the ID token (Cloudflare generic
@@ -267,10 +272,6 @@ def claim_only_in_userinfo(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 5.4 and 5.3.2; Cloudflare generic OIDC.
     """
-    reason = no_claims_reason(ctx) or no_userinfo_reason(ctx)
-    if reason is not None:
-        yield skipped(reason)
-        return
     names = access_claims(ctx.config)
     only = [name for name in names if (f := lookup(ctx, name)).in_userinfo and not f.in_id_token]
     for name in only:
@@ -343,9 +344,13 @@ def _type_hint(name: str, expected: str) -> str:
 
 
 @check(
-    "CLM005", "claim-types", Stage.CLAIMS, refs=("OIDCC-5.1", "COGNITO-id-token", "CF-generic-oidc")
+    "CLM005",
+    "claim-types",
+    Stage.CLAIMS,
+    refs=("OIDCC-5.1", "COGNITO-id-token", "CF-generic-oidc"),
+    needs=(CLAIMS,),
 )
-def claim_types(ctx: RunContext) -> Iterator[Outcome]:
+def claim_types(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """Claims whose type Access or Cognito fixes have that type (one finding per problem).
 
     Expected types: ``cognito:groups``, ``cognito:roles`` and ``groups`` arrays of
@@ -368,10 +373,6 @@ def claim_types(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 5.1; AWS: using the ID token; Cloudflare
     generic OIDC (claims in policies).
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     email_claim = ctx.config.email_claim_name
     checked = 0
     problems = 0
@@ -420,8 +421,9 @@ def _article(kind: str) -> str:
     Stage.CLAIMS,
     refs=("CF-access-jwt", "CF-custom-trimming", "CF-generic-oidc", "COGNITO-groups"),
     severity=Status.WARN,
+    needs=(CLAIMS,),
 )
-def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
+def custom_claims_fit_access_jwt(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The configured claims, serialized as Access's JWT ``custom`` claim, fit its size budget.
 
     Why it matters: Access puts the configured claims into the ``custom`` claim of the
@@ -447,10 +449,6 @@ def custom_claims_fit_access_jwt(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: application token; Cloudflare docs PR 31700 (the trimming of
     ``custom``); Cloudflare generic OIDC; AWS: user pool groups.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     trimmed = custom_of(ctx)  # computed once per run, shared with the reports
     assert trimmed is not None  # there are claims
     size = trimmed.size

@@ -7,6 +7,7 @@ from typing import Any
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -35,6 +36,20 @@ def _document(ctx: RunContext) -> dict[str, Any] | str:
     if document is None or exchange_failure(ctx.discovery_fetch) is not None:
         return "the discovery document could not be read (see DSC001)"
     return document
+
+
+# The discovery document, read as a JSON object with HTTP 200.
+DOCUMENT: Need[dict[str, Any]] = need("discovery document", _document)
+
+
+def _pkce_document(ctx: RunContext) -> dict[str, Any] | str:
+    if not ctx.config.pkce_enabled:
+        return "pkce_enabled is false in the config"
+    return _document(ctx)
+
+
+# The discovery document, asked about PKCE only when the config enables it.
+PKCE_DOCUMENT: Need[dict[str, Any]] = need("discovery document (PKCE)", _pkce_document)
 
 
 def _string_list(value: Any) -> list[str] | None:
@@ -99,8 +114,14 @@ def discovery_reachable(ctx: RunContext) -> Iterator[Outcome]:
     yield from normalised_notes(fetch.json_notes)
 
 
-@check("DSC002", "discovery-issuer-matches", Stage.DISCOVERY, refs=("OIDCD-4.3", "OIDCC-3.1.3.7"))
-def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "DSC002",
+    "discovery-issuer-matches",
+    Stage.DISCOVERY,
+    refs=("OIDCD-4.3", "OIDCC-3.1.3.7"),
+    needs=(DOCUMENT,),
+)
+def discovery_issuer_matches(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """The document's ``issuer`` is exactly the issuer it was fetched for.
 
     Why it matters: the ``iss`` claim of every ID token Access receives carries this
@@ -116,10 +137,6 @@ def discovery_issuer_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Discovery 4.3.
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     issuer = document.get("issuer")
     if not isinstance(issuer, str):
         yield skipped("the document has no issuer (see DSC004)")
@@ -165,8 +182,11 @@ def _unconfirmed_issuer(ctx: RunContext, issuer: str) -> Outcome:
     "discovery-endpoints-match-config",
     Stage.DISCOVERY,
     refs=("OIDCD-3", "CF-generic-oidc"),
+    needs=(DOCUMENT,),
 )
-def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_endpoints_match_config(
+    ctx: RunContext, document: dict[str, Any]
+) -> Iterator[Outcome]:
     """auth_url, token_url and certs_url equal the endpoints the discovery document publishes.
 
     What it checks: auth_url == authorization_endpoint, token_url == token_endpoint,
@@ -184,10 +204,6 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Discovery section 3.
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     cognito = is_cognito(ctx)
     for field, meta in _ENDPOINT_PAIRS:
         if not ctx.config.usable(field):
@@ -222,8 +238,10 @@ def discovery_endpoints_match_config(ctx: RunContext) -> Iterator[Outcome]:
             yield passed(f"{field} equals the document's {meta}", subject=field)
 
 
-@check("DSC004", "discovery-required-metadata", Stage.DISCOVERY, refs=("OIDCD-3",))
-def discovery_required_metadata(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "DSC004", "discovery-required-metadata", Stage.DISCOVERY, refs=("OIDCD-3",), needs=(DOCUMENT,)
+)
+def discovery_required_metadata(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """The document has every field OpenID Connect Discovery requires, and supports ``code``.
 
     What it checks: issuer, authorization_endpoint, token_endpoint, jwks_uri (strings)
@@ -240,10 +258,6 @@ def discovery_required_metadata(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Discovery section 3.
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     response_types = _string_list(document.get("response_types_supported"))
     implicit_only = response_types is not None and not any(
         "code" in rt.split() for rt in response_types
@@ -294,8 +308,9 @@ def discovery_required_metadata(ctx: RunContext) -> Iterator[Outcome]:
     Stage.DISCOVERY,
     refs=("OIDCD-3", "COGNITO-scopes"),
     severity=Status.WARN,
+    needs=(DOCUMENT,),
 )
-def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_scopes_supported(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """Every configured scope appears in the document's ``scopes_supported``, when it lists any.
 
     Why it matters: Access requests every configured scope; one the provider does not
@@ -308,10 +323,6 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Discovery section 3 (scopes_supported is RECOMMENDED).
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     listed = document.get("scopes_supported")
     if listed is None:
         yield info(
@@ -352,8 +363,9 @@ def discovery_scopes_supported(ctx: RunContext) -> Iterator[Outcome]:
     Stage.DISCOVERY,
     refs=("OIDCD-3", "RFC6749-2.3.1", "CF-generic-oidc"),
     severity=Status.WARN,
+    needs=(DOCUMENT,),
 )
-def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_client_auth_basic(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """The token endpoint accepts ``client_secret_basic``, which the probe assumes Access uses.
 
     Why it matters: ASSUMPTION: no Cloudflare page, SDK type or API schema names the
@@ -375,10 +387,6 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
     default client_secret_basic); RFC 6749 section 2.3.1; Cloudflare generic OIDC (no
     method named).
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     listed = document.get("token_endpoint_auth_methods_supported")
     if listed is None:
         yield passed(
@@ -433,8 +441,11 @@ def discovery_client_auth_basic(ctx: RunContext) -> Iterator[Outcome]:
     "discovery-alg-accepted-by-cloudflare",
     Stage.DISCOVERY,
     refs=("OIDCD-3", "RFC8725-3.1", "CF-generic-oidc"),
+    needs=(DOCUMENT,),
 )
-def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_alg_accepted_by_cloudflare(
+    ctx: RunContext, document: dict[str, Any]
+) -> Iterator[Outcome]:
     """The provider signs ID tokens with at least one algorithm Access accepts.
 
     What it checks: id_token_signing_alg_values_supported shares an algorithm with
@@ -453,10 +464,6 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Discovery section 3; RFC 8725 section 3.1.
     """
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     listed = document.get("id_token_signing_alg_values_supported")
     if listed is None:
         yield skipped("the document has no id_token_signing_alg_values_supported (see DSC004)")
@@ -510,8 +517,9 @@ def discovery_alg_accepted_by_cloudflare(ctx: RunContext) -> Iterator[Outcome]:
     "discovery-pkce-s256",
     Stage.DISCOVERY,
     refs=("RFC7636-4.2", "OIDCD-3", "CF-generic-oidc"),
+    needs=(PKCE_DOCUMENT,),
 )
-def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
+def discovery_pkce_s256(ctx: RunContext, document: dict[str, Any]) -> Iterator[Outcome]:
     """With pkce_enabled, the provider supports PKCE with S256.
 
     What it checks: when code_challenge_methods_supported is listed it includes
@@ -526,13 +534,6 @@ def discovery_pkce_s256(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7636 section 4.2; RFC 8414 code_challenge_methods_supported.
     """
-    if not ctx.config.pkce_enabled:
-        yield skipped("pkce_enabled is false in the config")
-        return
-    document = _document(ctx)
-    if isinstance(document, str):
-        yield skipped(document)
-        return
     listed = document.get("code_challenge_methods_supported")
     if listed is None:
         yield info(

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oidc_probe.checks._inputs import claims_or_reason
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
-from oidc_probe.core.expect import evaluate
+from oidc_probe.core.expect import Expectation, evaluate
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
+
+
+def _expectations(ctx: RunContext) -> tuple[Expectation, ...] | str:
+    expectations = ctx.settings.expectations
+    return expectations or "no expectations given (--expect CLAIM=VALUE or a --users file)"
+
+
+# The expectations stated for this user.
+EXPECTATIONS: Need[tuple[Expectation, ...]] = need("expectations", _expectations)
 
 
 @check(
@@ -16,8 +26,9 @@ from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
     "expectation-met",
     Stage.CLAIMS,
     refs=("CF-generic-oidc", "COGNITO-id-token", "COGNITO-groups"),
+    needs=(EXPECTATIONS,),
 )
-def expectation_met(ctx: RunContext) -> Iterator[Outcome]:
+def expectation_met(ctx: RunContext, expectations: tuple[Expectation, ...]) -> Iterator[Outcome]:
     """Each stated expectation about the user's ID-token claims holds (one finding each).
 
     Expectations come from ``--expect`` (repeatable) or from a user's ``expect`` list in
@@ -41,10 +52,6 @@ def expectation_met(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare generic OIDC (custom claims); AWS: the ID token; AWS: user
     pool groups.
     """
-    expectations = ctx.settings.expectations
-    if not expectations:
-        yield skipped("no expectations given (--expect CLAIM=VALUE or a --users file)")
-        return
     claims = claims_or_reason(ctx)
     for expectation in expectations:
         if isinstance(claims, str):

@@ -15,9 +15,11 @@ from oidc_probe.checks import (
     id_token_claims,  # noqa: F401  (registers IDT005-IDT012)
     id_token_rules,  # noqa: F401  (registers IDT013-IDT017)
 )
-from oidc_probe.checks._inputs import header_alg, no_header_reason, no_id_token_reason
+from oidc_probe.checks._inputs import header_alg
 from oidc_probe.checks._support import normalised_notes
+from oidc_probe.checks.needs import HEADER, ID_TOKEN, SIGNATURE
 from oidc_probe.checks.registry import check
+from oidc_probe.core.artefacts import DecodedJwt
 from oidc_probe.core.context import RunContext, SignatureResult
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
@@ -31,8 +33,14 @@ def _alg_accepted(alg: Any) -> bool:
     return isinstance(alg, str) and alg in ACCESS_ALGORITHMS
 
 
-@check("IDT001", "id-token-well-formed", Stage.ID_TOKEN, refs=("RFC7519-7.2", "RFC7515-7.1"))
-def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT001",
+    "id-token-well-formed",
+    Stage.ID_TOKEN,
+    refs=("RFC7519-7.2", "RFC7515-7.1"),
+    needs=(ID_TOKEN,),
+)
+def id_token_well_formed(ctx: RunContext, token: DecodedJwt) -> Iterator[Outcome]:
     """The ID token is a compact JWS: three base64url segments, a JSON header and a JSON payload.
 
     Why it matters: Cloudflare Access decodes the ID token to verify it and read the
@@ -52,11 +60,6 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7519 section 7.2 (validating a JWT); RFC 7515 section 7.1 (JWS compact
     serialization).
     """
-    reason = no_id_token_reason(ctx)
-    token = ctx.id_token
-    if reason is not None or token is None:
-        yield skipped(reason or "no ID token")
-        return
     segments = token.raw.count(".") + 1
     hint = (
         "the identity provider must return a signed JWT (header.payload.signature, "
@@ -96,8 +99,9 @@ def id_token_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     "id-token-alg-accepted",
     Stage.ID_TOKEN,
     refs=("RFC8725-3.1", "RFC8725-3.2", "CF-generic-oidc"),
+    needs=(HEADER,),
 )
-def id_token_alg_accepted(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_alg_accepted(ctx: RunContext, header: dict[str, object]) -> Iterator[Outcome]:
     """The ID token's ``alg`` is one Access accepts: RS256, RS512, PS512, ES256, ES384 or ES512.
 
     Why it matters: Access verifies ID-token signatures only with these algorithms. An
@@ -114,11 +118,6 @@ def id_token_alg_accepted(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 8725 sections 3.1 and 3.2 (algorithm verification and appropriate
     algorithms); Cloudflare generic OIDC documentation.
     """
-    reason = no_header_reason(ctx)
-    if reason is not None or ctx.id_token is None or ctx.id_token.header is None:
-        yield skipped(reason or "no ID token header")
-        return
-    header = ctx.id_token.header
     alg = header.get("alg")
     ignored = [name for name in KEY_HEADER_PARAMS if name in header]
     note = (
@@ -171,16 +170,6 @@ def id_token_alg_accepted(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"the ID token is signed with {alg}, which Access accepts" + note, actual=alg)
 
 
-def _signature(ctx: RunContext) -> SignatureResult | str:
-    """The verify stage's result on the ID token signature, else why a check must skip."""
-    reason = no_header_reason(ctx)
-    if reason is not None:
-        return reason
-    if ctx.signature is None:
-        return "the ID token signature was not checked: the verify stage did not run"
-    return ctx.signature
-
-
 def _refetch_note(ctx: RunContext) -> str:
     """How the one refetch for an unknown kid went, as a clause for the failure message."""
     if ctx.signature is not None and ctx.signature.refetched:
@@ -206,8 +195,9 @@ def _jwks_key_count(ctx: RunContext) -> int | None:
     "id-token-kid-known",
     Stage.ID_TOKEN,
     refs=("RFC7515-4.1.4", "OIDCC-10.1.1", "COGNITO-verify-jwt"),
+    needs=(SIGNATURE,),
 )
-def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_kid_known(ctx: RunContext, signature: SignatureResult) -> Iterator[Outcome]:
     """The ID token header's ``kid`` names a key in the JWKS at ``certs_url`` (after one refetch).
 
     Why it matters: Access picks the verification key by ``kid`` from the key set at
@@ -223,10 +213,6 @@ def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7515 section 4.1.4 (kid); OpenID Connect Core 1.0 section 10.1.1
     (rotation of asymmetric signing keys); AWS: verifying a JSON web token.
     """
-    signature = _signature(ctx)
-    if isinstance(signature, str):
-        yield skipped(signature)
-        return
     known = list(signature.known_kids)
     after = " after refetching certs_url" if signature.refetched else ""
     kid = signature.kid
@@ -298,8 +284,9 @@ def id_token_kid_known(ctx: RunContext) -> Iterator[Outcome]:
     "id-token-signature-valid",
     Stage.ID_TOKEN,
     refs=("OIDCC-3.1.3.7", "RFC7515-5.2", "COGNITO-verify-jwt"),
+    needs=(SIGNATURE,),
 )
-def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_signature_valid(ctx: RunContext, signature: SignatureResult) -> Iterator[Outcome]:
     """The ID token's signature verifies with a ``certs_url`` key, by an algorithm Access accepts.
 
     Why it matters: Access rejects an ID token whose signature does not verify, and the
@@ -325,10 +312,6 @@ def id_token_signature_valid(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 3.1.3.7 (ID token validation, step 6);
     RFC 7515 section 5.2 (JWS validation); AWS: verifying a JSON web token.
     """
-    signature = _signature(ctx)
-    if isinstance(signature, str):
-        yield skipped(signature)
-        return
     alg = header_alg(ctx)
     accepted = _alg_accepted(alg)
     where = f" with key '{signature.kid}'" if signature.kid else ""
@@ -431,8 +414,9 @@ def _same_kid_note(signature: SignatureResult) -> str:
     "id-token-key-fits-alg",
     Stage.ID_TOKEN,
     refs=("RFC8725-3.1", "RFC7517-4.2", "RFC7517-4.3", "RFC7517-4.4"),
+    needs=(SIGNATURE,),
 )
-def id_token_key_fits_alg(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_key_fits_alg(ctx: RunContext, signature: SignatureResult) -> Iterator[Outcome]:
     """The JWKS key the token's ``kid`` selects may verify its ``alg``: type, use, key_ops, alg.
 
     What it checks: the selected key's ``kty`` (and curve) suits the token's ``alg``
@@ -455,10 +439,6 @@ def id_token_key_fits_alg(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 8725 section 3.1; RFC 7517 sections 4.2 (use), 4.3 (key_ops) and
     4.4 (alg).
     """
-    signature = _signature(ctx)
-    if isinstance(signature, str):
-        yield skipped(signature)
-        return
     if signature.key_problems:
         yield failed(
             f"the key{' ' + repr(signature.kid) if signature.kid else ''} may not verify "

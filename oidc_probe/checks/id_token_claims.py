@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from oidc_probe.checks._inputs import claims_or_reason, header_alg
 from oidc_probe.checks._support import is_cognito
-from oidc_probe.checks.needs import CLAIMS
+from oidc_probe.checks.needs import CLAIMS, Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.cognito import is_cognito_issuer
@@ -25,9 +25,13 @@ from oidc_probe.core.config import derive_issuer
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, info, passed, skipped, warned
+from oidc_probe.core.settings import LoginMode
 
 # A NumericDate above this (year 5138 in seconds) is almost certainly in milliseconds.
 MILLISECONDS_THRESHOLD = 10**11
+# Why --login initiate-auth cannot judge IDT009 and IDT010.
+_NO_NONCE = "initiate-auth sends no nonce, so its ID token carries none to compare"
+_NO_AT_HASH = "InitiateAuth ID tokens carry no at_hash (only token-endpoint ones do)"
 _HASHES = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}
 _CLOCK_HINT = (
     "check that this machine's clock and the identity provider's are synchronised (NTP); "
@@ -283,8 +287,14 @@ def id_token_not_expired(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator
 FRESH_TOKEN_AGE = 600
 
 
-@check("IDT008", "id-token-iat-valid", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "RFC7519-4.1.6"))
-def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT008",
+    "id-token-iat-valid",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.7", "RFC7519-4.1.6"),
+    needs=(CLAIMS,),
+)
+def id_token_iat_valid(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``iat`` is a number of seconds and not in the future (beyond the leeway).
 
     What it checks: ``iat`` is a number, not after now plus the leeway (fail), and, for a
@@ -307,10 +317,6 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 section 3.1.3.7 (step 10); RFC 7519 section 4.1.6;
     RFC 6749 section 4.1.2 (code lifetime).
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     raw = claims.get("iat")
     iat = _seconds("iat", raw)
     if isinstance(iat, Outcome):
@@ -341,8 +347,18 @@ def id_token_iat_valid(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"the ID token was issued {int(now - iat)} s ago", actual=raw)
 
 
-@check("IDT009", "id-token-nonce-matches", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.7", "OIDCC-3.1.2.1"))
-def id_token_nonce_matches(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT009",
+    "id-token-nonce-matches",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.7", "OIDCC-3.1.2.1"),
+    needs=(CLAIMS,),
+    not_for={LoginMode.INITIATE_AUTH: _NO_NONCE},
+    not_fed_by={
+        "verify": "verify: the nonce of the original login is unknown, so it cannot be compared"
+    },
+)
+def id_token_nonce_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's ``nonce`` equals the nonce sent in the authorization request.
 
     Why it matters: a relying party that sends a nonce (that Access sends one with every
@@ -357,10 +373,6 @@ def id_token_nonce_matches(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 3.1.2.1 (nonce) and 3.1.3.7 (step 11).
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     if ctx.authorization is None:
         yield skipped("no authorization request was made, so no nonce was sent (see AUT001)")
         return
@@ -396,8 +408,16 @@ def _at_hash(access_token: str, alg: str) -> str | None:
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
-@check("IDT010", "id-token-at-hash-valid", Stage.ID_TOKEN, refs=("OIDCC-3.1.3.6", "OIDCC-3.3.2.11"))
-def id_token_at_hash_valid(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT010",
+    "id-token-at-hash-valid",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-3.1.3.6", "OIDCC-3.3.2.11"),
+    needs=(CLAIMS,),
+    not_for={LoginMode.INITIATE_AUTH: _NO_AT_HASH},
+    not_fed_by={"verify": "verify: no access token was given, so at_hash cannot be compared"},
+)
+def id_token_at_hash_valid(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """When the ID token has ``at_hash``, it matches the access token returned with it.
 
     Why it matters: ``at_hash`` binds the access token to the ID token; a mismatch means
@@ -411,10 +431,6 @@ def id_token_at_hash_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 sections 3.1.3.6 and 3.3.2.11 (at_hash).
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     at_hash = claims.get("at_hash")
     if at_hash is None:
         yield info("the ID token has no at_hash (optional in the authorization-code flow)")
@@ -446,8 +462,14 @@ def id_token_at_hash_valid(ctx: RunContext) -> Iterator[Outcome]:
     yield passed(f"at_hash matches the access token ({hash_name})")
 
 
-@check("IDT011", "id-token-sub-present", Stage.ID_TOKEN, refs=("OIDCC-2", "RFC7519-4.1.2"))
-def id_token_sub_present(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT011",
+    "id-token-sub-present",
+    Stage.ID_TOKEN,
+    refs=("OIDCC-2", "RFC7519-4.1.2"),
+    needs=(CLAIMS,),
+)
+def id_token_sub_present(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token has a non-empty string ``sub`` claim.
 
     Why it matters: ``sub`` is the stable identifier of the user at the provider; Access
@@ -459,10 +481,6 @@ def id_token_sub_present(ctx: RunContext) -> Iterator[Outcome]:
 
     References: OpenID Connect Core 1.0 section 2 (ID token); RFC 7519 section 4.1.2.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     sub = claims.get("sub")
     hint = "the identity provider must put the user's identifier in sub"
     if not isinstance(sub, str):
@@ -489,13 +507,24 @@ def id_token_sub_present(ctx: RunContext) -> Iterator[Outcome]:
         yield passed("the ID token has a sub claim", actual=sub)
 
 
+def _cognito_claims(ctx: RunContext) -> Mapping[str, Any] | str:
+    if not is_cognito_issuer(ctx.issuer.issuer):
+        return "the issuer is not a Cognito user pool"
+    return claims_or_reason(ctx)
+
+
+# The ID-token claims, asked about only when the issuer is a Cognito user pool.
+COGNITO_CLAIMS: Need[Mapping[str, Any]] = need("Cognito ID-token claims", _cognito_claims)
+
+
 @check(
     "IDT012",
     "cognito-token-use-id",
     Stage.ID_TOKEN,
     refs=("COGNITO-id-token", "COGNITO-verify-jwt"),
+    needs=(COGNITO_CLAIMS,),
 )
-def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
+def cognito_token_use_id(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """For a Cognito issuer, the ID token's ``token_use`` claim is ``id``.
 
     Why it matters: Cognito signs ID and access tokens with keys from the same JWKS, so
@@ -509,13 +538,6 @@ def cognito_token_use_id(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: using the ID token; AWS: verifying a JSON web token.
     """
-    if not is_cognito_issuer(ctx.issuer.issuer):
-        yield skipped("the issuer is not a Cognito user pool")
-        return
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     token_use = claims.get("token_use")
     if token_use == "id":
         yield passed("token_use is id", actual=token_use)

@@ -7,9 +7,9 @@ while its signature, issuer, audience and expiry are all fine. Registered when
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from oidc_probe.checks._inputs import claims_or_reason, no_header_reason
 from oidc_probe.checks.id_token_claims import (
     _CLOCK_HINT,
     MILLISECONDS_THRESHOLD,
@@ -17,7 +17,9 @@ from oidc_probe.checks.id_token_claims import (
     _seconds,
     _when,
 )
+from oidc_probe.checks.needs import CLAIMS, HEADED_ID_TOKEN, HEADER
 from oidc_probe.checks.registry import check
+from oidc_probe.core.artefacts import DecodedJwt
 from oidc_probe.core.cognito import is_cognito_issuer
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.jsontypes import json_type
@@ -35,15 +37,14 @@ DAY = 86_400
 YEAR = 365 * DAY
 
 
-def _header(ctx: RunContext) -> dict[str, object] | str:
-    reason = no_header_reason(ctx)
-    if reason is not None or ctx.id_token is None or ctx.id_token.header is None:
-        return reason or "no ID token header"
-    return dict(ctx.id_token.header)
-
-
-@check("IDT013", "id-token-nbf-valid", Stage.ID_TOKEN, refs=("RFC7519-4.1.5", "RFC8725-3.10"))
-def id_token_nbf_valid(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "IDT013",
+    "id-token-nbf-valid",
+    Stage.ID_TOKEN,
+    refs=("RFC7519-4.1.5", "RFC8725-3.10"),
+    needs=(CLAIMS,),
+)
+def id_token_nbf_valid(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """When the ID token has ``nbf``, it is a number of seconds and not in the future.
 
     Why it matters: RFC 7519 says a token MUST NOT be accepted before its ``nbf``
@@ -59,10 +60,6 @@ def id_token_nbf_valid(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7519 section 4.1.5 (nbf); RFC 8725 section 3.10.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     if "nbf" not in claims:
         yield passed("the ID token has no nbf claim (optional): usable at once")
         return
@@ -90,8 +87,9 @@ def id_token_nbf_valid(ctx: RunContext) -> Iterator[Outcome]:
     "id-token-crit-understood",
     Stage.ID_TOKEN,
     refs=("RFC7515-4.1.11", "RFC7797-6", "RFC7797-7", "RFC8725-3.1"),
+    needs=(HEADER,),
 )
-def id_token_crit_understood(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_crit_understood(ctx: RunContext, header: dict[str, object]) -> Iterator[Outcome]:
     """The ID token header has no ``crit`` extensions and no ``b64`` parameter.
 
     What it checks: a ``crit`` header parameter lists extensions the verifier MUST
@@ -114,10 +112,6 @@ def id_token_crit_understood(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7515 section 4.1.11 (crit); RFC 7797 sections 6 and 7 (b64, not for
     JWTs); RFC 8725 section 3.1.
     """
-    header = _header(ctx)
-    if isinstance(header, str):
-        yield skipped(header)
-        return
     problems: list[str] = []
     crit = header.get("crit")
     if "crit" in header:
@@ -155,9 +149,13 @@ def id_token_crit_understood(ctx: RunContext) -> Iterator[Outcome]:
 
 
 @check(
-    "IDT015", "id-token-typ", Stage.ID_TOKEN, refs=("RFC8725-3.11", "RFC7519-5.1", "RFC9068-2.1")
+    "IDT015",
+    "id-token-typ",
+    Stage.ID_TOKEN,
+    refs=("RFC8725-3.11", "RFC7519-5.1", "RFC9068-2.1"),
+    needs=(HEADER,),
 )
-def id_token_typ(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_typ(ctx: RunContext, header: dict[str, object]) -> Iterator[Outcome]:
     """The ID token header's ``typ``, when present, says "JWT" and names no other kind of token.
 
     What it checks: no ``typ`` or ``JWT``/``application/jwt`` (case-insensitive) pass.
@@ -178,10 +176,6 @@ def id_token_typ(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 8725 section 3.11 (explicit typing); RFC 7519 section 5.1 (typ);
     RFC 9068 section 2.1 (at+jwt).
     """
-    header = _header(ctx)
-    if isinstance(header, str):
-        yield skipped(header)
-        return
     yield _typ_outcome(header)
     if "cty" in header:
         yield _cty_outcome(header.get("cty"))
@@ -247,8 +241,9 @@ def _typ_outcome(header: dict[str, object]) -> Outcome:
     "id-token-names-unique",
     Stage.ID_TOKEN,
     refs=("RFC7519-4", "RFC7515-4", "RFC8725-3.9"),
+    needs=(HEADED_ID_TOKEN,),
 )
-def id_token_names_unique(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_names_unique(ctx: RunContext, token: DecodedJwt) -> Iterator[Outcome]:
     """No claim name appears twice in the ID token payload, nor a parameter twice in its header.
 
     Why it matters: RFC 7519 says claim names MUST be unique and lets a parser reject
@@ -264,11 +259,6 @@ def id_token_names_unique(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7519 section 4; RFC 7515 section 4; RFC 8725 section 3.9.
     """
-    reason = no_header_reason(ctx)
-    token = ctx.id_token
-    if reason is not None or token is None:
-        yield skipped(reason or "no ID token")
-        return
     repeated = [f"header {name}" for name in token.repeated_header]
     repeated += [f"claim {name}" for name in token.repeated_claims]
     if repeated:
@@ -302,8 +292,9 @@ def _duration(seconds: float) -> str:
     Stage.ID_TOKEN,
     refs=("RFC7519-4.1.4", "OIDCC-3.1.3.7", "COGNITO-id-token"),
     severity=Status.WARN,
+    needs=(CLAIMS,),
 )
-def id_token_lifetime(ctx: RunContext) -> Iterator[Outcome]:
+def id_token_lifetime(ctx: RunContext, claims: Mapping[str, Any]) -> Iterator[Outcome]:
     """The ID token's lifetime (``exp`` minus ``iat``) is positive and at most one day.
 
     Why it matters: OIDC Core lets a relying party reject tokens issued too far in the
@@ -321,10 +312,6 @@ def id_token_lifetime(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7519 section 4.1.4; OpenID Connect Core 1.0 section 3.1.3.7 (step 10);
     AWS: using the ID token.
     """
-    claims = claims_or_reason(ctx)
-    if isinstance(claims, str):
-        yield skipped(claims)
-        return
     iat, exp = _number(claims.get("iat")), _number(claims.get("exp"))
     if iat is None or exp is None or max(iat, exp) > MILLISECONDS_THRESHOLD:
         yield skipped("iat or exp is not a number of seconds (see IDT007, IDT008)")

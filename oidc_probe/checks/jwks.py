@@ -10,8 +10,9 @@ from typing import Any
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, normalised_notes, not_run
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
-from oidc_probe.core.context import RunContext
+from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
 from oidc_probe.plumbing.jose import load_keys
@@ -24,15 +25,27 @@ MIN_RSA_BITS = 2048
 _VERIFYING_KTYS = ("RSA", "EC")
 
 
+def _fetch(ctx: RunContext) -> HttpExchange | str:
+    fetch = ctx.jwks_fetch
+    return not_run(ctx, "jwks", "the JWKS was not fetched") if fetch is None else fetch
+
+
 def _keys(ctx: RunContext) -> list[Any] | str:
     """The ``keys`` array of the key set in use, or why there is none."""
-    if ctx.jwks_fetch is None:
-        return not_run(ctx, "jwks", "the JWKS was not fetched")
+    fetch = _fetch(ctx)
+    if isinstance(fetch, str):
+        return fetch
     jwks = ctx.jwks
     keys = jwks.get("keys") if jwks is not None else None
     if not isinstance(keys, list) or not keys:
         return "no usable JWKS (see JWK001)"
     return keys
+
+
+# The exchange that fetched the JWKS at certs_url.
+JWKS_FETCH: Need[HttpExchange] = need("JWKS fetch", _fetch)
+# The non-empty keys array of the key set in use.
+KEYS: Need[list[Any]] = need("JWKS keys", _keys)
 
 
 def _label(key: Any, index: int) -> str:
@@ -55,8 +68,9 @@ def _b64url_int_bits(value: Any) -> int | None:
     "jwks-reachable",
     Stage.JWKS,
     refs=("RFC7517-5", "CF-generic-oidc", "COGNITO-verify-jwt"),
+    needs=(JWKS_FETCH,),
 )
-def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
+def jwks_reachable(ctx: RunContext, fetch: HttpExchange) -> Iterator[Outcome]:
     """certs_url answers HTTP 200 with a JSON key set holding at least one key.
 
     What it checks: a JSON object whose ``keys`` array holds at least one RSA or EC
@@ -74,10 +88,6 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7517 section 5 (JWK Set format).
     """
-    fetch = ctx.jwks_fetch
-    if fetch is None:
-        yield skipped(not_run(ctx, "jwks", "the JWKS was not fetched"))
-        return
     hint = hints.with_cognito(
         hints.JWKS_UNREACHABLE, hints.JWKS_UNREACHABLE_COGNITO, is_cognito(ctx)
     )
@@ -118,8 +128,9 @@ def jwks_reachable(ctx: RunContext) -> Iterator[Outcome]:
     "jwks-keys-well-formed",
     Stage.JWKS,
     refs=("RFC7517-4", "RFC7518-6", "OIDCC-10.1", "OIDCD-3"),
+    needs=(KEYS,),
 )
-def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
+def jwks_keys_well_formed(ctx: RunContext, keys: list[Any]) -> Iterator[Outcome]:
     """Every key has a kty, a unique kid and the public members of its type, and can be used.
 
     What it checks: ``kty`` present; ``kid`` present (when there are several keys)
@@ -141,10 +152,6 @@ def jwks_keys_well_formed(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 7517 section 4; RFC 7518 section 6; RFC 8017 section 3.1; OpenID
     Connect Core 10.1; OpenID Connect Discovery 1.0 section 3.
     """
-    keys = _keys(ctx)
-    if isinstance(keys, str):
-        yield skipped(keys)
-        return
     kids: dict[str, int] = {}
     for key in keys:
         kid = key.get("kid") if isinstance(key, dict) else None
@@ -201,8 +208,9 @@ def _key_problems(key: Any, kids: dict[str, int], *, several: bool) -> list[str]
     "jwks-no-private-or-symmetric-keys",
     Stage.JWKS,
     refs=("RFC7517-5", "RFC7518-6.3.2", "RFC7518-6.4"),
+    needs=(KEYS,),
 )
-def jwks_no_private_or_symmetric_keys(ctx: RunContext) -> Iterator[Outcome]:
+def jwks_no_private_or_symmetric_keys(ctx: RunContext, keys: list[Any]) -> Iterator[Outcome]:
     """The JWKS holds public keys only: no private members and no symmetric (oct) keys.
 
     Why it matters: certs_url is public. A private key (members d, p, q, dp, dq, qi)
@@ -214,10 +222,6 @@ def jwks_no_private_or_symmetric_keys(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 7517 section 5; RFC 7518 sections 6.3.2 and 6.4.
     """
-    keys = _keys(ctx)
-    if isinstance(keys, str):
-        yield skipped(keys)
-        return
     bad = 0
     for index, key in enumerate(keys):
         if not isinstance(key, dict):
@@ -248,8 +252,9 @@ def jwks_no_private_or_symmetric_keys(ctx: RunContext) -> Iterator[Outcome]:
     "jwks-rsa-key-size",
     Stage.JWKS,
     refs=("RFC8725-3.5", "RFC7518-3.3", "COGNITO-verify-jwt"),
+    needs=(KEYS,),
 )
-def jwks_rsa_key_size(ctx: RunContext) -> Iterator[Outcome]:
+def jwks_rsa_key_size(ctx: RunContext, keys: list[Any]) -> Iterator[Outcome]:
     """RSA signing keys in the JWKS are at least 2048 bits long.
 
     Why it matters: RSA keys shorter than 2048 bits can be factored with feasible
@@ -261,10 +266,6 @@ def jwks_rsa_key_size(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 8725 section 3.5; RFC 7518 section 3.3.
     """
-    keys = _keys(ctx)
-    if isinstance(keys, str):
-        yield skipped(keys)
-        return
     sizes: list[int] = []
     for index, key in enumerate(keys):
         if not isinstance(key, dict) or key.get("kty") != "RSA":

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oidc_probe.checks._claims import access_claims
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, info, passed, skipped, warned
@@ -50,6 +51,22 @@ def audit_or_reason(
     return audit
 
 
+def _audit(ctx: RunContext) -> PoolAudit | str:
+    return NOT_RUN if ctx.pool_audit is None else ctx.pool_audit
+
+
+# The pool audit, whatever AWS answered.
+AUDIT: Need[PoolAudit] = need("pool audit", _audit)
+# The audit with the user pool described.
+POOL: Need[PoolAudit] = need("described user pool", audit_or_reason)
+# The audit with the user pool and the app client described.
+POOL_CLIENT: Need[PoolAudit] = need(
+    "described app client", lambda ctx: audit_or_reason(ctx, client=True)
+)
+# The audit with the user pool described and at least one user asked about.
+POOL_USERS: Need[PoolAudit] = need("described users", lambda ctx: audit_or_reason(ctx, users=True))
+
+
 def _client_list(audit: PoolAudit, key: str) -> list[Any]:
     """A list field of the described app client (empty when absent)."""
     return list((audit.client or {}).get(key) or [])
@@ -60,8 +77,10 @@ def attribute_claims(ctx: RunContext) -> tuple[str, ...]:
     return tuple(name for name in access_claims(ctx.config) if is_user_attribute(name))
 
 
-@check("AWS001", "pool-found", Stage.POOL, refs=("COGNITO-user-pools", "COGNITO-iam"))
-def pool_found(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS001", "pool-found", Stage.POOL, refs=("COGNITO-user-pools", "COGNITO-iam"), needs=(AUDIT,)
+)
+def pool_found(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The user pool named in ``certs_url`` exists (DescribeUserPool).
 
     Why it matters: ``certs_url`` names the pool whose keys Access trusts; a pool that does
@@ -74,10 +93,6 @@ def pool_found(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: user pools; AWS: IAM permissions for Cognito.
     """
-    audit = ctx.pool_audit
-    if audit is None:
-        yield skipped(NOT_RUN)
-        return
     failure = audit.failure("DescribeUserPool")
     if failure is None:
         name = (audit.pool or {}).get("Name", "")
@@ -95,8 +110,8 @@ def pool_found(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(failure.describe())
 
 
-@check("AWS002", "app-client-found", Stage.POOL, refs=_REFS_CLIENT)
-def app_client_found(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS002", "app-client-found", Stage.POOL, refs=_REFS_CLIENT, needs=(POOL,))
+def app_client_found(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The config's ``client_id`` is an app client of that pool (DescribeUserPoolClient).
 
     Why it matters: Access sends ``client_id`` in the authorization request; Cognito
@@ -106,10 +121,6 @@ def app_client_found(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     failure = audit.failure("DescribeUserPoolClient")
     if failure is None and audit.client is not None:
         name = audit.client.get("ClientName", "")
@@ -126,8 +137,8 @@ def app_client_found(ctx: RunContext) -> Iterator[Outcome]:
         yield skipped(failure.describe() if failure else "the app client was not described")
 
 
-@check("AWS003", "client-has-secret", Stage.POOL, refs=_REFS_CLIENT)
-def client_has_secret(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS003", "client-has-secret", Stage.POOL, refs=_REFS_CLIENT, needs=(POOL_CLIENT,))
+def client_has_secret(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The app client has a client secret (Access is a confidential client).
 
     Why it matters: Access authenticates to the token endpoint with the client secret. A
@@ -139,10 +150,7 @@ def client_has_secret(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-    elif audit.client_secret is None:
+    if audit.client_secret is None:
         yield failed(
             "the app client has no client secret; Access needs a confidential client",
             hint="create a new app client with a client secret (it cannot be added later)",
@@ -154,9 +162,13 @@ def client_has_secret(ctx: RunContext) -> Iterator[Outcome]:
 
 
 @check(
-    "AWS004", "code-flow-enabled", Stage.POOL, refs=(*_REFS_CLIENT, "COGNITO-authorize-endpoint")
+    "AWS004",
+    "code-flow-enabled",
+    Stage.POOL,
+    refs=(*_REFS_CLIENT, "COGNITO-authorize-endpoint"),
+    needs=(POOL_CLIENT,),
 )
-def code_flow_enabled(ctx: RunContext) -> Iterator[Outcome]:
+def code_flow_enabled(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The app client allows the ``code`` grant and has OAuth turned on for the user pool.
 
     Why it matters: Access runs the authorization-code flow. Without ``code`` in
@@ -168,10 +180,6 @@ def code_flow_enabled(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: authorize endpoint.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     client = audit.client or {}
     flows = list(client.get("AllowedOAuthFlows") or [])
     enabled = bool(client.get("AllowedOAuthFlowsUserPoolClient"))
@@ -191,8 +199,14 @@ def code_flow_enabled(ctx: RunContext) -> Iterator[Outcome]:
     )
 
 
-@check("AWS005", "scopes-allowed", Stage.POOL, refs=(*_REFS_CLIENT, "COGNITO-scopes"))
-def scopes_allowed(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS005",
+    "scopes-allowed",
+    Stage.POOL,
+    refs=(*_REFS_CLIENT, "COGNITO-scopes"),
+    needs=(POOL_CLIENT,),
+)
+def scopes_allowed(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """Every configured scope is in the app client's AllowedOAuthScopes, ``openid`` among them.
 
     Why it matters: Cognito refuses an authorization request with a scope the client does
@@ -204,10 +218,6 @@ def scopes_allowed(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: scopes.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     allowed = _client_list(audit, "AllowedOAuthScopes")
     for scope in dict.fromkeys(("openid", *ctx.config.scopes)):
         if scope in allowed:
@@ -224,8 +234,15 @@ def scopes_allowed(ctx: RunContext) -> Iterator[Outcome]:
             )
 
 
-@check("AWS006", "probe-redirect-registered", Stage.POOL, refs=_REFS_CLIENT, severity=Status.WARN)
-def probe_redirect_registered(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS006",
+    "probe-redirect-registered",
+    Stage.POOL,
+    refs=_REFS_CLIENT,
+    severity=Status.WARN,
+    needs=(POOL_CLIENT,),
+)
+def probe_redirect_registered(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The probe's redirect URI is one of the app client's CallbackURLs.
 
     Why it matters: ``oidc-probe check`` logs in with this redirect URI; Cognito refuses
@@ -237,10 +254,6 @@ def probe_redirect_registered(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     callbacks = _client_list(audit, "CallbackURLs")
     uri = ctx.settings.redirect_uri
     if uri in callbacks:
@@ -255,8 +268,8 @@ def probe_redirect_registered(ctx: RunContext) -> Iterator[Outcome]:
         )
 
 
-@check("AWS007", "access-callback-registered", Stage.POOL, refs=_REFS_CLIENT)
-def access_callback_registered(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS007", "access-callback-registered", Stage.POOL, refs=_REFS_CLIENT, needs=(POOL_CLIENT,))
+def access_callback_registered(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """Access's callback URL (``https://<team>.cloudflareaccess.com/...``) is a CallbackURL.
 
     The URL is ``https://<team>.cloudflareaccess.com/cdn-cgi/access/callback``.
@@ -271,10 +284,6 @@ def access_callback_registered(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     callbacks = _client_list(audit, "CallbackURLs")
     if audit.team_name:
         wanted = ACCESS_CALLBACK.format(audit.team_name)
@@ -305,8 +314,8 @@ def access_callback_registered(ctx: RunContext) -> Iterator[Outcome]:
         )
 
 
-@check("AWS008", "identity-provider-enabled", Stage.POOL, refs=_REFS_CLIENT)
-def identity_provider_enabled(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS008", "identity-provider-enabled", Stage.POOL, refs=_REFS_CLIENT, needs=(POOL_CLIENT,))
+def identity_provider_enabled(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The app client has an identity provider (COGNITO or a federated one) to sign users in.
 
     Why it matters: with no entry in SupportedIdentityProviders the login page offers no way
@@ -317,10 +326,6 @@ def identity_provider_enabled(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx, client=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     providers = _client_list(audit, "SupportedIdentityProviders")
     if providers:
         yield passed(f"users sign in through {', '.join(providers)}", actual=providers)
@@ -390,8 +395,14 @@ def claim_attribute_readable(ctx: RunContext) -> Iterator[Outcome]:
             yield passed(f"the app client can read {how}: {name}", subject=name)
 
 
-@check("AWS010", "domain-serves-pool", Stage.POOL, refs=("COGNITO-hosted-ui", "CF-cognito"))
-def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS010",
+    "domain-serves-pool",
+    Stage.POOL,
+    refs=("COGNITO-hosted-ui", "CF-cognito"),
+    needs=(POOL,),
+)
+def domain_serves_pool(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """The domain of ``auth_url`` belongs to this pool, and which login it serves.
 
     Why it matters: ``auth_url`` must be the pool's own domain (prefix domain
@@ -405,10 +416,6 @@ def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: hosted UI and managed login; Cloudflare: Amazon Cognito.
     """
-    audit = audit_or_reason(ctx)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     name = audit.domain_name
     if name is None:
         yield skipped("auth_url is on a loopback host (an emulator), not a Cognito domain")
@@ -454,8 +461,14 @@ def domain_serves_pool(ctx: RunContext) -> Iterator[Outcome]:
             )
 
 
-@check("AWS011", "pre-token-trigger", Stage.POOL, refs=("COGNITO-pre-token", "COGNITO-id-token"))
-def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS011",
+    "pre-token-trigger",
+    Stage.POOL,
+    refs=("COGNITO-pre-token", "COGNITO-id-token"),
+    needs=(POOL,),
+)
+def pre_token_trigger(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """Whether a pre token generation Lambda trigger runs, and its version (INFO when it does).
 
     Why it matters: the Lambda can add, change or suppress any claim of the ID token, so
@@ -467,10 +480,6 @@ def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: pre token generation trigger; AWS: the ID token.
     """
-    audit = audit_or_reason(ctx)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     trigger = audit.pre_token_trigger
     if trigger is None:
         yield passed("no pre token generation trigger: the claims come from the pool as it is")
@@ -483,8 +492,8 @@ def pre_token_trigger(ctx: RunContext) -> Iterator[Outcome]:
         )
 
 
-@check("AWS012", "user-can-sign-in", Stage.POOL, refs=("COGNITO-users",))
-def user_can_sign_in(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS012", "user-can-sign-in", Stage.POOL, refs=("COGNITO-users",), needs=(POOL_USERS,))
+def user_can_sign_in(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """With ``--username``: the user exists, is enabled and CONFIRMED.
 
     Why it matters: a user who does not exist, is disabled, or is not confirmed (for example
@@ -496,10 +505,6 @@ def user_can_sign_in(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: managing users.
     """
-    audit = audit_or_reason(ctx, users=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     for facts in audit.users.values():
         name = facts.username
         if facts.user is None:
@@ -533,8 +538,8 @@ def user_can_sign_in(ctx: RunContext) -> Iterator[Outcome]:
             yield passed(f"{name} is enabled and CONFIRMED", subject=name)
 
 
-@check("AWS013", "user-has-email", Stage.POOL, refs=("COGNITO-attributes",))
-def user_has_email(ctx: RunContext) -> Iterator[Outcome]:
+@check("AWS013", "user-has-email", Stage.POOL, refs=("COGNITO-attributes",), needs=(POOL_USERS,))
+def user_has_email(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """With ``--username``: the user has an email address (a warning when it is unverified).
 
     Why it matters: Access identifies users by email; a user without one fails the login,
@@ -544,10 +549,6 @@ def user_has_email(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: user pool attributes.
     """
-    audit = audit_or_reason(ctx, users=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     for facts in audit.users.values():
         if facts.user is None:
             yield skipped(f"{facts.username} was not read (see AWS012)", subject=facts.username)
@@ -575,8 +576,14 @@ def user_has_email(ctx: RunContext) -> Iterator[Outcome]:
             yield passed(f"{facts.username} has the verified email {email}", subject=facts.username)
 
 
-@check("AWS014", "user-attributes-set", Stage.POOL, refs=("COGNITO-attributes", "CF-generic-oidc"))
-def user_attributes_set(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "AWS014",
+    "user-attributes-set",
+    Stage.POOL,
+    refs=("COGNITO-attributes", "CF-generic-oidc"),
+    needs=(POOL_USERS,),
+)
+def user_attributes_set(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """With ``--username``: the user has a value for each attribute claim, and their groups.
 
     With ``cognito:groups`` among the configured claims the user must be in at least one
@@ -590,10 +597,6 @@ def user_attributes_set(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: user pool attributes; Cloudflare generic OIDC (custom claims).
     """
-    audit = audit_or_reason(ctx, users=True)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     pool_groups = list(audit.groups or ())
     wants_groups = "cognito:groups" in ctx.config.claims
     names = [n for n in attribute_claims(ctx) if n != ctx.config.email_claim_name]

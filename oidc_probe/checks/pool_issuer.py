@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oidc_probe.checks.pool import audit_or_reason
+from oidc_probe.checks.pool import POOL
 from oidc_probe.checks.registry import check
 from oidc_probe.core import cognito
 from oidc_probe.core.config import derive_issuer
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, passed, skipped, warned
+from oidc_probe.core.pool import PoolAudit
 
 
 @check(
@@ -22,8 +23,9 @@ from oidc_probe.core.model import Outcome, Stage, Status, passed, skipped, warne
     Stage.POOL,
     refs=("COGNITO-issuer-configuration", "COGNITO-verify-jwt", "CF-cognito"),
     severity=Status.WARN,
+    needs=(POOL,),
 )
-def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
+def issuer_configuration(ctx: RunContext, audit: PoolAudit) -> Iterator[Outcome]:
     """certs_url is on the issuer host the pool's issuer configuration gives its tokens.
 
     What it checks: ``DescribeUserPool`` returns ``IssuerConfiguration.Type``: ``ORIGINAL``
@@ -48,10 +50,6 @@ def issuer_configuration(ctx: RunContext) -> Iterator[Outcome]:
     References: AWS API reference, IssuerConfigurationType; AWS: verifying a JWT;
     Cloudflare: Amazon Cognito as an identity provider.
     """
-    audit = audit_or_reason(ctx)
-    if isinstance(audit, str):
-        yield skipped(audit)
-        return
     kind = cognito.issuer_configuration(audit.pool)
     if kind is None:
         yield skipped(

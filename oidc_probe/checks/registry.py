@@ -7,7 +7,8 @@ IDs are a public contract: never reused, never renumbered.
 
 A check may declare what it needs (``needs``, :mod:`oidc_probe.checks.needs`: the registry
 resolves each input and passes it after the context, or yields SKIP with the reason) and
-the login modes it cannot judge (``not_for``: mode -> reason).
+the login modes it cannot judge (``not_for``: mode -> reason), and the commands that
+select it but cannot feed it (``not_fed_by``: command -> the SKIP message it gets there).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from oidc_probe.checks.applicability import not_applicable
 from oidc_probe.checks.needs import Missing, Need, resolve
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Finding, Outcome, Stage, Status
@@ -38,14 +38,13 @@ class Check:
     func: CheckFn
     needs: tuple[Need[Any], ...] = ()
     not_for: Mapping[LoginMode, str] = field(default_factory=dict)
+    not_fed_by: Mapping[str, str] = field(default_factory=dict)
 
     def not_applicable(self, ctx: RunContext) -> str | None:
         """Why this check does not apply to the run's login mode, or ``None``."""
         mode = ctx.settings.login
         reason = self.not_for.get(mode)
-        if reason is not None:
-            return f"{reason} (--login {mode.value})"
-        return not_applicable(self.id, ctx)
+        return f"{reason} (--login {mode.value})" if reason is not None else None
 
     @property
     def doc(self) -> str:
@@ -69,16 +68,21 @@ def check(
     severity: Status = Status.FAIL,
     needs: tuple[Need[Any], ...] = (),
     not_for: Mapping[LoginMode, str] | None = None,
+    not_fed_by: Mapping[str, str] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check. ``severity`` is what a ``failed()`` outcome becomes (FAIL or WARN);
     ``needs`` the inputs it takes after the context; ``not_for`` the login modes it cannot
-    judge, with the reason."""
+    judge, with the reason; ``not_fed_by`` the commands (``verify``...) that select it but
+    cannot feed it, with the message its SKIP has there (the command's plan words it)."""
 
     def register(func: CheckFn) -> CheckFn:
         if check_id in REGISTRY:
             raise ValueError(f"check ID {check_id} registered twice")
         modes = MappingProxyType(dict(not_for or {}))
-        REGISTRY[check_id] = Check(check_id, slug, stage, refs, severity, func, needs, modes)
+        commands = MappingProxyType(dict(not_fed_by or {}))
+        REGISTRY[check_id] = Check(
+            check_id, slug, stage, refs, severity, func, needs, modes, commands
+        )
         return func
 
     return register
@@ -91,7 +95,7 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
         return [_finding(spec, Outcome(Status.SKIP, reason))]
     inputs = resolve(spec.needs, ctx)
     if isinstance(inputs, Missing):
-        return [_finding(spec, Outcome(Status.SKIP, inputs.reason))]
+        return [_finding(spec, Outcome(Status.SKIP, inputs.reason, subject=inputs.subject))]
     try:
         outcomes = list(spec.func(ctx, *inputs))
     except Exception as exc:  # a bug in one check must not stop the others

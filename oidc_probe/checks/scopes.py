@@ -7,11 +7,23 @@ from typing import Any
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import is_cognito
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, info, passed, skipped, warned
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.plumbing.jose import decode_jwt
+
+
+def _token_response(ctx: RunContext) -> dict[str, Any] | str:
+    if ctx.settings.login is LoginMode.INITIATE_AUTH:
+        return "InitiateAuth tokens are not issued for OAuth scopes (see AUT002)"
+    response = ctx.token_response
+    return "no token response (see TOK001)" if response is None else response
+
+
+# The token endpoint's response object (InitiateAuth's tokens answer no OAuth scopes).
+TOKEN_RESPONSE: Need[dict[str, Any]] = need("token response", _token_response)
 
 
 def _granted(response: dict[str, Any]) -> tuple[tuple[str, ...], str] | str:
@@ -38,8 +50,9 @@ def _granted(response: dict[str, Any]) -> tuple[tuple[str, ...], str] | str:
     Stage.CLAIMS,
     refs=("RFC6749-3.3", "RFC6749-5.1", "COGNITO-authorize-endpoint", "COGNITO-app-client"),
     severity=Status.WARN,
+    needs=(TOKEN_RESPONSE,),
 )
-def scopes_granted(ctx: RunContext) -> Iterator[Outcome]:
+def scopes_granted(ctx: RunContext, response: dict[str, Any]) -> Iterator[Outcome]:
     """Every configured scope was granted: it is in the token response or the access token.
 
     What it checks: the scopes granted, from the token response's ``scope`` (RFC 6749
@@ -60,13 +73,6 @@ def scopes_granted(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 6749 sections 3.3 and 5.1; AWS: the authorize endpoint (scope); AWS:
     app client settings (scopes).
     """
-    if ctx.settings.login is LoginMode.INITIATE_AUTH:
-        yield skipped("InitiateAuth tokens are not issued for OAuth scopes (see AUT002)")
-        return
-    response = ctx.token_response
-    if response is None:
-        yield skipped("no token response (see TOK001)")
-        return
     granted = _granted(response)
     if isinstance(granted, str):
         yield skipped(granted)

@@ -16,11 +16,12 @@ from oidc_probe.checks._support import (
     redact,
     status_detail,
 )
+from oidc_probe.checks.needs import Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.jsontypes import json_type
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
-from oidc_probe.core.settings import ClientAuth
+from oidc_probe.core.settings import ClientAuth, LoginMode
 from oidc_probe.plumbing.jose import loads_noting_repeats
 
 _UNRESERVED = re.compile(r"^[A-Za-z0-9\-._~]*$")
@@ -36,6 +37,9 @@ _TOKEN_HINTS = {
 }
 
 
+_NO_TOKEN_ENDPOINT = "initiate-auth does not use the token endpoint"
+
+
 def _not_exchanged(ctx: RunContext) -> str:
     login = ctx.login
     if login is None or not (login.callback_params or {}).get("code"):
@@ -43,14 +47,25 @@ def _not_exchanged(ctx: RunContext) -> str:
     return not_run(ctx, "token", "the token exchange did not run")
 
 
+def _fetch(ctx: RunContext) -> HttpExchange | str:
+    fetch = ctx.token_fetch
+    return _not_exchanged(ctx) if fetch is None else fetch
+
+
 def _successful_exchange(ctx: RunContext) -> HttpExchange | str:
     """The token response when the exchange returned HTTP 200, else why a check must skip."""
-    fetch = ctx.token_fetch
-    if fetch is None:
-        return _not_exchanged(ctx)
+    fetch = _fetch(ctx)
+    if isinstance(fetch, str):
+        return fetch
     if fetch.error is not None or fetch.status != 200:
         return "the token exchange failed (see TOK001)"
     return fetch
+
+
+# The token exchange, whatever it returned.
+TOKEN_FETCH: Need[HttpExchange] = need("token exchange", _fetch)
+# The token exchange that returned HTTP 200.
+EXCHANGE: Need[HttpExchange] = need("successful token exchange", _successful_exchange)
 
 
 def _error_hint(ctx: RunContext, error: str, description: str) -> str:
@@ -81,8 +96,12 @@ def _error_fields(fetch: HttpExchange, ctx: RunContext) -> tuple[str, str] | Non
     "token-exchange-succeeded",
     Stage.TOKEN,
     refs=("RFC6749-4.1.3", "RFC6749-5.2", "OIDCC-3.1.3.1", "COGNITO-token-endpoint"),
+    needs=(TOKEN_FETCH,),
+    not_for={
+        LoginMode.INITIATE_AUTH: f"{_NO_TOKEN_ENDPOINT}; Access's code exchange was not tested"
+    },
 )
-def token_exchange_succeeded(ctx: RunContext) -> Iterator[Outcome]:
+def token_exchange_succeeded(ctx: RunContext, fetch: HttpExchange) -> Iterator[Outcome]:
     """The token endpoint answers the code exchange with HTTP 200.
 
     What it checks: the POST to token_url, made as Access makes it (client_secret_basic
@@ -102,10 +121,6 @@ def token_exchange_succeeded(ctx: RunContext) -> Iterator[Outcome]:
     References: RFC 6749 sections 4.1.3 and 5.2; OpenID Connect Core 3.1.3.1;
     Cognito's token endpoint.
     """
-    fetch = ctx.token_fetch
-    if fetch is None:
-        yield skipped(_not_exchanged(ctx))
-        return
     cognito = is_cognito(ctx)
     url_hint = hints.with_cognito(hints.TOKEN_URL_WRONG, hints.TOKEN_URL_COGNITO, cognito)
     if fetch.error is not None:
@@ -145,8 +160,10 @@ def token_exchange_succeeded(ctx: RunContext) -> Iterator[Outcome]:
     "token-response-shape",
     Stage.TOKEN,
     refs=("RFC6749-5.1", "OIDCC-3.1.3.3", "RFC6750-4"),
+    needs=(EXCHANGE,),
+    not_for={LoginMode.INITIATE_AUTH: f"{_NO_TOKEN_ENDPOINT}; its response shape was not tested"},
 )
-def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
+def token_response_shape(ctx: RunContext, fetch: HttpExchange) -> Iterator[Outcome]:
     """The token response is a JSON object holding the tokens Access needs.
 
     What it checks: a JSON object, token_type Bearer (any case), id_token and
@@ -161,10 +178,6 @@ def token_response_shape(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 5.1; OpenID Connect Core 3.1.3.3.
     """
-    fetch = _successful_exchange(ctx)
-    if isinstance(fetch, str):
-        yield skipped(fetch)
-        return
     cause = exchange_failure(fetch)
     if cause is not None:
         yield failed(
@@ -232,8 +245,10 @@ def _shape_problems(body: dict[str, Any], scopes: tuple[str, ...]) -> Iterator[O
     Stage.TOKEN,
     refs=("RFC6749-5.1",),
     severity=Status.WARN,
+    needs=(EXCHANGE,),
+    not_for={LoginMode.INITIATE_AUTH: f"{_NO_TOKEN_ENDPOINT}; its caching headers were not tested"},
 )
-def token_response_no_store(ctx: RunContext) -> Iterator[Outcome]:
+def token_response_no_store(ctx: RunContext, fetch: HttpExchange) -> Iterator[Outcome]:
     """The token response carries ``Cache-Control: no-store``.
 
     Why it matters: the response holds the ID, access and refresh tokens; RFC 6749
@@ -244,10 +259,6 @@ def token_response_no_store(ctx: RunContext) -> Iterator[Outcome]:
 
     References: RFC 6749 section 5.1.
     """
-    fetch = _successful_exchange(ctx)
-    if isinstance(fetch, str):
-        yield skipped(fetch)
-        return
     value = header(fetch, "cache-control")
     directives = {d.strip().split("=")[0].lower() for d in (value or "").split(",")}
     if "no-store" in directives:
@@ -291,8 +302,9 @@ def _body_problems(text: str) -> list[str] | str:
     "token-response-json-strict",
     Stage.TOKEN,
     refs=("RFC6749-5.1", "RFC8259-4", "RFC8259-8.1"),
+    needs=(EXCHANGE,),
 )
-def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
+def token_response_json_strict(ctx: RunContext, fetch: HttpExchange) -> Iterator[Outcome]:
     """The token response body is unambiguous JSON: no byte order mark, no repeated names, no NaN.
 
     What it checks: the body of a successful token response starts with JSON, not a
@@ -317,10 +329,6 @@ def token_response_json_strict(ctx: RunContext) -> Iterator[Outcome]:
     Values normalised on arrival (an unpaired UTF-16 surrogate escape replaced with
     U+FFFD, JSON nested very deep kept as text) are warned about by name.
     """
-    fetch = _successful_exchange(ctx)
-    if isinstance(fetch, str):
-        yield skipped(fetch)
-        return
     problems = _body_problems(fetch.text)
     if isinstance(problems, str):
         yield skipped(problems)

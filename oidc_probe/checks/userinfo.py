@@ -6,11 +6,12 @@ provider releases there but not in the ID token (CLM004).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from oidc_probe.checks._inputs import no_claims_reason, no_userinfo_reason
+from oidc_probe.checks._inputs import NO_USERINFO
 from oidc_probe.checks._support import looks_like_html, normalised_notes, status_detail
-from oidc_probe.checks.applicability import NO_USERINFO
+from oidc_probe.checks.needs import CLAIMS, USERINFO
 from oidc_probe.checks.registry import check
 from oidc_probe.core.cognito import is_cognito_issuer
 from oidc_probe.core.context import RunContext
@@ -111,8 +112,11 @@ def userinfo_reachable(ctx: RunContext) -> Iterator[Outcome]:
     Stage.USERINFO,
     refs=("OIDCC-5.3.2", "OIDCC-5.3.4"),
     not_for={LoginMode.INITIATE_AUTH: NO_USERINFO},
+    needs=(USERINFO, CLAIMS),
 )
-def userinfo_sub_matches(ctx: RunContext) -> Iterator[Outcome]:
+def userinfo_sub_matches(
+    ctx: RunContext, userinfo: Mapping[str, Any], claims: Mapping[str, Any]
+) -> Iterator[Outcome]:
     """The ``sub`` claim from userinfo equals the ``sub`` of the ID token.
 
     Why it matters: OpenID Connect requires relying parties to discard a userinfo
@@ -126,12 +130,6 @@ def userinfo_sub_matches(ctx: RunContext) -> Iterator[Outcome]:
     References: OpenID Connect Core 1.0 sections 5.3.2 (successful UserInfo response)
     and 5.3.4 (UserInfo response validation).
     """
-    reason = no_userinfo_reason(ctx) or no_claims_reason(ctx)
-    userinfo = ctx.userinfo
-    claims = ctx.id_token_claims
-    if reason is not None or userinfo is None or claims is None:
-        yield skipped(reason or "no userinfo response")
-        return
     expected = claims.get("sub")
     if not isinstance(expected, str) or not expected:
         yield skipped("the ID token has no sub to compare with (see IDT011)")

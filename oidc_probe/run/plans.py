@@ -2,16 +2,15 @@
 
 A plan names the stages whose checks judge the run (``judged``), the stages added when
 the pool is read through AWS (``with_aws``) or Access policies are given
-(``with_access``), and why a selected check cannot judge what this command has
-(``skip_reasons``: the message that replaces the check's generic SKIP message).
+(``with_access``). Why a selected check cannot judge what a command has is declared on
+the check (``not_fed_by``); the plan words its SKIP so (``reword``).
 ``None`` as ``judged`` selects every check a probe run has (``probe_checks``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.model import Finding, Stage, Status
@@ -28,7 +27,6 @@ class Plan:
     judged: frozenset[Stage] | None = None
     with_aws: frozenset[Stage] = frozenset()
     with_access: frozenset[Stage] = frozenset()
-    skip_reasons: Mapping[str, str] = field(default_factory=dict)
 
     def selected_stages(self, *, aws: bool = False, access: bool = False) -> frozenset[Stage]:
         """The stages whose checks run (not for a plan that judges every stage)."""
@@ -48,9 +46,9 @@ class Plan:
         stages = self.selected_stages(aws=aws, access=access)
         return [c for c in catalogue if c.stage in stages]
 
-    def reword(self, finding: Finding) -> Finding:
-        """A SKIP of a check this command cannot feed says why, in this command's words."""
-        reason = self.skip_reasons.get(finding.check_id)
+    def reword(self, finding: Finding, spec: Check) -> Finding:
+        """A SKIP of a check this command cannot feed says why, in the check's words for it."""
+        reason = spec.not_fed_by.get(self.command.value)
         if reason is not None and finding.status is Status.SKIP:
             return replace(finding, message=reason)
         return finding
@@ -85,14 +83,6 @@ VERIFY_TOKEN = Plan(
     stages=(Stage.ID_TOKEN,),
     judged=frozenset({Stage.ID_TOKEN, Stage.CLAIMS}),
     with_access=frozenset({Stage.ACCESS}),
-    skip_reasons=MappingProxyType(
-        {
-            "IDT009": "verify: the nonce of the original login is unknown, so it cannot be "
-            "compared",
-            "IDT010": "verify: no access token was given, so at_hash cannot be compared",
-            "CLM004": "verify: userinfo is not called for a token given on the command line",
-        }
-    ),
 )
 
 AUDIT = Plan(Command.AUDIT, stages=(Stage.POOL,), judged=frozenset({Stage.CONFIG, Stage.POOL}))

@@ -171,6 +171,7 @@ def _verify_all(
         catalogue = all_checks()
         run_wide = run_checks(shared, VERIFY.select(catalogue))
         token_checks = VERIFY_TOKEN.select(catalogue, access=settings.access is not None)
+        by_id = {spec.id: spec for spec in token_checks}
         runs = []
         for token in tokens:
             ctx = RunContext(
@@ -181,7 +182,9 @@ def _verify_all(
                 stopped={Stage.USERINFO.key: "verify does not call userinfo"},
             )
             _verify_one(ctx, client, token, keys, host)
-            findings = [VERIFY_TOKEN.reword(f) for f in run_checks(ctx, token_checks)]
+            findings = [
+                VERIFY_TOKEN.reword(f, by_id[f.check_id]) for f in run_checks(ctx, token_checks)
+            ]
             runs.append((token, ctx, findings))
     if len(tokens) == 1 and not tokens[0].label:
         _, ctx, findings = runs[0]

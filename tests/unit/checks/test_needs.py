@@ -63,3 +63,72 @@ def test_converted_checks_declare_the_claims() -> None:
         spec = get_check(check_id)
         assert spec is not None
         assert spec.needs == (CLAIMS,)
+
+
+def test_a_need_about_a_subject_names_it_in_the_skip() -> None:
+    spec = Check(
+        "TST002",
+        "test",
+        Stage.CLAIMS,
+        (),
+        Status.FAIL,
+        _body,
+        (CLAIMS.about(lambda ctx: ctx.config.email_claim_name),),
+    )
+    ctx = make_context()
+    [finding] = run_check(spec, ctx)
+    assert finding.status is Status.SKIP
+    assert finding.subject == ctx.config.email_claim_name
+    assert finding.message == claims_or_reason(ctx)
+
+
+def test_a_string_from_a_need_helper_is_the_reason() -> None:
+    from oidc_probe.checks.needs import need
+
+    spec = Check(
+        "TST003", "test", Stage.CLAIMS, (), Status.FAIL, _body, (need("x", lambda _: "why"),)
+    )
+    [finding] = run_check(spec, make_context())
+    assert (finding.status, finding.message) == (Status.SKIP, "why")
+
+
+def test_no_check_opens_with_a_hand_written_input_guard() -> None:
+    """The inputs checks read are declared (needs=), not fetched and tested in the body."""
+    import inspect
+
+    from oidc_probe.checks.catalogue import all_checks
+
+    guards = (
+        "claims_or_reason(ctx)",
+        "_document(ctx)",
+        "_keys(ctx)",
+        "_login(ctx)",
+        "audit_or_reason(ctx",
+        "_successful_exchange(ctx)",
+        "_token(ctx)",
+        "_results(ctx",
+        "decide(ctx)",
+        "no_claims_reason(ctx)",
+        "no_header_reason(ctx)",
+        "no_id_token_reason(ctx)",
+        "no_userinfo_reason(ctx)",
+        "_signature(ctx)",
+        "_header(ctx)",
+        "setup_of(ctx)",
+        "= ctx.pool_audit",
+        "= ctx.access_jwt",
+        "= ctx.jwks_fetch",
+        "= ctx.token_fetch",
+    )
+    opening = {
+        spec.id: inspect.getsource(spec.func).split('"""')[2].strip().splitlines()[:2]
+        for spec in all_checks()
+    }
+    left = {
+        cid: lines
+        for cid, lines in opening.items()
+        if any(g in line for line in lines for g in guards)
+    }
+    # AWS009 and EXP001 skip once per claim or expectation they would judge (a need skips
+    # once); ACC001 goes on to warn about the policies when the decision is skipped.
+    assert set(left) == {"AWS009", "EXP001", "ACC001"}, left
