@@ -188,8 +188,9 @@ def emit_report(
     """Render, redact and write the report of a single run; returns the exit code."""
     from oidc_probe.plumbing.redact import Redactor
     from oidc_probe.report.model import Report
+    from oidc_probe.run.results import SingleRun
 
-    findings = _baselined(findings, options, console)
+    findings = _baselined(SingleRun(ctx, tuple(findings)), options, console).all_findings()
     if not options.show_tokens:
         console.redactor.add(*ctx.secrets())
     redactor = Redactor.for_context(ctx, show_tokens=options.show_tokens)
@@ -202,7 +203,8 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
     from oidc_probe.plumbing.redact import Redactor
     from oidc_probe.report.of_result import report_of
 
-    findings = _baselined(run.all_findings(), options, console)
+    marked = _baselined(run, options, console)
+    findings = marked.all_findings()
     secrets: list[str | None] = []
     for ctx in run.contexts():
         secrets += [ctx.config.client_secret, ctx.settings.password]
@@ -213,14 +215,13 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
     return _emit(report, Redactor(secrets), options, console)
 
 
-def _baselined(
-    findings: Sequence[Finding], options: OutputOptions, console: Console
-) -> Sequence[Finding]:
+def _baselined(run: RunResult, options: OutputOptions, console: Console) -> RunResult:
+    """``run`` with the baseline applied (and the signature net cast again after it)."""
     from oidc_probe.run.baseline import unused_message
 
     if options.baseline is None:
-        return findings
-    marked, unused = options.baseline.apply(findings)
+        return run
+    marked, unused = options.baseline.apply_run(run)
     for line in unused_message(options.baseline, unused):
         console.warn(line)
     return marked
