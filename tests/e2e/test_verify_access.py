@@ -165,3 +165,23 @@ def test_only_rs256_is_accepted(signer: AccessSigner, tmp_path: Path) -> None:
     (cft001,) = [c for c in result.json()["checks"] if c["id"] == "CFT001"]
     assert cft001["status"] == "fail"
     assert "not RS256" in cft001["message"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--cloudflare-zone", "z1"], "--cloudflare-zone is used only with --cloudflare-app"),
+        (["--cloudflare-account", "a1"], "--cloudflare-account is used only with --cloudflare-app"),
+        (["--cloudflare-app", "app1"], "--aud and --cloudflare-app exclude each other"),
+    ],
+)
+def test_an_api_option_that_would_be_ignored_is_a_usage_line(
+    extra: list[str], says: str, signer: AccessSigner, tmp_path: Path
+) -> None:
+    """``--cloudflare-zone``/``--cloudflare-account`` without ``--cloudflare-app``, and
+    ``--cloudflare-app`` beside ``--aud``, were silently ignored."""
+    result = verify(signer.sign(), signer.certs_file(tmp_path), *extra)
+    assert result.code == 2, result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not result.stdout
