@@ -94,6 +94,10 @@ def probe(
         redirect_uri_from,
     )
 
+    if request.discovery_only and request.login.callback_url is not None:
+        raise UsageError(
+            "--callback-url is the end of a login, and --discovery-only makes none: drop one of them"
+        )
     source = request.config
     if (
         source.path is None
