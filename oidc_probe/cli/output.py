@@ -14,12 +14,16 @@ Markdown report is appended to that file as well.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
+
+# What the part before '=' of ``--output`` looks like when it was meant as a format name.
+_FORMAT_ATTEMPT = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
@@ -146,6 +150,12 @@ def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destin
             path = writable_output(rest)
             assert path is not None
             files[fmt] = path
+        elif sep and _FORMAT_ATTEMPT.fullmatch(prefix):
+            raise UsageError(
+                f"--output {prefix}=...: unknown format {prefix!r} (formats: "
+                f"{', '.join(FORMATS)}); a file whose name holds '=' is given as a path, "
+                f"e.g. ./{prefix}=..."
+            )
         else:
             plain.append(value)
     chosen = [Format(f) for f in formats] or [Format.TEXT]
