@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
 from oidc_probe.core.model import Finding, Status
+from oidc_probe.report.folding import Counts as Counts  # one tally for reports and folds
 from oidc_probe.report.folding import failing_names
 
 if TYPE_CHECKING:
@@ -35,45 +36,6 @@ class Target:
     certs_url: str
     # --connect-to rules in effect: the hosts above were reached at other addresses.
     connect_to: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Counts:
-    passed: int = 0
-    failed: int = 0
-    warned: int = 0
-    info: int = 0
-    skipped: int = 0
-    accepted: int = 0  # failures and warnings accepted by the baseline (not in failed/warned)
-
-    @classmethod
-    def of(cls, findings: Iterable[Finding]) -> Counts:
-        tally = dict.fromkeys(Status, 0)
-        accepted = 0
-        for finding in findings:
-            if finding.accepted:
-                accepted += 1
-            else:
-                tally[finding.status] += 1
-        return cls(
-            tally[Status.PASS],
-            tally[Status.FAIL],
-            tally[Status.WARN],
-            tally[Status.INFO],
-            tally[Status.SKIP],
-            accepted,
-        )
-
-    def as_dict(self) -> dict[str, int]:
-        """Keyed by status value (``pass``, ``fail``, ``warn``, ``info``, ``skip``) and ``accepted``."""
-        return {
-            Status.PASS.value: self.passed,
-            Status.FAIL.value: self.failed,
-            Status.WARN.value: self.warned,
-            Status.INFO.value: self.info,
-            Status.SKIP.value: self.skipped,
-            "accepted": self.accepted,
-        }
 
 
 @dataclass(frozen=True)
