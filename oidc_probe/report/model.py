@@ -89,13 +89,20 @@ class AccessView:
             return _from_access_token(ctx, ctx.access_jwt.token.claims)
         if claims is None:
             attempted = ctx.authorization is not None or ctx.login is not None
+            given = not attempted and ctx.id_token is not None  # verify: no login
             unknown = "unknown: no ID token" if attempted else "not known without a login"
-            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             note = (
                 "no ID token was obtained, so Access would not log the user in"
                 if attempted
                 else "the login was not attempted, so the ID token is unknown"
             )
+            if given:
+                unknown = "unknown: the given token does not decode"
+                note = (
+                    "the ID token was given (no login) and does not decode (see IDT001), "
+                    "so its claims are unknown"
+                )
+            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             email = ClaimView(config.email_claim_name, False, unknown=unknown)
             return cls(email, missing, note)
         note = ""
@@ -177,6 +184,8 @@ class Report:
     tool_version: str = __version__
     users: tuple[UserSection, ...] = ()
     fail_on_warn: bool = False
+    # What each of ``users`` is: "user" (--users) or "token" (verify --tokens).
+    section_kind: str = "user"
 
     @property
     def counts(self) -> Counts:
@@ -339,7 +348,8 @@ def summary_line(report: Report) -> str:
     counts = report.counts
     warnings = "warning" if counts.warned == 1 else "warnings"
     accepted = f", {counts.accepted} accepted by the baseline" if counts.accepted else ""
-    users = f" ({len(report.users)} users)" if report.users else ""
+    many = "" if len(report.users) == 1 else "s"
+    users = f" ({len(report.users)} {report.section_kind}{many})" if report.users else ""
     named = ""
     if report.result is Result.FAIL:
         statuses = (Status.FAIL,) if counts.failed else (Status.WARN,)

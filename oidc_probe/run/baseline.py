@@ -102,7 +102,7 @@ class Baseline:
             return SingleRun(run.ctx, netted(run.ctx, len(run.findings))), unused
         shared = netted(run.shared, len(run.findings))
         users = tuple(replace(u, findings=netted(u.ctx, len(u.findings))) for u in run.users)
-        return MultiRun(run.shared, shared, users), unused
+        return MultiRun(run.shared, shared, users, run.kind), unused
 
 
 def load_baseline(path: str | Path) -> Baseline:

@@ -91,6 +91,8 @@ VERIFY_TOKEN = Plan(
             "compared",
             "IDT010": "verify: no access token was given, so at_hash cannot be compared",
             "CLM004": "verify: userinfo is not called for a token given on the command line",
+            "CLM007": "verify: the token was given on the command line (no login), so there is "
+            "no token response to say which scopes were granted",
         }
     ),
 )

@@ -192,5 +192,6 @@ def probe_users(config: ProbeConfig, settings: RunSettings, ci: CiInputs, host: 
     found = passwords(ci.users, host.environ)
     host.redactor.add(*found.values())
     names = ", ".join(u.username for u in ci.users)
-    host.err(f"oidc-probe: probing {len(ci.users)} users ({names}), {ci.concurrency} at a time")
+    count = f"{len(ci.users)} user" + ("" if len(ci.users) == 1 else "s")
+    host.err(f"oidc-probe: probing {count} ({names}), {ci.concurrency} at a time")
     return run_users(config, settings, ci.users, found, concurrency=ci.concurrency)

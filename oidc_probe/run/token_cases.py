@@ -189,7 +189,7 @@ def _verify_all(
         UserRun(t.label, ctx, tuple(f.for_user(t.label) for f in findings))
         for t, ctx, findings in runs
     )
-    return MultiRun(shared, tuple(run_wide), users)
+    return MultiRun(shared, tuple(run_wide), users, kind="token")
 
 
 def _verify_one(
