@@ -185,3 +185,19 @@ def test_an_api_option_that_would_be_ignored_is_a_usage_line(
     assert says in result.stderr
     assert "Traceback" not in result.stderr
     assert not result.stdout
+
+
+def test_a_baseline_cannot_pass_a_forged_access_token(signer: AccessSigner, tmp_path: Path) -> None:
+    """Accepting every failure of a forged token leaves CFT001 failing (never accepted)."""
+    token = tampered_payload(signer.sign(), email="admin@example.com")
+    first = verify(token, signer.certs_file(tmp_path))
+    failing = sorted({c["id"] for c in first.json()["checks"] if c["status"] == "fail"})
+    assert "CFT001" in failing
+    baseline = tmp_path / "b.toml"
+    baseline.write_text("".join(f'[[accept]]\nid = "{i}"\nreason = "x"\n\n' for i in failing))
+    result = verify(token, signer.certs_file(tmp_path), "--baseline", str(baseline))
+    assert result.code == 1, result.stderr
+    assert "result PASS" not in result.stderr
+    (cft001,) = [c for c in result.json()["checks"] if c["id"] == "CFT001"]
+    assert cft001["status"] == "fail"
+    assert not cft001.get("accepted")
