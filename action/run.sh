@@ -14,9 +14,22 @@ venv="$temp/oidc-probe-venv"
 format="${INPUT_FORMAT:-github}"
 junit="${INPUT_JUNIT:-oidc-probe-junit.xml}"
 
+# Inputs reach the Actions log and GITHUB_OUTPUT: never echo one raw (a newline would
+# start a workflow command line or add an output). The format is one of two words and
+# is named only after it matched; a shown bad value keeps letters, digits and ._- only.
 case "$format" in
   github|text) ;;
-  *) echo "oidc-probe action: format must be github or text, got '$format'" >&2; exit 2 ;;
+  *)
+    shown="$(printf '%s' "$format" | tr -cd '[:alnum:]._-' | cut -c1-40)"
+    echo "oidc-probe action: format must be github or text, got '$shown'" >&2
+    exit 2
+    ;;
+esac
+case "$junit" in
+  *[[:cntrl:]]*)
+    echo "oidc-probe action: the junit input must be a path without newlines or control characters" >&2
+    exit 2
+    ;;
 esac
 if [ -z "${INPUT_CONFIG:-}" ]; then
   echo "oidc-probe action: the config input is required" >&2

@@ -17,7 +17,10 @@ Both are the Python API (:mod:`oidc_probe.api`, docs/api.md): the emulator fixtu
   :class:`ProbeOutcome` (the exit code ``check`` would give, the JSON report as a dict)
   whose ``assert_ok()`` fails the test with each failing check, its hint and evidence.
   ``args=[...]`` takes further ``oidc-probe check`` options, read by the command
-  line's own parser into the same request.
+  line's own parser into the same request. ``--fail-on warn``, ``--exit-zero`` and
+  ``--baseline FILE`` apply to the outcome as they do to the command's exit code (the
+  baseline re-casts the signature net: an unverified signature still fails);
+  ``--format`` and ``--output`` are refused (the outcome is the JSON report as a dict).
 
 Marker ``@pytest.mark.oidc_probe(config=..., username=..., password_env=...,
 expect=[...], users=..., args=[...])``: after the test body, run the probe and fail
@@ -195,23 +198,41 @@ class ProbeRunner:
             username = username or (None if users is not None else "demo")
         try:
             if args:
-                request = _request_with_options(
+                request, options = _request_with_options(
                     args, config, username, password, password_env, expect, users
                 )
-                result = api.probe_request(request, environ=environ)
-            else:
-                result = api.probe(
-                    config,
-                    username=username,
-                    password=password,
-                    password_env=password_env,
-                    expect=expect,
-                    users=users,
-                    environ=environ,
-                )
+                return _outcome(api.probe_request(request, environ=environ), options)
+            result = api.probe(
+                config,
+                username=username,
+                password=password,
+                password_env=password_env,
+                expect=expect,
+                users=users,
+                environ=environ,
+            )
         except ProbeError as exc:
             return ProbeOutcome(exc.exit_code, {}, f"oidc-probe: error: {exc}")
         return ProbeOutcome.of(result)
+
+
+def _outcome(result: Result, options: Any) -> ProbeOutcome:
+    """The outcome of ``result`` under the output options of ``args`` (``--fail-on``,
+    ``--exit-zero``, ``--baseline``), as ``oidc-probe check`` would judge it."""
+    from dataclasses import replace
+
+    from oidc_probe.report.json import report_data
+    from oidc_probe.report.model import Result as Verdict
+    from oidc_probe.run.baseline import unused_message
+
+    messages = list(result.messages)
+    if options.baseline is not None:
+        marked, unused = options.baseline.apply_run(result.run)
+        result = replace(result, run=marked)
+        messages += [f"warning: {line}" for line in unused_message(options.baseline, unused)]
+    report = replace(result.report(), fail_on_warn=options.fail_on_warn)
+    failing = report.result is Verdict.FAIL and not options.exit_zero
+    return ProbeOutcome(1 if failing else 0, report_data(report), "\n".join(messages))
 
 
 def _request_with_options(
@@ -222,8 +243,9 @@ def _request_with_options(
     password_env: str | None,
     expect: Sequence[str],
     users: str | Path | None,
-) -> Any:
-    """The request of ``oidc-probe check ARGS``, with the plugin's own options on top."""
+) -> tuple[Any, Any]:
+    """The request of ``oidc-probe check ARGS``, with the plugin's own options on top,
+    and the output options that judge its outcome."""
     import io
     import json
     from dataclasses import replace
@@ -231,10 +253,18 @@ def _request_with_options(
     from oidc_probe.api import CONFIG_DICT
     from oidc_probe.cli.console import Console
     from oidc_probe.cli.main import build_parser
+    from oidc_probe.cli.output import OutputOptions
     from oidc_probe.cli.requests import probe_request
+    from oidc_probe.core.errors import UsageError
 
     console = Console(stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO(), environ={})
     parsed = build_parser(console, "check").parse_args(["check", *args])
+    if parsed.format or parsed.output:
+        raise UsageError(
+            "oidc_probe.check(args=...): --format and --output are not taken here; the "
+            "outcome is the JSON report as a dict (ProbeOutcome.report)"
+        )
+    options = OutputOptions.from_args(parsed)
     request = probe_request(parsed)
     if isinstance(config, Mapping):
         text = json.dumps(dict(config))
@@ -251,7 +281,7 @@ def _request_with_options(
         expect=(*request.ci.expect, *expect),
         users_file=str(users) if users is not None else request.ci.users_file,
     )
-    return replace(request, config=source, login=login, ci=ci)
+    return replace(request, config=source, login=login, ci=ci), options
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[F
 
 
 SIGNATURE_CHECK = "IDT004"
+ACCESS_SIGNATURE_CHECK = "CFT001"
 
 
 def unverified_never_passes(ctx: RunContext, findings: list[Finding]) -> list[Finding]:
@@ -70,10 +71,22 @@ def unverified_never_passes(ctx: RunContext, findings: list[Finding]) -> list[Fi
     IDT014 ``crit``, IDT018 a key that may not verify the alg, IDT004 an unusable key,
     JWK001 no key set); this is the net under them, so that a cause no check names
     still cannot end in PASS.
+
+    "Fails" means failing after the baseline (:attr:`Finding.failing`): the baseline
+    calls this again on each run context (each user, each token) once it has marked
+    what it accepts, so accepting IDT002 over an unverified signature brings IDT004's
+    failure back, and that one is never accepted. Likewise CFT001 for an Access
+    application token (``verify-access``).
     """
+    if any(f.failing for f in findings):
+        return findings
+    findings = _id_token_net(ctx, findings)
+    return _access_token_net(ctx, findings)
+
+
+def _id_token_net(ctx: RunContext, findings: list[Finding]) -> list[Finding]:
     signature = ctx.signature
-    verified = signature is not None and signature.valid is True
-    if verified or any(f.failing for f in findings):
+    if signature is not None and signature.valid is True:
         return findings
     if not any(f.check_id == SIGNATURE_CHECK for f in findings):
         return findings  # a run without the ID-token checks (discovery only, verify-access)
@@ -81,12 +94,9 @@ def unverified_never_passes(ctx: RunContext, findings: list[Finding]) -> list[Fi
         reason = signature.reason
     else:
         reason = no_id_token_reason(ctx) or "the verify stage did not run"
-    spec = REGISTRY[SIGNATURE_CHECK]
-    guard = Finding(
-        check_id=spec.id,
-        slug=spec.slug,
-        stage=spec.stage,
-        status=Status.FAIL,
+    return _replaced(
+        findings,
+        SIGNATURE_CHECK,
         message=(
             f"the ID token signature was not verified ({reason or 'no reason given'}), so "
             "the claims prove nothing and the run cannot pass"
@@ -95,9 +105,45 @@ def unverified_never_passes(ctx: RunContext, findings: list[Finding]) -> list[Fi
             "Access verifies the signature before it reads any claim: make the token "
             "verifiable with a key at certs_url (the reason above says what stopped it)"
         ),
-        refs=spec.refs,
-        evidence={"expected": "a verified signature", "actual": reason or "not verified"},
+        actual=reason or "not verified",
     )
-    kept = [f for f in findings if f.check_id != SIGNATURE_CHECK]
-    at = next(i for i, f in enumerate(findings) if f.check_id == SIGNATURE_CHECK)
+
+
+def _access_token_net(ctx: RunContext, findings: list[Finding]) -> list[Finding]:
+    jwt = ctx.access_jwt
+    if jwt is None or jwt.signature.valid is True:
+        return findings
+    if not any(f.check_id == ACCESS_SIGNATURE_CHECK for f in findings):
+        return findings
+    reason = jwt.signature.reason or jwt.token.error or "no reason given"
+    return _replaced(
+        findings,
+        ACCESS_SIGNATURE_CHECK,
+        message=(
+            f"the Access token's signature was not verified ({reason}), so its claims "
+            "prove nothing and the run cannot pass"
+        ),
+        hint="an application trusts the token only once the team's key verifies it",
+        actual=reason,
+    )
+
+
+def _replaced(
+    findings: list[Finding], check_id: str, *, message: str, hint: str, actual: str
+) -> list[Finding]:
+    """``findings`` with the (first) finding of ``check_id`` replaced by its failure."""
+    spec = REGISTRY[check_id]
+    at = next(i for i, f in enumerate(findings) if f.check_id == check_id)
+    guard = Finding(
+        check_id=spec.id,
+        slug=spec.slug,
+        stage=spec.stage,
+        status=Status.FAIL,
+        message=message,
+        hint=hint,
+        refs=spec.refs,
+        evidence={"expected": "a verified signature", "actual": actual},
+        user=findings[at].user,
+    )
+    kept = [f for f in findings if f.check_id != check_id]
     return [*kept[:at], guard, *kept[at:]]

@@ -379,7 +379,8 @@ def id_token_nonce_matches(ctx: RunContext, claims: Mapping[str, Any]) -> Iterat
     nonce = claims.get("nonce")
     if nonce is None:
         yield failed(
-            "the ID token has no nonce, but Access sends one with every login",
+            "the ID token has no nonce, but the probe sent one; OpenID Connect Core "
+            "3.1.3.7 requires it back",
             hint="the identity provider must copy the authorization request's nonce into the token",
             expected="the nonce sent in the authorization request",
             actual="no nonce claim",

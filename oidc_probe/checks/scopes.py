@@ -51,6 +51,10 @@ def _granted(response: dict[str, Any]) -> tuple[tuple[str, ...], str] | str:
     refs=("RFC6749-3.3", "RFC6749-5.1", "COGNITO-authorize-endpoint", "COGNITO-app-client"),
     severity=Status.WARN,
     needs=(TOKEN_RESPONSE,),
+    not_fed_by={
+        "verify": "verify: the token was given on the command line (no login), so there is "
+        "no token response to say which scopes were granted"
+    },
 )
 def scopes_granted(ctx: RunContext, response: dict[str, Any]) -> Iterator[Outcome]:
     """Every configured scope was granted: it is in the token response or the access token.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
@@ -33,6 +34,8 @@ class Console:
         self.redactor = redactor if redactor is not None else Redactor()
         # True while a progress line (cli/progress.py) is on stderr: err() erases it first.
         self.live_line = False
+        # Held by whoever writes stderr's last line: err() and the progress line's redraw.
+        self.line_lock = threading.RLock()
 
     @property
     def github_actions(self) -> bool:
@@ -61,9 +64,10 @@ class Console:
         quotes the provider or the config can neither start a line nor move the cursor.
         """
         shown = inert.terminal(self.redactor.redact(line), github=self.github_actions)
-        erase = "\r\x1b[K" if self.live_line else ""
-        self.stderr.write(erase + shown + "\n")
-        self.stderr.flush()
+        with self.line_lock:
+            erase = "\r\x1b[K" if self.live_line else ""
+            self.stderr.write(erase + shown + "\n")
+            self.stderr.flush()
 
     def read_line(self) -> str:
         """One line from stdin ('' at end of input); bad UTF-8 is a usage error, not a crash."""

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         raise UsageError(
             "the exporter needs prometheus-client: pip install 'oidc-probe[exporter]'"
         ) from None
-    from oidc_probe.exporter.config import load_exporter_config
+    from oidc_probe.exporter.config import check_secret_files, load_exporter_config
     from oidc_probe.exporter.server import bind, create_app, parse_listen, serve, url_of
     from oidc_probe.plumbing.urls import is_loopback
 
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     host, port = parse_listen(args.listen)
     app = create_app(config, environ=console.environ)  # checks the policy files
     if args.check_config:
+        check_secret_files(config)
         console.err(f"oidc-probe exporter: {args.config}: {len(config.modules)} module(s), OK")
         return 0
     sock = bind(host, port)

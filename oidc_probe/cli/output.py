@@ -14,12 +14,16 @@ Markdown report is appended to that file as well.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.errors import UsageError
+
+# What the part before '=' of ``--output`` looks like when it was meant as a format name.
+_FORMAT_ATTEMPT = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
@@ -146,6 +150,12 @@ def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destin
             path = writable_output(rest)
             assert path is not None
             files[fmt] = path
+        elif sep and _FORMAT_ATTEMPT.fullmatch(prefix):
+            raise UsageError(
+                f"--output {prefix}=...: unknown format {prefix!r} (formats: "
+                f"{', '.join(FORMATS)}); a file whose name holds '=' is given as a path, "
+                f"e.g. ./{prefix}=..."
+            )
         else:
             plain.append(value)
     chosen = [Format(f) for f in formats] or [Format.TEXT]
@@ -188,8 +198,9 @@ def emit_report(
     """Render, redact and write the report of a single run; returns the exit code."""
     from oidc_probe.plumbing.redact import Redactor
     from oidc_probe.report.model import Report
+    from oidc_probe.run.results import SingleRun
 
-    findings = _baselined(findings, options, console)
+    findings = _baselined(SingleRun(ctx, tuple(findings)), options, console).all_findings()
     if not options.show_tokens:
         console.redactor.add(*ctx.secrets())
     redactor = Redactor.for_context(ctx, show_tokens=options.show_tokens)
@@ -202,7 +213,8 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
     from oidc_probe.plumbing.redact import Redactor
     from oidc_probe.report.of_result import report_of
 
-    findings = _baselined(run.all_findings(), options, console)
+    marked = _baselined(run, options, console)
+    findings = marked.all_findings()
     secrets: list[str | None] = []
     for ctx in run.contexts():
         secrets += [ctx.config.client_secret, ctx.settings.password]
@@ -213,14 +225,13 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
     return _emit(report, Redactor(secrets), options, console)
 
 
-def _baselined(
-    findings: Sequence[Finding], options: OutputOptions, console: Console
-) -> Sequence[Finding]:
+def _baselined(run: RunResult, options: OutputOptions, console: Console) -> RunResult:
+    """``run`` with the baseline applied (and the signature net cast again after it)."""
     from oidc_probe.run.baseline import unused_message
 
     if options.baseline is None:
-        return findings
-    marked, unused = options.baseline.apply(findings)
+        return run
+    marked, unused = options.baseline.apply_run(run)
     for line in unused_message(options.baseline, unused):
         console.warn(line)
     return marked

@@ -29,20 +29,28 @@ class ProgressLine:
     def __init__(self, console: Console, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.console = console
         self.clock = clock
-        self.running: dict[str, float] = {}
+        # Stage key -> the start times of those still in it: with --users several users
+        # are in one stage at once, and it is shown until the last of them leaves it.
+        self.running: dict[str, list[float]] = {}
         self.lock = threading.Lock()
-        self.drawing = threading.Lock()  # one writer of the line at a time
+        # One writer of stderr's last line at a time: the console's own lock, which
+        # Console.err takes too, so a message never interleaves with a redraw.
+        self.drawing = console.line_lock
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._tick, name="progress", daemon=True)
 
     def started(self, key: str) -> None:
         with self.lock:
-            self.running[key] = self.clock()
+            self.running.setdefault(key, []).append(self.clock())
         self.draw()  # at once: the line is there from the first moment of a stage
 
     def ended(self, key: str) -> None:
         with self.lock:
-            self.running.pop(key, None)
+            starts = self.running.get(key)
+            if starts:
+                starts.pop(0)
+            if not starts:
+                self.running.pop(key, None)
 
     def draw(self) -> None:
         with self.drawing:
@@ -50,7 +58,7 @@ class ProgressLine:
                 return
             with self.lock:
                 now = self.clock()
-                running = [(key, now - since) for key, since in self.running.items()]
+                running = [(key, now - starts[0]) for key, starts in self.running.items()]
             line = progress_line(running, self.console.width(stderr=True) - 1)
             if line:
                 self.console.live_line = True

@@ -24,7 +24,9 @@ secret is picked up without a restart. Every problem is one :class:`ConfigError`
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,7 @@ from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.expect import Expectation, parse_expectations
 from oidc_probe.core.jsontypes import a_json_type
 from oidc_probe.core.settings import ClientAuth, LoginMode
+from oidc_probe.core.textfile import InputFileError, read_input_text
 
 HEADLESS_LOGINS = (LoginMode.FORM.value, LoginMode.INITIATE_AUTH.value)
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -68,6 +71,8 @@ _MODULE_KEYS = frozenset(
         "issuer",
     }
 )
+# A password or client secret is short; a file past this is not one.
+MAX_SECRET_BYTES = 1024 * 1024
 _SECRET_KEYS = {
     "password": "password_env or password_file",
     "client_secret": "client_secret_env or client_secret_file",
@@ -253,9 +258,26 @@ def _paths(body: Mapping[str, Any], key: str, base: Path, where: str) -> tuple[P
 
 
 def _existing(path: Path, where: str, key: str) -> Path:
-    if not path.is_file():
-        raise ConfigError(f"{where}: {key} {path}: file not found")
+    """``path``, a regular file (a FIFO or device would hang or never end a read)."""
+    problem = _not_regular(path)
+    if problem is not None:
+        raise ConfigError(f"{where}: {key} {path}: {problem}")
     return path
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` is not a regular file the exporter reads, or ``None`` when it is."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket is not read)"
+    return None
 
 
 def _bool(body: Mapping[str, Any], key: str, where: str) -> bool:
@@ -301,9 +323,26 @@ def read_secret(ref: SecretRef, environ: Mapping[str, str], what: str) -> str | 
     else:
         assert ref.file is not None
         try:
-            value = ref.file.read_text(encoding="utf-8").strip()
+            value = read_input_text(ref.file, MAX_SECRET_BYTES).strip()
+        except InputFileError as exc:
+            raise ConfigError(f"the {what} {ref.describe()}: {exc}") from None
+        except FileNotFoundError:
+            raise ConfigError(f"the {what} {ref.describe()}: file not found") from None
         except (OSError, UnicodeDecodeError):
             raise ConfigError(f"the {what} {ref.describe()} cannot be read") from None
     if not value:
         raise ConfigError(f"the {what} {ref.describe()} is empty or not set")
     return value
+
+
+def check_secret_files(config: ExporterConfig) -> None:
+    """``--check-config``: each module's ``password_file``/``client_secret_file`` is a
+    regular, readable, non-empty file (a :class:`ConfigError` naming it otherwise; the
+    value is never shown). Variables are not checked: the service may set them later."""
+    for module in config.modules.values():
+        for ref, what in ((module.password, "password"), (module.client_secret, "client secret")):
+            if ref.file is not None:
+                try:
+                    read_secret(ref, {}, what)
+                except ConfigError as exc:
+                    raise ConfigError(f"[modules.{module.name}]: {exc}") from None

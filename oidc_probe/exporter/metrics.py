@@ -3,7 +3,8 @@
 The names, labels and the status encoding are documented in
 ``docs/monitoring/README.md`` and are as stable as the check IDs. Every label value
 from outside (key IDs, policy names, reasons) goes through the run's redactor, is
-made one line and is capped, so nothing secret and nothing unbounded reaches a label.
+made one line and inert (`plumbing/inert.py` `terminal`: ESC, BEL, bidi controls escaped)
+and is capped, so nothing secret, nothing live and nothing unbounded reaches a label.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 
 from oidc_probe.core.model import Status
+from oidc_probe.plumbing import inert
 from oidc_probe.plumbing.redact import Redactor
 
 if TYPE_CHECKING:
@@ -65,10 +67,13 @@ class _ProbeCollector(Collector):
         self.redactor = Redactor(secrets)
 
     def label(self, value: Any) -> str:
+        """``value`` as a label value: one line, redacted, inert (control, bidi and
+        invisible characters escaped by ``plumbing/inert.py``), then truncated."""
         text = value if isinstance(value, str) else repr(value)
         text = " ".join(text.split())
         if self.redactor.appears_in(text):  # redact() compiles a pattern, once per run's secrets
             text = self.redactor.redact(text)
+        text = inert.terminal(text)
         return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 3] + "..."
 
     def collect(self) -> Iterator[Metric]:

@@ -35,6 +35,58 @@ _SEE = re.compile(r"\(see ((?:[A-Z]{3}\d{3}(?:, )?)+)\)$")
 
 
 @dataclass(frozen=True)
+class Counts:
+    passed: int = 0
+    failed: int = 0
+    warned: int = 0
+    info: int = 0
+    skipped: int = 0
+    accepted: int = 0  # failures and warnings accepted by the baseline (not in failed/warned)
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Counts:
+        tally = dict.fromkeys(Status, 0)
+        accepted = 0
+        for finding in findings:
+            if finding.accepted:
+                accepted += 1
+            else:
+                tally[finding.status] += 1
+        return cls(
+            tally[Status.PASS],
+            tally[Status.FAIL],
+            tally[Status.WARN],
+            tally[Status.INFO],
+            tally[Status.SKIP],
+            accepted,
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        """Keyed by status value (``pass``, ``fail``, ``warn``, ``info``, ``skip``) and ``accepted``."""
+        return {
+            Status.PASS.value: self.passed,
+            Status.FAIL.value: self.failed,
+            Status.WARN.value: self.warned,
+            Status.INFO.value: self.info,
+            Status.SKIP.value: self.skipped,
+            "accepted": self.accepted,
+        }
+
+    def phrase(self) -> str:
+        """``3 passed, 1 failed, 2 skipped``: the counts that are not zero."""
+        warnings = "warning" if self.warned == 1 else "warnings"
+        parts = [
+            (self.passed, "passed"),
+            (self.failed, "failed"),
+            (self.warned, warnings),
+            (self.info, "info"),
+            (self.skipped, "skipped"),
+            (self.accepted, "accepted by the baseline"),
+        ]
+        return ", ".join(f"{n} {word}" for n, word in parts if n)
+
+
+@dataclass(frozen=True)
 class Fold:
     """Several skipped checks of one stage shown as one line."""
 
@@ -94,7 +146,7 @@ def stage_views(findings: Sequence[Finding]) -> tuple[list[StageView], Fold | No
         if not kept and not folded:
             continue  # only active checks, shown in their own fold
         folds = tuple(Fold(len(items), reason, _ids(items)) for reason, items in folded.items())
-        views.append(StageView(stage, _counts(kept), folds))
+        views.append(StageView(stage, Counts.of(kept).phrase(), folds))
     active_fold = None
     if active:
         ids = _ids(active)
@@ -181,23 +233,3 @@ def _worst_status(findings: Iterable[Finding]) -> dict[str, Status]:
 
 def _ids(findings: Iterable[Finding]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.check_id for f in findings))
-
-
-def _counts(findings: Iterable[Finding]) -> str:
-    tally = dict.fromkeys(Status, 0)
-    accepted = 0
-    for finding in findings:
-        if finding.accepted:
-            accepted += 1
-        else:
-            tally[finding.status] += 1
-    warnings = "warning" if tally[Status.WARN] == 1 else "warnings"
-    parts = [
-        (tally[Status.PASS], "passed"),
-        (tally[Status.FAIL], "failed"),
-        (tally[Status.WARN], warnings),
-        (tally[Status.INFO], "info"),
-        (tally[Status.SKIP], "skipped"),
-        (accepted, "accepted by the baseline"),
-    ]
-    return ", ".join(f"{n} {word}" for n, word in parts if n)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from oidc_probe import __version__
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.core.pool import AUDIT_NOT_RUN
+from oidc_probe.report.folding import Counts as Counts  # one tally for reports and folds
 from oidc_probe.report.folding import failing_names
 
 if TYPE_CHECKING:
@@ -75,45 +76,6 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Counts:
-    passed: int = 0
-    failed: int = 0
-    warned: int = 0
-    info: int = 0
-    skipped: int = 0
-    accepted: int = 0  # failures and warnings accepted by the baseline (not in failed/warned)
-
-    @classmethod
-    def of(cls, findings: Iterable[Finding]) -> Counts:
-        tally = dict.fromkeys(Status, 0)
-        accepted = 0
-        for finding in findings:
-            if finding.accepted:
-                accepted += 1
-            else:
-                tally[finding.status] += 1
-        return cls(
-            tally[Status.PASS],
-            tally[Status.FAIL],
-            tally[Status.WARN],
-            tally[Status.INFO],
-            tally[Status.SKIP],
-            accepted,
-        )
-
-    def as_dict(self) -> dict[str, int]:
-        """Keyed by status value (``pass``, ``fail``, ``warn``, ``info``, ``skip``) and ``accepted``."""
-        return {
-            Status.PASS.value: self.passed,
-            Status.FAIL.value: self.failed,
-            Status.WARN.value: self.warned,
-            Status.INFO.value: self.info,
-            Status.SKIP.value: self.skipped,
-            "accepted": self.accepted,
-        }
-
-
-@dataclass(frozen=True)
 class ClaimView:
     """One claim as Access would read it from the ID token; ``present`` False means missing."""
 
@@ -164,13 +126,20 @@ class AccessView:
             return _from_access_token(ctx, ctx.access_jwt.token.claims)
         if claims is None:
             attempted = ctx.authorization is not None or ctx.login is not None
+            given = not attempted and ctx.id_token is not None  # verify: no login
             unknown = "unknown: no ID token" if attempted else "not known without a login"
-            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             note = (
                 "no ID token was obtained, so Access would not log the user in"
                 if attempted
                 else "the login was not attempted, so the ID token is unknown"
             )
+            if given:
+                unknown = "unknown: the given token does not decode"
+                note = (
+                    "the ID token was given (no login) and does not decode (see IDT001), "
+                    "so its claims are unknown"
+                )
+            missing = tuple(ClaimView(name, False, unknown=unknown) for name in config.claims)
             email = ClaimView(config.email_claim_name, False, unknown=unknown)
             return cls(email, missing, note)
         note = ""
@@ -252,6 +221,8 @@ class Report:
     tool_version: str = __version__
     users: tuple[UserSection, ...] = ()
     fail_on_warn: bool = False
+    # What each of ``users`` is: "user" (--users) or "token" (verify --tokens).
+    section_kind: str = "user"
 
     @property
     def counts(self) -> Counts:
@@ -420,7 +391,8 @@ def summary_line(report: Report) -> str:
     counts = report.counts
     warnings = "warning" if counts.warned == 1 else "warnings"
     accepted = f", {counts.accepted} accepted by the baseline" if counts.accepted else ""
-    users = f" ({len(report.users)} users)" if report.users else ""
+    many = "" if len(report.users) == 1 else "s"
+    users = f" ({len(report.users)} {report.section_kind}{many})" if report.users else ""
     named = ""
     if report.result is Result.FAIL:
         statuses = (Status.FAIL,) if counts.failed else (Status.WARN,)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from oidc_probe.run.results import MultiRun, RunResult
 
 MULTI_NOTE = "several users were probed: see each user's section"
+TOKENS_NOTE = "several tokens were verified: see each token's section"
 
 
 def report_of(
@@ -36,5 +37,6 @@ def _multi(run: MultiRun, show_tokens: bool, findings: Sequence[Finding]) -> Rep
             UserSection(user.username, single.access_view, single.id_token_claims, single.tokens)
         )
     base = Report.from_run(run.shared, findings)
-    view = AccessView(ClaimView(run.shared.config.email_claim_name, False), (), MULTI_NOTE)
-    return replace(base, users=tuple(sections), access_view=view)
+    note = MULTI_NOTE if run.kind == "user" else TOKENS_NOTE
+    view = AccessView(ClaimView(run.shared.config.email_claim_name, False), (), note)
+    return replace(base, users=tuple(sections), access_view=view, section_kind=run.kind)

@@ -87,7 +87,8 @@ def render_text(
         findings = report.user_findings(user.username)
         failing = sum(1 for f in findings if f.failing)
         verdict = f"{failing} failing" if failing else "no failure"
-        lines += ["", style(f"User {user.username} ({verdict})", _BOLD)]
+        kind = report.section_kind.capitalize()
+        lines += ["", style(f"{kind} {user.username} ({verdict})", _BOLD)]
         shown = [f for f in findings if verbose or not not_asked(f)]
         lines += layout.stages(shown, "  ")
         view = [f"  {line}" for line in _access_view(user.access_view, style, verbose)]

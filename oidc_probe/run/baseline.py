@@ -12,7 +12,10 @@ A failure or warning matching an entry stays in the report, marked accepted with
 the reason, and no longer fails the run. An entry that matches nothing is
 reported on stderr, so fixed problems do not stay accepted forever. A failed
 signature check (IDT004, CFT001) is never accepted: a run whose signature was not
-verified never passes (its warnings can be).
+verified never passes (its warnings can be). The failure that names the cause
+(IDT002 alg none, IDT001 malformed, AUT001 no login, ...) may be accepted, but then
+the net is cast again on each run context (each user, each token): with nothing
+else failing, IDT004 (CFT001 for ``verify-access``) fails, and that is not accepted.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.plumbing.datafile import is_toml, parse_document, read_option_file
+
+if TYPE_CHECKING:
+    from oidc_probe.core.context import RunContext
+    from oidc_probe.run.results import RunResult
 
 FIELDS = frozenset({"id", "subject", "user", "reason"})
 # Checks whose failure means the signature was not verified: no baseline hides that.
@@ -75,6 +82,27 @@ class Baseline:
             result.append(replace(finding, accepted=self.entries[index].reason))
         unused = [e for i, e in enumerate(self.entries) if i not in used]
         return result, unused
+
+    def apply_run(self, run: RunResult) -> tuple[RunResult, list[BaselineEntry]]:
+        """``run`` with accepted findings marked, then the signature net cast again on
+        each context (each user of ``--users``, each token of ``verify --tokens``), and
+        the entries that matched nothing."""
+        from oidc_probe.run.results import MultiRun, SingleRun
+
+        marked, unused = self.apply(run.all_findings())
+        pending = iter(marked)
+
+        def netted(ctx: RunContext, count: int) -> tuple[Finding, ...]:
+            from oidc_probe.checks.catalogue import unverified_never_passes
+
+            own = [next(pending) for _ in range(count)]
+            return tuple(unverified_never_passes(ctx, own))
+
+        if isinstance(run, SingleRun):
+            return SingleRun(run.ctx, netted(run.ctx, len(run.findings))), unused
+        shared = netted(run.shared, len(run.findings))
+        users = tuple(replace(u, findings=netted(u.ctx, len(u.findings))) for u in run.users)
+        return MultiRun(run.shared, shared, users, run.kind), unused
 
 
 def load_baseline(path: str | Path) -> Baseline:

@@ -94,6 +94,10 @@ def probe(
         redirect_uri_from,
     )
 
+    if request.discovery_only and request.login.callback_url is not None:
+        raise UsageError(
+            "--callback-url is the end of a login, and --discovery-only makes none: drop one of them"
+        )
     source = request.config
     if (
         source.path is None
@@ -189,5 +193,6 @@ def probe_users(config: ProbeConfig, settings: RunSettings, ci: CiInputs, host: 
     found = passwords(ci.users, host.environ)
     host.redactor.add(*found.values())
     names = ", ".join(u.username for u in ci.users)
-    host.err(f"oidc-probe: probing {len(ci.users)} users ({names}), {ci.concurrency} at a time")
+    count = f"{len(ci.users)} user" + ("" if len(ci.users) == 1 else "s")
+    host.err(f"oidc-probe: probing {count} ({names}), {ci.concurrency} at a time")
     return run_users(config, settings, ci.users, found, concurrency=ci.concurrency)

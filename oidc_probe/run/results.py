@@ -42,6 +42,8 @@ class MultiRun:
     shared: RunContext
     findings: tuple[Finding, ...]  # the run-wide checks
     users: tuple[UserRun, ...]
+    # What each section is: "user" (--users) or "token" (verify --tokens); reports say it.
+    kind: str = "user"
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for u in self.users for f in u.findings)]

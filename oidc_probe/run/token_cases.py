@@ -193,7 +193,7 @@ def _verify_all(
         UserRun(t.label, ctx, tuple(f.for_user(t.label) for f in findings))
         for t, ctx, findings in runs
     )
-    return MultiRun(shared, tuple(run_wide), users)
+    return MultiRun(shared, tuple(run_wide), users, kind="token")
 
 
 def _verify_one(
@@ -228,6 +228,7 @@ def verify_access(request: VerifyAccessRequest, host: Host) -> SingleRun:
     team = request.team_name.strip().lower()
     if not _TEAM.match(team):
         raise UsageError(f"--team-name {request.team_name!r}: give the team name only, e.g. 'acme'")
+    _check_app_options(request)
     team_domain = f"https://{team}.cloudflareaccess.com"
     raw = _read_access_token(request.token, host)
     if not request.show_tokens:
@@ -266,6 +267,27 @@ def verify_access(request: VerifyAccessRequest, host: Host) -> SingleRun:
     ctx.access_jwt = AccessJwt(token, signature, team_domain, auds, certs)
     findings = run_checks(ctx, VERIFY_ACCESS.select(all_checks()))
     return SingleRun(ctx, tuple(findings))
+
+
+def _check_app_options(request: VerifyAccessRequest) -> None:
+    """``--cloudflare-app`` is the only use ``verify-access`` has for the API options, and
+    it only finds the AUD tag: an option that would be ignored is a usage line."""
+    access = request.access
+    if access.cloudflare_app is None:
+        for value, option in (
+            (access.cloudflare_zone, "--cloudflare-zone"),
+            (access.cloudflare_account, "--cloudflare-account"),
+        ):
+            if value is not None:
+                raise UsageError(
+                    f"{option} is used only with --cloudflare-app (to read the application's "
+                    "AUD tag); give --cloudflare-app, or drop it"
+                )
+    elif request.aud:
+        raise UsageError(
+            "--aud and --cloudflare-app exclude each other: --cloudflare-app reads the AUD "
+            "tag that --aud gives; give one of them"
+        )
 
 
 def _read_access_token(token: str | None, host: Host) -> str:

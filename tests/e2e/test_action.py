@@ -83,3 +83,25 @@ def test_a_bad_input_is_exit_2(emulator: Emulator, tmp_path: Path) -> None:
     result = run_step(root, {"config": "ci/idp.json", "format": "xml"}, {}, temp)
     assert result.code == 2
     assert "format must be github or text" in result.stderr
+
+
+def test_an_input_with_a_newline_never_reaches_the_log_or_the_outputs(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A newline in ``format`` or ``junit`` could start a workflow command line in the
+    log or add a line to GITHUB_OUTPUT: both are refused, the value never echoed raw."""
+    root = workspace(emulator, tmp_path / "repo")
+    temp = tmp_path / "runner"
+    temp.mkdir()
+    injected = "github\n::add-mask::x\n::set-output name=pwned::1"
+    result = run_step(root, {"config": "ci/idp.json", "format": injected}, {}, temp)
+    assert result.code == 2
+    assert "format must be github or text" in result.stderr
+    lines = (result.stdout + result.stderr).splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("::")], lines
+    junit = "report.xml\npwned=1"
+    result = run_step(root, {"config": "ci/idp.json", "junit": junit}, secrets(emulator), temp)
+    assert result.code == 2
+    assert "junit input must be a path without newlines" in result.stderr
+    assert "pwned" not in result.outputs
+    assert "pwned" not in result.stdout + result.stderr

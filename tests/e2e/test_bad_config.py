@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CliResult, run_cli
+from tests.e2e.conftest import CliResult, Emulator, run_cli
 
 VALID: dict[str, Any] = {
     "client_id": "5example0client0id",
@@ -286,3 +286,11 @@ def test_a_field_given_twice_is_warned(tmp_path: Path) -> None:
     assert warnings == [
         f"warning: {path}:{row}:5: field 'client_id' appears more than once; the last value is used"
     ], result.stderr
+
+
+def test_discovery_only_with_a_callback_url_is_a_usage_line(emulator: Emulator) -> None:
+    """The URL was silently ignored: --discovery-only makes no login to end."""
+    url = "http://localhost:8765/callback?code=abc&state=xyz"
+    result = _check("--config", str(emulator.config_file()), "--callback-url", url)
+    line = _assert_one_error_line(result, "--callback-url", "--discovery-only")
+    assert "abc" not in line

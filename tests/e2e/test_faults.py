@@ -298,3 +298,16 @@ def _report_checks(result: CliResult) -> list[dict[str, Any]]:
     assert "Traceback" not in result.stderr, result.stderr
     checks: list[dict[str, Any]] = result.json()["checks"]
     return checks
+
+
+def test_a_missing_nonce_is_judged_by_the_spec_not_by_an_assumption(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    """IDT009 says what is known (the probe sent a nonce; OIDC Core 3.1.3.7 requires it
+    back), not that Access sends one with every login (an assumption)."""
+    result = probe(emulator_factory("nonce-missing"))
+    (finding,) = [c for c in result.json()["checks"] if c["id"] == "IDT009"]
+    assert finding["status"] == "fail"
+    assert "the probe sent one" in finding["message"]
+    assert "3.1.3.7" in finding["message"]
+    assert "Access sends" not in finding["message"]

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from tests.e2e.conftest import Emulator, probe, run_cli
+from tests.e2e.conftest import REPO, Emulator, probe, run_cli
 
 
 def _mode(path: Path) -> int:
@@ -73,3 +73,22 @@ def test_cloudflare_config_output_refuses_symlinks(emulator: Emulator, tmp_path:
     assert result.code == 2, result.stderr
     assert "is a symbolic link; not written through it" in result.stderr
     assert not (tmp_path / "elsewhere.json").exists()
+
+
+def test_an_unknown_format_name_in_output_is_a_usage_line(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``--output bogus=x`` wrote the text report to a file named ``bogus=x``."""
+    name = f"bogus={tmp_path.name}"
+    try:
+        result = probe(emulator, "--output", name, fmt="text")
+        assert result.code == 2, result.stderr
+        assert "unknown format 'bogus'" in result.stderr
+        assert "text, json, junit, github, markdown" in result.stderr
+        assert not (REPO / name).exists()  # the CLI runs in the repository
+    finally:
+        (REPO / name).unlink(missing_ok=True)
+    # a path says it is a file: written as asked
+    result = probe(emulator, "--output", str(tmp_path / "report=1.txt"), fmt="text")
+    assert result.code in (0, 1), result.stderr
+    assert (tmp_path / "report=1.txt").is_file()

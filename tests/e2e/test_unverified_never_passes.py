@@ -217,3 +217,103 @@ def test_a_baseline_cannot_accept_an_unverified_signature(
     assert finding["status"] == "fail"
     assert not finding.get("accepted")
     assert "result PASS" not in result.stderr
+
+
+# Defect found in review: the net (IDT004 failing) was cast before the baseline, only
+# when nothing else failed; a baseline accepting the failure that named the cause
+# (IDT002, IDT001, AUT001) turned an unverified run into PASS. The net is cast again
+# after the baseline, on each run context.
+
+
+def _accepting(tmp_path: Path, result: CliResult, user: str | None = None) -> Path:
+    """A baseline accepting every failure of ``result`` (IDT004 is never among them)."""
+    failing = {
+        c["id"]
+        for c in result.json()["checks"]
+        if c["status"] == "fail" and (user is None or c.get("user") in (user, ""))
+    }
+    assert failing
+    assert "IDT004" not in failing, failing
+    path = tmp_path / "accept-all.toml"
+    path.write_text(
+        "".join(f'[[accept]]\nid = "{i}"\nreason = "known"\n\n' for i in sorted(failing))
+    )
+    return path
+
+
+def _netted(result: CliResult, user: str | None = None) -> None:
+    assert result.code == 1, result.stderr
+    assert "result PASS" not in result.stderr
+    (finding,) = _idt004(result, user)
+    assert finding["status"] == "fail", finding
+    assert not finding.get("accepted")
+    assert "was not verified" in finding["message"]
+
+
+def test_a_baseline_accepting_alg_none_does_not_pass(
+    emulator_factory: Callable[..., Emulator], tmp_path: Path
+) -> None:
+    emu = emulator_factory("alg-none")
+    first = probe(emu)
+    assert [c["status"] for c in first.json()["checks"] if c["id"] == "IDT002"] == ["fail"]
+    assert [c["status"] for c in _idt004(first)] == ["skip"]
+    baseline = _accepting(tmp_path, first)
+    _netted(probe(emu, "--baseline", str(baseline)))
+    text = probe(emu, "--baseline", str(baseline), fmt="text")
+    assert text.code == 1
+    assert "result FAIL" in text.stderr
+    assert "IDT004" in text.stderr
+
+
+def test_a_baseline_accepting_a_refused_authorize_does_not_pass(
+    emulator_factory: Callable[..., Emulator], tmp_path: Path
+) -> None:
+    """No login at all (AUT001 fails): accepting it still leaves IDT004 failing."""
+    emu = emulator_factory()
+    config = emu.config_file(scopes=["openid", "no-such-scope"])
+    first = probe(emu, config=config)
+    assert "AUT001" in {c["id"] for c in first.json()["checks"] if c["status"] == "fail"}
+    result = probe(emu, "--baseline", str(_accepting(tmp_path, first)), config=config)
+    _netted(result)
+
+
+def test_a_baseline_accepting_a_malformed_token_does_not_pass(
+    tmp_path: Path, pool_keys: PoolKeys
+) -> None:
+    baseline = tmp_path / "b.toml"
+    baseline.write_text('[[accept]]\nid = "IDT001"\nreason = "known"\n')
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [pool_keys.id_key.public_jwk()]}))
+    args = ["verify", "--config", str(_config(tmp_path)), "--jwks", str(jwks), "--format", "json"]
+    result = run_cli([*args, "garbage", "--baseline", str(baseline)])
+    _netted(result)
+    assert [c["accepted"] for c in result.json()["checks"] if c["id"] == "IDT001"] == ["known"]
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("garbage\nnot.a.token\n")
+    batch = run_cli([*args, "--tokens", str(tokens), "--baseline", str(baseline)])
+    for user in ("line 1", "line 2"):
+        _netted(batch, user)
+
+
+def test_a_baseline_cannot_pass_one_user_of_a_users_run(
+    emulator_factory: Callable[..., Emulator], tmp_path: Path
+) -> None:
+    emu = emulator_factory("alg-none")
+    users = tmp_path / "users.toml"
+    users.write_text(
+        '[[users]]\nusername = "demo"\npassword_env = "DEMO_PW"\n\n'
+        '[[users]]\nusername = "nogroup"\npassword_env = "NOGROUP_PW"\n'
+    )
+    baseline = tmp_path / "b.toml"
+    baseline.write_text('[[accept]]\nid = "IDT002"\nuser = "demo"\nreason = "known"\n')
+    args = ["check", "--config", str(emu.config_file()), "--users", str(users)]
+    env = {
+        "OIDC_PROBE_CLIENT_SECRET": emu.secret(),
+        "DEMO_PW": emu.password("demo"),
+        "NOGROUP_PW": emu.password("nogroup"),
+    }
+    result = run_cli([*args, "--format", "json", "--baseline", str(baseline)], env=env)
+    _netted(result, "demo")
+    nogroup = {c["id"]: c["status"] for c in result.json()["checks"] if c["user"] == "nogroup"}
+    assert nogroup["IDT002"] == "fail"  # not accepted for this user: it still names the cause
+    assert nogroup["IDT004"] == "skip"

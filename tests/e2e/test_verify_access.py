@@ -165,3 +165,39 @@ def test_only_rs256_is_accepted(signer: AccessSigner, tmp_path: Path) -> None:
     (cft001,) = [c for c in result.json()["checks"] if c["id"] == "CFT001"]
     assert cft001["status"] == "fail"
     assert "not RS256" in cft001["message"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--cloudflare-zone", "z1"], "--cloudflare-zone is used only with --cloudflare-app"),
+        (["--cloudflare-account", "a1"], "--cloudflare-account is used only with --cloudflare-app"),
+        (["--cloudflare-app", "app1"], "--aud and --cloudflare-app exclude each other"),
+    ],
+)
+def test_an_api_option_that_would_be_ignored_is_a_usage_line(
+    extra: list[str], says: str, signer: AccessSigner, tmp_path: Path
+) -> None:
+    """``--cloudflare-zone``/``--cloudflare-account`` without ``--cloudflare-app``, and
+    ``--cloudflare-app`` beside ``--aud``, were silently ignored."""
+    result = verify(signer.sign(), signer.certs_file(tmp_path), *extra)
+    assert result.code == 2, result.stderr
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not result.stdout
+
+
+def test_a_baseline_cannot_pass_a_forged_access_token(signer: AccessSigner, tmp_path: Path) -> None:
+    """Accepting every failure of a forged token leaves CFT001 failing (never accepted)."""
+    token = tampered_payload(signer.sign(), email="admin@example.com")
+    first = verify(token, signer.certs_file(tmp_path))
+    failing = sorted({c["id"] for c in first.json()["checks"] if c["status"] == "fail"})
+    assert "CFT001" in failing
+    baseline = tmp_path / "b.toml"
+    baseline.write_text("".join(f'[[accept]]\nid = "{i}"\nreason = "x"\n\n' for i in failing))
+    result = verify(token, signer.certs_file(tmp_path), "--baseline", str(baseline))
+    assert result.code == 1, result.stderr
+    assert "result PASS" not in result.stderr
+    (cft001,) = [c for c in result.json()["checks"] if c["id"] == "CFT001"]
+    assert cft001["status"] == "fail"
+    assert not cft001.get("accepted")

@@ -90,6 +90,59 @@ def test_probe_marker_turns_failing_checks_into_test_failures_with_hints(
     assert "Passw0rd" not in text
 
 
+def test_args_output_options_judge_the_outcome(pytester: pytest.Pytester) -> None:
+    """``--fail-on``, ``--exit-zero`` and ``--baseline`` in ``args`` change the outcome as
+    they change the command's exit code; ``--format``/``--output`` are refused."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def _accept_all(tmp_path, outcome):
+            ids = sorted({c["id"] for c in outcome.failures})
+            assert ids
+            path = tmp_path / "baseline.toml"
+            path.write_text("".join(
+                f'[[accept]]\\nid = "{i}"\\nreason = "known"\\n\\n' for i in ids
+            ))
+            return str(path)
+
+        def test_fail_on_warn(fake_cognito, oidc_probe):
+            assert oidc_probe.check().exit_code == 0
+            outcome = oidc_probe.check(args=["--fail-on", "warn"])
+            assert any(c["status"] == "warn" for c in outcome.checks)
+            assert outcome.exit_code == 1
+
+        @pytest.mark.fake_cognito(faults=["no-email"])
+        def test_exit_zero_and_baseline(fake_cognito, oidc_probe, tmp_path):
+            first = oidc_probe.check()
+            assert first.exit_code == 1
+            assert oidc_probe.check(args=["--exit-zero"]).exit_code == 0
+            accepted = oidc_probe.check(args=["--baseline", _accept_all(tmp_path, first)])
+            assert accepted.failures == []
+            assert any(c.get("accepted") == "known" for c in accepted.checks)
+            assert accepted.exit_code == 0
+
+        @pytest.mark.fake_cognito(faults=["alg-none"])
+        def test_baseline_never_passes_an_unverified_signature(
+            fake_cognito, oidc_probe, tmp_path
+        ):
+            first = oidc_probe.check()
+            assert "IDT004" not in {c["id"] for c in first.failures}
+            outcome = oidc_probe.check(args=["--baseline", _accept_all(tmp_path, first)])
+            assert outcome.exit_code == 1
+            assert "IDT004" in {c["id"] for c in outcome.failures}
+
+        @pytest.mark.parametrize("option", [["--format", "json"], ["--output", "r.txt"]])
+        def test_format_and_output_refused(fake_cognito, oidc_probe, option):
+            outcome = oidc_probe.check(args=option)
+            assert outcome.exit_code == 2
+            assert "--format and --output are not taken here" in outcome.stderr
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
 def test_the_plugin_is_registered_and_imports_nothing_heavy() -> None:
     code = (
         "import sys, importlib.metadata as m\n"

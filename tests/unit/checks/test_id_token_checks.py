@@ -467,7 +467,7 @@ def test_idt009_fails_on_mismatch_without_printing_values() -> None:
 def test_idt009_fails_when_missing() -> None:
     finding = only("IDT009", healthy_context(drop=["nonce"]))
     assert finding.status is Status.FAIL
-    assert "Access sends one" in finding.message
+    assert "the probe sent one" in finding.message
 
 
 def test_idt009_skips_without_authorization_request() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 from oidc_probe.cli.console import Console
 from oidc_probe.cli.progress import ERASE, ProgressLine, wanted
@@ -53,3 +54,37 @@ def test_a_stage_is_drawn_at_once_and_erased_before_other_lines() -> None:
         f"{ERASE}warning: something\n"
         f"{ERASE}"
     )
+
+
+def test_a_stage_stays_while_another_user_is_still_in_it() -> None:
+    """With --users the stage key is shared: one user leaving it does not remove it."""
+    stderr = _Tty()
+    console = _console(stderr)
+    now = [10.0]
+    line = ProgressLine(console, clock=lambda: now[0])
+    line.started("token")  # user 1
+    now[0] = 10.5
+    line.started("token")  # user 2
+    now[0] = 11.0
+    line.ended("token")  # user 1 leaves; user 2 is still exchanging
+    line.draw()
+    assert stderr.getvalue().endswith(f"{ERASE}oidc-probe: Token exchange 0.5 s")
+    line.ended("token")
+    assert line.running == {}
+    line.ended("token")  # an extra end changes nothing
+    assert line.running == {}
+
+
+def test_a_message_waits_for_the_redraw_in_progress() -> None:
+    """Console.err takes the lock the redraw holds: the two never interleave."""
+    stderr = _Tty()
+    console = _console(stderr)
+    line = ProgressLine(console)
+    with line.drawing:
+        writer = threading.Thread(target=console.err, args=("warning: late",))
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive()
+        assert "late" not in stderr.getvalue()
+    writer.join(5)
+    assert stderr.getvalue() == "warning: late\n"
