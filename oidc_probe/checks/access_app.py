@@ -20,19 +20,22 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped, warned
 
+NO_APP = "no Access application read (--cloudflare-app ID)"
+NO_TESTER = "Cloudflare's policy tester was not asked (--cloudflare-policy-test)"
+
 
 def _app(ctx: RunContext) -> tuple[AccessSetup, AccessApp] | str:
     setup = setup_of(ctx)
     app = setup.app if setup is not None else None
     if setup is None or app is None:
-        return "no Access application read (--cloudflare-app ID)"
+        return NO_APP
     return setup, app
 
 
 def _policy_test(ctx: RunContext) -> Mapping[str, str] | str:
     setup = setup_of(ctx)
     if setup is None or setup.tester is None:
-        return "Cloudflare's policy tester was not asked (--cloudflare-policy-test)"
+        return NO_TESTER
     if setup.tester_status != "complete":
         return f"Cloudflare's policy test did not complete (status {setup.tester_status!r})"
     return setup.tester

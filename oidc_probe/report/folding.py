@@ -25,6 +25,8 @@ POOL_NOT_ASKED = "the pool audit did not run (use 'oidc-probe audit' or 'check -
 ACCESS_NOT_ASKED = (
     "no Access policies given (--policy FILE or --cloudflare-app ID)",
     "no Access decision expected (--expect-access or access in --users)",
+    "no Access application read (--cloudflare-app ID)",
+    "Cloudflare's policy tester was not asked (--cloudflare-policy-test)",
 )
 ACTIVE_NOT_ASKED = "not run: run with --active"
 # The one line that stands for the pool audit's checks when it was not asked for (issue 22).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from oidc_probe.checks import access_policies, pool
+from oidc_probe.checks import access_app, access_policies, pool
 from oidc_probe.checks.catalogue import all_checks
 from oidc_probe.checks.registry import run_check
 from oidc_probe.core.model import Stage, Status
@@ -25,6 +25,7 @@ from tests.unit.report.builders import finding, full_context
 def test_the_reasons_are_the_checks_own_messages() -> None:
     assert POOL_NOT_ASKED == pool.NOT_RUN
     assert ACCESS_NOT_ASKED[0] == access_policies.NO_POLICIES
+    assert ACCESS_NOT_ASKED[2:] == (access_app.NO_APP, access_app.NO_TESTER)
     active = [c for c in all_checks() if c.func.__module__ == "oidc_probe.checks.active"]
     assert len(active) == 4
     for spec in active:  # without --active
