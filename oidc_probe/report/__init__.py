@@ -9,19 +9,16 @@ catalogue); never a stage or a login driver.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from oidc_probe.report.formats import Format, render
-    from oidc_probe.report.model import (
-        AccessView,
-        ClaimView,
-        Counts,
-        Report,
-        Result,
-        Target,
-        summary_line,
-    )
+from oidc_probe.report.formats import Format, render
+from oidc_probe.report.model import (
+    AccessView,
+    ClaimView,
+    Counts,
+    Report,
+    Result,
+    Target,
+    summary_line,
+)
 
 __all__ = [
     "AccessView",
@@ -34,18 +31,3 @@ __all__ = [
     "render",
     "summary_line",
 ]
-
-# Imported on first use (PEP 562), so a submodule needed early (``progress``, ``formats``)
-# does not pull the model in before a probe's first request.
-_FROM_FORMATS = frozenset({"Format", "render"})
-
-
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    module = import_module(
-        "oidc_probe.report.formats" if name in _FROM_FORMATS else "oidc_probe.report.model"
-    )
-    return getattr(module, name)
