@@ -2,12 +2,17 @@
 
 ``make bench`` runs it as the ``emulator`` section; alone:
 
-    .venv/bin/python benchmarks/bench_emulator.py [--clients 50] [--seconds 10]
+    .venv/bin/python benchmarks/bench_emulator.py [--clients 50] [--seconds 60]
 
 The emulator runs the full code flow a browser runs (authorize, sign-in page, sign-in,
 token exchange); cognito-local has no hosted UI, so its login is InitiateAuth
 (USER_PASSWORD_AUTH), the only one it offers. Both are served on loopback, with the same
-number of concurrent clients, each client logging in again and again.
+number of concurrent clients, each client logging in again and again, for ``--seconds``
+(issue 20: 50 clients for a minute) or until :data:`MAX_LOGINS` logins, whichever comes
+first. The emulator must answer every request without error, and its resident memory
+(``VmRSS`` of its process, sampled every :data:`RSS_EVERY` seconds) must stay flat: the
+second half of the run may grow it by at most :data:`FLAT_GROWTH` (caches fill in the
+first).
 """
 
 from __future__ import annotations
@@ -33,6 +38,66 @@ from tests.peers import harness as peers  # noqa: E402
 from tests.peers.cognito_api import CognitoApi, PoolSpec, provision  # noqa: E402
 
 READY = r"Cognito Local running on (?P<url>http://[\d.]+:\d+)"
+MAX_LOGINS = 200_000  # the count bound of one run (the time bound is --seconds)
+RSS_EVERY = 0.5  # seconds between samples of the emulator's resident memory
+FLAT_GROWTH = 0.05  # at most 5% growth from the middle of the run to its end
+
+
+def rss_kib(pid: int) -> int | None:
+    """``VmRSS`` of process ``pid`` in KiB (Linux ``/proc``), or None where unreadable."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class RssSampler:
+    """Samples ``rss_kib(pid)`` every :data:`RSS_EVERY` seconds in a thread, while in ``with``."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.samples: list[tuple[float, int]] = []  # (seconds since start, KiB)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        while True:
+            kib = rss_kib(self.pid)
+            if kib is not None:
+                self.samples.append((time.monotonic() - start, kib))
+            if self._stop.wait(RSS_EVERY):
+                break
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def summary(self) -> dict[str, Any] | None:
+        """Start, middle, end and peak in MiB, and whether the second half stayed flat."""
+        if len(self.samples) < 3:
+            return None
+        last = self.samples[-1][0]
+        middle = min(self.samples, key=lambda s: abs(s[0] - last / 2))[1]
+        start, end = self.samples[0][1], self.samples[-1][1]
+        growth = (end - middle) / middle
+        return {
+            "samples": len(self.samples),
+            "start_mib": start / 1024,
+            "middle_mib": middle / 1024,
+            "end_mib": end / 1024,
+            "peak_mib": max(kib for _, kib in self.samples) / 1024,
+            "growth_middle_to_end": growth,
+            "flat": growth <= FLAT_GROWTH,
+        }
 
 
 def emulator_logins(work: Path, clients: int, seconds: float) -> dict[str, Any]:
@@ -49,12 +114,15 @@ def emulator_logins(work: Path, clients: int, seconds: float) -> dict[str, Any]:
             password="Demo-Passw0rd!",
         )
         run_load(target, clients=clients, seconds=min(2.0, seconds))  # warm-up
-        result = run_load(target, clients=clients, seconds=seconds)
+        with RssSampler(emulator.proc.pid) as rss:
+            result = run_load(target, clients=clients, seconds=seconds, logins=MAX_LOGINS)
     return {
         "logins": result.logins,
         "errors": len(result.errors),
+        "error_kinds": sorted(set(result.errors))[:5],
         "seconds": result.seconds,
         "per_second": result.per_second,
+        "rss": rss.summary(),
     }
 
 
@@ -140,7 +208,7 @@ def cognito_local_logins(work: Path, clients: int, seconds: float) -> dict[str, 
         process.stop()
 
 
-def bench(work: Path, clients: int = 50, seconds: float = 10.0) -> dict[str, Any]:
+def bench(work: Path, clients: int = 50, seconds: float = 60.0) -> dict[str, Any]:
     (work / "emulator").mkdir(exist_ok=True)
     (work / "cognito-local").mkdir(exist_ok=True)
     return {
@@ -159,6 +227,15 @@ def describe(result: dict[str, Any]) -> list[str]:
         f"fake-cognito, code flow, {result['clients']} clients: {ours['per_second']:.0f} logins/s "
         f"({ours['logins']} in {ours['seconds']:.1f} s, {ours['errors']} errors)"
     ]
+    rss = ours["rss"]
+    if rss is not None:
+        lines.append(
+            f"fake-cognito RSS start / middle / end: {rss['start_mib']:.1f} / "
+            f"{rss['middle_mib']:.1f} / {rss['end_mib']:.1f} MiB (peak {rss['peak_mib']:.1f}; "
+            f"{rss['growth_middle_to_end']:+.1%} in the second half, "
+            f"{'flat' if rss['flat'] else 'NOT flat'})"
+        )
+    lines += [f"  error: {e}" for e in ours["error_kinds"]]
     if isinstance(theirs, str):
         lines.append(f"cognito-local: not run ({theirs})")
     else:
@@ -173,12 +250,14 @@ def describe(result: dict[str, Any]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="oidc-probe-bench-emulator-") as tmp:
         result = bench(Path(tmp), args.clients, args.seconds)
     print("\n".join(describe(result)))
-    return 0
+    ours = result["fake_cognito_code_flow"]
+    flat = ours["rss"] is None or ours["rss"]["flat"]
+    return 0 if ours["errors"] == 0 and flat else 1
 
 
 if __name__ == "__main__":

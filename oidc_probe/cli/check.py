@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
     from oidc_probe.run.requests import ProbeRequest
+    from oidc_probe.run.results import SingleRun
     from oidc_probe.run.runner import ProbeRunner
 
 
@@ -41,7 +42,6 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     from oidc_probe.cli.requests import probe_request
     from oidc_probe.report.formats import RENDERER_MODULES
     from oidc_probe.run.probe_case import probe as run_probe
-    from oidc_probe.run.results import SingleRun
 
     request = probe_request(args)
     options = OutputOptions.from_args(args)
@@ -61,6 +61,8 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             on_result=emit,
             results_page=results_page,
         )
+    from oidc_probe.run.results import SingleRun  # after the run: not on its critical path
+
     if isinstance(result, SingleRun):
         warn_denied(result.ctx.pool_audit, console)
         return codes[0]

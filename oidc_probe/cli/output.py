@@ -114,8 +114,6 @@ class OutputOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> OutputOptions:
-        from oidc_probe.run.baseline import load_baseline
-
         """The output options (:func:`add_output_options`) every reporting command has."""
         formats, outputs = args.format, args.output
         if isinstance(formats, str):
@@ -130,8 +128,15 @@ class OutputOptions:
             quiet=bool(args.quiet),
             fail_on_warn=args.fail_on == "warn",
             exit_zero=bool(args.exit_zero),
-            baseline=load_baseline(args.baseline) if args.baseline else None,
+            baseline=_baseline(args.baseline) if args.baseline else None,
         )
+
+
+def _baseline(path: str) -> Baseline:
+    """``--baseline FILE``; its module (and TOML) is imported only when one is given."""
+    from oidc_probe.run.baseline import load_baseline
+
+    return load_baseline(path)
 
 
 def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destination, ...]:

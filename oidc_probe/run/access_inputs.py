@@ -72,8 +72,6 @@ def access_inputs(
     source: ConfigSource, request: AccessRequest, transport: Transport, host: Host
 ) -> AccessInputs:
     """Read the files and the API; every problem is one :class:`UsageError` line."""
-    from oidc_probe.access.setup import AccessSetup
-
     if request.cloudflare_idp is not None and source.path is not None:
         raise UsageError("--cloudflare-idp and --config exclude each other: give one of them")
     app, idp = request.cloudflare_app, request.cloudflare_idp
@@ -110,6 +108,8 @@ def access_inputs(
                     tester, tester_status = dict(answer.by_email), answer.status
     setup = None
     if policies:
+        from oidc_probe.access.setup import AccessSetup  # only with policies: off a probe's start
+
         sources = [*request.policy_files, *([f"app {app}"] if app else [])]
         setup = AccessSetup(
             tuple(policies),
@@ -138,6 +138,8 @@ def read_access_files(
 ) -> tuple[list[Policy], dict[str, AccessGroup]]:
     """The policies and groups in the files (Cloudflare's API JSON); messages name each file
     after the option that gave it (the exporter's start-up check names its module)."""
+    if not policy_files and not group_files:
+        return [], {}
     from oidc_probe.access.policies import parse_groups, parse_policies
     from oidc_probe.plumbing.datafile import parse_document, read_option_file
 

@@ -41,13 +41,18 @@ class CiInputs:
 
 
 def ci_inputs(request: CiRequest, username: str | None, *, login: bool) -> CiInputs:
-    from oidc_probe.core.expect import parse_expectations
-    from oidc_probe.run.users import load_users
+    expectations: tuple[Expectation, ...] = ()
+    if request.expect:  # the modules of --expect and --users are imported only when used
+        from oidc_probe.core.expect import parse_expectations
 
-    expectations = parse_expectations(list(request.expect) or None)
+        expectations = parse_expectations(list(request.expect))
     if not login and (expectations or request.users_file):
         raise UsageError("--expect and --users need a login; drop --discovery-only")
-    users = load_users(request.users_file) if request.users_file else ()
+    users: tuple[UserSpec, ...] = ()
+    if request.users_file:
+        from oidc_probe.run.users import load_users
+
+        users = load_users(request.users_file)
     if users and username:
         raise UsageError("--users and --username exclude each other: list every user in the file")
     return CiInputs(expectations, users, request.concurrency)
@@ -171,13 +176,14 @@ def _probe_one(
     results_page: PageFn | None,
 ) -> SingleRun:
     from oidc_probe.run.login_factory import login_session
-    from oidc_probe.run.results import SingleRun
     from oidc_probe.run.runner import default_probe
 
     enabled = login and runner is None
     with login_session(request.login, settings, host, enabled=enabled) as session:
         default = functools.partial(default_probe, warm=warm)
         ctx, findings = (runner or session.runner(default))(config, settings, login=login)
+        from oidc_probe.run.results import SingleRun
+
         result = SingleRun(ctx, tuple(findings))
         if on_result is not None:
             on_result(result)
