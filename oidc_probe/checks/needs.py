@@ -8,7 +8,7 @@ not apply is declared too (``not_for={LoginMode.INITIATE_AUTH: "why"}``).
 
 The inputs several modules read are declared here; an input only one module reads is
 declared beside the helper that finds it (``pool.py`` ``POOL``, ``active.py``
-``active_results``...), built with :func:`need` from a helper returning the value or
+``active_result``...), built with :func:`need` from a helper returning the value or
 the reason it is missing.
 
 The OpenID conformance suite's conditions declare what they read from the environment in
