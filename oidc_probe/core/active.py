@@ -24,7 +24,7 @@ class NotAttempted:
 
 @dataclass(frozen=True)
 class WrongVerifierAttempt:
-    """TOK005: one more login with a fresh PKCE pair, its code exchanged with another verifier."""
+    """One more login with a fresh PKCE pair, its code exchanged with another verifier."""
 
     login: LoginResult
     exchange: HttpExchange | None = None  # None when that login gave no code to exchange
@@ -32,7 +32,7 @@ class WrongVerifierAttempt:
 
 @dataclass(frozen=True)
 class UnregisteredRedirectAttempt:
-    """AUT005: an authorization request naming a redirect URI the client never registered.
+    """An authorization request naming a redirect URI the client never registered.
 
     ``signed_in`` is False when the probe stopped at the sign-in page instead of
     signing in (login modes that do not use the provider's pages).
@@ -49,7 +49,7 @@ class UnregisteredRedirectAttempt:
 
 @dataclass(frozen=True)
 class RefreshAttempt:
-    """TOK007: the main token response's refresh token redeemed (``grant_type=refresh_token``).
+    """The main token response's refresh token redeemed (``grant_type=refresh_token``).
 
     When the answer holds a string ``id_token``, the stage decodes it and verifies its
     signature against the run's JWKS (the checks do no I/O); both stay ``None`` otherwise.

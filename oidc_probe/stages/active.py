@@ -1,16 +1,24 @@
-"""``--active``: the extra requests behind TOK007, TOK004, TOK005 and AUT005, after the main run.
+"""``--active``: the extra requests and logins the active checks judge, after the main run.
 
 They run last, so they cannot disturb what the main login gathered (a provider may
-revoke the tokens of a code redeemed twice). Each does one more thing to the pool:
+revoke the tokens of a code redeemed twice). Each does one more thing to the pool, and
+fills its own field of ``ctx.active`` (:class:`~oidc_probe.core.active.ActiveResults`)
+with the attempt or :class:`~oidc_probe.core.active.NotAttempted` and why:
 
-- TOK007 redeems the main token response's refresh token (``grant_type=refresh_token``),
+- ``refresh`` redeems the main token response's refresh token (``grant_type=refresh_token``),
   first: RFC 6749 4.1.2 says a provider should revoke the tokens issued for a code that
-  is redeemed twice, which TOK004 does next;
-- TOK004 sends the already-redeemed code of the main login to the token endpoint again;
-- TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier (the
-  provider's session from the main login, if it keeps one, may skip the sign-in form);
-- AUT005 sends an authorization request with an unregistered redirect URI and, with a
-  login mode that signs in through the provider's pages, signs in to see where it goes.
+  is redeemed twice, which the replay does next;
+- ``code_replay`` sends the already-redeemed code of the main login to the token endpoint
+  again;
+- ``wrong_verifier`` logs in once more (PKCE on) and redeems that code with a wrong
+  verifier (the provider's session from the main login, if it keeps one, may skip the
+  sign-in form);
+- ``unregistered_redirect`` sends an authorization request with an unregistered redirect
+  URI and, with a login mode that signs in through the provider's pages, signs in to see
+  where it goes.
+
+The stage names no check: the check judging each kind declares its field as an input
+(``oidc_probe.checks.active``).
 """
 
 from __future__ import annotations
@@ -106,7 +114,7 @@ def _first_exchange_failed(ctx: RunContext) -> str | None:
 
 
 def _refresh(ctx: RunContext, client: httpx2.Client) -> RefreshAttempt | NotAttempted:
-    """Redeem the main refresh token; decode and verify a refreshed ID token for TOK007."""
+    """Redeem the main refresh token; decode and verify a refreshed ID token."""
     token, why = _refresh_token(ctx)
     if not token:
         return NotAttempted(why)
