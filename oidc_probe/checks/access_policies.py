@@ -84,6 +84,15 @@ POLICIES: Need[AccessSetup] = need("Access policies", _policies)
 EXPECTED_ACCESS: Need[str] = Need("expected Access decision", _expected)
 # The policies' decision on this run's identity, with the setup that holds them.
 DECISION: Need[tuple[AccessSetup, Decision]] = need("Access decision", decide)
+# The same, as zero or one decision: when it is missing ACC001 skips it and still warns
+# about the policies themselves.
+_DECIDED: Need[tuple[tuple[AccessSetup, Decision], ...]] = need(
+    "Access decision", lambda ctx: _one(decide(ctx))
+).or_else(())
+
+
+def _one(found: tuple[AccessSetup, Decision] | str) -> tuple[tuple[AccessSetup, Decision]] | str:
+    return found if isinstance(found, str) else (found,)
 
 
 def evidence(decision: Decision) -> dict[str, Any]:
@@ -161,8 +170,17 @@ def _verdict(matched: bool | None) -> str:
     return {True: "matched", False: "no match", None: "depends on the request"}[matched]
 
 
-@check("ACC001", "access-policy-decision", Stage.ACCESS, refs=REFS, severity=Status.WARN)
-def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
+@check(
+    "ACC001",
+    "access-policy-decision",
+    Stage.ACCESS,
+    refs=REFS,
+    severity=Status.WARN,
+    needs=(_DECIDED,),
+)
+def access_policy_decision(
+    ctx: RunContext, decided: tuple[tuple[AccessSetup, Decision], ...]
+) -> Iterator[Outcome]:
     """The Access policies decide this user's access from the identity alone (the decision shown).
 
     The identity Access builds for a generic OIDC identity provider (email, the
@@ -219,11 +237,7 @@ def access_policy_decision(ctx: RunContext) -> Iterator[Outcome]:
     References: Cloudflare: Access policies; Cloudflare generic OIDC; AWS: user pool groups;
     Cloudflare: Enforce MFA; RFC 8176.
     """
-    found = decide(ctx)
-    if isinstance(found, str):
-        yield skipped(found)
-    else:
-        setup, decision = found
+    for setup, decision in decided:
         message = decision.describe()
         hint = decision_hint(ctx, decision)
         actual = {**evidence(decision), "policies_from": setup.source}

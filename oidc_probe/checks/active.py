@@ -6,8 +6,8 @@ so they run only when asked; otherwise they SKIP saying how to run them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from oidc_probe.checks import hints
 from oidc_probe.checks._support import exchange_failure, is_cognito, redact, without_query
@@ -16,33 +16,55 @@ from oidc_probe.checks.registry import check
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
     ActiveResults,
+    NotAttempted,
     RefreshAttempt,
     UnregisteredRedirectAttempt,
+    WrongVerifierAttempt,
 )
 from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.model import Outcome, Stage, Status, failed, passed, skipped, warned
 from oidc_probe.plumbing.urls import same_endpoint
 
+_T = TypeVar("_T")
 
-def active_results(extra: str) -> Need[ActiveResults]:
-    """The active stage's results, for a check whose ``extra`` request runs only with --active."""
 
-    def results(ctx: RunContext) -> ActiveResults | str:
+def active_result(
+    name: str, extra: str, pick: Callable[[ActiveResults], _T | NotAttempted]
+) -> Need[_T]:
+    """The active stage's attempt of one kind (``pick``), for a check whose ``extra`` request
+    runs only with --active; missing with the stage's reason when it was not made."""
+
+    def result(ctx: RunContext) -> _T | str:
         if not ctx.settings.active:
             return f"not run: run with --active to test it ({extra})"
         if ctx.active is None:
             return "the active checks did not run (the login stages did not run)"
-        return ctx.active
+        attempt = pick(ctx.active)
+        return attempt.reason if isinstance(attempt, NotAttempted) else attempt
 
-    return need("active results", results)
+    return need(name, result)
 
 
-_CODE_REPLAY = active_results("one more token request with the code already redeemed")
-_WRONG_VERIFIER = active_results("one more login, its code redeemed with a wrong code_verifier")
-_UNREGISTERED_REDIRECT = active_results(
-    "one more authorization request, with an unregistered redirect URI"
+_CODE_REPLAY: Need[HttpExchange] = active_result(
+    "code replay",
+    "one more token request with the code already redeemed",
+    lambda results: results.code_replay,
 )
-_REFRESH = active_results("one more token request, redeeming the refresh token of the main login")
+_WRONG_VERIFIER: Need[WrongVerifierAttempt] = active_result(
+    "wrong-verifier login",
+    "one more login, its code redeemed with a wrong code_verifier",
+    lambda results: results.wrong_verifier,
+)
+_UNREGISTERED_REDIRECT: Need[UnregisteredRedirectAttempt] = active_result(
+    "unregistered redirect request",
+    "one more authorization request, with an unregistered redirect URI",
+    lambda results: results.unregistered_redirect,
+)
+_REFRESH: Need[RefreshAttempt] = active_result(
+    "refresh",
+    "one more token request, redeeming the refresh token of the main login",
+    lambda results: results.refresh,
+)
 
 
 def _error_code(fetch: HttpExchange) -> str:
@@ -87,7 +109,7 @@ def _rejection(
     refs=("RFC6749-4.1.2", "RFC6749-10.5", "OIDCC-3.1.3.2"),
     needs=(_CODE_REPLAY,),
 )
-def code_single_use(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
+def code_single_use(ctx: RunContext, replay: HttpExchange) -> Iterator[Outcome]:
     """An authorization code is single-use: redeemed a second time, it is refused.
 
     What it checks (``--active``): after the main login's code was exchanged, the probe
@@ -108,11 +130,8 @@ def code_single_use(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome
 
     References: RFC 6749 sections 4.1.2 and 10.5; OpenID Connect Core 3.1.3.2.
     """
-    if results.code_replay is None:
-        yield skipped(results.not_attempted.get("TOK004", "the code was not sent again"))
-        return
     yield from _rejection(
-        results.code_replay,
+        replay,
         ctx,
         what="the redeemed code sent again",
         hint="authorization codes must be single-use (RFC 6749 4.1.2): refuse a second "
@@ -128,7 +147,7 @@ def code_single_use(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome
     refs=("RFC7636-4.6", "RFC7636-4.4.1"),
     needs=(_WRONG_VERIFIER,),
 )
-def pkce_enforced(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
+def pkce_enforced(ctx: RunContext, attempt: WrongVerifierAttempt) -> Iterator[Outcome]:
     """With PKCE, a code redeemed with a wrong ``code_verifier`` is refused.
 
     What it checks (``--active``, with ``pkce_enabled``): the probe logs in once more,
@@ -150,10 +169,6 @@ def pkce_enforced(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
 
     References: RFC 7636 sections 4.6 and 4.4.1.
     """
-    attempt = results.wrong_verifier
-    if attempt is None:
-        yield skipped(results.not_attempted.get("TOK005", "no extra login was made"))
-        return
     if attempt.exchange is None:
         login = attempt.login
         why = login.login_error or (
@@ -178,7 +193,9 @@ def pkce_enforced(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     refs=("RFC6749-3.1.2.4", "RFC6749-4.1.2.1", "RFC6749-10.15", "OIDCC-3.1.2.1"),
     needs=(_UNREGISTERED_REDIRECT,),
 )
-def unregistered_redirect_rejected(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
+def unregistered_redirect_rejected(
+    ctx: RunContext, attempt: UnregisteredRedirectAttempt
+) -> Iterator[Outcome]:
     """An authorization request with an unregistered redirect URI is refused, not redirected.
 
     What it checks (``--active``): the probe sends an authorization request whose
@@ -206,10 +223,6 @@ def unregistered_redirect_rejected(ctx: RunContext, results: ActiveResults) -> I
 
     References: RFC 6749 sections 3.1.2.4, 4.1.2.1 and 10.15; OpenID Connect Core 3.1.2.1.
     """
-    attempt = results.unregistered_redirect
-    if attempt is None:
-        yield skipped(results.not_attempted.get("AUT005", "no request was sent"))
-        return
     login = attempt.login
     uri = attempt.redirect_uri
     if login.callback_params is not None:
@@ -313,7 +326,7 @@ _REFRESH_HINTS_COGNITO = {
     severity=Status.WARN,
     needs=(_REFRESH,),
 )
-def refresh_grant(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
+def refresh_grant(ctx: RunContext, attempt: RefreshAttempt) -> Iterator[Outcome]:
     """The refresh token of the main login buys new tokens for the same user.
 
     What it checks (``--active``, when the token response held a ``refresh_token``): the
@@ -345,10 +358,6 @@ def refresh_grant(ctx: RunContext, results: ActiveResults) -> Iterator[Outcome]:
     References: RFC 6749 sections 6 and 5.1; OpenID Connect Core 12.1 and 12.2; AWS,
     "The token issuer endpoint".
     """
-    attempt = results.refresh
-    if attempt is None:
-        yield skipped(results.not_attempted.get("TOK007", "the refresh token was not redeemed"))
-        return
     fetch = attempt.exchange
     if fetch.error is not None or fetch.status is None:
         yield skipped(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from oidc_probe.checks._inputs import claims_or_reason
-from oidc_probe.checks.needs import Need, need
+from oidc_probe.checks.needs import CLAIMS, Need, need
 from oidc_probe.checks.registry import check
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.expect import Expectation, evaluate
-from oidc_probe.core.model import Outcome, Stage, failed, passed, skipped
+from oidc_probe.core.model import Outcome, Stage, failed, passed
 
 
 def _expectations(ctx: RunContext) -> tuple[Expectation, ...] | str:
@@ -21,14 +21,21 @@ def _expectations(ctx: RunContext) -> tuple[Expectation, ...] | str:
 EXPECTATIONS: Need[tuple[Expectation, ...]] = need("expectations", _expectations)
 
 
+def _texts(ctx: RunContext) -> tuple[str, ...]:
+    """What EXP001 judges: one finding (or SKIP) per expectation."""
+    return tuple(expectation.text for expectation in ctx.settings.expectations)
+
+
 @check(
     "EXP001",
     "expectation-met",
     Stage.CLAIMS,
     refs=("CF-generic-oidc", "COGNITO-id-token", "COGNITO-groups"),
-    needs=(EXPECTATIONS,),
+    needs=(EXPECTATIONS, CLAIMS.about_each(lambda ctx: _texts(ctx))),
 )
-def expectation_met(ctx: RunContext, expectations: tuple[Expectation, ...]) -> Iterator[Outcome]:
+def expectation_met(
+    ctx: RunContext, expectations: tuple[Expectation, ...], claims: Mapping[str, Any]
+) -> Iterator[Outcome]:
     """Each stated expectation about the user's ID-token claims holds (one finding each).
 
     Expectations come from ``--expect`` (repeatable) or from a user's ``expect`` list in
@@ -52,11 +59,7 @@ def expectation_met(ctx: RunContext, expectations: tuple[Expectation, ...]) -> I
     References: Cloudflare generic OIDC (custom claims); AWS: the ID token; AWS: user
     pool groups.
     """
-    claims = claims_or_reason(ctx)
     for expectation in expectations:
-        if isinstance(claims, str):
-            yield skipped(claims, subject=expectation.text)
-            continue
         verdict = evaluate(expectation, claims)
         actual = claims.get(expectation.claim, "(absent)")
         if verdict.met:

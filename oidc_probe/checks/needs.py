@@ -8,7 +8,7 @@ not apply is declared too (``not_for={LoginMode.INITIATE_AUTH: "why"}``).
 
 The inputs several modules read are declared here; an input only one module reads is
 declared beside the helper that finds it (``pool.py`` ``POOL``, ``active.py``
-``active_results``...), built with :func:`need` from a helper returning the value or
+``active_result``...), built with :func:`need` from a helper returning the value or
 the reason it is missing.
 
 The OpenID conformance suite's conditions declare what they read from the environment in
@@ -29,16 +29,32 @@ from oidc_probe.checks._inputs import (
 )
 from oidc_probe.core.artefacts import DecodedJwt
 from oidc_probe.core.context import RunContext, SignatureResult
+from oidc_probe.core.model import Outcome, Status
 
 _T = TypeVar("_T")
+_U = TypeVar("_U")
 
 
 @dataclass(frozen=True)
 class Missing:
-    """Why an input is not there: the SKIP message (about ``subject``, when one is named)."""
+    """Why an input is not there: the SKIP message (about ``subject``, when one is named).
+
+    ``subjects``, when given, makes it one SKIP per subject (a check that judges each claim
+    or expectation skips each). ``partial``, when given (a 1-tuple), lets the check run on
+    after the SKIP with that value in place of the input (what it still judges without it).
+    """
 
     reason: str
     subject: str = ""
+    subjects: tuple[str, ...] = ()
+    partial: tuple[Any] | None = None
+
+    def skips(self) -> list[Outcome]:
+        """The SKIP outcomes this missing input gives, in order."""
+        return [
+            Outcome(Status.SKIP, self.reason, subject=subject)
+            for subject in (self.subjects or (self.subject,))
+        ]
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,26 @@ class Need(Generic[_T]):
         def resolve(ctx: RunContext) -> _T | Missing:
             value = self.resolve(ctx)
             return replace(value, subject=subject(ctx)) if isinstance(value, Missing) else value
+
+        return Need(self.name, resolve)
+
+    def about_each(self, subjects: Callable[[RunContext], tuple[str, ...]]) -> Need[_T]:
+        """This input, its SKIP given once for each of ``subjects`` (what the check judges)."""
+
+        def resolve(ctx: RunContext) -> _T | Missing:
+            value = self.resolve(ctx)
+            if isinstance(value, Missing):
+                return replace(value, subjects=subjects(ctx))
+            return value
+
+        return Need(self.name, resolve)
+
+    def or_else(self, partial: _U) -> Need[_T | _U]:
+        """This input, or, when missing, its SKIP and then the check run with ``partial``."""
+
+        def resolve(ctx: RunContext) -> _T | _U | Missing:
+            value = self.resolve(ctx)
+            return replace(value, partial=(partial,)) if isinstance(value, Missing) else value
 
         return Need(self.name, resolve)
 
@@ -115,12 +151,19 @@ HEADER: Need[dict[str, object]] = need("ID-token header", _header)
 SIGNATURE: Need[SignatureResult] = need("ID-token signature", _signature)
 
 
-def resolve(needs: tuple[Need[Any], ...], ctx: RunContext) -> list[Any] | Missing:
-    """The values of ``needs`` in order, or the first :class:`Missing`."""
+def resolve(
+    needs: tuple[Need[Any], ...], ctx: RunContext
+) -> tuple[list[Any] | None, list[Outcome]]:
+    """The values of ``needs`` in order (``None`` once one is missing with no partial value),
+    and the SKIPs of the missing ones, to come before the check's own outcomes."""
     values = []
+    skips: list[Outcome] = []
     for need in needs:
         value = need.resolve(ctx)
         if isinstance(value, Missing):
-            return value
+            skips += value.skips()
+            if value.partial is None:
+                return None, skips
+            value = value.partial[0]
         values.append(value)
-    return values
+    return values, skips

@@ -338,13 +338,23 @@ def identity_provider_enabled(ctx: RunContext, audit: PoolAudit) -> Iterator[Out
         )
 
 
+# The claims Access needs that are user attributes (AWS009 judges each).
+_ATTRIBUTES: Need[tuple[str, ...]] = need(
+    "attribute claims",
+    lambda ctx: attribute_claims(ctx) or "no claim Access needs is a user attribute",
+)
+
+
 @check(
     "AWS009",
     "claim-attribute-readable",
     Stage.POOL,
     refs=(*_REFS_CLIENT, "COGNITO-attributes"),
+    needs=(POOL_CLIENT.about_each(lambda ctx: attribute_claims(ctx) or ("claims",)), _ATTRIBUTES),
 )
-def claim_attribute_readable(ctx: RunContext) -> Iterator[Outcome]:
+def claim_attribute_readable(
+    ctx: RunContext, audit: PoolAudit, names: tuple[str, ...]
+) -> Iterator[Outcome]:
     """Each attribute claim Access needs is readable by the app client and in the schema.
 
     One finding per claim that is a user attribute (``email``, ``name``, ``custom:*``, ...);
@@ -361,14 +371,6 @@ def claim_attribute_readable(ctx: RunContext) -> Iterator[Outcome]:
 
     References: AWS: app clients; Cloudflare: Amazon Cognito; AWS: user pool attributes.
     """
-    audit = audit_or_reason(ctx, client=True)
-    names = attribute_claims(ctx)
-    if isinstance(audit, str):
-        yield from (skipped(audit, subject=name) for name in names or ("claims",))
-        return
-    if not names:
-        yield skipped("no claim Access needs is a user attribute")
-        return
     schema = audit.schema_names
     for name in names:
         if name.startswith("custom:") and name not in schema:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from oidc_probe.checks.needs import Missing, Need, resolve
+from oidc_probe.checks.needs import Need, resolve
 from oidc_probe.core.context import RunContext
 from oidc_probe.core.model import Finding, Outcome, Stage, Status
 from oidc_probe.core.settings import LoginMode
@@ -93,11 +93,11 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
     reason = spec.not_applicable(ctx)
     if reason is not None:
         return [_finding(spec, Outcome(Status.SKIP, reason))]
-    inputs = resolve(spec.needs, ctx)
-    if isinstance(inputs, Missing):
-        return [_finding(spec, Outcome(Status.SKIP, inputs.reason, subject=inputs.subject))]
+    inputs, skips = resolve(spec.needs, ctx)
+    if inputs is None:
+        return [_finding(spec, outcome) for outcome in skips]
     try:
-        outcomes = list(spec.func(ctx, *inputs))
+        outcomes = skips + list(spec.func(ctx, *inputs))
     except Exception as exc:  # a bug in one check must not stop the others
         outcomes = [
             Outcome(

@@ -1,13 +1,13 @@
 """What the active stage gathers (``--active``): the extra requests and logins, for the checks.
 
-Each field is ``None`` when its attempt was not made; ``not_attempted`` then says why,
-keyed by the check ID that would have judged it.
+Each kind of attempt has its own field, holding the attempt or :class:`NotAttempted` with
+why it was not made; the check that judges that kind reads its field (a declared input of
+``oidc_probe.checks.active``) and skips with that reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from oidc_probe.core.artefacts import DecodedJwt, HttpExchange, LoginResult, SignatureResult
 
@@ -16,8 +16,15 @@ SIGN_IN_PAGE = "stopped at the sign-in page"
 
 
 @dataclass(frozen=True)
+class NotAttempted:
+    """An attempt the active stage did not make, and why (the SKIP of the check judging it)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class WrongVerifierAttempt:
-    """TOK005: one more login with a fresh PKCE pair, its code exchanged with another verifier."""
+    """One more login with a fresh PKCE pair, its code exchanged with another verifier."""
 
     login: LoginResult
     exchange: HttpExchange | None = None  # None when that login gave no code to exchange
@@ -25,7 +32,7 @@ class WrongVerifierAttempt:
 
 @dataclass(frozen=True)
 class UnregisteredRedirectAttempt:
-    """AUT005: an authorization request naming a redirect URI the client never registered.
+    """An authorization request naming a redirect URI the client never registered.
 
     ``signed_in`` is False when the probe stopped at the sign-in page instead of
     signing in (login modes that do not use the provider's pages).
@@ -42,7 +49,7 @@ class UnregisteredRedirectAttempt:
 
 @dataclass(frozen=True)
 class RefreshAttempt:
-    """TOK007: the main token response's refresh token redeemed (``grant_type=refresh_token``).
+    """The main token response's refresh token redeemed (``grant_type=refresh_token``).
 
     When the answer holds a string ``id_token``, the stage decodes it and verifies its
     signature against the run's JWKS (the checks do no I/O); both stay ``None`` otherwise.
@@ -55,8 +62,13 @@ class RefreshAttempt:
 
 @dataclass(frozen=True)
 class ActiveResults:
-    code_replay: HttpExchange | None = None  # TOK004: the redeemed code sent a second time
-    wrong_verifier: WrongVerifierAttempt | None = None
-    unregistered_redirect: UnregisteredRedirectAttempt | None = None
-    not_attempted: Mapping[str, str] = field(default_factory=dict)
-    refresh: RefreshAttempt | None = None  # TOK007, sent before TOK004's replay
+    """The attempts of the active stage, one field per kind (the defaults: not made)."""
+
+    # The redeemed code of the main login sent a second time.
+    code_replay: HttpExchange | NotAttempted = NotAttempted("the code was not sent again")
+    wrong_verifier: WrongVerifierAttempt | NotAttempted = NotAttempted("no extra login was made")
+    unregistered_redirect: UnregisteredRedirectAttempt | NotAttempted = NotAttempted(
+        "no request was sent"
+    )
+    # Sent before the code replay, which may revoke the main login's tokens.
+    refresh: RefreshAttempt | NotAttempted = NotAttempted("the refresh token was not redeemed")

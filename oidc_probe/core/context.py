@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from oidc_probe.core.active import ActiveResults
+from oidc_probe.core.active import ActiveResults, NotAttempted
 from oidc_probe.core.artefacts import (
     AccessJwt,
     AuthorizationRequest,
@@ -134,6 +134,8 @@ class RunContext:
         if self.login is not None and self.login.callback_params:
             values.append(self.login.callback_params.get("code"))
         refresh = self.active.refresh if self.active is not None else None
+        if isinstance(refresh, NotAttempted):
+            refresh = None
         for response in (self.token_response, refresh.exchange.json_object() if refresh else None):
             if response is not None:
                 values += [

@@ -1,16 +1,24 @@
-"""``--active``: the extra requests behind TOK007, TOK004, TOK005 and AUT005, after the main run.
+"""``--active``: the extra requests and logins the active checks judge, after the main run.
 
 They run last, so they cannot disturb what the main login gathered (a provider may
-revoke the tokens of a code redeemed twice). Each does one more thing to the pool:
+revoke the tokens of a code redeemed twice). Each does one more thing to the pool, and
+fills its own field of ``ctx.active`` (:class:`~oidc_probe.core.active.ActiveResults`)
+with the attempt or :class:`~oidc_probe.core.active.NotAttempted` and why:
 
-- TOK007 redeems the main token response's refresh token (``grant_type=refresh_token``),
+- ``refresh`` redeems the main token response's refresh token (``grant_type=refresh_token``),
   first: RFC 6749 4.1.2 says a provider should revoke the tokens issued for a code that
-  is redeemed twice, which TOK004 does next;
-- TOK004 sends the already-redeemed code of the main login to the token endpoint again;
-- TOK005 logs in once more (PKCE on) and redeems that code with a wrong verifier (the
-  provider's session from the main login, if it keeps one, may skip the sign-in form);
-- AUT005 sends an authorization request with an unregistered redirect URI and, with a
-  login mode that signs in through the provider's pages, signs in to see where it goes.
+  is redeemed twice, which the replay does next;
+- ``code_replay`` sends the already-redeemed code of the main login to the token endpoint
+  again;
+- ``wrong_verifier`` logs in once more (PKCE on) and redeems that code with a wrong
+  verifier (the provider's session from the main login, if it keeps one, may skip the
+  sign-in form);
+- ``unregistered_redirect`` sends an authorization request with an unregistered redirect
+  URI and, with a login mode that signs in through the provider's pages, signs in to see
+  where it goes.
+
+The stage names no check: the check judging each kind declares its field as an input
+(``oidc_probe.checks.active``).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import httpx2
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
     ActiveResults,
+    NotAttempted,
     RefreshAttempt,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
@@ -68,28 +77,29 @@ def run(ctx: RunContext, client: httpx2.Client, driver: LoginDriver | None) -> N
     if not ctx.settings.active:
         return
     start = time.perf_counter()
-    not_attempted: dict[str, str] = {}
     code_flow = driver is not None and ctx.settings.login in CODE_FLOW_MODES
-    refresh = _refresh(ctx, client, not_attempted)  # before the replay may revoke the tokens
-    replay: HttpExchange | None = None
-    wrong: WrongVerifierAttempt | None = None
-    # TOK004 needs only the code the main login brought back, whichever mode brought it.
+    refresh = _refresh(ctx, client)  # before the replay may revoke the tokens
+    replay: HttpExchange | NotAttempted
+    wrong: WrongVerifierAttempt | NotAttempted
+    # The replay needs only the code the main login brought back, whichever mode brought it.
     if ctx.settings.login is LoginMode.INITIATE_AUTH:
-        not_attempted["TOK004"] = (
+        replay = NotAttempted(
             "--login initiate-auth gets its tokens without an authorization code; use --login "
             "form (or another mode through the authorization endpoint)"
         )
     else:
-        replay = _replay(ctx, client, not_attempted)
+        replay = _replay(ctx, client)
     if code_flow and driver is not None:
-        wrong = _wrong_verifier(ctx, client, driver, not_attempted)
+        wrong = _wrong_verifier(ctx, client, driver)
     else:
-        not_attempted["TOK005"] = (
+        wrong = NotAttempted(
             f"--login {ctx.settings.login.value} does not use the authorization-code flow "
             "headlessly; use --login form"
         )
-    redirect = _unregistered_redirect(ctx, client, driver if code_flow else None, not_attempted)
-    ctx.active = ActiveResults(replay, wrong, redirect, not_attempted, refresh)
+    redirect = _unregistered_redirect(ctx, client, driver if code_flow else None)
+    ctx.active = ActiveResults(
+        code_replay=replay, wrong_verifier=wrong, unregistered_redirect=redirect, refresh=refresh
+    )
     ctx.timings_ms[KEY] = round((time.perf_counter() - start) * 1000, 1)
 
 
@@ -103,14 +113,11 @@ def _first_exchange_failed(ctx: RunContext) -> str | None:
     return None
 
 
-def _refresh(
-    ctx: RunContext, client: httpx2.Client, not_attempted: dict[str, str]
-) -> RefreshAttempt | None:
-    """Redeem the main refresh token; decode and verify a refreshed ID token for TOK007."""
+def _refresh(ctx: RunContext, client: httpx2.Client) -> RefreshAttempt | NotAttempted:
+    """Redeem the main refresh token; decode and verify a refreshed ID token."""
     token, why = _refresh_token(ctx)
     if not token:
-        not_attempted["TOK007"] = why
-        return None
+        return NotAttempted(why)
     exchange = refresh_tokens(ctx, client, token)
     body = exchange.json_object() if exchange.ok else None
     raw = body.get("id_token") if body is not None else None
@@ -145,30 +152,23 @@ def _refresh_token(ctx: RunContext) -> tuple[str, str]:
     return "", why
 
 
-def _replay(
-    ctx: RunContext, client: httpx2.Client, not_attempted: dict[str, str]
-) -> HttpExchange | None:
+def _replay(ctx: RunContext, client: httpx2.Client) -> HttpExchange | NotAttempted:
     reason = _first_exchange_failed(ctx)
     request = ctx.authorization
     code = (ctx.login.callback_params or {}).get("code") if ctx.login is not None else None
     if reason is None and request is not None and code:
         return exchange_code(ctx, client, request, code, request.code_verifier)
-    not_attempted["TOK004"] = reason or "the main login gave no authorization code"
-    return None
+    return NotAttempted(reason or "the main login gave no authorization code")
 
 
 def _wrong_verifier(
-    ctx: RunContext, client: httpx2.Client, driver: LoginDriver, not_attempted: dict[str, str]
-) -> WrongVerifierAttempt | None:
+    ctx: RunContext, client: httpx2.Client, driver: LoginDriver
+) -> WrongVerifierAttempt | NotAttempted:
     if not ctx.config.pkce_enabled:
-        not_attempted["TOK005"] = (
-            "pkce_enabled is off in the config, so Access sends no code_verifier"
-        )
-        return None
+        return NotAttempted("pkce_enabled is off in the config, so Access sends no code_verifier")
     reason = _first_exchange_failed(ctx)
     if reason is not None:
-        not_attempted["TOK005"] = reason
-        return None
+        return NotAttempted(reason)
     request = build_request(ctx.config, ctx.settings)
     login = driver.login(client, request)
     params = login.callback_params or {}
@@ -187,14 +187,12 @@ def _unregistered_redirect(
     ctx: RunContext,
     client: httpx2.Client,
     driver: LoginDriver | None,
-    not_attempted: dict[str, str],
-) -> UnregisteredRedirectAttempt | None:
+) -> UnregisteredRedirectAttempt | NotAttempted:
     config = ctx.config
     if not (
         config.usable("client_id") and config.usable("auth_url") and is_usable_url(config.auth_url)
     ):
-        not_attempted["AUT005"] = "client_id or auth_url is not usable (see CFG001)"
-        return None
+        return NotAttempted("client_id or auth_url is not usable (see CFG001)")
     registered = ctx.settings.redirect_uri
     target = unregistered_redirect_uri(registered)
     request = build_request(config, replace(ctx.settings, redirect_uri=target))

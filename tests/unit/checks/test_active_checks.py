@@ -7,6 +7,7 @@ from typing import Any
 from oidc_probe.core.active import (
     SIGN_IN_PAGE,
     ActiveResults,
+    NotAttempted,
     UnregisteredRedirectAttempt,
     WrongVerifierAttempt,
 )
@@ -72,7 +73,7 @@ def test_tok004_warns_on_a_server_error_and_skips_without_an_answer() -> None:
 
 def test_tok004_skips_with_the_stage_reason_when_not_attempted() -> None:
     results = ActiveResults(
-        not_attempted={"TOK004": "the main login's code exchange did not succeed"}
+        code_replay=NotAttempted("the main login's code exchange did not succeed")
     )
     finding = only("TOK004", ctx_with(results))
     assert finding.status is Status.SKIP

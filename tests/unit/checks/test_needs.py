@@ -119,6 +119,9 @@ def test_no_check_opens_with_a_hand_written_input_guard() -> None:
         "= ctx.access_jwt",
         "= ctx.jwks_fetch",
         "= ctx.token_fetch",
+        "attribute_claims(ctx)",
+        "not_attempted",
+        "results.",
     )
     opening = {
         spec.id: inspect.getsource(spec.func).split('"""')[2].strip().splitlines()[:2]
@@ -129,6 +132,41 @@ def test_no_check_opens_with_a_hand_written_input_guard() -> None:
         for cid, lines in opening.items()
         if any(g in line for line in lines for g in guards)
     }
-    # AWS009 and EXP001 skip once per claim or expectation they would judge (a need skips
-    # once); ACC001 goes on to warn about the policies when the decision is skipped.
-    assert set(left) == {"AWS009", "EXP001", "ACC001"}, left
+    assert left == {}
+
+
+def test_a_need_about_each_subject_skips_once_for_each() -> None:
+    spec = Check(
+        "TST004",
+        "test",
+        Stage.CLAIMS,
+        (),
+        Status.FAIL,
+        _body,
+        (CLAIMS.about_each(lambda ctx: ("a", "b")),),
+    )
+    ctx = make_context()
+    findings = run_check(spec, ctx)
+    assert [(f.status, f.subject, f.message) for f in findings] == [
+        (Status.SKIP, "a", claims_or_reason(ctx)),
+        (Status.SKIP, "b", claims_or_reason(ctx)),
+    ]
+
+
+def test_a_need_or_else_skips_first_then_runs_the_body_with_the_partial_value() -> None:
+    seen.clear()
+    spec = Check("TST005", "test", Stage.CLAIMS, (), Status.FAIL, _body, (CLAIMS.or_else({}),))
+    ctx = make_context()
+    findings = run_check(spec, ctx)
+    assert [(f.status, f.message) for f in findings] == [
+        (Status.SKIP, claims_or_reason(ctx)),
+        (Status.PASS, "ran"),
+    ]
+    assert seen == [{}]
+
+
+def test_the_checks_that_skip_per_subject_declare_it() -> None:
+    for check_id in ("AWS009", "EXP001", "ACC001"):
+        spec = get_check(check_id)
+        assert spec is not None
+        assert spec.needs, check_id

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from oidc_probe.core.active import ActiveResults, RefreshAttempt
+from oidc_probe.core.active import ActiveResults, NotAttempted, RefreshAttempt
 from oidc_probe.core.context import DecodedJwt, HttpExchange, RunContext, SignatureResult
 from oidc_probe.core.model import Status
 from oidc_probe.core.settings import RunSettings
@@ -31,7 +31,9 @@ REFRESHED_CLAIMS = {k: v for k, v in MAIN_CLAIMS.items() if k != "nonce"}
 VERIFIED = SignatureResult("RS256", "k1", True, True, "signature verified with key k1 (RS256)")
 
 
-def refresh_ctx(attempt: RefreshAttempt | None, *, jwks: bool = True, **results: Any) -> RunContext:
+def refresh_ctx(
+    attempt: RefreshAttempt | NotAttempted, *, jwks: bool = True, **results: Any
+) -> RunContext:
     main = json_exchange(
         TOKEN_URL,
         {"id_token": "main.id.token", "access_token": "main-access", "refresh_token": REFRESH},
@@ -194,7 +196,7 @@ def test_no_answer_skips_with_the_reason() -> None:
 
 def test_not_attempted_skips_with_the_stage_reason() -> None:
     reason = "the token response held no refresh_token (the app client may not allow it)"
-    finding = only("TOK007", refresh_ctx(None, not_attempted={"TOK007": reason}))
+    finding = only("TOK007", refresh_ctx(NotAttempted(reason)))
 
     assert finding.status is Status.SKIP
     assert finding.message == reason

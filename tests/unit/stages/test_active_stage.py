@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx2
 
-from oidc_probe.core.context import AuthorizationRequest, LoginResult, RunContext
+from oidc_probe.core.active import NotAttempted, UnregisteredRedirectAttempt, WrongVerifierAttempt
+from oidc_probe.core.context import AuthorizationRequest, HttpExchange, LoginResult, RunContext
 from oidc_probe.core.settings import LoginMode, RunSettings
 from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import active
@@ -92,11 +93,11 @@ def test_form_mode_replays_the_code_then_logs_in_twice() -> None:
     ]
     results = ctx.active
     assert results is not None
-    assert results.code_replay is not None
+    assert isinstance(results.code_replay, HttpExchange)
     assert results.code_replay.status == 400
-    assert results.wrong_verifier is not None
+    assert isinstance(results.wrong_verifier, WrongVerifierAttempt)
     assert results.wrong_verifier.exchange is not None
-    assert results.unregistered_redirect is not None
+    assert isinstance(results.unregistered_redirect, UnregisteredRedirectAttempt)
     assert results.unregistered_redirect.baseline is ctx.login
     assert "active" in ctx.timings_ms
 
@@ -107,7 +108,11 @@ def test_a_failed_main_exchange_means_no_refresh_no_replay_and_no_extra_login_fo
     driver = Driver()
     run(ctx, refuse, driver)
     assert ctx.active is not None
-    assert set(ctx.active.not_attempted) == {"TOK004", "TOK005", "TOK007"}
+    results = ctx.active
+    assert isinstance(results.code_replay, NotAttempted)
+    assert isinstance(results.wrong_verifier, NotAttempted)
+    assert isinstance(results.refresh, NotAttempted)
+    assert isinstance(results.unregistered_redirect, UnregisteredRedirectAttempt)
     assert len(driver.requests) == 1  # AUT005 only
 
 
@@ -123,7 +128,7 @@ def test_initiate_auth_visits_without_signing_in() -> None:
     sent = run(ctx, pages, None)
     assert [r.method for r in sent] == ["GET", "GET"]
     attempt = ctx.active.unregistered_redirect if ctx.active else None
-    assert attempt is not None
+    assert isinstance(attempt, UnregisteredRedirectAttempt)
     assert not attempt.signed_in
     assert attempt.login.authorize_error is not None
     assert attempt.login.authorize_error.error == "redirect_mismatch"
@@ -143,7 +148,7 @@ def test_a_refusal_before_the_sign_in_page_needs_no_sign_in() -> None:
 
     run(ctx, pages, driver)
     attempt = ctx.active.unregistered_redirect if ctx.active else None
-    assert attempt is not None
+    assert isinstance(attempt, UnregisteredRedirectAttempt)
     assert not attempt.signed_in
     assert attempt.login.authorize_error is not None
     assert attempt.login.authorize_error.via == "page"
@@ -156,8 +161,8 @@ def test_headless_modes_replay_the_code_but_do_not_log_in_again() -> None:
     posts = [dict(parse_qsl(r.content.decode())) for r in sent if r.method == "POST"]
     assert [b["code"] for b in posts] == ["main-code"]  # TOK004 only
     assert ctx.active is not None
-    assert ctx.active.code_replay is not None
-    assert "TOK005" in ctx.active.not_attempted
+    assert isinstance(ctx.active.code_replay, HttpExchange)
+    assert isinstance(ctx.active.wrong_verifier, NotAttempted)
 
 
 def test_visit_stops_at_the_redirect_uri_without_requesting_it() -> None:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 import httpx2
 import pytest
 
+from oidc_probe.core.active import NotAttempted, RefreshAttempt
 from oidc_probe.core.context import LoginResult, RunContext
 from oidc_probe.core.settings import ClientAuth, LoginMode
 from oidc_probe.stages.token import basic_authorization
@@ -46,9 +47,8 @@ def test_the_refresh_goes_first_with_the_code_exchange_s_basic_authentication() 
     assert first.headers["authorization"] == replay.headers["authorization"] == expected
     assert ctx.active is not None
     attempt = ctx.active.refresh
-    assert attempt is not None
+    assert isinstance(attempt, RefreshAttempt)
     assert attempt.exchange.status == 200
-    assert "TOK007" not in ctx.active.not_attempted
 
 
 def test_with_client_secret_post_the_refresh_carries_id_and_secret_in_the_form() -> None:
@@ -81,7 +81,7 @@ def test_the_refreshed_id_token_is_decoded_and_judged_and_its_tokens_are_secrets
     run(ctx, refreshed, Driver())
 
     attempt = ctx.active.refresh if ctx.active else None
-    assert attempt is not None
+    assert isinstance(attempt, RefreshAttempt)
     assert attempt.id_token is not None
     assert attempt.id_token.raw == "x.y.z"
     assert attempt.signature is not None
@@ -94,7 +94,7 @@ def test_a_refused_refresh_is_kept_without_an_id_token() -> None:
     run(ctx, refuse, Driver())
 
     attempt = ctx.active.refresh if ctx.active else None
-    assert attempt is not None
+    assert isinstance(attempt, RefreshAttempt)
     assert attempt.exchange.status == 400
     assert attempt.id_token is None
 
@@ -128,8 +128,8 @@ def test_without_a_refresh_token_nothing_is_sent_and_the_reason_is_kept(
 
     assert all(form(r).get("grant_type") != "refresh_token" for r in sent)
     assert ctx.active is not None
-    assert ctx.active.refresh is None
-    assert words in ctx.active.not_attempted["TOK007"]
+    assert isinstance(ctx.active.refresh, NotAttempted)
+    assert words in ctx.active.refresh.reason
 
 
 def test_initiate_auth_tokens_are_not_refreshed_at_the_token_endpoint() -> None:
@@ -143,7 +143,8 @@ def test_initiate_auth_tokens_are_not_refreshed_at_the_token_endpoint() -> None:
 
     assert all(r.method == "GET" for r in sent)
     assert ctx.active is not None
-    assert "--login initiate-auth" in ctx.active.not_attempted["TOK007"]
+    assert isinstance(ctx.active.refresh, NotAttempted)
+    assert "--login initiate-auth" in ctx.active.refresh.reason
 
 
 def test_browser_modes_refresh_too_since_it_needs_no_person() -> None:
@@ -152,4 +153,4 @@ def test_browser_modes_refresh_too_since_it_needs_no_person() -> None:
 
     assert form(sent[0])["grant_type"] == "refresh_token"
     assert ctx.active is not None
-    assert ctx.active.refresh is not None
+    assert isinstance(ctx.active.refresh, RefreshAttempt)
