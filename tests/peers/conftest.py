@@ -281,3 +281,19 @@ def glewlwyd_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]
 def glewlwyd_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
     """Glewlwyd releasing name, email and groups only through userinfo."""
     yield from _glewlwyd(tmp_path_factory, id_token_claims=False)
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng_public_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG with the relying party made public: no client secret at all.
+
+    ``oidcRPMetaDataOptionsPublic`` makes the token endpoint skip the secret check
+    (Lib/OpenIDConnect.pm, checkEndPointAuthenticationCredentials: "Relying Party $rp is
+    public, do not check client secret").
+    """
+    yield from _lemonldap(
+        tmp_path_factory,
+        "lemonldap-public",
+        oidcRPMetaDataOptionsPublic=1,
+        oidcRPMetaDataOptionsClientSecret=None,
+    )

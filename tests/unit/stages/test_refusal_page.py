@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oidc_probe.core.context import HttpExchange
-from oidc_probe.stages.active import refusal_page
+from oidc_probe.login.refusal import refusal_page
 
 
 def _page(html: str, status: int = 200, content_type: str = "text/html") -> HttpExchange:
