@@ -72,9 +72,12 @@ def _error_from(login: LoginResult) -> AuthorizeError | None:
 def _authorize_hint(ctx: RunContext, error: AuthorizeError) -> str:
     cognito = is_cognito(ctx)
     if error.via == "http":
-        return hints.with_cognito(
-            hints.AUTHORIZE_HTTP_ERROR, hints.AUTHORIZE_HTTP_ERROR_COGNITO, cognito
+        # Glewlwyd answers an unregistered redirect URI with HTTP 403 and no body.
+        generic = (
+            f"{hints.AUTHORIZE_HTTP_ERROR}; a provider may answer so for a redirect URI it "
+            f"does not have registered: {hints.redirect_mismatch(_redirect_uri(ctx))}"
         )
+        return hints.with_cognito(generic, hints.AUTHORIZE_HTTP_ERROR_COGNITO, cognito)
     if error.error == "redirect_mismatch" or "redirect" in error.description.lower():
         generic = hints.redirect_mismatch(_redirect_uri(ctx))
         return hints.with_cognito(generic, hints.REDIRECT_MISMATCH_COGNITO, cognito)

@@ -16,7 +16,7 @@ from tests.browser.conftest import CHROMIUM
 from tests.e2e.conftest import CliResult
 from tests.needs import unavailable
 from tests.peers.conftest import SsoPeer
-from tests.peers.probe import findings, not_passing, probe
+from tests.peers.probe import finding, findings, not_passing, probe
 from tests.peers.test_lemonldap_ng import config_for
 
 pytestmark = [pytest.mark.peers, pytest.mark.e2e, pytest.mark.browser]
@@ -85,3 +85,24 @@ def test_the_code_is_single_use(glewlwyd_peer: SsoPeer, tmp_path: Path) -> None:
     result = run(glewlwyd_peer, tmp_path, "--active")
     statuses = findings(result)
     assert statuses["TOK004"] == ("pass",), result.stdout[-3000:]
+
+
+def test_an_unregistered_redirect_uri_fails_aut001_naming_it(
+    glewlwyd_peer: SsoPeer, tmp_path: Path
+) -> None:
+    """Issue 22 item 5. Glewlwyd's OIDC.md ("Error client: ... redirect_uri is invalid for
+    this client") documents a 302 to the redirect URI with error=unauthorized_client; the
+    2.7 server from Debian answers HTTP 403 with an empty body instead (seen on this
+    peer), which is the safer answer, and Chromium then shows no page at all
+    (net::ERR_HTTP_RESPONSE_CODE_FAILURE). The headless login reports it as the refusal
+    it is, before any sign-in."""
+    other = "http://localhost:8766/callback"
+    result = run(glewlwyd_peer, tmp_path, "--redirect-uri", other)
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["AUT001"] == ("fail",), result.stdout[-3000:]
+    aut001 = finding(result, "AUT001")
+    assert aut001["message"].endswith("HTTP 403")
+    assert f"add the exact redirect URI {other} to the redirect URIs" in aut001["hint"]
+    assert statuses["AUT002"] == ("skip",)  # not blamed on the password
+    assert "Traceback" not in result.stderr
