@@ -14,6 +14,9 @@ _REFUSAL_WORDS = re.compile(
     r"forbidden|denied|refused)\b",
     re.IGNORECASE,
 )
+# An alert that only says the page is loading (Glewlwyd's sign-in page, before its
+# script runs: role="alert", "Loading...") refuses nothing.
+_LOADING = re.compile(r"\s*(loading|please wait)\b[\s.…]*$", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -31,7 +34,9 @@ def refusal_page(exchange: HttpExchange) -> AuthorizeError | None:
     page = parse_page(exchange.text)
     if any(form.password_field or form.visible_inputs for form in page.forms):
         return None
-    said = next((text for text in page.error_texts if text.strip()), "")
+    said = next(
+        (text for text in page.error_texts if text.strip() and not _LOADING.match(text)), ""
+    )
     if not said:
         visible = " ".join(_NOT_TEXT.sub(" ", exchange.text).split())
         match = _REFUSAL_WORDS.search(visible)

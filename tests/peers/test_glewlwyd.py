@@ -85,6 +85,11 @@ def test_the_code_is_single_use(glewlwyd_peer: SsoPeer, tmp_path: Path) -> None:
     result = run(glewlwyd_peer, tmp_path, "--active")
     statuses = findings(result)
     assert statuses["TOK004"] == ("pass",), result.stdout[-3000:]
+    # The unregistered redirect URI gets HTTP 403, no redirect (see the test below); the
+    # registered one's sign-in page ("Loading..." in an alert until its script runs) is
+    # not taken for a refusal, so AUT005 can tell.
+    assert statuses["AUT005"] == ("pass",)
+    assert finding(result, "AUT005")["message"].endswith("HTTP 403")
 
 
 def test_an_unregistered_redirect_uri_fails_aut001_naming_it(
