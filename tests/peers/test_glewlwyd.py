@@ -111,3 +111,35 @@ def test_an_unregistered_redirect_uri_fails_aut001_naming_it(
     assert f"add the exact redirect URI {other} to the redirect URIs" in aut001["hint"]
     assert statuses["AUT002"] == ("skip",)  # not blamed on the password
     assert "Traceback" not in result.stderr
+
+
+def test_a_public_client_without_a_secret_fails_cfg001(
+    glewlwyd_public_client: SsoPeer, tmp_path: Path
+) -> None:
+    """Issue 22 item 5: a client without a secret. Glewlwyd's public client (OIDC.md:
+    "without secret or public key"; token_endpoint_auth_method none) takes the code
+    exchange with client_id alone, so only CFG001 names the missing secret (that Access
+    needs one is the probe's ASSUMPTION, see test_lemonldap_ng)."""
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (make browser)")
+    peer = glewlwyd_public_client
+    result = probe(
+        tmp_path,
+        config_for(peer, scopes=["openid", "email"]),
+        "--login",
+        "headless-browser",
+        "--browser-path",
+        CHROMIUM,
+        "--login-timeout",
+        "60",
+        secret=None,
+        username=peer.username,
+        password=peer.password,
+    )
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["CFG001"] == ("fail",), result.stdout[-3000:]
+    assert finding(result, "CFG001")["message"] == "client_secret is missing"
+    for check_id in ("AUT002", "TOK001", "IDT004"):
+        assert statuses[check_id] == ("pass",), check_id
+    assert [k for k, v in statuses.items() if "fail" in v] == ["CFG001"]
