@@ -503,5 +503,6 @@ def _refresh_summary(
     if isinstance(body.get("refresh_token"), str):
         parts.append("a new refresh token (rotation)")
     else:
-        parts.append("no new refresh token (the first one stays in use, as in Cognito)")
+        as_in = ", as in Cognito" if is_cognito(ctx) else ""
+        parts.append(f"no new refresh token (the first one stays in use{as_in})")
     return parts

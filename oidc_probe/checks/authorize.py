@@ -72,12 +72,21 @@ def _error_from(login: LoginResult) -> AuthorizeError | None:
 def _authorize_hint(ctx: RunContext, error: AuthorizeError) -> str:
     cognito = is_cognito(ctx)
     if error.via == "http":
-        return hints.with_cognito(
-            hints.AUTHORIZE_HTTP_ERROR, hints.AUTHORIZE_HTTP_ERROR_COGNITO, cognito
+        # Glewlwyd answers an unregistered redirect URI with HTTP 403 and no body.
+        generic = (
+            f"{hints.AUTHORIZE_HTTP_ERROR}; a provider may answer so for a redirect URI it "
+            f"does not have registered: {hints.redirect_mismatch(_redirect_uri(ctx))}"
         )
+        return hints.with_cognito(generic, hints.AUTHORIZE_HTTP_ERROR_COGNITO, cognito)
     if error.error == "redirect_mismatch" or "redirect" in error.description.lower():
         generic = hints.redirect_mismatch(_redirect_uri(ctx))
         return hints.with_cognito(generic, hints.REDIRECT_MISMATCH_COGNITO, cognito)
+    if error.via == "page":
+        return (
+            "the provider showed an error page instead of redirecting back, as providers "
+            "do for a redirect URI they do not have registered (RFC 6749 4.1.2.1); "
+            + hints.redirect_mismatch(_redirect_uri(ctx))
+        )
     code = error.error
     if code == "invalid_request" and error.description.strip().lower() == "invalid_scope":
         code = "invalid_scope"  # how Cognito is reported to refuse a scope (see the hint)
@@ -108,7 +117,8 @@ def authorize_accepted(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]
 
     What it checks: the authorization URL, built as Access builds it, leads to a login
     page or back to the redirect URI with a code, not to an error. Cognito's own
-    ``/error?error=redirect_mismatch`` page is recognised. A request that got no answer
+    ``/error?error=redirect_mismatch`` page is recognised, and so is an error page served
+    with HTTP 200 instead of a redirect (LemonLDAP::NG's "Unauthorized URL"). A request that got no answer
     (TLS verification, DNS, a refused connection, a timeout) fails: the provider never
     said whether it accepts it.
 
@@ -131,6 +141,7 @@ def authorize_accepted(ctx: RunContext, login: LoginResult) -> Iterator[Outcome]
         where = {
             "error_page": "the provider's error page",
             "http": "an HTTP error from the authorization endpoint",
+            "page": "an error page served as HTTP 200",
         }.get(error.via, "an error redirect")
         detail = f" ({description})" if description else ""
         if (login.callback_params or {}).get("code"):

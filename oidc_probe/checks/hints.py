@@ -81,7 +81,7 @@ RSA_KEY_SIZE = (
 
 # Authorization and login
 REDIRECT_MISMATCH_COGNITO = (
-    "Cognito shows this page too when client_id names no app client of this user pool: "
+    "In Cognito they are the app client's Allowed callback URLs. Cognito shows this page too when client_id names no app client of this user pool: "
     "check client_id."
 )
 INVALID_SCOPE = (
@@ -196,8 +196,9 @@ def no_id_token(scopes: tuple[str, ...]) -> str:
 def redirect_mismatch(redirect_uri: str) -> str:
     """The redirect-mismatch hint, naming the exact URI to register."""
     return (
-        f"add the exact redirect URI {redirect_uri} to the app client's Allowed callback URLs "
-        "(for Access itself: https://<team-name>.cloudflareaccess.com/cdn-cgi/access/callback)"
+        f"add the exact redirect URI {redirect_uri} to the redirect URIs registered for this "
+        "client at the provider (for Access itself: "
+        "https://<team-name>.cloudflareaccess.com/cdn-cgi/access/callback)"
     )
 
 

@@ -16,6 +16,7 @@ import httpx2
 from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.login.callback import callback_result
 from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
+from oidc_probe.login.refusal import refusal_page
 from oidc_probe.login.stop_pages import classify, describe
 from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
 from oidc_probe.plumbing.urls import origin, refuse_cleartext, same_endpoint, without_secrets
@@ -27,8 +28,7 @@ _HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 JAVASCRIPT_HINT = (
     "the login page renders its form with JavaScript, which the form login cannot run; "
-    "use a login mode that drives a real browser, or switch the app client to the classic "
-    "hosted UI"
+    "use a login mode that drives a real browser"
 )
 
 # AUT002's hint when the sign-in pages could not be reached: the network, not the password.
@@ -216,6 +216,11 @@ class _Session:
         page = classify(exchange.text) if self.password_sent else None
         if page is not None:
             return self._fail(describe(page, url, _shown(html)), hint=page.hint)
+        # After the password, a page that refuses (LemonLDAP::NG checks the redirect URI
+        # once the user has signed in: its "Unauthorized URL" page, served as HTTP 200).
+        refused = refusal_page(exchange) if self.password_sent else None
+        if refused is not None:
+            return self._result(authorize_error=refused)
         if html.has_script:
             return self._result(needs_javascript=True, login_error=f"{JAVASCRIPT_HINT} ({url})")
         return self._fail(f"no sign-in form found at {url}{_shown(html)}")

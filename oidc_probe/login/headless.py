@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from oidc_probe.core.context import AuthorizationRequest, LoginResult
+from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, LoginResult
 from oidc_probe.core.errors import UsageError
 from oidc_probe.login.callback import callback_result, error_page_result
 from oidc_probe.login.html_forms import USERNAME_NAMES
@@ -202,6 +202,9 @@ class _Session:
         self.last_action = time.monotonic()
         self.deadline = time.monotonic() + driver.timeout
         self.page.on("framenavigated", self._on_navigated)
+        # The last answer to a navigation of the page: (status, URL).
+        self.last_answer: tuple[int, str] | None = None
+        self.page.on("response", self._on_response)
         self.cdp: CDPSession = self.context.new_cdp_session(self.page)
         self.cdp.on("Fetch.requestPaused", self._on_paused)
         parts = urlsplit(request.redirect_uri)
@@ -215,6 +218,22 @@ class _Session:
             shown = strip_query(frame.url)
             if not self.visited or self.visited[-1] != shown:
                 self.visited.append(shown)
+
+    def _on_response(self, response: Any) -> None:
+        from playwright.sync_api import Error
+
+        with contextlib.suppress(Error):
+            if response.frame == self.page.main_frame and response.request.is_navigation_request():
+                self.last_answer = (response.status, response.url)
+
+    def _refused_by_status(self) -> LoginResult | None:
+        """The authorization request answered with an HTTP error and no page to show
+        (Chromium's ERR_HTTP_RESPONSE_CODE_FAILURE), before any sign-in: a refusal."""
+        if self.last_answer is None or self.last_answer[0] < 400 or self.password_sent:
+            return None
+        status, url = self.last_answer
+        error = AuthorizeError(f"HTTP {status}", "", "http", strip_query(url))
+        return self._result(authorize_error=error)
 
     def _on_paused(self, event: dict[str, Any]) -> None:
         from playwright.sync_api import Error
@@ -290,6 +309,9 @@ class _Session:
             self.page.goto(self.request.url, wait_until="commit", timeout=self._ms_left())
         except Error as exc:
             if not self.captured:
+                refused = self._refused_by_status()
+                if refused is not None:
+                    return refused
                 return self._fail(f"could not open the authorization URL: {_first_line(exc)}")
         while time.monotonic() < self.deadline:
             step = self._step()

@@ -24,7 +24,6 @@ The stage names no check: the check judging each kind declares its field as an i
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 import time
 from dataclasses import replace
@@ -43,7 +42,7 @@ from oidc_probe.core.active import (
 from oidc_probe.core.context import AuthorizeError, HttpExchange, LoginResult, RunContext
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.login.base import LoginDriver
-from oidc_probe.login.html_forms import parse_page
+from oidc_probe.login.refusal import refusal_page
 from oidc_probe.plumbing.http import MAX_REDIRECTS, fetch, is_usable_url, strip_query
 from oidc_probe.plumbing.jose import decode_jwt
 from oidc_probe.plumbing.urls import same_endpoint
@@ -56,13 +55,6 @@ UNREGISTERED_SUFFIX = "/oidc-probe-unregistered"
 # Login modes whose driver signs in through the provider's pages without a person.
 CODE_FLOW_MODES = frozenset({LoginMode.FORM})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Words of a refusal on a page served as HTTP 200 (LemonLDAP::NG: "Unauthorized URL").
-_REFUSAL_WORDS = re.compile(
-    r"\b(error|invalid|unauthori[sz]ed|not allowed|not registered|not authorized|mismatch|"
-    r"forbidden|denied|refused)\b",
-    re.IGNORECASE,
-)
-_NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
 def unregistered_redirect_uri(registered: str) -> str:
@@ -262,31 +254,4 @@ def visit(client: httpx2.Client, url: str, redirect_uri: str) -> LoginResult:
         )
     return LoginResult(
         login_error=f"too many redirects, last at {strip_query(url)}", pages=tuple(pages)
-    )
-
-
-def refusal_page(exchange: HttpExchange) -> AuthorizeError | None:
-    """An HTML page served with HTTP 2xx that refuses the request instead of redirecting.
-
-    Some providers answer an unregistered redirect URI with an error page and status 200
-    (LemonLDAP::NG shows "Unauthorized URL"). Such a page has no sign-in form (no
-    password or text field) and says it refuses: an element marked as an error or alert,
-    or refusal words in its visible text (scripts and styles left out, so a JavaScript
-    sign-in page whose code mentions errors is not taken for one).
-    """
-    if not exchange.ok or "html" not in exchange.content_type:
-        return None
-    page = parse_page(exchange.text)
-    if any(form.password_field or form.visible_inputs for form in page.forms):
-        return None
-    said = next((text for text in page.error_texts if text.strip()), "")
-    if not said:
-        visible = " ".join(_NOT_TEXT.sub(" ", exchange.text).split())
-        match = _REFUSAL_WORDS.search(visible)
-        if match is None:
-            return None
-        start = max(0, match.start() - 60)
-        said = visible[start : match.end() + 80].strip()
-    return AuthorizeError(
-        "error page (HTTP 200)", " ".join(said.split())[:200], "page", strip_query(exchange.url)
     )

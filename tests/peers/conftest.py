@@ -253,11 +253,13 @@ def lemonldap_ng_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _glewlwyd(
-    tmp_path_factory: pytest.TempPathFactory, *, id_token_claims: bool
+    tmp_path_factory: pytest.TempPathFactory, *, id_token_claims: bool, confidential: bool = True
 ) -> Iterator[SsoPeer]:
     workdir = tmp_path_factory.mktemp("glewlwyd")
     process, issuer = _started_sso(
-        lambda: glewlwyd.start(workdir, REDIRECT_URI, id_token_claims=id_token_claims)
+        lambda: glewlwyd.start(
+            workdir, REDIRECT_URI, id_token_claims=id_token_claims, confidential=confidential
+        )
     )
     try:
         yield SsoPeer(
@@ -281,3 +283,25 @@ def glewlwyd_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]
 def glewlwyd_userinfo_claims(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
     """Glewlwyd releasing name, email and groups only through userinfo."""
     yield from _glewlwyd(tmp_path_factory, id_token_claims=False)
+
+
+@pytest.fixture(scope="session")
+def lemonldap_ng_public_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """LemonLDAP::NG with the relying party made public: no client secret at all.
+
+    ``oidcRPMetaDataOptionsPublic`` makes the token endpoint skip the secret check
+    (Lib/OpenIDConnect.pm, checkEndPointAuthenticationCredentials: "Relying Party $rp is
+    public, do not check client secret").
+    """
+    yield from _lemonldap(
+        tmp_path_factory,
+        "lemonldap-public",
+        oidcRPMetaDataOptionsPublic=1,
+        oidcRPMetaDataOptionsClientSecret=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def glewlwyd_public_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoPeer]:
+    """Glewlwyd with the client made public: no secret (tests/peers/glewlwyd.py provision)."""
+    yield from _glewlwyd(tmp_path_factory, id_token_claims=True, confidential=False)

@@ -107,8 +107,15 @@ class _Admin:
         return json.loads(text) if text else None
 
 
-def provision(base: str, redirect_uri: str, *, id_token_claims: bool = True) -> None:
-    """The OpenID Connect plugin, scopes, user and client, through the admin API."""
+def provision(
+    base: str, redirect_uri: str, *, id_token_claims: bool = True, confidential: bool = True
+) -> None:
+    """The OpenID Connect plugin, scopes, user and client, through the admin API.
+
+    ``confidential=False``: a public client, without a secret (OIDC.md, "Native Apps
+    Guidelines": "A client can be specified as public (i.e. not confidential), without
+    secret or public key"), authenticating with ``none`` at the token endpoint.
+    """
     admin = _Admin(base)
     module = admin.call("GET", "/mod/user/")[0]
     module["parameters"]["data-format"]["groups"] = {
@@ -172,18 +179,20 @@ def provision(base: str, redirect_uri: str, *, id_token_claims: bool = True) -> 
          "email": "alice@example.com", "scope": scopes, "enabled": True,
          "groups": ["admins", "staff"]},
     )  # fmt: skip
-    admin.call(
-        "POST",
-        "/client/",
-        {"client_id": CLIENT_ID, "name": "Cloudflare Access", "confidential": True,
-         "password": CLIENT_SECRET, "redirect_uri": [redirect_uri],
-         "authorization_type": ["code", "refresh_token"], "scope": scopes, "enabled": True,
-         "token_endpoint_auth_method": ["client_secret_basic", "client_secret_post"]},
-    )  # fmt: skip
+    client: dict[str, Any] = {
+        "client_id": CLIENT_ID, "name": "Cloudflare Access", "confidential": True,
+        "password": CLIENT_SECRET, "redirect_uri": [redirect_uri],
+        "authorization_type": ["code", "refresh_token"], "scope": scopes, "enabled": True,
+        "token_endpoint_auth_method": ["client_secret_basic", "client_secret_post"],
+    }  # fmt: skip
+    if not confidential:
+        del client["password"]
+        client.update({"confidential": False, "token_endpoint_auth_method": ["none"]})
+    admin.call("POST", "/client/", client)
 
 
 def start(
-    workdir: Path, redirect_uri: str, *, id_token_claims: bool = True
+    workdir: Path, redirect_uri: str, *, id_token_claims: bool = True, confidential: bool = True
 ) -> tuple[harness.PeerProcess, str]:
     """Write the site, start Glewlwyd, provision it; returns the process and the issuer."""
     binary = executable()
@@ -195,7 +204,7 @@ def start(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_api(base)
-        provision(base, redirect_uri, id_token_claims=id_token_claims)
+        provision(base, redirect_uri, id_token_claims=id_token_claims, confidential=confidential)
     except BaseException:
         process.stop()
         raise

@@ -133,7 +133,10 @@ def write_site(workdir: Path, port: int, redirect_uri: str, rp: dict[str, Any]) 
             "oidcServicePublicKeySig": public,
             "oidcServiceKeyIdSig": "llng-rs256",
             "oidcRPMetaDataOptions": {
-                RP: {**rp, "oidcRPMetaDataOptionsRedirectUris": redirect_uri}
+                RP: {
+                    **{k: v for k, v in rp.items() if v is not None},  # None: left unset
+                    "oidcRPMetaDataOptionsRedirectUris": redirect_uri,
+                }
             },
             "oidcRPMetaDataExportedVars": {RP: EXPORTED_CLAIMS},
             "oidcRPMetaDataMacros": {RP: MACROS},

@@ -17,17 +17,24 @@ def probe(
     tmp_path: Path,
     config: dict[str, Any],
     *args: str,
-    secret: str,
+    secret: str | None,
     username: str,
     password: str,
     fmt: str = "json",
 ) -> CliResult:
-    """``oidc-probe check --format FMT`` with the secret and password in the environment."""
+    """``oidc-probe check --format FMT`` with the secret and password in the environment.
+
+    ``secret=None`` runs as a user whose config has no client secret at all (none in the
+    file and no ``OIDC_PROBE_CLIENT_SECRET``).
+    """
     path = tmp_path / "idp.json"
     path.write_text(json.dumps({"name": "peer", "type": "oidc", "config": config}))
     return run_cli(
         ["check", "--config", str(path), "--username", username, "--format", fmt, *args],
-        env={"OIDC_PROBE_CLIENT_SECRET": secret, "OIDC_PROBE_PASSWORD": password},
+        env={
+            "OIDC_PROBE_PASSWORD": password,
+            **({} if secret is None else {"OIDC_PROBE_CLIENT_SECRET": secret}),
+        },
     )
 
 

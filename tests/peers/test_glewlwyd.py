@@ -16,7 +16,7 @@ from tests.browser.conftest import CHROMIUM
 from tests.e2e.conftest import CliResult
 from tests.needs import unavailable
 from tests.peers.conftest import SsoPeer
-from tests.peers.probe import findings, not_passing, probe
+from tests.peers.probe import finding, findings, not_passing, probe
 from tests.peers.test_lemonldap_ng import config_for
 
 pytestmark = [pytest.mark.peers, pytest.mark.e2e, pytest.mark.browser]
@@ -85,3 +85,61 @@ def test_the_code_is_single_use(glewlwyd_peer: SsoPeer, tmp_path: Path) -> None:
     result = run(glewlwyd_peer, tmp_path, "--active")
     statuses = findings(result)
     assert statuses["TOK004"] == ("pass",), result.stdout[-3000:]
+    # The unregistered redirect URI gets HTTP 403, no redirect (see the test below); the
+    # registered one's sign-in page ("Loading..." in an alert until its script runs) is
+    # not taken for a refusal, so AUT005 can tell.
+    assert statuses["AUT005"] == ("pass",)
+    assert finding(result, "AUT005")["message"].endswith("HTTP 403")
+
+
+def test_an_unregistered_redirect_uri_fails_aut001_naming_it(
+    glewlwyd_peer: SsoPeer, tmp_path: Path
+) -> None:
+    """Issue 22 item 5. Glewlwyd's OIDC.md ("Error client: ... redirect_uri is invalid for
+    this client") documents a 302 to the redirect URI with error=unauthorized_client; the
+    2.7 server from Debian answers HTTP 403 with an empty body instead (seen on this
+    peer), which is the safer answer, and Chromium then shows no page at all
+    (net::ERR_HTTP_RESPONSE_CODE_FAILURE). The headless login reports it as the refusal
+    it is, before any sign-in."""
+    other = "http://localhost:8766/callback"
+    result = run(glewlwyd_peer, tmp_path, "--redirect-uri", other)
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["AUT001"] == ("fail",), result.stdout[-3000:]
+    aut001 = finding(result, "AUT001")
+    assert aut001["message"].endswith("HTTP 403")
+    assert f"add the exact redirect URI {other} to the redirect URIs" in aut001["hint"]
+    assert statuses["AUT002"] == ("skip",)  # not blamed on the password
+    assert "Traceback" not in result.stderr
+
+
+def test_a_public_client_without_a_secret_fails_cfg001(
+    glewlwyd_public_client: SsoPeer, tmp_path: Path
+) -> None:
+    """Issue 22 item 5: a client without a secret. Glewlwyd's public client (OIDC.md:
+    "without secret or public key"; token_endpoint_auth_method none) takes the code
+    exchange with client_id alone, so only CFG001 names the missing secret (that Access
+    needs one is the probe's ASSUMPTION, see test_lemonldap_ng)."""
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (make browser)")
+    peer = glewlwyd_public_client
+    result = probe(
+        tmp_path,
+        config_for(peer, scopes=["openid", "email"]),
+        "--login",
+        "headless-browser",
+        "--browser-path",
+        CHROMIUM,
+        "--login-timeout",
+        "60",
+        secret=None,
+        username=peer.username,
+        password=peer.password,
+    )
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["CFG001"] == ("fail",), result.stdout[-3000:]
+    assert finding(result, "CFG001")["message"] == "client_secret is missing"
+    for check_id in ("AUT002", "TOK001", "IDT004"):
+        assert statuses[check_id] == ("pass",), check_id
+    assert [k for k, v in statuses.items() if "fail" in v] == ["CFG001"]

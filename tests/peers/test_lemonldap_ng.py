@@ -117,3 +117,83 @@ def test_a_wrong_client_secret_fails_tok001(lemonldap_ng: SsoPeer, tmp_path: Pat
     )
     assert result.code == 1
     assert findings(result)["TOK001"] == ("fail",), result.stdout[-3000:]
+
+
+# A client without a secret (issue 22 item 5). Access's config has a client_secret field
+# that its generic OIDC setup asks for; that Access cannot work without one is the
+# probe's ASSUMPTION (CFG001's hint), not a statement Cloudflare makes about public
+# clients. What LemonLDAP::NG does is read in its code: a relying party with
+# oidcRPMetaDataOptionsPublic accepts client_id alone at the token endpoint ("Relying
+# Party $rp is public, do not check client secret"), a confidential one refuses a
+# request without a secret ("Relying Party $rp is confidential but no client secret was
+# provided"; both Lib/OpenIDConnect.pm, checkEndPointAuthenticationCredentials, which
+# then answers invalid_client).
+
+
+def test_a_public_client_without_a_secret_fails_cfg001_only(
+    lemonldap_ng_public_client: SsoPeer, tmp_path: Path
+) -> None:
+    peer = lemonldap_ng_public_client
+    result = probe(
+        tmp_path,
+        config_for(peer),
+        secret=None,
+        username=peer.username,
+        password=peer.password,
+    )
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["CFG001"] == ("fail",), result.stdout[-3000:]
+    cfg001 = finding(result, "CFG001")
+    assert cfg001["message"] == "client_secret is missing"
+    assert "confidential client" in cfg001["hint"]
+    # The server really takes the public client's code exchange: the login and the
+    # token checks run and pass (client_id in the form, no Authorization header).
+    for check_id in ("AUT002", "TOK001", "IDT004"):
+        assert statuses[check_id] == ("pass",), check_id
+    assert [k for k, v in statuses.items() if "fail" in v] == ["CFG001"]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_confidential_client_run_without_its_secret_fails_cfg001_and_tok001(
+    lemonldap_ng: SsoPeer, tmp_path: Path
+) -> None:
+    result = probe(
+        tmp_path,
+        config_for(lemonldap_ng),
+        secret=None,
+        username=lemonldap_ng.username,
+        password=lemonldap_ng.password,
+    )
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["CFG001"] == ("fail",), result.stdout[-3000:]
+    assert statuses["TOK001"] == ("fail",)
+    assert "invalid_client" in finding(result, "TOK001")["message"]
+
+
+# An unregistered redirect URI (issue 22 item 5). LemonLDAP::NG compares the
+# redirect_uri with the relying party's oidcRPMetaDataOptionsRedirectUris exactly
+# (Issuer/OpenIDConnect.pm, isUriAllowedForRP: `$_ eq $uri`; wildcards only where the
+# caller asks for them, which the authorization endpoint does not), after the user has
+# signed in, and answers with its portal's error page, PE_UNAUTHORIZEDURL (108,
+# "Unauthorized URL", Main/Constants.pm), served as HTTP 200. So no configuration makes
+# it redirect to an unregistered URI: AUT005 cannot be made to fail against it (it
+# passes in the correct run above).
+
+UNREGISTERED = "http://localhost:8766/callback"
+
+
+def test_an_unregistered_redirect_uri_fails_aut001_naming_it(
+    lemonldap_ng: SsoPeer, tmp_path: Path
+) -> None:
+    result = run(lemonldap_ng, tmp_path, "--redirect-uri", UNREGISTERED)
+    assert result.code == 1, result.stderr
+    statuses = findings(result)
+    assert statuses["AUT001"] == ("fail",), result.stdout[-3000:]
+    aut001 = finding(result, "AUT001")
+    assert "error page served as HTTP 200" in aut001["message"]
+    assert aut001["evidence"]["actual"]["via"] == "page"
+    assert f"add the exact redirect URI {UNREGISTERED} to the redirect URIs" in aut001["hint"]
+    assert statuses["AUT002"] == ("skip",)
+    assert statuses["TOK001"] == ("skip",)

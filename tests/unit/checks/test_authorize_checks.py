@@ -253,3 +253,19 @@ def test_aut001_reads_invalid_request_with_invalid_scope_as_a_scope_refusal() ->
     assert finding.status is Status.FAIL
     assert "allowed OAuth scopes" in finding.hint
     assert "configured scopes:" in finding.hint
+
+
+def test_aut001_names_the_redirect_uri_for_an_error_page_served_as_http_200() -> None:
+    """Issue 22: a provider that refuses with a page and HTTP 200 (LemonLDAP::NG) fails
+    AUT001, and the hint names the redirect URI in neutral words."""
+    login = refused("error page (HTTP 200)", "Go to portal", via="page")
+    ctx = make_context(
+        authorization=authorization(url="https://sso.example.org/oauth2/authorize?client_id=x"),
+        login=login,
+    )
+    finding = only("AUT001", ctx)
+    assert finding.status is Status.FAIL
+    assert "an error page served as HTTP 200" in finding.message
+    assert f"add the exact redirect URI {REDIRECT} to the redirect URIs" in finding.hint
+    assert "app client" not in finding.hint
+    assert "Cognito" not in finding.hint

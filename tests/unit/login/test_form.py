@@ -386,3 +386,22 @@ def test_a_script_page_after_the_password_still_needs_javascript() -> None:
     }
     result, _ = _login(_mock(routes, []), auth_url="https://op.test/auth")
     assert result.needs_javascript
+
+
+def test_a_refusal_page_after_the_password_is_an_authorization_refusal() -> None:
+    """Issue 22: LemonLDAP::NG checks the redirect URI after the sign-in and shows its
+    "Unauthorized URL" page with HTTP 200 (an alert, a link back, its script)."""
+    page = (
+        "<html><body><script src='/static/portal.js'></script>"
+        "<div class='message message-negative alert'>Unauthorized URL</div>"
+        "<a href='/'>Go to portal</a></body></html>"
+    )
+    routes: dict[str, Handler] = {
+        "GET op.test/auth": lambda r: _html(LOGIN),
+        "POST op.test/interaction/abc/login": lambda r: _html(page),
+    }
+    result, _ = _login(_mock(routes, []), auth_url="https://op.test/auth")
+    assert result.needs_javascript is False
+    assert result.authorize_error is not None
+    assert result.authorize_error.via == "page"
+    assert "Unauthorized URL" in result.authorize_error.description

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oidc_probe.core.context import HttpExchange
-from oidc_probe.stages.active import refusal_page
+from oidc_probe.login.refusal import refusal_page
 
 
 def _page(html: str, status: int = 200, content_type: str = "text/html") -> HttpExchange:
@@ -51,3 +51,12 @@ def test_a_javascript_sign_in_page_is_not_a_refusal() -> None:
 def test_only_html_2xx_pages_are_judged() -> None:
     assert refusal_page(_page("<p>error</p>", status=400)) is None
     assert refusal_page(_page('{"error": "x"}', content_type="application/json")) is None
+
+
+def test_an_alert_that_only_says_loading_is_not_a_refusal() -> None:
+    """Glewlwyd's sign-in page (webapp/login.html) before its script runs."""
+    html = (
+        "<html><title>Glewlwyd</title><div class='alert alert-info' role='alert'>"
+        "Loading...</div><script src='js/app.js'></script></html>"
+    )
+    assert refusal_page(_page(html)) is None
