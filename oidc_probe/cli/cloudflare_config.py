@@ -116,9 +116,7 @@ def add_options(cf: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    from oidc_probe.cli.inputs import network_settings, writable_output
-    from oidc_probe.core.settings import RunSettings
-    from oidc_probe.plumbing.http import fetch, make_client
+    from oidc_probe.cli.inputs import writable_output
 
     if args.from_aws:
         if args.pool_id is None:
@@ -138,22 +136,9 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
             raise UsageError(f"cloudflare-config needs --{name} (or --from-aws)")
     url, issuer = discovery_url_for(args)
     base = domain_base(args.domain, args.region)
-    secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
-    if not args.omit_secret and not secret:
-        raise UsageError(
-            f"set {SECRET_ENV} to the app client's secret (or pass --omit-secret to leave it out)"
-        )
-    console.redactor.add(secret)
+    secret = _client_secret(args, console, "the app client's secret")
     output = writable_output(args.output)
-    settings = RunSettings(issuer=issuer, **network_settings(args))
-    with make_client(settings) as client:
-        exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
-    document = exchange.json_object() if exchange.ok else None
-    if document is None:
-        why = (
-            exchange.error or f"HTTP {exchange.status}" if not exchange.ok else "not a JSON object"
-        )
-        raise ConfigError(f"cannot read the discovery document at {url}: {why}")
+    document = _discovery_document(args, url, issuer)
     if args.discovery_url is None and document.get("issuer") != issuer:
         raise ConfigError(
             f"the discovery document at {url} names issuer {document.get('issuer')!r}, "
@@ -207,31 +192,17 @@ def _config(
 
 def _run_for_issuer(args: argparse.Namespace, console: Console) -> int:
     """Any provider: the nine fields from ``<issuer>/.well-known/openid-configuration``."""
-    from oidc_probe.cli.inputs import network_settings, split_words, writable_output
+    from oidc_probe.cli.inputs import split_words, writable_output
     from oidc_probe.core.issuer import discovery_url
-    from oidc_probe.core.settings import RunSettings
-    from oidc_probe.plumbing.http import fetch, is_usable_url, make_client
+    from oidc_probe.plumbing.http import is_usable_url
 
     issuer = args.issuer
     if not is_usable_url(issuer):
         raise UsageError(f"--issuer {issuer!r} is not an http(s) URL")
     url = args.discovery_url or discovery_url(issuer)
-    secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
-    if not args.omit_secret and not secret:
-        raise UsageError(
-            f"set {SECRET_ENV} to the client's secret (or pass --omit-secret to leave it out)"
-        )
-    console.redactor.add(secret)
+    secret = _client_secret(args, console, "the client's secret")
     output = writable_output(args.output)
-    settings = RunSettings(issuer=issuer, **network_settings(args))
-    with make_client(settings) as client:
-        exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
-    document = exchange.json_object() if exchange.ok else None
-    if document is None:
-        why = (
-            exchange.error or f"HTTP {exchange.status}" if not exchange.ok else "not a JSON object"
-        )
-        raise ConfigError(f"cannot read the discovery document at {url}: {why}")
+    document = _discovery_document(args, url, issuer)
     if document.get("issuer") != issuer:
         raise ConfigError(
             f"the discovery document at {url} names issuer {document.get('issuer')!r}, not "
@@ -266,3 +237,31 @@ def _run_for_issuer(args: argparse.Namespace, console: Console) -> int:
         "config": config,
     }
     return emit_body(body, secret, output, args.show_secret, console)
+
+
+def _client_secret(args: argparse.Namespace, console: Console, what: str) -> str | None:
+    """The secret from the environment (registered with the redactor), or None with
+    ``--omit-secret``."""
+    secret = None if args.omit_secret else console.environ.get(SECRET_ENV)
+    if not args.omit_secret and not secret:
+        raise UsageError(f"set {SECRET_ENV} to {what} (or pass --omit-secret to leave it out)")
+    console.redactor.add(secret)
+    return secret
+
+
+def _discovery_document(args: argparse.Namespace, url: str, issuer: str) -> dict[str, Any]:
+    """The discovery document at ``url``, or one :class:`ConfigError` line saying why not."""
+    from oidc_probe.cli.inputs import network_settings
+    from oidc_probe.core.settings import RunSettings
+    from oidc_probe.plumbing.http import fetch, make_client
+
+    settings = RunSettings(issuer=issuer, **network_settings(args))
+    with make_client(settings) as client:
+        exchange = fetch(client, "GET", url, headers={"Accept": "application/json"})
+    document = exchange.json_object() if exchange.ok else None
+    if document is None:
+        why = (
+            exchange.error or f"HTTP {exchange.status}" if not exchange.ok else "not a JSON object"
+        )
+        raise ConfigError(f"cannot read the discovery document at {url}: {why}")
+    return document
