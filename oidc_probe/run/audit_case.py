@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def audit(request: AuditCommand, host: Host) -> SingleRun:
     from oidc_probe.checks.catalogue import all_checks, run_checks
-    from oidc_probe.core.config import derive_issuer, load_config
+    from oidc_probe.core.config import load_config
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Stage
     from oidc_probe.core.settings import RunSettings
@@ -40,9 +40,10 @@ def audit(request: AuditCommand, host: Host) -> SingleRun:
         host.warn(warning)
     team = checked_team_name(request.team_name) if request.team_name else None
     pool_request = audit_request(request.endpoint, request.usernames, team)
+    issuer, guessed = source.expected_issuer(config.certs_url)
     settings = RunSettings(
-        issuer=source.issuer or derive_issuer(config.certs_url),
-        issuer_guessed=not source.issuer,
+        issuer=issuer,
+        issuer_guessed=guessed,
         redirect_uri=checked_redirect_uri(request.redirect_uri),
         timeout=request.timeout,
         show_tokens=request.show_tokens,

@@ -85,7 +85,7 @@ def probe(
     (the command line prints the report there), before the browser mode shows
     ``results_page`` in the user's tab.
     """
-    from oidc_probe.core.config import derive_issuer, require_filled
+    from oidc_probe.core.config import require_filled
     from oidc_probe.core.settings import ClientAuth, RunSettings
     from oidc_probe.run.access_inputs import config_and_access
     from oidc_probe.run.aws_inputs import aws_inputs
@@ -139,9 +139,10 @@ def probe(
             "the browser connects to the sign-in pages by itself"
         )
     transport = request.transport
+    issuer, guessed = source.expected_issuer(config.certs_url)
     settings = RunSettings(
-        issuer=source.issuer or derive_issuer(config.certs_url),
-        issuer_guessed=not source.issuer,
+        issuer=issuer,
+        issuer_guessed=guessed,
         redirect_uri=checked_redirect_uri(redirect_uri_from(request.login)),
         client_auth=ClientAuth(request.login.client_auth),
         login=login_mode,

@@ -66,6 +66,15 @@ class ConfigSource:
     def given(self, *names: str) -> bool:
         return any(self.overrides.get(name) for name in names)
 
+    def expected_issuer(self, certs_url: str) -> tuple[str, bool]:
+        """The issuer to expect, and whether it is only derived from ``certs_url`` (no
+        ``--issuer``), so that the run must still establish it (issue 22)."""
+        if self.issuer:
+            return self.issuer, False
+        from oidc_probe.core.config import derive_issuer
+
+        return derive_issuer(certs_url), True
+
 
 @dataclass(frozen=True)
 class AccessRequest:

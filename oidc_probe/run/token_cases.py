@@ -109,7 +109,6 @@ def verify(
 
     ``tokens`` given (the Python API) replaces the request's token and tokens file.
     """
-    from oidc_probe.core.config import derive_issuer
     from oidc_probe.core.expect import parse_expectations
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.run.access_inputs import config_and_access
@@ -128,9 +127,10 @@ def verify(
     if not request.show_tokens:
         host.redactor.add(*(t.raw for t in tokens))
     transport = request.transport
+    issuer, guessed = source.expected_issuer(config.certs_url)
     settings = RunSettings(
-        issuer=source.issuer or derive_issuer(config.certs_url),
-        issuer_guessed=not source.issuer,
+        issuer=issuer,
+        issuer_guessed=guessed,
         leeway=request.leeway,
         timeout=transport.timeout,
         ca_bundle=transport.ca_bundle,
