@@ -35,6 +35,9 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
     A single run's report is printed while the login session is open (``on_result``), so
     the browser mode shows the results page in the user's tab after it.
     """
+    from oidc_probe.plumbing.trust import preload
+
+    preload()  # the CA certificates are read while the run below is set up
     from oidc_probe.cli.aws_options import warn_denied
     from oidc_probe.cli.login_modes import results_page
     from oidc_probe.cli.output import OutputOptions, emit_multi_report, emit_report

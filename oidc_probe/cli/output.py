@@ -232,10 +232,10 @@ def emit_multi_report(run: MultiRun, options: OutputOptions, console: Console) -
 
 def _baselined(run: RunResult, options: OutputOptions, console: Console) -> RunResult:
     """``run`` with the baseline applied (and the signature net cast again after it)."""
-    from oidc_probe.run.baseline import unused_message
-
     if options.baseline is None:
         return run
+    from oidc_probe.run.baseline import unused_message
+
     marked, unused = options.baseline.apply_run(run)
     for line in unused_message(options.baseline, unused):
         console.warn(line)

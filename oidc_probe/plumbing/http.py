@@ -25,7 +25,7 @@ from oidc_probe import __version__
 from oidc_probe.core.context import HttpExchange
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import RunSettings
-from oidc_probe.plumbing import deadline
+from oidc_probe.plumbing import deadline, trust
 from oidc_probe.plumbing.network import (
     PROXY_VARIABLES,
     ConnectToBackend,
@@ -69,18 +69,24 @@ def strip_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-def _ssl_context(settings: RunSettings) -> ssl.SSLContext | bool:
-    if settings.ca_bundle is None:
-        return True
+def _ssl_context(settings: RunSettings) -> ssl.SSLContext:
+    """The run's TLS trust: ``--ca-bundle``, else httpx2's default (read ahead, see ``trust``).
+
+    A file that cannot be read is one usage line naming where it came from.
+    """
+    if settings.ca_bundle is not None:
+        source = f"--ca-bundle {settings.ca_bundle}"
+    else:
+        source = trust.source()
     try:
-        return ssl.create_default_context(cafile=settings.ca_bundle)
+        if settings.ca_bundle is not None:
+            return ssl.create_default_context(cafile=settings.ca_bundle)
+        return trust.default_context()
     except FileNotFoundError:
-        raise UsageError(f"--ca-bundle {settings.ca_bundle}: file not found") from None
+        raise UsageError(f"{source}: file not found") from None
     except (OSError, ssl.SSLError) as exc:
         cause = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
-        raise UsageError(
-            f"--ca-bundle {settings.ca_bundle}: not a usable PEM CA bundle ({cause})"
-        ) from None
+        raise UsageError(f"{source}: not a usable PEM CA bundle ({cause})") from None
 
 
 def client_kwargs(settings: RunSettings) -> dict[str, Any]:
@@ -167,7 +173,7 @@ def _proxy(
 
 def _transport(
     settings: RunSettings,
-    verify: ssl.SSLContext | bool,
+    verify: ssl.SSLContext,
     proxy: str | None = None,
     *,
     via: str | None = None,

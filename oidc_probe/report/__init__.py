@@ -9,16 +9,19 @@ catalogue); never a stage or a login driver.
 
 from __future__ import annotations
 
-from oidc_probe.report.formats import Format, render
-from oidc_probe.report.model import (
-    AccessView,
-    ClaimView,
-    Counts,
-    Report,
-    Result,
-    Target,
-    summary_line,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from oidc_probe.report.formats import Format, render
+    from oidc_probe.report.model import (
+        AccessView,
+        ClaimView,
+        Counts,
+        Report,
+        Result,
+        Target,
+        summary_line,
+    )
 
 __all__ = [
     "AccessView",
@@ -31,3 +34,17 @@ __all__ = [
     "render",
     "summary_line",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported on first use (PEP 562): the progress line and the
+    ``--format`` table are needed before a probe's first request, the model only after."""
+    if name in ("Format", "render"):
+        from oidc_probe.report import formats
+
+        return getattr(formats, name)
+    if name in __all__:
+        from oidc_probe.report import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -68,7 +68,12 @@ BACKGROUND_FETCHES: tuple[BackgroundFetch, ...] = (
 INTERRUPT_GRACE = 0.5  # seconds to wait for background threads after Ctrl-C
 ACTIVE_KEY = "active"  # oidc_probe.stages.active.KEY
 # Imported while the first requests are in flight (see oidc_probe.plumbing.warmup).
-LATE_MODULES = ("oidc_probe.stages.verify", "oidc_probe.stages.active", "oidc_probe.checks")
+LATE_MODULES = (
+    "oidc_probe.stages.verify",
+    "oidc_probe.stages.active",
+    "oidc_probe.checks.catalogue",
+    "oidc_probe.run.results",
+)
 WARMUP_KEY = "warmup"
 _KEY_ORDER = [s.key for s in Stage] + [ACTIVE_KEY]
 _V = TypeVar("_V")

@@ -147,3 +147,32 @@ def test_an_unusable_ca_bundle_is_a_usage_error(
     assert len(lines) == 1, lines
     assert lines[0].startswith("oidc-probe: error: --ca-bundle ")
     assert str(path) in lines[0]
+
+
+def test_ssl_cert_file_is_the_trust_read_ahead_of_the_first_request(
+    https_emulator: Emulator, ca_bundle: Path
+) -> None:
+    """The CA certificates are read in the background as `check` starts
+    (oidc_probe.plumbing.trust): that read honours SSL_CERT_FILE as httpx2 does."""
+    result = probe(https_emulator, env={"SSL_CERT_FILE": str(ca_bundle)})
+    _assert_no_crash(result)
+    assert result.code == 0, result.failing()
+    assert result.statuses("IDT004") == ["pass"]
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-pem"])
+def test_an_unusable_ssl_cert_file_is_one_usage_line(
+    https_emulator: Emulator, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "trust.pem"
+    if kind == "not-pem":
+        path.write_text("this is not a certificate\n")
+    result = probe(https_emulator, env={"SSL_CERT_FILE": str(path)})
+    assert result.code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"oidc-probe: error: SSL_CERT_FILE {path}: "
+        + ("file not found" if kind == "missing" else lines[0].split(": ", 3)[-1])
+    ]
+    assert kind == "missing" or "not a usable PEM CA bundle" in lines[0]

@@ -1,0 +1,83 @@
+"""The default TLS trust (the CA certificates httpx2 trusts), loadable ahead of the first request.
+
+Reading the CA certificates takes about 18 ms, nearly all of it in OpenSSL with the GIL
+released. A command that will make requests calls :func:`preload` as it starts: the
+certificates are read in a thread while the main thread imports and parses what the
+run needs, and the first :func:`default_context` takes the finished context instead of
+reading them again on the critical path (``docs/performance.md``).
+
+The trust is exactly httpx2's own default (``verify=True``): the system's CA
+certificates, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set. A preloaded context
+serves one client only; every later client reads its own, as without a preload.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import threading
+
+
+class _Load:
+    """One context being read in a daemon thread; :meth:`result` waits for it."""
+
+    def __init__(self) -> None:
+        self._context: ssl.SSLContext | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="oidc-probe-trust", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._context = _read()
+        except BaseException as exc:  # re-raised in the thread that uses the context
+            self._error = exc
+
+    def result(self) -> ssl.SSLContext:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._context is not None
+        return self._context
+
+
+_lock = threading.Lock()
+_pending: _Load | None = None
+
+
+def _read() -> ssl.SSLContext:
+    import httpx2
+
+    return httpx2.create_ssl_context(verify=True, trust_env=True)
+
+
+def source() -> str:
+    """Where the default trust comes from, as a user would name it in a message."""
+    for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        if value := os.environ.get(variable):
+            return f"{variable} {value}"
+    return "the system's CA certificates"
+
+
+def preload() -> None:
+    """Start reading the default trust in the background (nothing if a read is pending).
+
+    The HTTP stack is imported here, on the calling thread, which needs it anyway: the
+    background thread then spends its time in OpenSSL, not in imports that the calling
+    thread would wait for.
+    """
+    global _pending
+    import httpcore2  # noqa: F401  (httpx2 imports it only when a transport is made)
+    import httpx2  # noqa: F401
+
+    with _lock:
+        if _pending is None:
+            _pending = _Load()
+
+
+def default_context() -> ssl.SSLContext:
+    """The default trust: the preloaded context if one is pending (it is then used up), else read now."""
+    global _pending
+    with _lock:
+        load, _pending = _pending, None
+    return load.result() if load is not None else _read()

@@ -1,0 +1,39 @@
+"""The default TLS trust read ahead of the first request (oidc_probe.plumbing.trust)."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import pytest
+import trustme
+
+from oidc_probe.plumbing import trust
+
+
+def test_a_preloaded_context_is_httpx2s_default_trust_and_serves_one_client() -> None:
+    trust.preload()
+    first = trust.default_context()
+    assert first.verify_mode == ssl.CERT_REQUIRED
+    assert first.check_hostname
+    second = trust.default_context()  # nothing pending: read again, not shared
+    assert second is not first
+    assert second.verify_mode == ssl.CERT_REQUIRED
+
+
+def test_the_preload_reads_ssl_cert_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    trust.preload()
+    context = trust.default_context()
+    assert len(context.get_ca_certs()) == 1
+
+
+def test_an_error_while_reading_is_raised_where_the_context_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    trust.preload()
+    with pytest.raises(FileNotFoundError, match="No such file"):
+        trust.default_context()
