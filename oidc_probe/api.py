@@ -26,7 +26,12 @@ from oidc_probe.api_emulator import (
     launch_emulator,
     start_emulator,
 )
-from oidc_probe.core.defaults import DEFAULT_LEEWAY, DEFAULT_REDIRECT_URI, DEFAULT_TIMEOUT
+from oidc_probe.core.defaults import (
+    DEFAULT_CLIENT_AUTH,
+    DEFAULT_LEEWAY,
+    DEFAULT_REDIRECT_URI,
+    DEFAULT_TIMEOUT,
+)
 from oidc_probe.core.errors import ProbeError, UsageError
 from oidc_probe.core.model import Finding, Status
 from oidc_probe.core.settings import LoginMode
@@ -160,7 +165,7 @@ def probe(
     users: str | Path | None = None,
     concurrency: int | None = None,
     redirect_uri: str = DEFAULT_REDIRECT_URI,
-    client_auth: str = "basic",
+    client_auth: str = DEFAULT_CLIENT_AUTH,
     issuer: str | None = None,
     leeway: int = DEFAULT_LEEWAY,
     timeout: float = DEFAULT_TIMEOUT,

@@ -95,18 +95,22 @@ class Emulator:
         redirect_uri: str = DEFAULT_REDIRECT_URI,
     ) -> Tokens:
         """Log in through the hosted UI (authorization code flow) and return the tokens."""
-        from oidc_probe.core.config import derive_issuer, load_config
-        from oidc_probe.core.settings import RunSettings
-        from oidc_probe.login.form import FormLogin
-        from oidc_probe.run.pipeline import run_probe
+        from oidc_probe.core.settings import LoginMode
+        from oidc_probe.run.host import QuietHost
+        from oidc_probe.run.probe_case import sign_in
+        from oidc_probe.run.requests import ConfigSource, LoginRequest, ProbeRequest
 
         secret = password if password is not None else self.password(username)
         body = self.cloudflare_config(scopes=list(scopes))
-        config = load_config(None, dict(body.get("config", body)), environ={})
-        settings = RunSettings(
-            issuer=derive_issuer(config.certs_url), redirect_uri=redirect_uri, password=secret
+        request = ProbeRequest(
+            config=ConfigSource(
+                overrides=body["config"], issuer=self.issuer, secret_from_environment=False
+            ),
+            login=LoginRequest(
+                mode=LoginMode.FORM, username=username, password=secret, redirect_uri=redirect_uri
+            ),
         )
-        ctx = run_probe(config, settings, driver=FormLogin(username, secret))
+        ctx = sign_in(request, QuietHost())
         response = ctx.token_response
         if response is None or not isinstance(response.get("id_token"), str):
             login = ctx.login

@@ -7,12 +7,9 @@ subcommand lives in its own module with ``add_options(parser)`` and
 ``cloudflare_config``, ``audit``, ``demo``, ``fake_cognito``, ``checks``, ``explain``);
 ``requests`` turns the parsed arguments into the request of ``oidc_probe.run.requests``
 (the only module that reads them); the pieces they share are ``options``, ``inputs``,
-``output``, ``login_modes``,
-``aws_options``, ``idp_output``, ``cloudflare_from_aws``,
-``console``, ``parser`` and ``argtypes``. Each module is imported only when its
-command runs.
+``output``, ``login_modes``, ``aws_options``, ``idp_output``, ``console``, ``parser`` and
+``argtypes``. Each module is imported only when its command runs.
 
 May import: every layer below (``report``, ``run``, ...), but no stage and no check
-(``catalogue`` lists them; ``cloudflare_config`` is still an exception). Only ``demo``
-and ``fake_cognito`` may import the emulator.
+(``catalogue`` lists them). Only ``demo`` and ``fake_cognito`` may import the emulator.
 """

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
+    from oidc_probe.cli.output import OutputOptions
     from oidc_probe.run.requests import ProbeRequest
     from oidc_probe.run.results import SingleRun
     from oidc_probe.run.runner import ProbeRunner
@@ -30,26 +31,42 @@ def add_options(check: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    """Build the request, run the use case, emit the report (``discover`` comes here too).
-
-    A single run's report is printed while the login session is open (``on_result``), so
-    the browser mode shows the results page in the user's tab after it.
-    """
+    """Build the request, run the use case, emit the report (``discover`` comes here too)."""
     from oidc_probe.plumbing.trust import preload
 
     preload()  # the CA certificates are read while the run below is set up
-    from oidc_probe.cli.aws_options import warn_denied
-    from oidc_probe.cli.login_modes import results_page
-    from oidc_probe.cli.output import OutputOptions, emit_multi_report, emit_report
-    from oidc_probe.cli.progress import progress_shown, wanted
+    from oidc_probe.cli.output import OutputOptions
     from oidc_probe.cli.requests import probe_request
-    from oidc_probe.report.formats import RENDERER_MODULES
-    from oidc_probe.run.probe_case import probe as run_probe
 
     request = probe_request(args)
     options = OutputOptions.from_args(args)
+    interactive = _person_logs_in(request, console)
+    return probe_and_emit(request, options, console, probe, interactive=interactive)
+
+
+def probe_and_emit(
+    request: ProbeRequest,
+    options: OutputOptions,
+    console: Console,
+    probe: ProbeRunner | None,
+    *,
+    interactive: bool,
+) -> int:
+    """Run the ``check`` use case and emit its report (``demo`` comes here too).
+
+    A single run's report is printed while the login session is open (``on_result``), so
+    the browser mode shows the results page in the user's tab after it. ``interactive``: a
+    person logs in, and gets prompts instead of a progress line.
+    """
+    from oidc_probe.cli.aws_options import warn_denied
+    from oidc_probe.cli.login_modes import results_page
+    from oidc_probe.cli.output import emit_multi_report, emit_report
+    from oidc_probe.cli.progress import progress_shown, wanted
+    from oidc_probe.report.formats import RENDERER_MODULES
+    from oidc_probe.run.probe_case import probe as run_probe
+
     codes: list[int] = []
-    shown = wanted(console, quiet=options.quiet, interactive=_person_logs_in(request, console))
+    shown = wanted(console, quiet=options.quiet, interactive=interactive)
     with progress_shown(console, enabled=shown) as end_progress:
 
         def emit(single: SingleRun) -> None:

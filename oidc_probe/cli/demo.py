@@ -1,20 +1,20 @@
 """``oidc-probe demo``: the full check against the built-in Cognito emulator, no setup needed.
 
 The emulator runs in-process on an ephemeral loopback port; the probe talks to it
-over real HTTP exactly as it talks to a real pool.
+over real HTTP exactly as it talks to a real pool: ``demo`` builds ``check``'s request
+(:func:`oidc_probe.cli.requests.demo_request`) and runs the same use case.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from oidc_probe.core.defaults import DEFAULT_CLIENT_AUTH
 from oidc_probe.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
-    from oidc_probe.core.config import ProbeConfig
     from oidc_probe.run.runner import ProbeRunner
 
 DEMO_USER = "demo"
@@ -29,7 +29,7 @@ def add_options(demo: argparse.ArgumentParser) -> None:
     demo.add_argument(
         "--pkce", dest="pkce_enabled", action=argparse.BooleanOptionalAction, default=None
     )
-    demo.add_argument("--client-auth", choices=["basic", "post"], default="basic")
+    demo.add_argument("--client-auth", choices=["basic", "post"], default=DEFAULT_CLIENT_AUTH)
     demo.add_argument(
         "--active",
         action="store_true",
@@ -39,13 +39,12 @@ def add_options(demo: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
-    from oidc_probe.cli.output import OutputOptions, emit_report
-    from oidc_probe.cli.progress import progress_shown, wanted
-    from oidc_probe.core.config import derive_issuer
-    from oidc_probe.core.settings import ClientAuth, RunSettings
+    """Start the emulator, then run ``check``'s use case against it as its demo user."""
+    from oidc_probe.cli.check import probe_and_emit
+    from oidc_probe.cli.output import OutputOptions
+    from oidc_probe.cli.requests import demo_request
     from oidc_probe.fake_cognito import create_app, load_pool, parse_faults
     from oidc_probe.fake_cognito.server import start_in_thread
-    from oidc_probe.run.runner import default_probe
 
     options = OutputOptions.from_args(args)
     pool = load_pool()
@@ -60,30 +59,6 @@ def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -
         console.err(
             f"demo: built-in Cognito emulator at {server.base_url}, user {user.username}{extra}"
         )
-        config = demo_config(pool.probe_config(server.base_url), pkce_enabled=args.pkce_enabled)
-        console.redactor.add(config.client_secret)
-        settings = RunSettings(
-            issuer=derive_issuer(config.certs_url),
-            issuer_guessed=True,
-            client_auth=ClientAuth(args.client_auth),
-            username=user.username,
-            password=user.password,
-            show_tokens=options.show_tokens,
-            active=bool(args.active),
-        )
-        with progress_shown(
-            console, enabled=wanted(console, quiet=options.quiet, interactive=False)
-        ):
-            ctx, findings = (probe or default_probe)(config, settings, login=True)
-    return emit_report(ctx, findings, options, console)
-
-
-def demo_config(body: Mapping[str, Any], *, pkce_enabled: bool | None = None) -> ProbeConfig:
-    """The emulator's Cloudflare JSON as a :class:`ProbeConfig`, ignoring the environment."""
-    from oidc_probe.core.config import load_config
-
-    inner = body.get("config", body)
-    overrides = dict(inner)
-    if pkce_enabled is not None:
-        overrides["pkce_enabled"] = pkce_enabled
-    return load_config(None, overrides, environ={})
+        body = pool.probe_config(server.base_url)
+        request = demo_request(args, body, user.username, user.password)
+        return probe_and_emit(request, options, console, probe, interactive=False)

@@ -1,33 +1,14 @@
-"""Shared by ``cloudflare-config`` and ``cloudflare-config --from-aws``: the pool's base URL and
-writing the identity-provider JSON (``--output FILE`` with mode 0600, or stdout without
-the secret unless ``--show-secret``)."""
+"""``cloudflare-config``'s output: the identity-provider JSON to ``--output FILE`` (mode 0600),
+or stdout without the secret unless ``--show-secret``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
-
-from oidc_probe.core.errors import UsageError
 
 if TYPE_CHECKING:
     from oidc_probe.cli.console import Console
-
-
-def domain_base(domain: str, region: str) -> str:
-    """``https://host`` (or the given base URL) for a prefix, host or URL."""
-    value = domain.strip().rstrip("/")
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
-        return f"{parts.scheme}://{parts.netloc}"
-    if not value or "/" in value:
-        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
-    if "." in value or ":" in value:
-        return f"https://{value}"
-    return f"https://{value}.auth.{region}.amazoncognito.com"
 
 
 def emit_body(

@@ -11,6 +11,7 @@ from typing import Any
 
 from oidc_probe.cli.argtypes import connect_rule, int_between, leeway_seconds, positive_float
 from oidc_probe.core.defaults import (
+    DEFAULT_CLIENT_AUTH,
     DEFAULT_CONCURRENCY,
     DEFAULT_LEEWAY,
     DEFAULT_PASSWORD_ENV,
@@ -88,7 +89,7 @@ def add_flow_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--client-auth",
         choices=["basic", "post"],
-        default="basic",
+        default=DEFAULT_CLIENT_AUTH,
         help="token endpoint client authentication (default basic, as Access)",
     )
     group.add_argument(

@@ -141,7 +141,7 @@ def _baseline(path: str) -> Baseline:
 
 def destinations(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Destination, ...]:
     """Resolve ``--format`` and ``--output`` into where each format goes (see the module doc)."""
-    from oidc_probe.cli.inputs import writable_output
+    from oidc_probe.plumbing.outfile import writable_output
     from oidc_probe.report.formats import Format
 
     files: dict[Format, Path] = {}

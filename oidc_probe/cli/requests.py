@@ -1,6 +1,6 @@
 """The parsed arguments as a request: the one place that reads an ``argparse.Namespace``
-for the commands that run a plan (``check``, ``discover``, ``verify``, ``audit``,
-``verify-access``).
+for the commands that run a use case (``check``, ``discover``, ``demo``, ``verify``, ``audit``,
+``verify-access``, ``cloudflare-config``).
 
 Each builder reads its command's options into the frozen request types of
 :mod:`oidc_probe.run.requests`; options a command does not define keep the request's
@@ -11,6 +11,7 @@ here: the use cases do that, in the order the user meets the problems.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from oidc_probe.cli.inputs import field_overrides, split_words
@@ -20,6 +21,7 @@ from oidc_probe.run.requests import (
     AuditCommand,
     AwsRequest,
     CiRequest,
+    CloudflareConfigRequest,
     Command,
     ConfigSource,
     LoginRequest,
@@ -156,4 +158,50 @@ def verify_access_request(args: argparse.Namespace) -> VerifyAccessRequest:
         transport=transport(args),
         leeway=args.leeway,
         show_tokens=args.show_tokens,
+    )
+
+
+def demo_request(
+    args: argparse.Namespace, body: Mapping[str, Any], username: str, password: str
+) -> ProbeRequest:
+    """``demo``: ``check`` of the emulator's Cloudflare JSON ``body`` (with ``--pkce`` or
+    ``--no-pkce``) as its user ``username``, through the form login.
+
+    The body is complete: the environment's client secret is not read.
+    """
+    fields = dict(body.get("config", body))
+    if args.pkce_enabled is not None:
+        fields["pkce_enabled"] = args.pkce_enabled
+    return ProbeRequest(
+        config=ConfigSource(overrides=fields, secret_from_environment=False),
+        login=LoginRequest(
+            mode=LoginMode.FORM,
+            username=username,
+            password=password,
+            client_auth=args.client_auth,
+            active=args.active,
+        ),
+        show_tokens=args.show_tokens,
+    )
+
+
+def cloudflare_config_request(args: argparse.Namespace) -> CloudflareConfigRequest:
+    return CloudflareConfigRequest(
+        client_id=args.client_id,
+        pool_id=args.pool_id,
+        region=args.region,
+        domain=args.domain,
+        issuer=args.issuer,
+        discovery_url=args.discovery_url,
+        name=args.name,
+        scopes=split_words(args.scopes),
+        claims=split_words(args.claims),
+        pkce_enabled=args.pkce_enabled,
+        email_claim_name=args.email_claim_name,
+        omit_secret=args.omit_secret,
+        output=args.output,
+        transport=transport(args),
+        from_aws=args.from_aws,
+        team_name=args.team_name,
+        aws_endpoint=args.aws_endpoint,
     )

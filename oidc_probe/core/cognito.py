@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from oidc_probe.core.errors import UsageError
+
 POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
 _IDP_HOST = re.compile(
     r"^(?:issuer-)?cognito-idp\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com$"
@@ -62,6 +64,23 @@ def issuer_url(region: str, pool_id: str, configuration: str | None = None) -> s
     configuration, else on ``cognito-idp`` (AWS API reference, IssuerConfigurationType)."""
     prefix = UPDATED_ISSUER_PREFIX if configuration == "UPDATED" else ""
     return f"https://{prefix}cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def domain_base(domain: str, region: str) -> str:
+    """The pool domain's ``https://host`` for a prefix (``myapp`` ->
+    ``myapp.auth.<region>.amazoncognito.com``) or a host, or the given base URL (the
+    emulator's); a :class:`UsageError` naming ``--domain`` otherwise."""
+    value = domain.strip().rstrip("/")
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--domain {domain!r}: not an http(s) URL")
+        return f"{parts.scheme}://{parts.netloc}"
+    if not value or "/" in value:
+        raise UsageError(f"--domain {domain!r}: give a prefix, a host name or a base URL")
+    if "." in value or ":" in value:
+        return f"https://{value}"
+    return f"https://{value}.auth.{region}.amazoncognito.com"
 
 
 def issuer_configuration(pool: Mapping[str, Any] | None) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from oidc_probe.core.defaults import DEFAULT_EMAIL_CLAIM
 from oidc_probe.core.errors import ConfigError
 from oidc_probe.core.jsontypes import a_json_type
 from oidc_probe.core.textfile import InputFileError, read_input_text
@@ -53,7 +54,7 @@ class ProbeConfig:
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     claims: tuple[str, ...] = ()
     pkce_enabled: bool = False
-    email_claim_name: str = "email"
+    email_claim_name: str = DEFAULT_EMAIL_CLAIM
     name: str | None = None
     source: str | None = None
     warnings: tuple[str, ...] = ()

@@ -7,6 +7,10 @@ of :mod:`oidc_probe.run.requests` and :class:`oidc_probe.core.settings.RunSettin
 from __future__ import annotations
 
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
+# Token endpoint client authentication, as Access does it (client_secret_basic).
+DEFAULT_CLIENT_AUTH = "basic"
+# The claim Access reads the user's email from (Cloudflare's ``email_claim_name``).
+DEFAULT_EMAIL_CLAIM = "email"
 # Clock skew allowed when judging iat, exp and auth_time (seconds).
 DEFAULT_LEEWAY = 60
 # Limit for each whole request, body included (seconds).

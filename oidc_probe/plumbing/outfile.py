@@ -1,5 +1,5 @@
 """Writing the files the tool produces: never through a symbolic link, owner-only when
-they may hold a secret or a token.
+they may hold a secret or a token; :func:`writable_output` checks the path before the run.
 
 ``O_NOFOLLOW`` refuses a symbolic link as the last component (one line, exit 2: an
 attacker's link in a shared directory cannot redirect the write); ``O_NONBLOCK`` keeps
@@ -48,3 +48,23 @@ def write_output(path: Path, text: str, *, private: bool, option: str = "--outpu
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def writable_output(value: str | None) -> Path | None:
+    """``--output FILE``, checked before the run, so a long probe is not wasted on an unwritable
+    path."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_symlink():
+        raise UsageError(
+            f"--output {value}: is a symbolic link; not written through it (name the file itself)"
+        )
+    if path.is_dir():
+        raise UsageError(f"--output {value}: is a directory; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"--output {value}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--output {value}: not writable")
+    return path

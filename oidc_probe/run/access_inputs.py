@@ -53,7 +53,7 @@ def config_and_access(
     config = load_config(
         inputs.idp_source or source.path,
         dict(source.overrides),
-        host.environ,
+        host.environ if source.secret_from_environment else {},
         text=inputs.idp_json if inputs.idp_json is not None else source.text,
     )
     host.redactor.add(config.client_secret)
@@ -249,7 +249,8 @@ def application_aud(request: AccessRequest, transport: Transport, host: Host) ->
 
 
 def api_client(transport: Transport) -> httpx2.Client:
-    """An HTTP client for Cloudflare's API with the run's transport settings."""
+    """An HTTP client with the request's transport settings, outside a probe run (Cloudflare's
+    API, the discovery document ``cloudflare-config`` reads)."""
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.plumbing.http import make_client
 

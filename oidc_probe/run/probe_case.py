@@ -21,6 +21,7 @@ from oidc_probe.core.settings import LoginMode
 
 if TYPE_CHECKING:
     from oidc_probe.core.config import ProbeConfig
+    from oidc_probe.core.context import RunContext
     from oidc_probe.core.expect import Expectation
     from oidc_probe.core.settings import RunSettings
     from oidc_probe.run.host import Host
@@ -80,10 +81,10 @@ def probe(
 ) -> SingleRun | MultiRun:
     """Run ``check`` (or ``discover``) as ``request`` says.
 
-    ``runner`` replaces the pipeline and checks (a seam for tests); ``warm`` names modules
-    to import during the login; ``on_result`` runs while the login session is still open
-    (the command line prints the report there), before the browser mode shows
-    ``results_page`` in the user's tab.
+    ``runner`` replaces the pipeline and checks (a seam for tests, and :func:`sign_in`);
+    ``warm`` names modules to import during the login; ``on_result`` runs while the login
+    session is still open (the command line prints the report there), before the browser
+    mode shows ``results_page`` in the user's tab.
     """
     from oidc_probe.core.config import require_filled
     from oidc_probe.core.settings import ClientAuth, RunSettings
@@ -163,6 +164,23 @@ def probe(
     if ci.users:
         return probe_users(config, settings, ci, host)
     return _probe_one(config, settings, request, host, login, runner, warm, on_result, results_page)
+
+
+def sign_in(request: ProbeRequest, host: Host) -> RunContext:
+    """One user's login as ``request`` says, and no checks: the context holds the tokens
+    (the emulator API's ``Emulator.tokens``)."""
+    from oidc_probe.run.results import SingleRun
+    from oidc_probe.run.runner import pipeline_only
+
+    if request.discovery_only or request.ci.users_file is not None:
+        raise UsageError("sign_in signs one user in: no discovery_only, no users file")
+    if request.login.mode not in (None, LoginMode.FORM, LoginMode.INITIATE_AUTH):
+        raise UsageError(
+            f"sign_in signs in headless: the form login or initiate-auth, not {request.login.mode}"
+        )
+    result = probe(request, host, runner=pipeline_only)
+    assert isinstance(result, SingleRun)  # one user: no MultiRun
+    return result.ctx
 
 
 def _probe_one(

@@ -2,7 +2,7 @@
 
 ``cli/requests.py`` builds them from the parsed arguments (the only place that reads an
 ``argparse.Namespace``); the Python API (:mod:`oidc_probe.api`) builds them from keyword
-arguments. The use cases (:mod:`oidc_probe.run.usecases`) check them, read what they name
+arguments. The use cases (``run/*_case.py``, ``run/token_cases.py``) check them, read what they name
 (files, Cloudflare's API, AWS, the environment) and run the command's plan. Every default
 comes from :mod:`oidc_probe.core.defaults`.
 """
@@ -15,8 +15,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe.core.defaults import (
+    DEFAULT_CLIENT_AUTH,
     DEFAULT_CLOUDFLARE_API,
     DEFAULT_CONCURRENCY,
+    DEFAULT_EMAIL_CLAIM,
     DEFAULT_LEEWAY,
     DEFAULT_LOGIN_TIMEOUT,
     DEFAULT_PASSWORD_ENV,
@@ -62,6 +64,9 @@ class ConfigSource:
     # A Cloudflare JSON body given directly (the Python API), instead of reading ``path``,
     # which then names it in messages.
     text: str | None = None
+    # False: the config is complete as given (the emulator's own), and OIDC_PROBE_CLIENT_SECRET
+    # is not read from the environment.
+    secret_from_environment: bool = True
 
     def given(self, *names: str) -> bool:
         return any(self.overrides.get(name) for name in names)
@@ -112,10 +117,11 @@ class LoginRequest:
     username: str | None = None
     password_env: str = DEFAULT_PASSWORD_ENV
     password_stdin: bool = False
-    # A password given directly (the Python API); never from the command line.
+    # A password given directly (the Python API, the demo's emulator user); never from the
+    # command line.
     password: str | None = field(default=None, repr=False)
     redirect_uri: str = DEFAULT_REDIRECT_URI
-    client_auth: str = "basic"
+    client_auth: str = DEFAULT_CLIENT_AUTH
     team_name: str | None = None
     callback_url: str | None = None
     open_browser: bool = True
@@ -196,3 +202,33 @@ class VerifyAccessRequest:
     transport: Transport = field(default_factory=Transport)
     leeway: int = DEFAULT_LEEWAY
     show_tokens: bool = False
+
+
+@dataclass(frozen=True)
+class CloudflareConfigRequest:
+    """``cloudflare-config``: Cloudflare's identity-provider JSON for a Cognito pool
+    (``pool_id``, its discovery document), any OpenID provider (``issuer`` alone), or the pool
+    and app client read through the AWS API (``from_aws``).
+
+    ``scopes`` and ``claims`` ``None``: not given; ``pkce_enabled`` ``None``: the default
+    of the provider's kind; ``output`` the file the JSON goes to (``None``: stdout).
+    """
+
+    client_id: str
+    pool_id: str | None = None
+    region: str | None = None
+    domain: str | None = None
+    issuer: str | None = None
+    discovery_url: str | None = None
+    name: str | None = None
+    scopes: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+    pkce_enabled: bool | None = None
+    email_claim_name: str = DEFAULT_EMAIL_CLAIM
+    omit_secret: bool = False
+    output: str | None = None
+    transport: Transport = field(default_factory=Transport)
+    from_aws: bool = False
+    # With ``from_aws``: warn unless Access's callback for the team is registered.
+    team_name: str | None = None
+    aws_endpoint: str | None = None

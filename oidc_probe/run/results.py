@@ -1,4 +1,5 @@
-"""What a use case returns: one run, or several (``--users``, ``verify --tokens``).
+"""What a use case returns: one run, or several (``--users``, ``verify --tokens``); or,
+for ``cloudflare-config``, the identity-provider JSON (:class:`IdpBody`).
 
 The command line turns a result into a report (``report/model.py``); the Python API
 returns it as it is.
@@ -7,9 +8,11 @@ returns it as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from oidc_probe.core.context import RunContext
     from oidc_probe.core.model import Finding
 
@@ -53,3 +56,13 @@ class MultiRun:
 
 
 RunResult = SingleRun | MultiRun
+
+
+@dataclass(frozen=True)
+class IdpBody:
+    """Cloudflare's identity-provider JSON; ``secret`` the client secret in it (``None``: left
+    out), ``output`` the checked file to write it to (``None``: stdout)."""
+
+    body: dict[str, Any]
+    secret: str | None
+    output: Path | None

@@ -1,7 +1,8 @@
 """How a command runs one probe: the pipeline, then the checks.
 
 :class:`ProbeRunner` is the seam ``check`` and ``demo`` take (tests pass their own);
-:func:`default_probe` is the real pipeline with a headless login.
+:func:`default_probe` is the real pipeline with a headless login, then the checks;
+:func:`pipeline_only` the same without the checks.
 """
 
 from __future__ import annotations
@@ -55,3 +56,17 @@ def default_probe(
     from oidc_probe.run.plans import DISCOVER
 
     return ctx, run_checks(ctx, DISCOVER.select(all_checks(), aws=settings.aws is not None))
+
+
+def pipeline_only(
+    config: ProbeConfig, settings: RunSettings, *, login: bool
+) -> tuple[RunContext, list[Finding]]:
+    """The pipeline with the headless login and no checks: what a login gives
+    (:func:`oidc_probe.run.probe_case.sign_in`); ``login`` False stops after discovery."""
+    from oidc_probe.run import pipeline
+
+    if not login:
+        return pipeline.run_discovery_only(config, settings), []
+    from oidc_probe.login.initiate_auth import headless_driver
+
+    return pipeline.run_probe(config, settings, driver=headless_driver(config, settings)), []

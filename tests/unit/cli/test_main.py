@@ -641,6 +641,19 @@ def test_demo_points_the_probe_at_the_emulator() -> None:
     assert secret not in result.out + result.err
 
 
+def test_demo_ignores_the_client_secret_of_the_environment() -> None:
+    """The emulator's config is complete: OIDC_PROBE_CLIENT_SECRET neither replaces its
+    secret nor earns a warning."""
+    from oidc_probe.fake_cognito import load_pool
+
+    probe = FakeProbe([finding(status=Status.PASS)])
+    environ = {"OIDC_PROBE_CLIENT_SECRET": "another-secret"}
+    result = run(["demo", "--no-color"], environ=environ, probe=probe)
+    assert result.code == 0
+    assert probe.config.client_secret == load_pool().clients[0].client_secret
+    assert "warning:" not in result.err
+
+
 @pytest.mark.e2e
 def test_demo_runs_the_real_flow_and_passes() -> None:
     result = run(["demo", "--format", "json"])

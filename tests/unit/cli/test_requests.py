@@ -10,19 +10,23 @@ from oidc_probe.cli.console import Console
 from oidc_probe.cli.main import build_parser
 from oidc_probe.cli.requests import (
     audit_command,
+    cloudflare_config_request,
+    demo_request,
     probe_request,
     verify_access_request,
     verify_request,
 )
 from oidc_probe.core.defaults import (
+    DEFAULT_CLIENT_AUTH,
     DEFAULT_CONCURRENCY,
+    DEFAULT_EMAIL_CLAIM,
     DEFAULT_LEEWAY,
     DEFAULT_PASSWORD_ENV,
     DEFAULT_REDIRECT_URI,
     DEFAULT_TIMEOUT,
 )
 from oidc_probe.core.settings import LoginMode
-from oidc_probe.run.requests import Command, ProbeRequest
+from oidc_probe.run.requests import Command, ProbeRequest, Transport
 
 
 def parse(*argv: str) -> object:
@@ -104,3 +108,68 @@ def test_audit_request() -> None:
     request = audit_command(args)  # type: ignore[arg-type]
     assert request.usernames == ("a", "b")
     assert request.timeout == DEFAULT_TIMEOUT
+
+
+DEMO_BODY = {"name": "demo", "config": {"client_id": "c", "pkce_enabled": True}}
+
+
+def test_demo_is_a_form_login_probe_of_the_emulator_body_with_the_shared_defaults() -> None:
+    request = demo_request(parse("demo"), DEMO_BODY, "demo", "pw")  # type: ignore[arg-type]
+    assert request.command is Command.PROBE
+    assert dict(request.config.overrides) == DEMO_BODY["config"]
+    assert request.config.secret_from_environment is False  # the body is complete
+    assert request.config.issuer is None  # derived from certs_url, as check does
+    login = request.login
+    assert (login.mode, login.username, login.password) == (LoginMode.FORM, "demo", "pw")
+    assert login.client_auth == DEFAULT_CLIENT_AUTH
+    assert login.redirect_uri == DEFAULT_REDIRECT_URI
+    assert login.active is False
+    default = ProbeRequest()
+    assert (request.transport, request.leeway, request.ci, request.aws, request.access) == (
+        default.transport,
+        default.leeway,
+        default.ci,
+        default.aws,
+        default.access,
+    )
+
+
+def test_demo_options_reach_the_request() -> None:
+    args = parse("demo", "--no-pkce", "--client-auth", "post", "--active", "--show-tokens")
+    request = demo_request(args, DEMO_BODY, "demo", "pw")  # type: ignore[arg-type]
+    assert request.config.overrides["pkce_enabled"] is False
+    assert request.login.client_auth == "post"
+    assert request.login.active is True
+    assert request.show_tokens is True
+
+
+def test_cloudflare_config_request() -> None:
+    args = parse("cloudflare-config", "--client-id", "c", "--issuer", "https://idp.example")
+    request = cloudflare_config_request(args)  # type: ignore[arg-type]
+    assert (request.client_id, request.issuer, request.pool_id) == (
+        "c",
+        "https://idp.example",
+        None,
+    )
+    assert (request.scopes, request.claims, request.pkce_enabled) == (None, None, None)
+    assert request.email_claim_name == DEFAULT_EMAIL_CLAIM
+    assert request.transport == Transport()
+    assert (request.from_aws, request.omit_secret) == (False, False)
+
+
+def test_cloudflare_config_options_reach_the_request() -> None:
+    args = parse(
+        "cloudflare-config",
+        *("--from-aws", "--pool-id", "eu-west-1_Abc", "--client-id", "c"),
+        *("--scopes", "openid email", "--scopes", "profile", "--claims", "a,b"),
+        *("--no-pkce", "--team-name", "acme", "--aws-endpoint", "http://127.0.0.1:1"),
+        *("--output", "idp.json", "--omit-secret", "--timeout", "3"),
+    )
+    request = cloudflare_config_request(args)  # type: ignore[arg-type]
+    assert (request.from_aws, request.pool_id) == (True, "eu-west-1_Abc")
+    assert request.scopes == ("openid", "email", "profile")
+    assert request.claims == ("a", "b")
+    assert request.pkce_enabled is False
+    assert (request.team_name, request.aws_endpoint) == ("acme", "http://127.0.0.1:1")
+    assert (request.output, request.omit_secret) == ("idp.json", True)
+    assert request.transport.timeout == 3.0
