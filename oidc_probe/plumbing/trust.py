@@ -19,12 +19,17 @@ import threading
 
 
 class _Load:
-    """One context being read in a daemon thread; :meth:`result` waits for it."""
+    """One context being read in a thread; :meth:`result` waits for it.
+
+    Not a daemon: a command that ends before it needs the context (a usage error) waits
+    for the read to finish (a few milliseconds) instead of tearing the interpreter down
+    under a thread that is still inside OpenSSL, which crashed the process (SIGSEGV).
+    """
 
     def __init__(self) -> None:
         self._context: ssl.SSLContext | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="oidc-probe-trust", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="oidc-probe-trust")
         self._thread.start()
 
     def _run(self) -> None:

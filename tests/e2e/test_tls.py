@@ -11,7 +11,7 @@ import trustme
 
 from oidc_probe.fake_cognito import create_app, load_pool
 from oidc_probe.fake_cognito.server import start_in_thread
-from tests.e2e.conftest import CliResult, Emulator, probe
+from tests.e2e.conftest import CliResult, Emulator, probe, run_cli
 
 TLS_CAUSE = "TLS certificate verification failed"
 
@@ -176,3 +176,15 @@ def test_an_unusable_ssl_cert_file_is_one_usage_line(
         + ("file not found" if kind == "missing" else lines[0].split(": ", 3)[-1])
     ]
     assert kind == "missing" or "not a usable PEM CA bundle" in lines[0]
+
+
+def test_a_usage_error_while_the_trust_is_still_read_never_crashes(tmp_path: Path) -> None:
+    """`check` starts reading the CA certificates in a thread as it starts; a usage error
+    found a moment later must still end with exit 2, never with a signal (a daemon thread
+    inside OpenSSL at interpreter shutdown crashed about one run in seven)."""
+    config = tmp_path / "idp.json"
+    config.write_text("{}")
+    codes = [
+        run_cli(["check", "--config", str(config), "--output", "bogus=x"]).code for _ in range(20)
+    ]
+    assert set(codes) == {2}, codes
