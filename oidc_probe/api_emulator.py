@@ -26,6 +26,8 @@ class EmulatorError(AssertionError):
 
 @dataclass(frozen=True)
 class Tokens:
+    """The tokens of one sign-in at the emulator, and the ID token's claims (tokens hidden from repr)."""
+
     id_token: str = field(repr=False)
     access_token: str = field(repr=False)
     refresh_token: str | None = field(default=None, repr=False)

@@ -108,6 +108,8 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class PolicyResult:
+    """Whether one Access policy matched, the rule that decided it, and every rule's result."""
+
     policy: Policy
     matched: bool | None
     deciding: RuleResult | None  # the rule that settled the match, or the first undecidable one

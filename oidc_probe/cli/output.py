@@ -89,12 +89,16 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True)
 class Destination:
+    """One report format and where it goes (a file, or standard output)."""
+
     fmt: Format
     path: Path | None = None  # None: stdout
 
 
 @dataclass(frozen=True)
 class OutputOptions:
+    """How a command's report is written and which exit code it gives (from the output options)."""
+
     destinations: tuple[Destination, ...]
     show_tokens: bool = False
     no_color: bool = False

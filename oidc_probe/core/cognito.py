@@ -19,6 +19,8 @@ _POOL_DOMAIN = re.compile(r"\.auth\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)\.amazonc
 
 @dataclass(frozen=True)
 class CognitoPoolRef:
+    """A Cognito user pool named by a URL: its region and pool ID."""
+
     region: str
     pool_id: str
 

@@ -43,6 +43,8 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Expectation:
+    """One ``--expect`` rule: a claim, and what the ID token must hold for it."""
+
     claim: str
     kind: Kind
     value: str = ""
@@ -98,6 +100,8 @@ def parse_expectations(
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether an expectation held, the message that says so, and a hint when it did not."""
+
     met: bool
     message: str
     hint: str = ""

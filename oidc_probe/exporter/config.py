@@ -121,6 +121,8 @@ class Module:
 
 @dataclass(frozen=True)
 class ExporterConfig:
+    """The exporter's config file: its probe modules, how many probes run at once, their timeout."""
+
     modules: Mapping[str, Module]
     max_concurrent: int = DEFAULT_EXPORTER_MAX_CONCURRENT
     timeout: float = DEFAULT_EXPORTER_TIMEOUT

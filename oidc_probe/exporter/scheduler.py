@@ -35,12 +35,16 @@ ProbeFn = Callable[..., ProbeRun]
 
 @dataclass
 class _ModuleState:
+    """One probe module's latest result and whether a probe of it is in flight."""
+
     running: asyncio.Future[ProbeResult] | None = None
     last: ProbeResult | None = None
 
 
 @dataclass(frozen=True)
 class Answer:
+    """What a scrape gets for one module: the latest probe's result and its age in seconds."""
+
     result: ProbeResult
     age_s: float = 0.0
 

@@ -39,12 +39,16 @@ async def read_form(request: Request) -> dict[str, str]:
 
 @dataclass
 class IssuedCode:
+    """An authorization code's grant and when it was issued."""
+
     grant: Grant
     issued_at: float
 
 
 @dataclass
 class AccessGrant:
+    """An access token's grant and when it expires."""
+
     grant: Grant
     expires_at: float
 
@@ -128,6 +132,8 @@ class ServerState:
 
 @dataclass(frozen=True)
 class Emulator:
+    """The emulated pool at work: its users and keys, the faults it plays, its server state."""
+
     pool: Pool
     keys: PoolKeys
     faults: frozenset[Fault]

@@ -130,6 +130,8 @@ class Fault(StrEnum):
 
 @dataclass(frozen=True)
 class _Info:
+    """One fault's description and the checks it should make fail."""
+
     description: str
     fails: tuple[str, ...] = ()
 

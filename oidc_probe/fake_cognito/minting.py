@@ -35,6 +35,8 @@ _REFRESH_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 @dataclass(frozen=True)
 class IssuedTokens:
+    """The tokens the emulator issued for one grant."""
+
     access_token: str = field(repr=False)
     id_token: str = field(repr=False)
     refresh_token: str = field(repr=False)

@@ -51,6 +51,8 @@ AttributeValue = str | bool | int | float
 
 @dataclass(frozen=True)
 class AppClient:
+    """An app client of the emulated pool: its ID, secret, callbacks, scopes and flows."""
+
     client_id: str
     callback_urls: tuple[str, ...]
     client_secret: str | None = field(default=None, repr=False)
@@ -67,6 +69,8 @@ class AppClient:
 
 @dataclass(frozen=True)
 class User:
+    """A user of the emulated pool: name, password, attributes and groups."""
+
     username: str
     password: str = field(repr=False)
     sub: str
@@ -77,6 +81,8 @@ class User:
 
 @dataclass(frozen=True)
 class Group:
+    """A group of the emulated pool."""
+
     name: str
     role_arn: str | None = None
     precedence: int | None = None
@@ -84,6 +90,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Pool:
+    """The emulated user pool: its ID, app clients, users and groups."""
+
     pool_id: str
     clients: tuple[AppClient, ...]
     users: tuple[User, ...]

@@ -92,6 +92,8 @@ class _Fail(Protocol):
 
 @dataclass(frozen=True)
 class TokenEdit:
+    """What a pre-token-generation trigger changes in a token's claims."""
+
     add_or_override: dict[str, Any] = field(default_factory=dict)
     suppress: tuple[str, ...] = ()
     scopes_to_add: tuple[str, ...] = ()
@@ -105,6 +107,8 @@ class TokenEdit:
 
 @dataclass(frozen=True)
 class GroupOverride:
+    """A pre-token-generation trigger's override of the groups in the tokens."""
+
     groups: tuple[str, ...] | None = None
     roles: tuple[str, ...] | None = None
     preferred_role: str | None = None
@@ -112,6 +116,8 @@ class GroupOverride:
 
 @dataclass(frozen=True)
 class PreTokenGeneration:
+    """The pre-token-generation trigger of the emulated pool (Cognito's Lambda trigger, modelled)."""
+
     version: str
     id_token: TokenEdit = field(default_factory=TokenEdit)
     access_token: TokenEdit | None = None

@@ -47,6 +47,8 @@ class FormField:
 
 @dataclass(frozen=True)
 class HtmlForm:
+    """One ``<form>`` of a page: where it posts, its fields, and whether it is hidden."""
+
     action: str | None
     method: str
     name: str
@@ -100,6 +102,8 @@ class HtmlForm:
 
 @dataclass(frozen=True)
 class ParsedPage:
+    """What the form login reads from a page: its forms, scripts, error texts and title."""
+
     forms: tuple[HtmlForm, ...]
     has_script: bool
     error_texts: tuple[str, ...]

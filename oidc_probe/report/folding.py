@@ -38,6 +38,8 @@ _SEE = re.compile(r"\(see ((?:[A-Z]{3}\d{3}(?:, )?)+)\)$")
 
 @dataclass(frozen=True)
 class Counts:
+    """How many findings of each status a report, a stage or a fold holds."""
+
     passed: int = 0
     failed: int = 0
     warned: int = 0

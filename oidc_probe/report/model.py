@@ -53,6 +53,8 @@ def fold_pool_audit(findings: Iterable[Finding]) -> tuple[list[Finding], list[Fi
 
 @dataclass(frozen=True)
 class Target:
+    """The provider a report is about: its issuer, client and endpoints."""
+
     issuer: str
     client_id: str
     auth_url: str

@@ -40,6 +40,8 @@ NEVER_ACCEPTED_FAILURES = frozenset({"IDT004", "CFT001"})
 
 @dataclass(frozen=True)
 class BaselineEntry:
+    """One accepted finding of a ``--baseline`` file: the check, its subject, and why."""
+
     check_id: str
     reason: str
     subject: str | None = None
@@ -66,6 +68,8 @@ class BaselineEntry:
 
 @dataclass(frozen=True)
 class Baseline:
+    """A ``--baseline`` file: the findings a team accepts, applied to every run's report."""
+
     entries: tuple[BaselineEntry, ...]
     source: str = "<baseline>"
 

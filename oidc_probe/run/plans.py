@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Plan:
+    """One command's plan: the stages it runs and whose checks it judges, as data."""
+
     command: Command
     stages: tuple[Stage, ...]
     judged: frozenset[Stage] | None = None

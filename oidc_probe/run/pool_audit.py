@@ -16,6 +16,8 @@ from oidc_probe.core.model import Stage
 
 @dataclass
 class PoolAuditThread:
+    """The pool audit running beside the HTTP stages, and its error and duration once joined."""
+
     ctx: RunContext
     thread: threading.Thread | None = None
     error: Exception | None = field(default=None, repr=False)

@@ -33,6 +33,8 @@ class SingleRun:
 
 @dataclass(frozen=True)
 class UserRun:
+    """One user's run in a ``--users`` probe: the context and the findings."""
+
     username: str
     ctx: RunContext
     findings: tuple[Finding, ...]

@@ -38,6 +38,8 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 @dataclass(frozen=True)
 class UserSpec:
+    """One user of a ``--users`` file: the name, the variable with the password, what to expect."""
+
     username: str
     password_env: str
     expect: tuple[Expectation, ...] = ()

@@ -43,6 +43,8 @@ class CloudflareApiError(UsageError):
 
 @dataclass(frozen=True)
 class CloudflareApi:
+    """One account's (or zone's) Access API over the run's client, with the API token."""
+
     client: httpx2.Client
     base: str
     account: str
