@@ -51,11 +51,10 @@ def no_claims_reason(ctx: RunContext) -> str | None:
 
 def claims_or_reason(ctx: RunContext) -> Mapping[str, Any] | str:
     """The decoded ID-token claims, or why there are none (for a SKIP)."""
-    reason = no_claims_reason(ctx)
     claims = ctx.id_token_claims
-    if reason is not None or claims is None:
-        return reason or "no ID token claims"
-    return claims
+    if claims is not None:  # a decoded ID token (most of the checks of every token ask)
+        return claims
+    return no_claims_reason(ctx) or "no ID token claims"
 
 
 def no_header_reason(ctx: RunContext) -> str | None:

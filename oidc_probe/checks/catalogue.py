@@ -48,13 +48,16 @@ def probe_checks() -> list[Check]:
     return [c for c in all_checks() if c.stage is not Stage.ACCESS_JWT]
 
 
-def run_checks(ctx: RunContext, checks: Iterable[Check] | None = None) -> list[Finding]:
-    """The findings of ``checks`` (default: a probe run's); first the views the checks and
-    the reports share are derived, once (:mod:`oidc_probe.access.derived`)."""
+def run_checks(
+    ctx: RunContext, checks: Iterable[Check] | None = None, *, user: str = ""
+) -> list[Finding]:
+    """The findings of ``checks`` (default: a probe run's), about ``user`` (the user or token
+    line of a several-user run, else empty); first the views the checks and the reports
+    share are derived, once (:mod:`oidc_probe.access.derived`)."""
     derive_views(ctx)
     findings: list[Finding] = []
     for spec in probe_checks() if checks is None else checks:
-        findings.extend(run_check(spec, ctx))
+        findings.extend(run_check(spec, ctx, user))
     return unverified_never_passes(ctx, findings)
 
 

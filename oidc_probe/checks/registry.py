@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -42,9 +43,17 @@ class Check:
 
     def not_applicable(self, ctx: RunContext) -> str | None:
         """Why this check does not apply to the run's login mode, or ``None``."""
+        if not self.not_for:
+            return None
         mode = ctx.settings.login
         reason = self.not_for.get(mode)
         return f"{reason} (--login {mode.value})" if reason is not None else None
+
+    @cached_property
+    def blank(self) -> Finding:
+        """A finding of this check with no outcome yet: each finding copies it
+        (:meth:`Finding.evolve`), cheaper than building one field by field."""
+        return Finding(self.id, self.slug, self.stage, self.severity, "", refs=self.refs)
 
     @property
     def doc(self) -> str:
@@ -88,14 +97,17 @@ def check(
     return register
 
 
-def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
-    """Run one check; a check that raises becomes a FAIL finding, never a crash of the run."""
+def run_check(spec: Check, ctx: RunContext, user: str = "") -> list[Finding]:
+    """Run one check; a check that raises becomes a FAIL finding, never a crash of the run.
+
+    ``user`` names the user (or token line) of a several-user run the findings are about.
+    """
     reason = spec.not_applicable(ctx)
     if reason is not None:
-        return [_finding(spec, Outcome(Status.SKIP, reason))]
-    inputs, skips = resolve(spec.needs, ctx)
+        return [_finding(spec, Outcome(Status.SKIP, reason), user)]
+    inputs, skips = resolve(spec.needs, ctx) if spec.needs else ([], [])
     if inputs is None:
-        return [_finding(spec, outcome) for outcome in skips]
+        return [_finding(spec, outcome, user) for outcome in skips]
     try:
         outcomes = skips + list(spec.func(ctx, *inputs))
     except Exception as exc:  # a bug in one check must not stop the others
@@ -108,10 +120,10 @@ def run_check(spec: Check, ctx: RunContext) -> list[Finding]:
         ]
     if not outcomes:
         outcomes = [Outcome(Status.SKIP, "nothing to check")]
-    return [_finding(spec, outcome) for outcome in outcomes]
+    return [_finding(spec, outcome, user) for outcome in outcomes]
 
 
-def _finding(spec: Check, outcome: Outcome) -> Finding:
+def _finding(spec: Check, outcome: Outcome, user: str) -> Finding:
     status = outcome.status
     if status is Status.FAIL:
         status = spec.severity
@@ -120,14 +132,11 @@ def _finding(spec: Check, outcome: Outcome) -> Finding:
         evidence["expected"] = outcome.expected
     if outcome.actual is not None:
         evidence["actual"] = outcome.actual
-    return Finding(
-        check_id=spec.id,
-        slug=spec.slug,
-        stage=spec.stage,
+    return spec.blank.evolve(
         status=status,
         message=outcome.message,
         hint=outcome.hint,
         subject=outcome.subject,
-        refs=spec.refs,
         evidence=evidence,
+        user=user,
     )

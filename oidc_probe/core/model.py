@@ -110,15 +110,20 @@ class Finding:
     # The reason from the baseline file when this failure or warning is accepted; empty if not.
     accepted: str = ""
 
-    def for_user(self, user: str) -> Finding:
-        """This finding about ``user``: ``dataclasses.replace(self, user=user)``, cheaper.
+    def evolve(self, **changes: Any) -> Finding:
+        """A copy with ``changes`` (field names): ``dataclasses.replace``, cheaper.
 
-        ``replace`` re-validates every field on each call; a many-user run or a
-        many-token ``verify`` makes tens of thousands of these copies.
+        ``replace`` re-validates every field and ``__init__`` of a frozen dataclass sets each
+        through ``object.__setattr__``; a many-user run or a many-token ``verify`` makes
+        tens of thousands of findings and copies.
         """
         copied = object.__new__(Finding)
-        copied.__dict__.update(self.__dict__, user=user)
+        copied.__dict__.update(self.__dict__, **changes)
         return copied
+
+    def for_user(self, user: str) -> Finding:
+        """This finding about ``user``."""
+        return self.evolve(user=user)
 
     @property
     def failing(self) -> bool:

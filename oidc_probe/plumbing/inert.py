@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 GITHUB_ACTIONS_ENV = "GITHUB_ACTIONS"
 
@@ -71,8 +70,13 @@ def terminal(text: str, *, github: bool = False) -> str:
     A URL whose host is internationalised is followed by its ASCII (punycode) host, so
     lookalike hosts (a Cyrillic letter for a Latin one) differ on screen.
     """
-    shown = _UNSAFE.sub(_escape_char, with_ascii_hosts(text))
+    # printable ASCII (most text) has nothing to escape and no host to spell out
+    shown = text if text.isascii() and text.isprintable() else _escape(text)
     return _WORKFLOW.sub(_break_workflow, shown) if github else shown
+
+
+def _escape(text: str) -> str:
+    return _UNSAFE.sub(_escape_char, with_ascii_hosts(text))
 
 
 _URL_HOST = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)(?:[^\s/?#@]*@)?(\[[^\]]*\]|[^\s/?#:]+)")
@@ -111,20 +115,6 @@ def with_ascii_hosts(text: str) -> str:
         done = end
     out.append(text[done:])
     return "".join(out)
-
-
-def terminal_data(value: Any, *, github: bool = False) -> Any:
-    """JSON-like ``value`` with every string (keys included) passed through :func:`terminal`."""
-    if isinstance(value, str):
-        return terminal(value, github=github)
-    if isinstance(value, Mapping):
-        return {
-            terminal_data(k, github=github): terminal_data(v, github=github)
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [terminal_data(v, github=github) for v in value]
-    return value
 
 
 def github_actions(environ: Mapping[str, str]) -> bool:

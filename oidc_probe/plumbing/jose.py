@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from joserfc.errors import JoseError, SecurityWarning
@@ -139,17 +140,26 @@ class LoadedKeys:
     keys: tuple[Key, ...]
     broken: Mapping[str, str]  # kid (or "#index") -> why it could not be imported
 
-    @property
+    # Computed once: ``verify --tokens`` asks them of the same keys for every token.
+    @cached_property
     def kids(self) -> tuple[str, ...]:
         found = [k.kid for k in self.keys if k.kid] + list(self.broken)
         return tuple(k for k in found if not k.startswith("#"))
 
+    @cached_property
+    def _by_kid(self) -> dict[str | None, tuple[Key, ...]]:
+        grouped: dict[str | None, list[Key]] = {}
+        for key in self.keys:
+            grouped.setdefault(key.kid, []).append(key)
+        return {kid: tuple(keys) for kid, keys in grouped.items()}
+
     def by_kid(self, kid: str) -> Key | None:
-        return next((k for k in self.keys if k.kid == kid), None)
+        found = self.all_by_kid(kid)
+        return found[0] if found else None
 
     def all_by_kid(self, kid: str) -> tuple[Key, ...]:
         """Every usable key with ``kid``, in JWKS order (several: an ambiguous set)."""
-        return tuple(k for k in self.keys if k.kid == kid)
+        return self._by_kid.get(kid, ())
 
 
 def load_keys(jwks: Mapping[str, Any] | None) -> LoadedKeys:

@@ -87,8 +87,11 @@ def normalise(value: Any, where: str = "") -> Normalised:
     """``value`` (parsed JSON) with lone surrogates replaced and deep subtrees folded.
 
     ``where`` names the document in the notes ("the token response", "the ID token
-    payload"). Containers are copied only when something inside them changed.
+    payload"). ``value`` itself comes back when nothing in it needs a change (the usual
+    case); otherwise its containers are copied.
     """
+    if _nothing_to_change(value):
+        return Normalised(value)
     notes: list[str] = []
     surrogate_paths: list[str] = []
     folded_paths: list[str] = []
@@ -136,6 +139,30 @@ def normalise(value: Any, where: str = "") -> Normalised:
             f"JSON nested over {MAX_DEPTH} levels{label} kept as its JSON text (at {shown})"
         )
     return Normalised(root[0], tuple(notes))
+
+
+def _nothing_to_change(value: Any) -> bool:
+    """Whether :func:`normalise` would change nothing in ``value``: no string (key or value)
+    with a lone surrogate, no container at :data:`MAX_DEPTH`. Iterative, like the rebuild."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not _clean_string(item):
+                return False
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                return False
+            if isinstance(item, dict):
+                if not all(_clean_string(key) for key in item if isinstance(key, str)):
+                    return False
+                item = item.values()
+            stack.extend((child, depth + 1) for child in item)
+    return True
+
+
+def _clean_string(text: str) -> bool:
+    return text.isascii() or _LONE_SURROGATE.search(text) is None
 
 
 def _short(path: str, limit: int = 80) -> str:

@@ -8,8 +8,10 @@ the terminal, a report file or an error line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from oidc_probe.plumbing.jsonlike import map_strings
 
 if TYPE_CHECKING:
     from oidc_probe.core.context import RunContext
@@ -41,6 +43,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets: set[str] = set()
         self._base64: set[str] = set()
+        self._added: set[str] = set()  # the values given, whose forms are all in _secrets
         self._index: _Index | None = None
         self.add(*secrets)
 
@@ -51,14 +54,23 @@ class Redactor:
         return len(self._secrets)
 
     def add(self, *secrets: str | None) -> None:
-        wanted = [s for s in secrets if s and len(s) >= MIN_LENGTH]
+        """Register ``secrets`` (``None``, short and already known values are skipped: a run
+        of many tokens gives the client secret once per token)."""
+        wanted = [
+            s for s in dict.fromkeys(secrets) if s and len(s) >= MIN_LENGTH and s not in self._added
+        ]
         if not wanted:
             return
+        self._added.update(wanted)
         from urllib.parse import quote, quote_plus
 
         for secret in wanted:
-            encoded = {secret, quote(secret, safe=""), quote_plus(secret)}
-            for variant in (*encoded, _json_escaped(secret)):
+            if _ENCODES_AS_ITSELF.fullmatch(secret):  # a JWT, most secrets: no other forms
+                encoded, escaped = {secret}, secret
+            else:
+                encoded = {secret, quote(secret, safe=""), quote_plus(secret)}
+                escaped = _json_escaped(secret)
+            for variant in (*encoded, escaped):
                 if len(variant) >= MIN_LENGTH:
                     self._secrets.add(variant)
             if len(secret) <= BASE64_MAX_SECRET:
@@ -119,15 +131,10 @@ class Redactor:
         """A copy of JSON-like data with every string (keys included) redacted.
 
         Used for machine output, where replacing inside the rendered text could
-        break the syntax when a secret happens to equal a piece of it.
+        break the syntax when a secret happens to equal a piece of it. What holds no
+        secret is kept, not copied (:func:`~oidc_probe.plumbing.jsonlike.map_strings`).
         """
-        if isinstance(value, str):
-            return self.redact(value)
-        if isinstance(value, Mapping):
-            return {self.redact_data(k): self.redact_data(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.redact_data(v) for v in value]
-        return value
+        return map_strings(value, self.redact)
 
     @classmethod
     def for_context(cls, ctx: RunContext, *, show_tokens: bool = False) -> Redactor:
@@ -161,6 +168,10 @@ class _Index:
                     break
         return best
 
+
+# URL-unreserved characters (RFC 3986): the URL-encoded and JSON-escaped forms of a value
+# made only of these are the value itself.
+_ENCODES_AS_ITSELF = re.compile(r"[A-Za-z0-9_.~-]*")
 
 _BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
 

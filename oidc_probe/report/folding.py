@@ -133,15 +133,21 @@ def stage_views(findings: Sequence[Finding]) -> tuple[list[StageView], Fold | No
     status_of = _worst_status(findings)
     views: list[StageView] = []
     active: list[Finding] = []
+    by_stage: dict[str, list[Finding]] = {}  # by Stage.key: a str hashes faster than an Enum
+    for finding in findings:
+        by_stage.setdefault(finding.stage.key, []).append(finding)
     for stage in Stage:
-        found = [f for f in findings if f.stage is stage]
+        found = by_stage.get(stage.key)
         if not found:
             continue
         kept: list[Finding] = []
         folded: dict[str, list[Finding]] = {}
         for finding in found:
+            if finding.status is not Status.SKIP:  # only a skip folds (most findings pass)
+                kept.append(finding)
+                continue
             reason = _fold_reason(finding, status_of)
-            if finding.status is Status.SKIP and finding.message.startswith(ACTIVE_NOT_ASKED):
+            if finding.message.startswith(ACTIVE_NOT_ASKED):
                 active.append(finding)
             elif reason is not None:
                 folded.setdefault(reason, []).append(finding)
@@ -225,12 +231,18 @@ def _fold_reason(finding: Finding, status_of: dict[str, Status]) -> str | None:
 _STATUS_WORDS = {Status.FAIL: "failed", Status.SKIP: "did not run", Status.WARN: "warned"}
 
 
+# The worse first, for _worst_status.
+_RANK = {
+    status: rank
+    for rank, status in enumerate((Status.FAIL, Status.WARN, Status.SKIP, Status.INFO, Status.PASS))
+}
+
+
 def _worst_status(findings: Iterable[Finding]) -> dict[str, Status]:
-    order = (Status.FAIL, Status.WARN, Status.SKIP, Status.INFO, Status.PASS)
     worst: dict[str, Status] = {}
     for finding in findings:
         seen = worst.get(finding.check_id)
-        if seen is None or order.index(finding.status) < order.index(seen):
+        if seen is None or _RANK[finding.status] < _RANK[seen]:
             worst[finding.check_id] = finding.status
     return worst
 

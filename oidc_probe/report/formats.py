@@ -73,20 +73,23 @@ _SYNTAX = {Format.JSON: "json", Format.JUNIT: "xml", Format.MARKDOWN: "markdown"
 def _for_terminal(report: Report, *, github: bool) -> Report:
     """``report`` with every free-form string, user names included, shown terminal-safe."""
     from dataclasses import replace
+    from functools import partial
 
     from oidc_probe.plumbing import inert
 
-    def shown(value: object) -> object:
-        return inert.terminal_data(value, github=github)
+    shown = partial(inert.terminal, github=github)
+    names: dict[str, str] = {}  # each user's (or token line's) name, escaped once
 
     def name(user: str) -> str:
-        return inert.terminal(user, github=github)
+        if user not in names:
+            names[user] = shown(user)
+        return names[user]
 
     mapped = report.map_text(shown)
     return replace(
         mapped,
         findings=tuple(
-            f if f.user is None else replace(f, user=name(f.user)) for f in mapped.findings
+            f if name(f.user) == f.user else f.for_user(name(f.user)) for f in mapped.findings
         ),
         users=tuple(replace(u, username=name(u.username)) for u in mapped.users),
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe import __version__
 from oidc_probe.core.model import Finding, Stage, Status
 from oidc_probe.core.pool import AUDIT_NOT_RUN
+from oidc_probe.plumbing.jsonlike import map_strings, once_each, unchanged
 from oidc_probe.report.folding import Counts as Counts  # one tally for reports and folds
 from oidc_probe.report.folding import failing_names
 
@@ -226,7 +228,7 @@ class Report:
     # What each of ``users`` is: "user" (--users) or "token" (verify --tokens).
     section_kind: str = "user"
 
-    @property
+    @cached_property
     def counts(self) -> Counts:
         return Counts.of(self.findings)
 
@@ -274,14 +276,19 @@ class Report:
 
     def redacted(self, redactor: Redactor) -> Report:
         """A copy with every free-form value passed through ``redactor``."""
-        return self.map_text(redactor.redact_data)
+        return self.map_text(redactor.redact)
 
-    def map_text(self, fn: Callable[[Any], Any]) -> Report:
-        """A copy with ``fn`` applied to every free-form value (used for redaction).
+    def map_text(self, text_fn: Callable[[str], str]) -> Report:
+        """A copy with ``text_fn`` applied to every string of every free-form value, keys of
+        JSON-like values included (redaction, terminal escaping).
 
-        ``fn`` receives strings and JSON-like structures and returns the same shape.
+        ``text_fn`` must depend on the string alone: it runs once for each distinct string
+        (:func:`once_each`). What it returns unchanged is kept (:func:`map_strings`), so a
+        finding with nothing to change is the same object.
         """
-        findings = tuple(_map_finding(f, fn) for f in self.findings)
+        text = once_each(text_fn)
+        fn = partial(map_strings, fn=text)
+        findings = tuple(_map_finding(f, text, fn) for f in self.findings)
         access_view = _map_view(self.access_view, fn)
         claims = self.id_token_claims
         return replace(
@@ -295,48 +302,59 @@ class Report:
         )
 
 
-def _map_finding(finding: Finding, fn: Callable[[Any], Any]) -> Finding:
-    """``finding`` with ``fn`` applied to its free-form values; itself when none changes.
+def _map_finding(finding: Finding, text: Callable[[str], str], fn: Callable[[Any], Any]) -> Finding:
+    """``finding`` with ``text`` applied to its strings and ``fn`` to its evidence; itself
+    when none changes.
 
     Most findings hold no secret, and ``dataclasses.replace`` on each of them was the
     largest cost of a many-token ``verify`` report.
     """
-    message, hint, subject = fn(finding.message), fn(finding.hint), fn(finding.subject)
-    evidence = fn(dict(finding.evidence))
-    if (message, hint, subject, evidence) == (
-        finding.message,
-        finding.hint,
-        finding.subject,
-        finding.evidence,
+    message, hint, subject = text(finding.message), text(finding.hint), text(finding.subject)
+    evidence = fn(finding.evidence) if finding.evidence else finding.evidence
+    if (message, hint, subject) == (finding.message, finding.hint, finding.subject) and (
+        evidence is finding.evidence
     ):
         return finding
     return replace(finding, message=message, hint=hint, subject=subject, evidence=evidence)
 
 
 def _map_view(view: AccessView, fn: Callable[[Any], Any]) -> AccessView:
+    """``view`` with ``fn`` applied to its free-form values; itself when none changes (one
+    view per token of a many-token ``verify``, mapped twice)."""
+    email = _map_claim(view.email, fn)
+    fields = tuple(_map_claim(c, fn) for c in view.oidc_fields)
+    note = fn(view.note)
+    identity = fn(view.identity) if view.identity is not None else None
     custom = view.custom
-    return AccessView(
-        _map_claim(view.email, fn),
-        tuple(_map_claim(c, fn) for c in view.oidc_fields),
-        fn(view.note),
-        fn(dict(view.identity)) if view.identity is not None else None,
-        replace(custom, kept=fn(dict(custom.kept)), note=fn(custom.note))
-        if custom is not None
-        else None,
-    )
+    if custom is not None:
+        kept, custom_note = fn(custom.kept), fn(custom.note)
+        if kept is not custom.kept or custom_note != custom.note:
+            custom = replace(custom, kept=kept, note=custom_note)
+    if (
+        email is view.email
+        and all(map(operator.is_, fields, view.oidc_fields))
+        and note == view.note
+        and identity is view.identity
+        and custom is view.custom
+    ):
+        return view
+    return AccessView(email, fields, note, identity, custom)
 
 
 def _map_user(user: UserSection, fn: Callable[[Any], Any]) -> UserSection:
     return UserSection(
         user.username,
         _map_view(user.access_view, fn),
-        fn(dict(user.id_token_claims)) if user.id_token_claims is not None else None,
-        fn(dict(user.tokens)) if user.tokens is not None else None,
+        fn(user.id_token_claims) if user.id_token_claims is not None else None,
+        fn(user.tokens) if user.tokens is not None else None,
     )
 
 
 def _map_claim(claim: ClaimView, fn: Callable[[Any], Any]) -> ClaimView:
-    return ClaimView(fn(claim.name), claim.present, fn(claim.value), claim.unknown)
+    name, value = fn(claim.name), fn(claim.value)
+    if name == claim.name and unchanged(value, claim.value):
+        return claim
+    return ClaimView(name, claim.present, value, claim.unknown)
 
 
 def _map_target(target: Target, fn: Callable[[Any], Any]) -> Target:

@@ -254,14 +254,17 @@ class _Layout:
     ) -> list[str]:
         """``text`` wrapped at spaces to the width; ``plain`` at its start shown as ``styled``."""
         plain = plain or (text.split(":", 1)[0] if styled else "")
-        rows = textwrap.wrap(
-            text,
-            self.width,
-            initial_indent=first,
-            subsequent_indent=rest,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ) or [first.rstrip()]
+        if _fits(text, self.width - len(first)):
+            rows = [first + text]  # what textwrap gives, without its cost (most lines)
+        else:
+            rows = textwrap.wrap(
+                text,
+                self.width,
+                initial_indent=first,
+                subsequent_indent=rest,
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [first.rstrip()]
         if styled and plain and rows[0][len(first) :].startswith(plain):
             rows[0] = first + styled + rows[0][len(first) + len(plain) :]
         return rows
@@ -273,6 +276,18 @@ class _Layout:
             indent = line[: len(line) - len(line.lstrip(" "))]
             rows += self.wrap(line.lstrip(" "), indent, indent + "    ") if line else [""]
         return rows
+
+
+# What textwrap turns into spaces (it splits at these) besides the space itself.
+_WRAP_WHITESPACE = re.compile("[\t\n\x0b\x0c\r]")
+
+
+def _fits(text: str, room: int) -> bool:
+    """Whether ``textwrap`` would give ``text`` back as one line unchanged, in ``room`` columns:
+    it fits, it ends in no whitespace (which textwrap drops) and holds none that it rewrites."""
+    return (
+        0 < len(text) <= room and not text[-1].isspace() and _WRAP_WHITESPACE.search(text) is None
+    )
 
 
 def _rows_from_first_failure(rows: Sequence[str]) -> int:

@@ -114,8 +114,8 @@ def run_users(
         driver = driver_factory(config, user_settings)
         with make_client(user_settings, transport=transport) as client:
             pipeline.run_login_stages(ctx, client, driver)
-        findings = run_checks(ctx, user_checks)
-        return UserRun(user.username, ctx, tuple(f.for_user(user.username) for f in findings))
+        findings = run_checks(ctx, user_checks, user=user.username)
+        return UserRun(user.username, ctx, tuple(findings))
 
     runs = tuple(map_in_daemons(one, users, concurrency))
     return MultiRun(shared, tuple(shared_findings), runs)

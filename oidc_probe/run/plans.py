@@ -10,7 +10,7 @@ the check (``not_fed_by``); the plan words its SKIP so (``reword``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from oidc_probe.core.model import Finding, Stage, Status
@@ -50,10 +50,10 @@ class Plan:
 
     def reword(self, finding: Finding, spec: Check) -> Finding:
         """A SKIP of a check this command cannot feed says why, in the check's words for it."""
+        if finding.status is not Status.SKIP:
+            return finding
         reason = spec.not_fed_by.get(self.command.value)
-        if reason is not None and finding.status is Status.SKIP:
-            return replace(finding, message=reason)
-        return finding
+        return finding if reason is None else finding.evolve(message=reason)
 
 
 # Discovery and the JWKS, judged once per run (also the run-wide part of a --users run).

@@ -183,16 +183,14 @@ def _verify_all(
             )
             _verify_one(ctx, client, token, keys, host)
             findings = [
-                VERIFY_TOKEN.reword(f, by_id[f.check_id]) for f in run_checks(ctx, token_checks)
+                VERIFY_TOKEN.reword(f, by_id[f.check_id])
+                for f in run_checks(ctx, token_checks, user=token.label)
             ]
             runs.append((token, ctx, findings))
     if len(tokens) == 1 and not tokens[0].label:
         _, ctx, findings = runs[0]
         return SingleRun(ctx, (*run_wide, *findings))
-    users = tuple(
-        UserRun(t.label, ctx, tuple(f.for_user(t.label) for f in findings))
-        for t, ctx, findings in runs
-    )
+    users = tuple(UserRun(t.label, ctx, tuple(findings)) for t, ctx, findings in runs)
     return MultiRun(shared, tuple(run_wide), users, kind="token")
 
 

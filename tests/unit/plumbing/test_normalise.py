@@ -34,7 +34,7 @@ def test_nothing_to_change_gives_no_notes() -> None:
     value = {"n": 10**300, "f": 1.5, "s": "é", "l": [None, True]}
     assert normalise(value) == normalise(value)
     assert normalise(value).notes == ()
-    assert normalise(value).value == value
+    assert normalise(value).value is value  # returned as it is, not copied
 
 
 def test_overflowing_float_literals_are_kept_as_text() -> None:

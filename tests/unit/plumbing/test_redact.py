@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, quote_plus
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oidc_probe.core.model import Status
 from oidc_probe.plumbing.redact import REDACTED, Redactor
@@ -158,3 +162,27 @@ def test_base64_forms_of_a_secret_alone_and_inside_a_basic_pair_are_redacted() -
                 # What is left decodes to no more than the id and the separator.
                 left = out.split("Basic ", 1)[1].split("[redacted]")[0]
                 assert len(left) <= len(base64.b64encode(f"{client_id}:".encode()))
+
+
+def test_a_secret_given_again_adds_nothing() -> None:
+    redactor = Redactor(["hunter22", 'p&ss w"rd/1'])
+    known = len(redactor)
+    redactor.add("hunter22", 'p&ss w"rd/1', "hunter22")
+    assert len(redactor) == known
+    assert redactor.redact("hunter22 p%26ss+w%22rd%2F1") == f"{REDACTED} {REDACTED}"
+
+
+# Mostly URL-unreserved characters (whose encoded forms are the secret itself), with a few
+# that every encoding changes; and any text.
+_SECRETS = st.text(st.sampled_from("aZ09_.~-" + '/+ %&"\\é\n'), min_size=4, max_size=24) | st.text(
+    st.characters(codec="utf-8"), min_size=4, max_size=24
+)
+
+
+@given(_SECRETS)
+def test_every_encoded_form_of_any_secret_is_redacted(secret: str) -> None:
+    redactor = Redactor([secret])
+    for form in (secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]):
+        shown = redactor.redact(f"<{form}>")
+        assert form not in shown
+        assert REDACTED in shown

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import textwrap
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from oidc_probe.core.model import Stage, Status
 from oidc_probe.report import Report
-from oidc_probe.report.text import EVIDENCE_LIMIT, WIDTH, render_text
+from oidc_probe.report.text import EVIDENCE_LIMIT, WIDTH, _Layout, _Style, render_text
 from tests.factories import make_context
 from tests.unit.report.builders import ID_TOKEN, finding, full_context, sample_findings
 
@@ -129,3 +134,21 @@ def test_long_hints_are_wrapped_under_the_hint_label() -> None:
     assert len(block) > 1
     assert all(len(line) <= WIDTH for line in block)
     assert " ".join(" ".join(block).split()) == f"hint: {hint}"
+
+
+@given(
+    st.text(st.sampled_from("ab -:xyz\t\n\r\x0b\x0c\u00a0\u3000\u200b\u2028é"), max_size=70),
+    st.sampled_from(["", "  ", " " * 14]),
+)
+def test_a_line_wraps_as_textwrap_wraps_it(text: str, first: str) -> None:
+    # wrap() skips textwrap for a line that fits; the rows must be the same
+    rest = first + "    "
+    expected = textwrap.wrap(
+        text,
+        40,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+    assert _Layout(_Style(False), 40, verbose=False).wrap(text, first, rest) == expected
