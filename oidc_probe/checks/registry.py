@@ -31,6 +31,8 @@ CheckFn = Callable[..., Iterable[Outcome]]
 
 @dataclass(frozen=True)
 class Check:
+    """One registered check: its stable ID and slug, stage, references, severity, the function, and what it needs and where it does not apply."""
+
     id: str
     slug: str
     stage: Stage

@@ -80,6 +80,8 @@ def _folded(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Raw:
+    """A piece of JSON text written as it is while a too-deep subtree is turned into text."""
+
     text: str
 
 

@@ -38,6 +38,8 @@ _TEAM = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 @dataclass(frozen=True)
 class Token:
+    """One token to verify and where it came from (its line in a tokens file)."""
+
     label: str  # "" for a single token, else "line N"
     raw: str
 
