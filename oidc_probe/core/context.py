@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from oidc_probe.core.active import ActiveResults, NotAttempted
 from oidc_probe.core.artefacts import (
     AccessJwt,
     AuthorizationRequest,
@@ -22,13 +21,17 @@ from oidc_probe.core.artefacts import (
     SignatureResult,
 )
 from oidc_probe.core.config import ProbeConfig
-from oidc_probe.core.identity_view import IdentityView
 from oidc_probe.core.issuer import IssuerBasis, initial_basis
-from oidc_probe.core.pool import PoolAudit
 from oidc_probe.core.settings import RunSettings
 
 if TYPE_CHECKING:
     import httpx2
+
+    # Only the runs that have them need these types (--active, the reports, --aws):
+    # a probe's first request does not wait for their modules.
+    from oidc_probe.core.active import ActiveResults, RefreshAttempt
+    from oidc_probe.core.identity_view import IdentityView
+    from oidc_probe.core.pool import PoolAudit
 
 
 # Refetches the JWKS for an unknown kid; several runs can share one (see oidc_probe.run.multirun).
@@ -133,9 +136,12 @@ class RunContext:
             values += [self.authorization.code_verifier]
         if self.login is not None and self.login.callback_params:
             values.append(self.login.callback_params.get("code"))
-        refresh = self.active.refresh if self.active is not None else None
-        if isinstance(refresh, NotAttempted):
-            refresh = None
+        refresh: RefreshAttempt | None = None
+        if self.active is not None:
+            from oidc_probe.core.active import NotAttempted
+
+            attempt = self.active.refresh
+            refresh = None if isinstance(attempt, NotAttempted) else attempt
         for response in (self.token_response, refresh.exchange.json_object() if refresh else None):
             if response is not None:
                 values += [

@@ -9,17 +9,18 @@ pages, and stops at the first redirect to the redirect URI without requesting it
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx2
 
 from oidc_probe.core.context import AuthorizationRequest, AuthorizeError, HttpExchange, LoginResult
 from oidc_probe.login.callback import callback_result
-from oidc_probe.login.html_forms import USERNAME_NAMES, HtmlForm, ParsedPage, parse_page
-from oidc_probe.login.refusal import refusal_page
-from oidc_probe.login.stop_pages import classify, describe
 from oidc_probe.plumbing.http import MAX_BODY_BYTES, MAX_REDIRECTS, fetch, strip_query
 from oidc_probe.plumbing.urls import origin, refuse_cleartext, same_endpoint, without_secrets
+
+if TYPE_CHECKING:
+    from oidc_probe.login.html_forms import HtmlForm, ParsedPage
 
 MAX_CONSENT_PAGES = 3
 COGNITO_FORM_NAME = "cognitoSignInForm"
@@ -76,6 +77,8 @@ def choose_login_form(forms: tuple[HtmlForm, ...]) -> HtmlForm | None:
 def _identifier_form(forms: tuple[HtmlForm, ...]) -> HtmlForm | None:
     """A first step of an identifier-first login: only a user-name field to fill."""
     for form in forms:
+        from oidc_probe.login.html_forms import USERNAME_NAMES
+
         inputs = form.visible_inputs
         names = {n.lower() for n in USERNAME_NAMES}
         if not form.hidden and len(inputs) == 1 and inputs[0].name.lower() in names:
@@ -128,6 +131,8 @@ class _Session:
         self, exchange: HttpExchange, html: ParsedPage, otherwise: str, detail: str = ""
     ) -> LoginResult:
         """After the password: the page named (a password change, MFA...) or ``otherwise``."""
+        from oidc_probe.login.stop_pages import classify, describe
+
         page = classify(exchange.text) if self.password_sent else None
         if page is None:
             return self._fail(otherwise)
@@ -191,6 +196,12 @@ class _Session:
         return self._result(authorize_error=error)
 
     def _on_page(self, exchange: HttpExchange) -> HttpExchange | LoginResult:
+        # The page readers are imported with the first page, not before the first request
+        # (run.pipeline.LATE_MODULES imports them while it is in flight).
+        from oidc_probe.login.html_forms import parse_page
+        from oidc_probe.login.refusal import refusal_page
+        from oidc_probe.login.stop_pages import classify, describe
+
         status = exchange.status or 0
         url = strip_query(exchange.url)
         html = parse_page(exchange.text) if _looks_html(exchange) else None

@@ -69,6 +69,9 @@ INTERRUPT_GRACE = 0.5  # seconds to wait for background threads after Ctrl-C
 ACTIVE_KEY = "active"  # oidc_probe.stages.active.KEY
 # Imported while the first requests are in flight (see oidc_probe.plumbing.warmup).
 LATE_MODULES = (
+    "oidc_probe.login.html_forms",  # the form login's page readers, needed with the first page
+    "oidc_probe.login.stop_pages",
+    "oidc_probe.login.refusal",
     "oidc_probe.stages.verify",
     "oidc_probe.stages.active",
     "oidc_probe.checks.catalogue",
