@@ -69,7 +69,7 @@ def strip_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-def _ssl_context(settings: RunSettings) -> ssl.SSLContext:
+def ssl_context(settings: RunSettings) -> ssl.SSLContext:
     """The run's TLS trust: ``--ca-bundle``, else httpx2's default (read ahead, see ``trust``).
 
     A file that cannot be read is one usage line naming where it came from.
@@ -89,14 +89,17 @@ def _ssl_context(settings: RunSettings) -> ssl.SSLContext:
         raise UsageError(f"{source}: not a usable PEM CA bundle ({cause})") from None
 
 
-def client_kwargs(settings: RunSettings) -> dict[str, Any]:
+def client_kwargs(
+    settings: RunSettings, verify: ssl.SSLContext | None = None
+) -> dict[str, Any]:
     """Keyword arguments for ``httpx2.Client``: timeouts, CA bundle, User-Agent, no redirects.
 
-    Raises :class:`~oidc_probe.core.errors.UsageError` when ``--ca-bundle`` cannot be loaded.
+    ``verify``: a trust already read (:func:`ssl_context`), else it is read here. Raises
+    :class:`~oidc_probe.core.errors.UsageError` when ``--ca-bundle`` cannot be loaded.
     """
     return {
         "timeout": httpx2.Timeout(settings.timeout),
-        "verify": _ssl_context(settings),
+        "verify": verify if verify is not None else ssl_context(settings),
         "headers": {"User-Agent": USER_AGENT},
         "follow_redirects": False,
         "max_redirects": MAX_REDIRECTS,
@@ -105,18 +108,23 @@ def client_kwargs(settings: RunSettings) -> dict[str, Any]:
 
 
 def make_client(
-    settings: RunSettings, *, transport: httpx2.BaseTransport | None = None
+    settings: RunSettings,
+    *,
+    transport: httpx2.BaseTransport | None = None,
+    verify: ssl.SSLContext | None = None,
 ) -> httpx2.Client:
     """The client every stage and login driver of one run shares (one cookie jar).
 
-    ``transport`` replaces the network, for tests (``httpx2.MockTransport``).
+    ``transport`` replaces the network, for tests (``httpx2.MockTransport``). ``verify``
+    is a trust already read (:func:`ssl_context`): the clients of a ``--users`` run share
+    one instead of reading the CA certificates once per user.
     The default transports enforce the overall per-request deadline of :func:`fetch`,
     send connections where ``settings.connect_to`` says (``--connect-to``), and honour
     the proxy variables (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as
     httpx reads them, loopback hosts and ``--connect-to`` hosts excepted
     (:func:`~oidc_probe.plumbing.network.proxy_routes`).
     """
-    kwargs = client_kwargs(settings)
+    kwargs = client_kwargs(settings, verify)
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if transport is None:
         transport = _transport(settings, kwargs["verify"])

@@ -23,7 +23,7 @@ from oidc_probe.core.context import HttpExchange, RunContext
 from oidc_probe.core.defaults import DEFAULT_CONCURRENCY
 from oidc_probe.core.settings import RunSettings
 from oidc_probe.login.base import LoginDriver
-from oidc_probe.plumbing.http import make_client
+from oidc_probe.plumbing.http import make_client, ssl_context
 from oidc_probe.run import pipeline
 from oidc_probe.run.plans import DISCOVER
 from oidc_probe.run.pool_audit import start_pool_audit
@@ -78,8 +78,9 @@ def run_users(
         names = tuple(u.username for u in users)
         settings = replace(settings, aws=replace(settings.aws, usernames=names))
     shared = RunContext(config=config, settings=settings, now=now)
+    trust = ssl_context(settings)  # one read of the CA certificates for every user's client
     with start_pool_audit(shared) as audit:
-        with make_client(settings, transport=transport) as client:
+        with make_client(settings, transport=transport, verify=trust) as client:
             pipeline.run_discovery_stages(shared, client)
         audit.join()
     catalogue = probe_checks()
@@ -112,7 +113,7 @@ def run_users(
             pool_audit=shared.pool_audit,
         )
         driver = driver_factory(config, user_settings)
-        with make_client(user_settings, transport=transport) as client:
+        with make_client(user_settings, transport=transport, verify=trust) as client:
             pipeline.run_login_stages(ctx, client, driver)
         findings = run_checks(ctx, user_checks, user=user.username)
         return UserRun(user.username, ctx, tuple(findings))
