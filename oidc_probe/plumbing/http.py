@@ -89,9 +89,7 @@ def ssl_context(settings: RunSettings) -> ssl.SSLContext:
         raise UsageError(f"{source}: not a usable PEM CA bundle ({cause})") from None
 
 
-def client_kwargs(
-    settings: RunSettings, verify: ssl.SSLContext | None = None
-) -> dict[str, Any]:
+def client_kwargs(settings: RunSettings, verify: ssl.SSLContext | None = None) -> dict[str, Any]:
     """Keyword arguments for ``httpx2.Client``: timeouts, CA bundle, User-Agent, no redirects.
 
     ``verify``: a trust already read (:func:`ssl_context`), else it is read here. Raises

@@ -207,8 +207,7 @@ def test_users_over_https_share_one_read_of_the_trust(
     """Every user's client of a --users run verifies the provider with the same trust."""
     users, passwords = _users_file(tmp_path, https_emulator)
     result = run_cli(
-        ["check", "--config", str(https_emulator.config_file()), "--users", str(users)]
-        + ["--format", "json"],
+        ["check", "--config", str(https_emulator.config_file()), "--users", str(users), "-q"],
         env={
             "SSL_CERT_FILE": str(ca_bundle),
             "OIDC_PROBE_CLIENT_SECRET": https_emulator.secret(),
@@ -217,7 +216,7 @@ def test_users_over_https_share_one_read_of_the_trust(
     )
     _assert_no_crash(result)
     assert result.code == 0, result.stderr
-    assert result.json()["result"] == "pass"
+    assert "result PASS" in result.stderr
 
 
 def test_a_users_run_reads_the_ca_certificates_once(
@@ -238,12 +237,11 @@ def test_a_users_run_reads_the_ca_certificates_once(
     users, passwords = _users_file(tmp_path, emulator)
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        ["check", "--config", str(emulator.config_file()), "--users", str(users)]
-        + ["--format", "json"],
+        ["check", "--config", str(emulator.config_file()), "--users", str(users), "-q"],
         stdout=out,
         stderr=err,
         environ={"OIDC_PROBE_CLIENT_SECRET": emulator.secret(), **passwords},
     )
     assert code == 0, err.getvalue()
-    assert len(json.loads(out.getvalue())["users"]) == 2
+    assert "2 users" in err.getvalue()
     assert len(reads) == 1
