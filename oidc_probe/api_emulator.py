@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oidc_probe.core.defaults import DEFAULT_REDIRECT_URI
+from oidc_probe.core.errors import ProbeError
 
 if TYPE_CHECKING:
     from oidc_probe.fake_cognito import Pool, PoolKeys
@@ -112,7 +113,10 @@ class Emulator:
                 mode=LoginMode.FORM, username=username, password=secret, redirect_uri=redirect_uri
             ),
         )
-        ctx = sign_in(request, QuietHost())
+        try:
+            ctx = sign_in(request, QuietHost())
+        except ProbeError as exc:  # the request's own checks (an empty username...)
+            raise EmulatorError(f"no tokens for {username!r}: {exc}") from None
         response = ctx.token_response
         if response is None or not isinstance(response.get("id_token"), str):
             login = ctx.login

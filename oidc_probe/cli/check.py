@@ -32,13 +32,15 @@ def add_options(check: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console, probe: ProbeRunner | None) -> int:
     """Build the request, run the use case, emit the report (``discover`` comes here too)."""
-    from oidc_probe.plumbing.trust import preload
-
-    preload()  # the CA certificates are read while the run below is set up
-    from oidc_probe.cli.output import OutputOptions
     from oidc_probe.cli.requests import probe_request
 
     request = probe_request(args)
+    if request.transport.ca_bundle is None:
+        from oidc_probe.plumbing.trust import preload
+
+        preload()  # the CA certificates are read while the run below is set up
+    from oidc_probe.cli.output import OutputOptions
+
     options = OutputOptions.from_args(args)
     interactive = _person_logs_in(request, console)
     return probe_and_emit(request, options, console, probe, interactive=interactive)

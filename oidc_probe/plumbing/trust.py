@@ -7,12 +7,17 @@ run needs, and the first :func:`default_context` takes the finished context inst
 reading them again on the critical path (``docs/performance.md``).
 
 The trust is exactly httpx2's own default (``verify=True``): the system's CA
-certificates, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set. A preloaded context
-serves one client only; every later client reads its own, as without a preload.
+certificates, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set. A preloaded context is
+taken by one :func:`default_context` call (a ``--users`` run passes it on to every
+user's client); every later call reads the certificates again, as without a preload, and
+so does a call made after ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` changed (the preloaded
+read is then discarded). ``SSL_CERT_FILE`` must name a regular file: a FIFO or a device
+is refused before it is opened, so a read never blocks the thread that must be joined.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import ssl
 import threading
@@ -27,6 +32,7 @@ class _Load:
     """
 
     def __init__(self) -> None:
+        self.source = source()  # the environment the read follows
         self._context: ssl.SSLContext | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="oidc-probe-trust")
@@ -50,9 +56,16 @@ _lock = threading.Lock()
 _pending: _Load | None = None
 
 
+class NotARegularFile(OSError):
+    """``SSL_CERT_FILE`` names a FIFO, a device or a directory."""
+
+
 def _read() -> ssl.SSLContext:
     import httpx2
 
+    cafile = os.environ.get("SSL_CERT_FILE")
+    if cafile and os.path.exists(cafile) and not os.path.isfile(cafile):
+        raise NotARegularFile(errno.EINVAL, "not a regular file")
     return httpx2.create_ssl_context(verify=True, trust_env=True)
 
 
@@ -85,4 +98,6 @@ def default_context() -> ssl.SSLContext:
     global _pending
     with _lock:
         load, _pending = _pending, None
-    return load.result() if load is not None else _read()
+    if load is not None and load.source == source():
+        return load.result()
+    return _read()

@@ -78,8 +78,12 @@ def probe(
     warm: Sequence[str] = (),
     on_result: Callable[[SingleRun], None] | None = None,
     results_page: PageFn | None = None,
+    any_redirect_scheme: bool = False,
 ) -> SingleRun | MultiRun:
     """Run ``check`` (or ``discover``) as ``request`` says.
+
+    ``any_redirect_scheme``: accept a redirect URI that is not http(s) (an app's
+    ``myapp://callback``, for :func:`sign_in`); Access's own callback always is https.
 
     ``runner`` replaces the pipeline and checks (a seam for tests, and :func:`sign_in`);
     ``warm`` names modules to import during the login; ``on_result`` runs while the login
@@ -144,7 +148,11 @@ def probe(
     settings = RunSettings(
         issuer=issuer,
         issuer_guessed=guessed,
-        redirect_uri=checked_redirect_uri(redirect_uri_from(request.login)),
+        redirect_uri=(
+            redirect_uri_from(request.login)
+            if any_redirect_scheme
+            else checked_redirect_uri(redirect_uri_from(request.login))
+        ),
         client_auth=ClientAuth(request.login.client_auth),
         login=login_mode,
         username=username,
@@ -178,7 +186,7 @@ def sign_in(request: ProbeRequest, host: Host) -> RunContext:
         raise UsageError(
             f"sign_in signs in headless: the form login or initiate-auth, not {request.login.mode}"
         )
-    result = probe(request, host, runner=pipeline_only)
+    result = probe(request, host, runner=pipeline_only, any_redirect_scheme=True)
     assert isinstance(result, SingleRun)  # one user: no MultiRun
     return result.ctx
 

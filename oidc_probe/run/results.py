@@ -7,7 +7,7 @@ returns it as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,6 +65,6 @@ class IdpBody:
     """Cloudflare's identity-provider JSON; ``secret`` the client secret in it (``None``: left
     out), ``output`` the checked file to write it to (``None``: stdout)."""
 
-    body: dict[str, Any]
-    secret: str | None
+    body: dict[str, Any] = field(repr=False)  # holds the secret
+    secret: str | None = field(repr=False)
     output: Path | None

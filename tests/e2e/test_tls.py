@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,3 +246,18 @@ def test_a_users_run_reads_the_ca_certificates_once(
     assert code == 0, err.getvalue()
     assert "2 users" in err.getvalue()
     assert len(reads) == 1
+
+
+def test_a_fifo_as_ssl_cert_file_never_hangs_the_command(
+    https_emulator: Emulator, ca_bundle: Path, tmp_path: Path
+) -> None:
+    """Without --ca-bundle: one usage line; with it, the variable is not read at all."""
+    fifo = tmp_path / "trust.fifo"
+    os.mkfifo(fifo)
+    refused = probe(https_emulator, env={"SSL_CERT_FILE": str(fifo)})
+    assert refused.code == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"oidc-probe: error: SSL_CERT_FILE {fifo}: not a usable PEM CA bundle (not a regular file)"
+    ]
+    bundled = probe(https_emulator, "--ca-bundle", str(ca_bundle), env={"SSL_CERT_FILE": str(fifo)})
+    assert bundled.code == 0, bundled.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 from pathlib import Path
 
@@ -36,4 +37,30 @@ def test_an_error_while_reading_is_raised_where_the_context_is_used(
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
     trust.preload()
     with pytest.raises(FileNotFoundError, match="No such file"):
+        trust.default_context()
+
+
+def test_a_fifo_as_ssl_cert_file_is_refused_without_being_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a FIFO blocks until a writer comes: the thread that must be joined at exit
+    would hang the command after its report."""
+    fifo = tmp_path / "trust.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("SSL_CERT_FILE", str(fifo))
+    trust.preload()
+    with pytest.raises(trust.NotARegularFile):
+        trust.default_context()
+
+
+def test_a_preload_read_under_another_environment_is_discarded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run in the same process (a test, the plugin) after the variables changed reads
+    the trust they name, not the one an earlier, unfinished run preloaded."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    trust.preload()  # left pending, as by a run that ended in a usage error
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(FileNotFoundError):
         trust.default_context()

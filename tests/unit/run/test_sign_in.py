@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+import oidc_probe.fake_cognito
 from oidc_probe import api
+from oidc_probe.api_emulator import EmulatorError
 from oidc_probe.core.errors import UsageError
 from oidc_probe.core.settings import LoginMode
 from oidc_probe.run.host import QuietHost
 from oidc_probe.run.probe_case import sign_in
 from oidc_probe.run.requests import CiRequest, ConfigSource, LoginRequest, ProbeRequest
+
+DEFAULT_POOL = Path(oidc_probe.fake_cognito.__file__).parent / "default_pool.json"
 
 
 def test_sign_in_returns_the_login_and_runs_no_check() -> None:
@@ -51,3 +58,18 @@ def test_sign_in_refuses_what_is_not_one_headless_login(
     with pytest.raises(UsageError) as raised:
         sign_in(request_, QuietHost())
     assert str(raised.value) == message
+
+
+def test_emulator_tokens_signs_in_an_app_with_a_custom_scheme_callback() -> None:
+    """A mobile app's callback (myapp://...) is not Access's, but the emulator serves apps."""
+    pool = json.loads(DEFAULT_POOL.read_text())
+    pool["clients"][0]["callback_urls"].append("myapp://callback")
+    with api.start_emulator(pool) as emulator:
+        tokens = emulator.tokens("demo", redirect_uri="myapp://callback")
+    assert tokens.id_token.startswith("eyJ")
+    assert tokens.claims["cognito:username"] == "demo"
+
+
+def test_emulator_tokens_raises_its_own_error_for_a_refused_request() -> None:
+    with api.start_emulator() as emulator, pytest.raises(EmulatorError, match="no tokens for ''"):
+        emulator.tokens("", password="x")
