@@ -1,9 +1,9 @@
 """The default TLS trust (the CA certificates httpx2 trusts), loadable ahead of the first request.
 
 Reading the CA certificates takes about 18 ms, nearly all of it in OpenSSL with the GIL
-released. A command that will make requests calls :func:`preload` as it starts: the
-certificates are read in a thread while the main thread imports and parses what the
-run needs, and the first :func:`default_context` takes the finished context instead of
+released. A command that will make requests with the default trust (no ``--ca-bundle``)
+calls :func:`preload` once it knows so: the certificates are read in a thread while the
+main thread imports and sets up what the run needs, and the first :func:`default_context` takes the finished context instead of
 reading them again on the critical path (``docs/performance.md``).
 
 The trust is exactly httpx2's own default (``verify=True``): the system's CA
