@@ -70,6 +70,17 @@ class Emulator:
     def password(self, username: str) -> str:
         return str(self.pool.user(username).password)
 
+    def cloudflare_config_args(self, *extra: str) -> list[str]:
+        """`oidc-probe cloudflare-config` for the demo client of this emulator's pool."""
+        pool = self.pool
+        return [
+            "cloudflare-config",
+            *("--region", pool.region, "--pool-id", pool.pool_id),
+            *("--domain", self.base_url, "--client-id", pool.clients[0].client_id),
+            *extra,
+            *("--issuer", pool.issuer(self.base_url)),
+        ]
+
 
 @pytest.fixture
 def emulator_factory(tmp_path: Path, pool_keys: PoolKeys) -> Iterator[Callable[..., Emulator]]:

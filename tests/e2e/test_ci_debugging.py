@@ -127,22 +127,7 @@ def test_discover_needs_no_credentials(emulator_factory) -> None:  # type: ignor
 
 def test_cloudflare_config_writes_the_probed_config(emulator: Emulator, tmp_path: Path) -> None:
     out = tmp_path / "idp.json"
-    pool = emulator.pool
-    args = [
-        "cloudflare-config",
-        "--region",
-        pool.region,
-        "--pool-id",
-        pool.pool_id,
-        "--domain",
-        emulator.base_url,
-        "--client-id",
-        pool.clients[0].client_id,
-        "--claims",
-        "cognito:groups,name",
-        "--issuer",
-        pool.issuer(emulator.base_url),
-    ]
+    args = emulator.cloudflare_config_args("--claims", "cognito:groups,name")
     secret = {"OIDC_PROBE_CLIENT_SECRET": emulator.secret()}
     written = run_cli([*args, "--output", str(out)], env=secret)
     assert written.code == 0, written.stderr
@@ -151,7 +136,8 @@ def test_cloudflare_config_writes_the_probed_config(emulator: Emulator, tmp_path
     assert body["type"] == "oidc"
     config = body["config"]
     assert config["client_secret"] == emulator.secret()
-    assert config["certs_url"] == f"{pool.issuer(emulator.base_url)}/.well-known/jwks.json"
+    issuer = emulator.pool.issuer(emulator.base_url)
+    assert config["certs_url"] == f"{issuer}/.well-known/jwks.json"
     assert config["auth_url"] == f"{emulator.base_url}/oauth2/authorize"
     assert config["claims"] == ["cognito:groups", "name"]
     assert emulator.secret() not in written.stdout + written.stderr

@@ -51,20 +51,7 @@ def test_a_fifo_as_output_is_one_line(emulator: Emulator, tmp_path: Path) -> Non
 
 def test_cloudflare_config_output_refuses_symlinks(emulator: Emulator, tmp_path: Path) -> None:
     """The 0600 mode of ``cloudflare-config --output`` is tested in test_ci_debugging."""
-    pool = emulator.pool
-    args = [
-        "cloudflare-config",
-        "--region",
-        pool.region,
-        "--pool-id",
-        pool.pool_id,
-        "--domain",
-        emulator.base_url,
-        "--client-id",
-        pool.clients[0].client_id,
-        "--issuer",
-        pool.issuer(emulator.base_url),
-    ]
+    args = emulator.cloudflare_config_args()
     link = tmp_path / "link.json"
     link.symlink_to(tmp_path / "elsewhere.json")
     result = run_cli(
