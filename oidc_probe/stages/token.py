@@ -18,11 +18,12 @@ from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from oidc_probe.core.context import AuthorizationRequest, HttpExchange, RunContext
 from oidc_probe.core.model import Stage
-from oidc_probe.core.settings import ClientAuth
+from oidc_probe.core.settings import ClientAuth, LoginMode
 from oidc_probe.plumbing.http import fetch, is_usable_url
 from oidc_probe.plumbing.urls import refuse_cleartext
 
 KEY = Stage.TOKEN.key
+NO_INITIATE_AUTH_TOKENS = "the InitiateAuth sign-in returned no tokens (see AUT002)"
 
 
 def basic_authorization(client_id: str, client_secret: str) -> str:
@@ -57,6 +58,9 @@ def _inputs(ctx: RunContext) -> tuple[AuthorizationRequest, str] | str:
 def run(ctx: RunContext, client: httpx2.Client) -> None:
     if ctx.login is not None and ctx.login.token_fetch is not None:
         ctx.token_fetch = ctx.login.token_fetch  # initiate-auth: the login returned the tokens
+        return
+    if ctx.settings.login is LoginMode.INITIATE_AUTH:
+        ctx.stopped[KEY] = NO_INITIATE_AUTH_TOKENS  # no redirect and no code in this mode
         return
     inputs = _inputs(ctx)
     if isinstance(inputs, str):

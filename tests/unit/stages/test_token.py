@@ -7,7 +7,7 @@ import httpx2
 import pytest
 
 from oidc_probe.core.context import LoginResult, RunContext
-from oidc_probe.core.settings import ClientAuth
+from oidc_probe.core.settings import ClientAuth, LoginMode
 from oidc_probe.plumbing.http import make_client
 from oidc_probe.stages import token
 from oidc_probe.stages.authorize import build_request
@@ -118,6 +118,15 @@ def test_no_login_result() -> None:
     ctx.login = LoginResult(login_error="wrong password")
     assert _run(ctx) == []
     assert ctx.stopped["token"] == "the login did not reach the redirect URI"
+
+
+def test_a_failed_initiate_auth_sign_in_is_named_as_such() -> None:
+    cfg = make_config(client_secret=SECRET)
+    ctx = make_context(cfg, make_settings(login=LoginMode.INITIATE_AUTH))
+    ctx.authorization = build_request(cfg, ctx.settings)
+    ctx.login = LoginResult(login_error="NotAuthorizedException")
+    assert _run(ctx) == []
+    assert ctx.stopped["token"] == token.NO_INITIATE_AUTH_TOKENS
 
 
 def test_placeholder_token_url() -> None:
