@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.exporter_process import ExporterProcess, write_module_config
+from tests.e2e.exporter_process import ExporterProcess, samples, write_module_config
 from tests.peers.conftest import CognitoPeer
 from tests.peers.probe import cognito_config
 
@@ -78,7 +78,7 @@ def test_a_wrong_password_is_a_failed_probe_with_the_reason(
         status, text = exporter.get("/probe?module=moto")
         assert status == 200, text
         assert "probe_success 0.0" in text
-        statuses = _statuses(exporter.probe("moto"))
+        statuses = _statuses(samples(text))
         assert statuses["IDT004"] == 2, statuses  # no token, so no signature: never a pass
         assert wrong not in text
         reasons = {
