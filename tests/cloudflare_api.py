@@ -31,6 +31,7 @@ provider's models generated from the same OpenAPI spec):
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 TOKEN = "cf-test-token-5f2b9c1e7a3d4f6b8e0a2c4d6f8b0e2a"
 LIMITED_TOKEN = "cf-test-token-without-access-read-000000"
@@ -135,12 +138,21 @@ def create_app(data: CloudflareData) -> Starlette:
     def not_found() -> Response:
         return failure(404, 12135, "access.api.error.not_found")
 
-    async def identity_provider(request: Request) -> Response:
-        denied = guard(request)
-        if denied is not None:
-            return denied
-        found = data.identity_providers.get(request.path_params["idp"])
-        return JSONResponse(envelope(found)) if found is not None else not_found()
+    def one_of(table: dict[str, dict[str, Any]], param: str) -> Endpoint:
+        """``GET .../{param}``: the object of ``table`` under that path parameter, or 404."""
+
+        async def endpoint(request: Request) -> Response:
+            denied = guard(request)
+            if denied is not None:
+                return denied
+            found = table.get(request.path_params[param])
+            return JSONResponse(envelope(found)) if found is not None else not_found()
+
+        return endpoint
+
+    identity_provider = one_of(data.identity_providers, "idp")
+    group = one_of(data.groups, "group")
+    application = one_of(data.apps, "app")
 
     async def policies(request: Request) -> Response:
         denied = guard(request)
@@ -160,20 +172,6 @@ def create_app(data: CloudflareData) -> Starlette:
             "total_pages": math.ceil(len(items) / per_page),
         }
         return JSONResponse(envelope(chunk, result_info=info))
-
-    async def group(request: Request) -> Response:
-        denied = guard(request)
-        if denied is not None:
-            return denied
-        found = data.groups.get(request.path_params["group"])
-        return JSONResponse(envelope(found)) if found is not None else not_found()
-
-    async def application(request: Request) -> Response:
-        denied = guard(request)
-        if denied is not None:
-            return denied
-        found = data.apps.get(request.path_params["app"])
-        return JSONResponse(envelope(found)) if found is not None else not_found()
 
     async def list_items(request: Request) -> Response:
         denied = guard(request)
